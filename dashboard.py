@@ -1,0 +1,36 @@
+"""Fascia: the entry point. Page config, the sign-in gate, and a menu built from the user's role."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from data.writes import has_users
+from ui.menu import MENUS
+from ui.session import engine, sign_out, signed_in
+
+st.set_page_config(page_title="Fascia", page_icon=":material/healing:", layout="wide")
+
+
+def navigation() -> st.navigation:
+    """The pages this visitor may open: first run, sign-in, or the role's menu."""
+    if not has_users(engine()):
+        return st.navigation([st.Page("pages/first_run.py", title="Welcome", icon=":material/rocket_launch:")])
+    who = signed_in()
+    if who is None:
+        return st.navigation([st.Page("pages/sign_in.py", title="Sign in", icon=":material/login:")])
+    with st.sidebar:
+        st.caption(f"Signed in as **{who.username}** ({who.role})")
+        if st.button("Sign out", icon=":material/logout:", key="sign_out"):
+            sign_out()
+            st.rerun()
+    menu = {
+        section: [
+            st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=(i == 0 and j == 0))
+            for j, spec in enumerate(specs)
+        ]
+        for i, (section, specs) in enumerate(MENUS[who.role].items())
+    }
+    return st.navigation(menu)
+
+
+navigation().run()

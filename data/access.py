@@ -1,0 +1,89 @@
+"""Who may see what: the scope of every query is decided here, from the signed-in user.
+
+- admin: every athlete;
+- coach, therapist: the athletes of the teams assigned to them;
+- athlete: only themself.
+Clinical notes (therapy notes, injury notes) reach therapists and admins only.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from functools import cache
+
+from sqlalchemy import Engine, select
+
+from data.auth import hash_password, verify_password
+from data.models import Athlete, User, user_teams
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The signed-in user, as the pages see it."""
+
+    user_id: int
+    username: str
+    role: str
+    athlete_id: int | None = None
+    team_ids: tuple[int, ...] = field(default_factory=tuple)
+
+    @property
+    def sees_clinical_notes(self) -> bool:
+        return self.role in ("therapist", "admin")
+
+
+def viewer(engine: Engine, user_id: int) -> Viewer | None:
+    """The active user `user_id` as a Viewer, or None."""
+    with engine.connect() as connection:
+        user = connection.execute(
+            select(User.id, User.username, User.role, User.athlete_id).where(User.id == user_id, User.active.is_(True))
+        ).one_or_none()
+        if user is None:
+            return None
+        team_ids = connection.scalars(select(user_teams.c.team_id).where(user_teams.c.user_id == user_id)).all()
+    return Viewer(user.id, user.username, user.role, user.athlete_id, tuple(sorted(team_ids)))
+
+
+def authenticate(engine: Engine, username: str, password: str) -> Viewer | None:
+    """The Viewer for a correct username and password of an active user, else None (no hint which was wrong)."""
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(User.id, User.password_hash).where(User.username == username.strip(), User.active.is_(True))
+        ).one_or_none()
+    if row is None:
+        verify_password(_dummy_hash(), password)  # same work either way, so timing does not tell
+        return None
+    if not verify_password(row.password_hash, password):
+        return None
+    return viewer(engine, row.id)
+
+
+def visible_athlete_ids(engine: Engine, who: Viewer) -> list[int]:
+    """The ids of the athletes `who` may see."""
+    statement = select(Athlete.id).order_by(Athlete.id)
+    if who.role == "athlete":
+        return [who.athlete_id] if who.athlete_id is not None else []
+    if who.role in ("coach", "therapist"):
+        statement = statement.where(Athlete.team_id.in_(who.team_ids or (-1,)))
+    elif who.role != "admin":
+        return []
+    with engine.connect() as connection:
+        return list(connection.scalars(statement).all())
+
+
+def visible_team_ids(engine: Engine, who: Viewer) -> list[int] | None:
+    """The team ids `who` may see; None means every team (admin)."""
+    if who.role == "admin":
+        return None
+    if who.role == "athlete":
+        with engine.connect() as connection:
+            team = connection.scalar(select(Athlete.team_id).where(Athlete.id == who.athlete_id))
+        return [team] if team is not None else []
+    return list(who.team_ids)
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash of a random throwaway password, verified against for unknown usernames."""
+    return hash_password(secrets.token_hex(16))

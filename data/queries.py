@@ -1,0 +1,415 @@
+"""Queries that return typed DataFrames, filtered in SQL.
+
+Every time-series query takes the athlete ids to read (None = every athlete;
+callers pass the ids a user may see, from `data/access.py`) and an optional
+date range, so one athlete's page costs the same in a 50- or 50,000-athlete
+organisation. Dates come back as ``datetime64[ns]`` days, nullable integers as
+``Int64``. Column names are the contract of `analytics/schemas.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, Select, func, select
+
+from data.models import (
+    Athlete,
+    AuditEntry,
+    Injury,
+    OstrcResponse,
+    PainReport,
+    RomMeasurement,
+    RomNorm,
+    Team,
+    TherapySession,
+    TrainingSession,
+    User,
+    WellnessCheckin,
+    user_teams,
+)
+
+#: Every table a user can count, keyed as `python -m data stats --json` prints them.
+COUNTED_TABLES: dict[str, Any] = {
+    "teams": Team,
+    "athletes": Athlete,
+    "users": User,
+    "therapy_sessions": TherapySession,
+    "rom_measurements": RomMeasurement,
+    "wellness_checkins": WellnessCheckin,
+    "pain_reports": PainReport,
+    "injuries": Injury,
+    "training_sessions": TrainingSession,
+    "ostrc_responses": OstrcResponse,
+}
+
+
+def _frame(engine: Engine, statement: Select[Any], dtypes: Mapping[str, str]) -> pd.DataFrame:
+    """Run `statement` and give each column its dtype (``datetime`` = day as datetime64[ns])."""
+    with engine.connect() as connection:
+        result = connection.execute(statement)
+        frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    for column, dtype in dtypes.items():
+        if dtype == "datetime":
+            frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
+        elif dtype == "str":
+            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+        else:
+            frame[column] = frame[column].astype(dtype)
+    return frame
+
+
+def _filtered(
+    statement: Select[Any],
+    athlete_column: Any,
+    date_column: Any,
+    athlete_ids: Iterable[int] | None,
+    start: dt.date | None,
+    end: dt.date | None,
+) -> Select[Any]:
+    if athlete_ids is not None:
+        statement = statement.where(athlete_column.in_(sorted({int(a) for a in athlete_ids})))
+    if start is not None:
+        statement = statement.where(date_column >= start)
+    if end is not None:
+        statement = statement.where(date_column <= end)
+    return statement
+
+
+def teams(engine: Engine, team_ids: Iterable[int] | None = None) -> pd.DataFrame:
+    """team_id, name, sport, timezone."""
+    statement = select(Team.id.label("team_id"), Team.name, Team.sport, Team.timezone).order_by(Team.name)
+    if team_ids is not None:
+        statement = statement.where(Team.id.in_(list(team_ids)))
+    return _frame(engine, statement, {"team_id": "int64", "name": "str", "sport": "str", "timezone": "str"})
+
+
+def athletes(
+    engine: Engine,
+    athlete_ids: Iterable[int] | None = None,
+    team_ids: Iterable[int] | None = None,
+    active_only: bool = False,
+) -> pd.DataFrame:
+    """athlete_id, team_id, team, display_name, external_id, position, dominant_side, active."""
+    statement = (
+        select(
+            Athlete.id.label("athlete_id"),
+            Athlete.team_id,
+            Team.name.label("team"),
+            Athlete.display_name,
+            Athlete.external_id,
+            Athlete.position,
+            Athlete.dominant_side,
+            Athlete.active,
+        )
+        .join(Team, Team.id == Athlete.team_id)
+        .order_by(Team.name, Athlete.display_name)
+    )
+    if athlete_ids is not None:
+        statement = statement.where(Athlete.id.in_(sorted({int(a) for a in athlete_ids})))
+    if team_ids is not None:
+        statement = statement.where(Athlete.team_id.in_(list(team_ids)))
+    if active_only:
+        statement = statement.where(Athlete.active.is_(True))
+    return _frame(
+        engine,
+        statement,
+        {
+            "athlete_id": "int64",
+            "team_id": "int64",
+            "team": "str",
+            "display_name": "str",
+            "external_id": "str",
+            "position": "str",
+            "dominant_side": "str",
+            "active": "bool",
+        },
+    )
+
+
+def wellness_checkins(
+    engine: Engine,
+    athlete_ids: Iterable[int] | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> pd.DataFrame:
+    """athlete_id, date, fatigue, sleep_quality, soreness, stress, mood (1-5, 5 best), sleep_hours, readiness, availability."""
+    w = WellnessCheckin
+    statement = select(
+        w.athlete_id,
+        w.date,
+        w.fatigue,
+        w.sleep_quality,
+        w.soreness,
+        w.stress,
+        w.mood,
+        w.sleep_hours,
+        w.readiness,
+        w.availability,
+    ).order_by(w.athlete_id, w.date)
+    statement = _filtered(statement, w.athlete_id, w.date, athlete_ids, start, end)
+    items = dict.fromkeys(("fatigue", "sleep_quality", "soreness", "stress", "mood", "readiness"), "Int64")
+    return _frame(
+        engine,
+        statement,
+        {"athlete_id": "int64", "date": "datetime", **items, "sleep_hours": "float64", "availability": "str"},
+    )
+
+
+def pain_reports(
+    engine: Engine,
+    athlete_ids: Iterable[int] | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> pd.DataFrame:
+    """athlete_id, date, body_region, side, pain (NPRS 0-10)."""
+    p = PainReport
+    statement = select(p.athlete_id, p.date, p.body_region, p.side, p.pain).order_by(p.athlete_id, p.date)
+    statement = _filtered(statement, p.athlete_id, p.date, athlete_ids, start, end)
+    return _frame(
+        engine,
+        statement,
+        {"athlete_id": "int64", "date": "datetime", "body_region": "str", "side": "str", "pain": "int64"},
+    )
+
+
+def therapy_sessions(
+    engine: Engine,
+    athlete_ids: Iterable[int] | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    include_notes: bool = False,
+) -> pd.DataFrame:
+    """session_id, athlete_id, therapist_id, date, technique, body_region, side, minutes, pain_before,
+    pain_after, discomfort, injury_id, and `notes` only when `include_notes` (clinical; never for coaches)."""
+    t = TherapySession
+    columns = [
+        t.id.label("session_id"),
+        t.athlete_id,
+        t.therapist_id,
+        t.date,
+        t.technique,
+        t.body_region,
+        t.side,
+        t.minutes,
+        t.pain_before,
+        t.pain_after,
+        t.discomfort,
+        t.injury_id,
+    ]
+    dtypes = {
+        "session_id": "int64",
+        "athlete_id": "int64",
+        "therapist_id": "Int64",
+        "date": "datetime",
+        "technique": "str",
+        "body_region": "str",
+        "side": "str",
+        "minutes": "int64",
+        "pain_before": "Int64",
+        "pain_after": "Int64",
+        "discomfort": "Int64",
+        "injury_id": "Int64",
+    }
+    if include_notes:
+        columns.append(t.notes)
+        dtypes["notes"] = "str"
+    statement = _filtered(select(*columns).order_by(t.athlete_id, t.date), t.athlete_id, t.date, athlete_ids, start, end)
+    return _frame(engine, statement, dtypes)
+
+
+def rom_measurements(
+    engine: Engine,
+    athlete_ids: Iterable[int] | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> pd.DataFrame:
+    """measurement_id, athlete_id, date, joint, movement, side, value, unit, method, context, session_id."""
+    r = RomMeasurement
+    statement = select(
+        r.id.label("measurement_id"),
+        r.athlete_id,
+        r.date,
+        r.joint,
+        r.movement,
+        r.side,
+        r.value,
+        r.unit,
+        r.method,
+        r.context,
+        r.session_id,
+    ).order_by(r.athlete_id, r.date)
+    statement = _filtered(statement, r.athlete_id, r.date, athlete_ids, start, end)
+    text_columns = dict.fromkeys(("joint", "movement", "side", "unit", "method", "context"), "str")
+    return _frame(
+        engine,
+        statement,
+        {
+            "measurement_id": "int64",
+            "athlete_id": "int64",
+            "date": "datetime",
+            **text_columns,
+            "value": "float64",
+            "session_id": "Int64",
+        },
+    )
+
+
+def injuries(
+    engine: Engine,
+    athlete_ids: Iterable[int] | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    include_notes: bool = False,
+) -> pd.DataFrame:
+    """injury_id, athlete_id, onset_date, body_region, side, injury_type, mechanism, time_loss, return_date
+    (NaT while not returned), and `notes` only when `include_notes`. The range filters the onset date."""
+    i = Injury
+    columns = [
+        i.id.label("injury_id"),
+        i.athlete_id,
+        i.onset_date,
+        i.body_region,
+        i.side,
+        i.injury_type,
+        i.mechanism,
+        i.time_loss,
+        i.return_date,
+    ]
+    dtypes = {
+        "injury_id": "int64",
+        "athlete_id": "int64",
+        "onset_date": "datetime",
+        "body_region": "str",
+        "side": "str",
+        "injury_type": "str",
+        "mechanism": "str",
+        "time_loss": "bool",
+        "return_date": "datetime",
+    }
+    if include_notes:
+        columns.append(i.notes)
+        dtypes["notes"] = "str"
+    statement = select(*columns).order_by(i.athlete_id, i.onset_date)
+    statement = _filtered(statement, i.athlete_id, i.onset_date, athlete_ids, start, end)
+    return _frame(engine, statement, dtypes)
+
+
+def training_sessions(
+    engine: Engine,
+    athlete_ids: Iterable[int] | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> pd.DataFrame:
+    """training_id, athlete_id, date, minutes, rpe (CR-10), kind (training | match)."""
+    t = TrainingSession
+    statement = select(t.id.label("training_id"), t.athlete_id, t.date, t.minutes, t.rpe, t.kind).order_by(
+        t.athlete_id, t.date
+    )
+    statement = _filtered(statement, t.athlete_id, t.date, athlete_ids, start, end)
+    return _frame(
+        engine,
+        statement,
+        {
+            "training_id": "int64",
+            "athlete_id": "int64",
+            "date": "datetime",
+            "minutes": "int64",
+            "rpe": "float64",
+            "kind": "str",
+        },
+    )
+
+
+def ostrc_responses(
+    engine: Engine,
+    athlete_ids: Iterable[int] | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> pd.DataFrame:
+    """athlete_id, week_start (Monday), q1, q2, q3, q4 (scores 0/8/17/25). The range filters week_start."""
+    o = OstrcResponse
+    statement = select(o.athlete_id, o.week_start, o.q1, o.q2, o.q3, o.q4).order_by(o.athlete_id, o.week_start)
+    statement = _filtered(statement, o.athlete_id, o.week_start, athlete_ids, start, end)
+    answers = dict.fromkeys(("q1", "q2", "q3", "q4"), "int64")
+    return _frame(engine, statement, {"athlete_id": "int64", "week_start": "datetime", **answers})
+
+
+def rom_norms(engine: Engine) -> pd.DataFrame:
+    """joint, movement, unit, normal_value, mdc, method, source."""
+    n = RomNorm
+    statement = select(n.joint, n.movement, n.unit, n.normal_value, n.mdc, n.method, n.source).order_by(
+        n.joint, n.movement
+    )
+    text_columns = dict.fromkeys(("joint", "movement", "unit", "method", "source"), "str")
+    return _frame(engine, statement, {**text_columns, "normal_value": "float64", "mdc": "float64"})
+
+
+def users(engine: Engine) -> pd.DataFrame:
+    """user_id, username, role, athlete_id, active, team_ids (list of the teams a coach or therapist may see)."""
+    statement = select(
+        User.id.label("user_id"), User.username, User.role, User.athlete_id, User.active, User.created_at
+    ).order_by(User.username)
+    frame = _frame(
+        engine,
+        statement,
+        {"user_id": "int64", "username": "str", "role": "str", "athlete_id": "Int64", "active": "bool"},
+    )
+    with engine.connect() as connection:
+        links = pd.DataFrame(connection.execute(select(user_teams.c.user_id, user_teams.c.team_id)).fetchall())
+    team_lists = (
+        links.groupby("user_id")["team_id"].agg(sorted) if not links.empty else pd.Series(dtype=object, name="team_id")
+    )
+    frame["team_ids"] = frame["user_id"].map(team_lists).apply(lambda ids: ids if isinstance(ids, list) else [])
+    return frame
+
+
+def audit_entries(engine: Engine, limit: int = 200) -> pd.DataFrame:
+    """The newest audit entries: at, user_id, username, action, table_name, record_id, detail."""
+    a = AuditEntry
+    statement = (
+        select(a.at, a.user_id, User.username, a.action, a.table_name, a.record_id, a.detail)
+        .outerjoin(User, User.id == a.user_id)
+        .order_by(a.at.desc(), a.id.desc())
+        .limit(limit)
+    )
+    return _frame(engine, statement, {"user_id": "Int64", "record_id": "Int64"})
+
+
+def table_counts(engine: Engine) -> dict[str, int]:
+    """Row count of every counted table, keyed as in `COUNTED_TABLES`."""
+    with engine.connect() as connection:
+        return {
+            name: int(connection.scalar(select(func.count()).select_from(model)) or 0)
+            for name, model in COUNTED_TABLES.items()
+        }
+
+
+def athlete_record_counts(engine: Engine, athlete_ids: Iterable[int] | None) -> dict[str, int]:
+    """Row count of each per-athlete table, limited to `athlete_ids` (None = every athlete)."""
+    ids = None if athlete_ids is None else sorted({int(a) for a in athlete_ids})
+    counts = {}
+    with engine.connect() as connection:
+        for name, model in COUNTED_TABLES.items():
+            if not hasattr(model, "athlete_id") or name == "users":
+                continue
+            statement = select(func.count()).select_from(model)
+            if ids is not None:
+                statement = statement.where(model.athlete_id.in_(ids))
+            counts[name] = int(connection.scalar(statement) or 0)
+    return counts
+
+
+def data_date_range(engine: Engine) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last date with any check-in, pain report or training session."""
+    with engine.connect() as connection:
+        bounds = [
+            connection.execute(select(func.min(model.date), func.max(model.date))).one()
+            for model in (WellnessCheckin, PainReport, TrainingSession)
+        ]
+    starts = [b[0] for b in bounds if b[0] is not None]
+    ends = [b[1] for b in bounds if b[1] is not None]
+    return (min(starts) if starts else None, max(ends) if ends else None)

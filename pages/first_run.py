@@ -1,0 +1,64 @@
+"""First run: no user exists yet. Load the demo team, or create the first admin account."""
+
+from __future__ import annotations
+
+import streamlit as st
+from data.demo import DEMO_ACCOUNTS, load_demo
+
+from data.errors import DatabaseNotEmpty, ValidationError
+from data.writes import create_user
+from ui import loaders
+from ui.session import engine, sign_in_as
+
+st.title("Welcome to Fascia")
+st.write(
+    "Fascia keeps treatment sessions, self-reported pain and soreness, range of motion, injuries and "
+    "training load for your teams, and shows recovery, recurrence and ROM trends. "
+    "The database is empty: start with the demo teams to look around, or create the first admin account."
+)
+
+demo, admin = st.columns(2, gap="large")
+
+with demo:
+    st.subheader("Load the demo team")
+    st.write(
+        "Two teams (a soccer squad of 24 and a track squad of 16) over the last 365 days, "
+        "with injuries, therapy sessions, ROM screening, daily check-ins and training load. "
+        "Demo sign-ins for each role are shown once it has loaded."
+    )
+    if st.button("Load the demo team", type="primary", icon=":material/group_add:"):
+        with st.spinner("Creating a season of demo data…"):
+            try:
+                load_demo(engine())
+            except DatabaseNotEmpty as error:
+                st.error(str(error))
+            else:
+                loaders.clear()
+                st.session_state["demo_loaded"] = True
+                st.rerun()
+
+with admin:
+    st.subheader("Create the first admin account")
+    with st.form("first_admin"):
+        username = st.text_input("Username")
+        password = st.text_input("Password", type="password", help="At least 8 characters.")
+        repeat = st.text_input("Repeat password", type="password")
+        submitted = st.form_submit_button("Create admin account")
+    if submitted:
+        if password != repeat:
+            st.error("The two passwords differ.")
+        else:
+            try:
+                user_id = create_user(engine(), username, password, "admin")
+            except ValidationError as error:
+                st.error(str(error))
+            else:
+                loaders.clear()
+                sign_in_as(user_id)
+                st.rerun()
+
+st.divider()
+st.caption(
+    f"Demo accounts, once loaded: {', '.join(f'{u} ({r})' for u, r, _ in DEMO_ACCOUNTS)}. "
+    "Passwords are shown on the sign-in screen right after loading."
+)

@@ -1,0 +1,109 @@
+"""The shell: first-run screen, sign-in, each role's menu and landing page, sign-out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from data.demo import DEMO_ACCOUNTS
+from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import sign_in
+from ui.menu import MENUS, page_paths
+
+StartApp = Callable[[str], AppTest]
+
+
+def texts(at: AppTest) -> str:
+    """Everything the page wrote, as one string."""
+    parts = [e.value for e in (*at.title, *at.header, *at.subheader, *at.markdown, *at.caption, *at.info, *at.success)]
+    parts += [e.value for e in at.error]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_first_run_offers_demo_and_first_admin(app_at: StartApp, empty_url: str) -> None:
+    at = app_at(empty_url)
+    assert not at.exception
+    assert "Welcome to Fascia" in texts(at)
+    assert [b.label for b in at.button] == ["Load the demo team", "Create admin account"]
+
+
+def test_first_admin_account_signs_in(app_at: StartApp, empty_url: str) -> None:
+    at = app_at(empty_url)
+    at.text_input[0].input("head-physio")
+    at.text_input[1].input("correct-horse")
+    at.text_input[2].input("correct-horse")
+    at = at.button[1].click().run()
+    assert not at.exception
+    assert "Overview" in texts(at)
+    assert "head-physio" in texts(at)
+
+
+def test_first_admin_refuses_mismatch_and_short_password(app_at: StartApp, empty_url: str) -> None:
+    at = app_at(empty_url)
+    at.text_input[0].input("boss")
+    at.text_input[1].input("short")
+    at.text_input[2].input("short")
+    at = at.button[1].click().run()
+    assert "at least 8" in texts(at)
+    at.text_input[1].input("long-enough-1")
+    at.text_input[2].input("long-enough-2")
+    at = at.button[1].click().run()
+    assert "differ" in texts(at)
+    assert "Welcome to Fascia" in texts(at)
+
+
+def test_loading_the_demo_shows_the_demo_sign_ins(
+    app_at: StartApp, empty_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import data.demo
+
+    real = data.demo.load_demo
+    monkeypatch.setattr(data.demo, "load_demo", lambda engine: real(engine, athletes=6, days=60, seed=5))
+    at = app_at(empty_url)
+    at = at.button[0].click().run()
+    assert not at.exception
+    assert "Sign in to Fascia" in texts(at)
+    shown = at.dataframe[0].value
+    assert sorted(shown["Username"]) == sorted(u for u, _, _ in DEMO_ACCOUNTS)
+
+
+def test_wrong_password_gets_one_neutral_message(app_at: StartApp, demo_url: str) -> None:
+    at = app_at(demo_url)
+    username = DEMO_ACCOUNTS[0][0]
+    at = sign_in(at, username, "not-the-password")
+    assert [e.value for e in at.error] == ["Wrong username or password."]
+    at = sign_in(at, "no-such-user", "not-the-password")
+    assert [e.value for e in at.error] == ["Wrong username or password."]
+
+
+@pytest.mark.parametrize(("username", "role", "password"), DEMO_ACCOUNTS)
+def test_each_role_signs_in_to_its_landing_page_and_signs_out(
+    app_at: StartApp, demo_url: str, username: str, role: str, password: str
+) -> None:
+    at = app_at(demo_url)
+    at = sign_in(at, username, password)
+    assert not at.exception
+    assert f"({role})" in texts(at)
+    metrics = {m.label: m.value for m in at.metric}
+    if role == "athlete":
+        assert metrics["Athletes"] == "1"
+    else:
+        assert int(metrics["Athletes"]) > 1
+    assert int(metrics["Check-ins"].replace(",", "")) > 0
+    at = at.sidebar.button(key="sign_out").click().run()
+    assert "Sign in to Fascia" in texts(at)
+
+
+@pytest.mark.parametrize("role", list(MENUS))
+def test_every_page_of_every_role_renders(app_at: StartApp, demo_url: str, role: str) -> None:
+    username, _, password = next(a for a in DEMO_ACCOUNTS if a[1] == role)
+    at = sign_in(app_at(demo_url), username, password)
+    for path in page_paths(role):
+        at = at.switch_page(path).run()
+        assert not at.exception, (role, path, at.exception)
+
+
+def test_menus_hold_exactly_the_roles_pages() -> None:
+    assert set(MENUS) == {"admin", "coach", "therapist", "athlete"}
+    assert all(page_paths(role) for role in MENUS)

@@ -1,0 +1,67 @@
+"""Shared fixtures: a fresh database per test on each backend.
+
+`db_engine` is parametrised by backend: a temporary SQLite file, and the PostgreSQL
+test server named by FASCIA_TEST_POSTGRES_URL (`.ci/run` starts it and sets it).
+Without that variable the PostgreSQL cases skip, except under CI=true, where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from data.db import make_engine
+from data.schema import upgrade
+
+POSTGRES_URL_VARIABLE = "FASCIA_TEST_POSTGRES_URL"
+REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def postgres_url() -> str:
+    """The PostgreSQL test URL; skips the test without it, fails it under CI."""
+    url = os.environ.get(POSTGRES_URL_VARIABLE, "").strip()
+    if not url:
+        message = f"{POSTGRES_URL_VARIABLE} is not set (.ci/run starts PostgreSQL and sets it)"
+        if in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    return url
+
+
+def empty_postgres(url: str) -> Engine:
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    return engine
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """An engine on an empty database (no schema) of each backend."""
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
+    else:
+        engine = empty_postgres(postgres_url())
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def db_engine(empty_engine: Engine) -> Engine:
+    """An engine on a database at the newest schema, with no rows but the ROM norms."""
+    upgrade(empty_engine)
+    return empty_engine
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'fascia.db'}"

@@ -1,0 +1,321 @@
+"""The persistence layer on both backends: schema, constraints, queries, validated writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine, func, insert, inspect, select, text
+from sqlalchemy.exc import IntegrityError
+
+from data import queries
+from data.access import authenticate, visible_athlete_ids
+from data.errors import ValidationError
+from data.models import Base, PainReport, RomNorm, TrainingSession, User, WellnessCheckin
+from data.schema import current_revision, head_revision, upgrade
+from data.writes import InvalidRecords, create_athlete, create_team, create_user, save_records
+
+DAY = dt.date(2026, 3, 2)  # a Monday
+
+
+@pytest.fixture
+def team_db(db_engine: Engine) -> dict[str, int]:
+    """Two teams, three athletes, a coach of team A."""
+    a = create_team(db_engine, "Alpha FC", "soccer", "Europe/Oslo")
+    b = create_team(db_engine, "Beta Track", "athletics", "UTC")
+    ids = {
+        "team_a": a,
+        "team_b": b,
+        "ann": create_athlete(db_engine, a, "Ann", "A-1", "midfield", "right"),
+        "bob": create_athlete(db_engine, a, "Bob", "A-2", "defence", "left"),
+        "cat": create_athlete(db_engine, b, "Cat", "B-1", "sprint", "right"),
+    }
+    return ids
+
+
+def checkin(athlete_id: int, day: dt.date, **values: object) -> dict[str, object]:
+    base = {
+        "athlete_id": athlete_id,
+        "date": day,
+        "fatigue": 3,
+        "sleep_quality": 4,
+        "soreness": 3,
+        "stress": 4,
+        "mood": 4,
+        "sleep_hours": 7.5,
+        "readiness": 7,
+        "availability": "full",
+    }
+    return base | values
+
+
+def count(engine: Engine, model: type[Base]) -> int:
+    with engine.connect() as connection:
+        return int(connection.scalar(select(func.count()).select_from(model)))
+
+
+class TestSchema:
+    def test_upgrade_is_idempotent_and_reaches_head(self, db_engine: Engine) -> None:
+        upgrade(db_engine)
+        upgrade(db_engine)
+        assert current_revision(db_engine) == head_revision()
+        assert count(db_engine, RomNorm) > 0
+
+    def test_every_model_table_exists_with_athlete_date_indexes(self, db_engine: Engine) -> None:
+        inspector = inspect(db_engine)
+        assert set(Base.metadata.tables) <= set(inspector.get_table_names())
+        for table, date_column in [
+            ("wellness_checkins", "date"),
+            ("pain_reports", "date"),
+            ("therapy_sessions", "date"),
+            ("rom_measurements", "date"),
+            ("training_sessions", "date"),
+            ("injuries", "onset_date"),
+            ("ostrc_responses", "week_start"),
+        ]:
+            indexed = [i["column_names"][:2] for i in inspector.get_indexes(table)]
+            indexed += [u["column_names"][:2] for u in inspector.get_unique_constraints(table)]
+            assert ["athlete_id", date_column] in indexed, table
+
+    def test_sqlite_connections_enforce_foreign_keys_and_use_wal(self, db_engine: Engine) -> None:
+        if db_engine.dialect.name != "sqlite":
+            pytest.skip("SQLite pragmas")
+        with db_engine.connect() as connection:
+            assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert connection.execute(text("PRAGMA busy_timeout")).scalar() >= 1000
+
+
+class TestConstraints:
+    """The database itself refuses out-of-range scores, whatever code path writes them."""
+
+    @pytest.mark.parametrize(
+        ("model", "values"),
+        [
+            (WellnessCheckin, {"soreness": 6}),
+            (WellnessCheckin, {"fatigue": 0}),
+            (WellnessCheckin, {"readiness": 11}),
+            (PainReport, {"pain": 11}),
+            (TrainingSession, {"rpe": 10.5}),
+            (TrainingSession, {"minutes": 0}),
+        ],
+    )
+    def test_out_of_range_score_is_refused_by_the_database(
+        self, db_engine: Engine, team_db: dict[str, int], model: type[Base], values: dict[str, object]
+    ) -> None:
+        rows = {
+            WellnessCheckin: checkin(team_db["ann"], DAY),
+            PainReport: {"athlete_id": team_db["ann"], "date": DAY, "body_region": "knee", "side": "left", "pain": 3},
+            TrainingSession: {"athlete_id": team_db["ann"], "date": DAY, "minutes": 60, "rpe": 5, "kind": "training"},
+        }
+        with pytest.raises(IntegrityError), db_engine.begin() as connection:
+            connection.execute(insert(model).values(**(rows[model] | values)))
+        assert count(db_engine, model) == 0
+
+    def test_unknown_athlete_is_refused_by_the_foreign_key(self, db_engine: Engine) -> None:
+        with pytest.raises(IntegrityError), db_engine.begin() as connection:
+            connection.execute(insert(WellnessCheckin).values(**checkin(999, DAY)))
+
+    def test_one_checkin_per_athlete_and_date(self, db_engine: Engine, team_db: dict[str, int]) -> None:
+        with db_engine.begin() as connection:
+            connection.execute(insert(WellnessCheckin).values(**checkin(team_db["ann"], DAY)))
+        with pytest.raises(IntegrityError), db_engine.begin() as connection:
+            connection.execute(insert(WellnessCheckin).values(**checkin(team_db["ann"], DAY)))
+
+
+class TestWrites:
+    def test_valid_rows_are_saved_and_audited(self, db_engine: Engine, team_db: dict[str, int]) -> None:
+        result = save_records(
+            db_engine, "wellness_checkins", [checkin(team_db["ann"], DAY), checkin(team_db["bob"], DAY)]
+        )
+        assert (result.inserted, result.updated, result.unchanged) == (2, 0, 0)
+        assert count(db_engine, WellnessCheckin) == 2
+
+    def test_one_bad_row_refuses_the_whole_write_naming_row_and_field(
+        self, db_engine: Engine, team_db: dict[str, int]
+    ) -> None:
+        rows = [checkin(team_db["ann"], DAY), checkin(team_db["bob"], DAY, soreness=7)]
+        with pytest.raises(InvalidRecords) as refused:
+            save_records(db_engine, "wellness_checkins", rows)
+        assert str(refused.value).startswith("row 2, soreness: 7 is above 5")
+        assert count(db_engine, WellnessCheckin) == 0
+
+    def test_every_problem_is_reported_at_once(self, db_engine: Engine, team_db: dict[str, int]) -> None:
+        rows = [
+            {"athlete_id": team_db["ann"], "date": "2026-03-02", "body_region": "knee", "side": "left", "pain": 11},
+            {"athlete_id": team_db["ann"], "date": "not a day", "body_region": "toe", "side": "left", "pain": 2},
+            {"athlete_id": 999, "date": "2026-03-02", "body_region": "knee", "side": "up", "pain": 1},
+        ]
+        with pytest.raises(InvalidRecords) as refused:
+            save_records(db_engine, "pain_reports", rows)
+        found = {(e.row, e.field) for e in refused.value.errors}
+        assert found == {(1, "pain"), (2, "date"), (2, "body_region"), (3, "side"), (3, "athlete_id")}
+        assert count(db_engine, PainReport) == 0
+
+    def test_saving_again_updates_by_natural_key(self, db_engine: Engine, team_db: dict[str, int]) -> None:
+        save_records(db_engine, "wellness_checkins", [checkin(team_db["ann"], DAY)])
+        again = save_records(db_engine, "wellness_checkins", [checkin(team_db["ann"], DAY)])
+        changed = save_records(db_engine, "wellness_checkins", [checkin(team_db["ann"], DAY, soreness=1)])
+        assert (again.inserted, again.unchanged) == (0, 1)
+        assert (changed.inserted, changed.updated) == (0, 1)
+        assert queries.wellness_checkins(db_engine)["soreness"].tolist() == [1]
+
+    def test_rom_value_range_depends_on_unit(self, db_engine: Engine, team_db: dict[str, int]) -> None:
+        row = {
+            "athlete_id": team_db["ann"],
+            "date": DAY,
+            "joint": "ankle",
+            "movement": "dorsiflexion_lunge",
+            "side": "left",
+            "value": 95,
+            "unit": "cm",
+            "method": "tape",
+            "context": "screening",
+        }
+        with pytest.raises(InvalidRecords, match="row 1, value: 95 is outside -40..80 cm"):
+            save_records(db_engine, "rom_measurements", [row])
+        assert save_records(db_engine, "rom_measurements", [row | {"unit": "deg"}]).inserted == 1
+
+    def test_return_before_onset_is_refused(self, db_engine: Engine, team_db: dict[str, int]) -> None:
+        injury = {
+            "athlete_id": team_db["ann"],
+            "onset_date": "2026-03-10",
+            "body_region": "thigh",
+            "side": "left",
+            "injury_type": "muscle_strain",
+            "time_loss": True,
+            "return_date": "2026-03-01",
+        }
+        with pytest.raises(InvalidRecords, match="return_date"):
+            save_records(db_engine, "injuries", [injury])
+
+    def test_writer_scope_refuses_other_athletes(self, db_engine: Engine, team_db: dict[str, int]) -> None:
+        with pytest.raises(InvalidRecords, match="not an athlete you may record for"):
+            save_records(
+                db_engine, "wellness_checkins", [checkin(team_db["cat"], DAY)], allowed_athlete_ids=[team_db["ann"]]
+            )
+
+    def test_duplicate_team_and_external_id_are_refused(self, db_engine: Engine, team_db: dict[str, int]) -> None:
+        with pytest.raises(ValidationError, match="name: 'Alpha FC' is already a team"):
+            create_team(db_engine, "Alpha FC")
+        with pytest.raises(ValidationError, match="external_id: 'A-1' is already used"):
+            create_athlete(db_engine, team_db["team_a"], "Another", "A-1")
+        with pytest.raises(ValidationError, match="timezone"):
+            create_team(db_engine, "Gamma", timezone="Mars/Olympus")
+
+
+class TestQueries:
+    @pytest.fixture
+    def series_db(self, db_engine: Engine, team_db: dict[str, int]) -> dict[str, int]:
+        days = [DAY + dt.timedelta(days=i) for i in range(5)]
+        save_records(
+            db_engine,
+            "wellness_checkins",
+            [checkin(a, d, mood=None) for a in (team_db["ann"], team_db["cat"]) for d in days],
+        )
+        save_records(
+            db_engine,
+            "training_sessions",
+            [{"athlete_id": team_db["ann"], "date": d, "minutes": 60, "rpe": 6, "kind": "training"} for d in days],
+        )
+        save_records(
+            db_engine,
+            "therapy_sessions",
+            [
+                {
+                    "athlete_id": team_db["ann"],
+                    "date": DAY,
+                    "technique": "active_release",
+                    "body_region": "thigh",
+                    "side": "left",
+                    "minutes": 30,
+                    "pain_before": 5,
+                    "pain_after": 3,
+                    "notes": "ART to biceps femoris",
+                }
+            ],
+        )
+        return team_db
+
+    def test_filters_by_athlete_and_date_range_in_sql(self, db_engine: Engine, series_db: dict[str, int]) -> None:
+        frame = queries.wellness_checkins(
+            db_engine, athlete_ids=[series_db["ann"]], start=DAY + dt.timedelta(days=1), end=DAY + dt.timedelta(days=3)
+        )
+        assert frame["athlete_id"].unique().tolist() == [series_db["ann"]]
+        assert frame["date"].dt.date.tolist() == [DAY + dt.timedelta(days=i) for i in (1, 2, 3)]
+        assert queries.wellness_checkins(db_engine, athlete_ids=[]).empty
+
+    def test_dtypes(self, db_engine: Engine, series_db: dict[str, int]) -> None:
+        checkins = queries.wellness_checkins(db_engine)
+        assert checkins["date"].dtype == "datetime64[ns]"
+        assert checkins["soreness"].dtype == "Int64"
+        assert checkins["mood"].isna().all()
+        training = queries.training_sessions(db_engine)
+        assert training["rpe"].dtype == "float64" and training["date"].dtype == "datetime64[ns]"
+        injuries = queries.injuries(db_engine)
+        assert injuries["return_date"].dtype == "datetime64[ns]"
+        sessions = queries.therapy_sessions(db_engine)
+        assert sessions["injury_id"].dtype == "Int64" and sessions["pain_after"].tolist() == [3]
+
+    def test_clinical_notes_only_on_request(self, db_engine: Engine, series_db: dict[str, int]) -> None:
+        assert "notes" not in queries.therapy_sessions(db_engine).columns
+        assert queries.therapy_sessions(db_engine, include_notes=True)["notes"].tolist() == ["ART to biceps femoris"]
+        assert "notes" not in queries.injuries(db_engine).columns
+
+    def test_athletes_and_counts(self, db_engine: Engine, series_db: dict[str, int]) -> None:
+        athletes = queries.athletes(db_engine, team_ids=[series_db["team_a"]])
+        assert sorted(athletes["display_name"]) == ["Ann", "Bob"]
+        assert set(athletes["team"]) == {"Alpha FC"}
+        counts = queries.table_counts(db_engine)
+        assert counts["wellness_checkins"] == 10 and counts["athletes"] == 3
+        assert queries.athlete_record_counts(db_engine, [series_db["cat"]])["wellness_checkins"] == 5
+
+
+class TestAccess:
+    def test_scope_by_role(self, db_engine: Engine, team_db: dict[str, int]) -> None:
+        coach = create_user(db_engine, "coach", "coach-pass", "coach", team_ids=[team_db["team_a"]])
+        admin = create_user(db_engine, "root", "admin-pass", "admin")
+        athlete = create_user(db_engine, "cat", "athlete-pass", "athlete", athlete_id=team_db["cat"])
+        viewers = {
+            u: authenticate(db_engine, name, pw)
+            for u, name, pw in [
+                (coach, "coach", "coach-pass"),
+                (admin, "root", "admin-pass"),
+                (athlete, "cat", "athlete-pass"),
+            ]
+        }
+        assert visible_athlete_ids(db_engine, viewers[coach]) == sorted([team_db["ann"], team_db["bob"]])
+        assert len(visible_athlete_ids(db_engine, viewers[admin])) == 3
+        assert visible_athlete_ids(db_engine, viewers[athlete]) == [team_db["cat"]]
+        assert viewers[coach].sees_clinical_notes is False
+
+    def test_wrong_password_or_unknown_user_get_none(self, db_engine: Engine, team_db: dict[str, int]) -> None:
+        create_user(db_engine, "coach", "coach-pass", "coach")
+        assert authenticate(db_engine, "coach", "wrong-pass") is None
+        assert authenticate(db_engine, "nobody", "coach-pass") is None
+
+    def test_only_an_argon2id_hash_is_stored(self, db_engine: Engine, team_db: dict[str, int]) -> None:
+        create_user(db_engine, "coach", "coach-pass", "coach")
+        with db_engine.connect() as connection:
+            stored = connection.scalar(select(User.password_hash))
+        assert stored.startswith("$argon2id$") and "coach-pass" not in stored
+
+    def test_user_rules(self, db_engine: Engine, team_db: dict[str, int]) -> None:
+        with pytest.raises(ValidationError, match="at least 8"):
+            create_user(db_engine, "coach", "short", "coach")
+        with pytest.raises(ValidationError, match="required for an athlete account"):
+            create_user(db_engine, "ath", "long-enough", "athlete")
+        with pytest.raises(ValidationError, match="role"):
+            create_user(db_engine, "who", "long-enough", "superuser")
+        assert count(db_engine, User) == 0
+
+
+def test_query_frames_validate_against_the_analytics_schemas(db_engine: Engine, team_db: dict[str, int]) -> None:
+    from analytics import schemas
+
+    save_records(db_engine, "wellness_checkins", [checkin(team_db["ann"], DAY)])
+    schemas.WellnessCheckins.validate(queries.wellness_checkins(db_engine))
+    schemas.Athletes.validate(queries.athletes(db_engine))
+    schemas.RomNorms.validate(queries.rom_norms(db_engine))
+    assert isinstance(queries.users(db_engine), pd.DataFrame)
