@@ -85,6 +85,7 @@ def label(code: str) -> str:
     """Human label of a vocabulary code: ``hip_groin`` -> ``Hip groin``."""
     return code.replace("_", " ").capitalize()
 
+
 #: The ROM measures the product knows: (joint, movement, unit, method).
 #: Goniometry has a minimal detectable change of 5 degrees by default; the
 #: weight-bearing lunge (knee-to-wall distance, cm) 1.5 cm (Chisholm et al. 2012).

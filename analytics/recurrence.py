@@ -1,0 +1,198 @@
+"""Injury recurrence: Fuller et al. (2006) consensus categories, recurrence rates, time between episodes.
+
+An injury of the same type at the same body region and side as an earlier injury of the same
+athlete is (Fuller et al. 2006, 2007; DESIGN.md, "Recurrence"):
+
+- an *exacerbation* if the earlier injury had not returned to full participation by the new
+  onset (``return_date`` missing, or later than the new ``onset_date``);
+- otherwise a *recurrence*: ``recurrent_early`` if the new onset is at most 60 days after the
+  earlier return, ``recurrent_late`` at most 365 days, ``recurrent_delayed`` after that;
+- anything else is ``new``.
+
+Recurrence rate = recurrences / all injuries (exacerbations are not recurrences: they are the
+same, unhealed injury getting worse; they are counted in their own column).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from analytics.schemas import (
+    RECURRENCE_CATEGORIES,
+    Athletes,
+    ClassifiedInjuries,
+    EpisodeIntervals,
+    Injuries,
+    RecurrenceRate,
+)
+
+#: What makes two injuries "the same injury" (Fuller et al. 2006): athlete, type, region, side.
+SITE: list[str] = ["athlete_id", "injury_type", "body_region", "side"]
+EARLY_DAYS = 60  # "within 2 months" of return
+LATE_DAYS = 365  # "within 2-12 months" of return
+RECURRENT: tuple[str, ...] = RECURRENCE_CATEGORIES[2:]
+
+_TEAMS = Athletes.to_schema().select_columns(["athlete_id", "team"])
+
+
+def classify_injuries(injuries: pd.DataFrame) -> pd.DataFrame:
+    """The injuries with their Fuller et al. (2006, 2007) ``category`` and ``index_injury_id``.
+
+    Rule: see the module docstring. ``category`` is one of ``new``, ``exacerbation``,
+    ``recurrent_early`` (onset <= 60 days after the index injury's return),
+    ``recurrent_late`` (<= 365 days), ``recurrent_delayed`` (> 365 days).
+
+    Choices:
+    - "Same injury" = same athlete, ``injury_type``, ``body_region`` and ``side``, exactly: a
+      ``bilateral`` injury does not match a ``left`` one, and a different side is ``new``.
+    - The index injury is the *most recent* earlier matching injury (by onset date, ties on the
+      same day broken by ``injury_id``, the lower one counting as earlier), so a second
+      recurrence points at the first recurrence, not at the original injury. Day counts are
+      from that index injury's ``return_date`` to the new ``onset_date``.
+    - Returned on the very day of the new onset (``return_date == onset_date``) counts as
+      returned: a recurrence 0 days later, ``recurrent_early``.
+    - ``index_injury_id`` is a nullable integer, missing for ``new``.
+    - All input columns and the input's row order and index are kept; extra columns are passed
+      through. One vectorised ``merge_asof`` over all athletes.
+    """
+    checked = Injuries.validate(injuries)
+    events = checked[["injury_id", *SITE, "onset_date", "return_date"]].assign(row=np.arange(len(checked)))
+    events = events.sort_values(["onset_date", "injury_id"], kind="stable").assign(order=np.arange(len(events)))
+    earlier = events[[*SITE, "order", "injury_id", "return_date"]].rename(
+        columns={"order": "index_order", "injury_id": "index_injury_id", "return_date": "index_return_date"}
+    )
+    matched = pd.merge_asof(
+        events,
+        earlier,
+        left_on="order",
+        right_on="index_order",
+        by=SITE,
+        allow_exact_matches=False,  # an injury is not its own index
+        direction="backward",  # the most recent earlier one
+    )
+
+    has_index = matched["index_injury_id"].notna()
+    returned = matched["index_return_date"].notna() & (matched["index_return_date"] <= matched["onset_date"])
+    gap = (matched["onset_date"] - matched["index_return_date"]).dt.days
+    category = np.select(
+        [~has_index, ~returned, gap <= EARLY_DAYS, gap <= LATE_DAYS],
+        ["new", "exacerbation", "recurrent_early", "recurrent_late"],
+        default="recurrent_delayed",
+    )
+
+    position = matched["row"].to_numpy()
+    in_input_order = np.empty(len(matched), dtype=object)
+    in_input_order[position] = category
+    index_id = np.empty(len(matched), dtype=object)
+    index_id[position] = matched["index_injury_id"].astype("Int64").to_numpy(dtype=object, na_value=pd.NA)
+
+    out = checked.assign(category=in_input_order.astype(str), index_injury_id=pd.array(index_id, dtype="Int64"))
+    return ClassifiedInjuries.validate(out)
+
+
+def recurrence_rate(
+    classified: pd.DataFrame,
+    by: Sequence[str] = (),
+    athletes: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Recurrence rate = recurrences / all injuries (Fuller et al. 2007; DESIGN.md), per group.
+
+    Output: the ``by`` columns, then ``injuries``, ``recurrences`` (early + late + delayed),
+    ``exacerbations``, ``recurrence_rate`` (recurrences / injuries).
+
+    ``by`` may name ``team`` (joined from ``athletes`` on ``athlete_id`` unless ``classified``
+    already has a ``team`` column), ``month`` (the onset month, as its first day) and any column
+    of ``classified``, e.g. ``body_region``. ``by=()`` gives one overall row.
+
+    Choices:
+    - ``classified`` is the output of `classify_injuries`; a frame without ``category`` is
+      classified first. Classify the full history, then filter: an injury's category depends on
+      the earlier injuries, which a filtered frame may not hold.
+    - Exacerbations are not recurrences (DESIGN.md: "otherwise a recurrence"); they are counted
+      in the denominator as injuries and reported in their own column.
+    - Only groups with at least one injury appear; with ``team``, injuries of athletes missing
+      from ``athletes`` are left out (inner join).
+    """
+    frame = _classified(classified)
+    by = [by] if isinstance(by, str) else list(by)
+    if "team" in by and "team" not in frame.columns:
+        if athletes is None:
+            raise ValueError("recurrence_rate(by=['team', ...]) needs the athletes frame (athlete_id, team)")
+        teams = _TEAMS.validate(athletes)[["athlete_id", "team"]]
+        frame = frame.merge(teams.drop_duplicates("athlete_id"), on="athlete_id", how="inner")
+    if "month" in by:
+        frame = frame.assign(month=frame["onset_date"].dt.to_period("M").dt.to_timestamp())
+    missing = [c for c in by if c not in frame.columns]
+    if missing:
+        raise ValueError(f"recurrence_rate: cannot group by {missing}")
+
+    counts = frame.assign(
+        recurrences=frame["category"].isin(RECURRENT).astype(int),
+        exacerbations=(frame["category"] == "exacerbation").astype(int),
+    )
+    if by:
+        rates = counts.groupby(by, as_index=False, observed=True).agg(
+            injuries=("injury_id", "size"), recurrences=("recurrences", "sum"), exacerbations=("exacerbations", "sum")
+        )
+    else:
+        rates = pd.DataFrame(
+            {
+                "injuries": [len(counts)],
+                "recurrences": [int(counts["recurrences"].sum())],
+                "exacerbations": [int(counts["exacerbations"].sum())],
+            }
+        )
+        rates = rates[rates["injuries"] > 0]
+    rates = rates.astype({"injuries": "int64", "recurrences": "int64", "exacerbations": "int64"})
+    rates["recurrence_rate"] = rates["recurrences"] / rates["injuries"]
+    return RecurrenceRate.validate(rates.reset_index(drop=True))
+
+
+def time_between_episodes(classified: pd.DataFrame) -> pd.DataFrame:
+    """Days between an injury and the later one that repeats it (Fuller et al. 2006), one row per repeat.
+
+    Output: ``injury_id, athlete_id, index_injury_id, category, onset_date, days_between,
+    days_from_index_onset, days_from_index_return``.
+
+    Rules:
+    - ``days_from_index_onset`` = new onset - index injury's onset.
+    - ``days_from_index_return`` = new onset - index injury's return to full participation;
+      missing for an exacerbation (the index had not returned by the new onset).
+    - ``days_between`` = the time between the episodes: from the index injury's return when it
+      had returned (recurrences), else from its onset (exacerbations).
+
+    Choices: ``classified`` is the output of `classify_injuries` (a frame without ``category``
+    is classified first); ``new`` injuries have no row; a row whose index injury is not in the
+    frame (filtered out) is left out. Sorted by athlete, onset date and injury id.
+    """
+    frame = _classified(classified)
+    index = frame[["injury_id", "onset_date", "return_date"]].rename(
+        columns={"injury_id": "index_injury_id", "onset_date": "index_onset_date", "return_date": "index_return_date"}
+    )
+    repeats = frame.loc[
+        frame["category"] != "new", ["injury_id", "athlete_id", "index_injury_id", "category", "onset_date"]
+    ]
+    pairs = repeats.astype({"index_injury_id": "int64"}).merge(index, on="index_injury_id", how="inner")
+
+    from_onset = (pairs["onset_date"] - pairs["index_onset_date"]).dt.days.astype("int64")
+    from_return = (pairs["onset_date"] - pairs["index_return_date"]).dt.days.astype("Int64")
+    from_return = from_return.where(pairs["category"] != "exacerbation")
+    out = pairs.assign(
+        days_between=from_return.fillna(from_onset).astype("int64"),
+        days_from_index_onset=from_onset,
+        days_from_index_return=from_return,
+    )
+    columns = ["injury_id", "athlete_id", "index_injury_id", "category", "onset_date", "days_between"]
+    out = out[[*columns, "days_from_index_onset", "days_from_index_return"]]
+    out = out.sort_values(["athlete_id", "onset_date", "injury_id"], kind="stable").reset_index(drop=True)
+    return EpisodeIntervals.validate(out)
+
+
+def _classified(frame: pd.DataFrame) -> pd.DataFrame:
+    """A validated classified frame: as given when it has ``category``, else classified now."""
+    if "category" not in frame.columns:
+        return classify_injuries(frame)
+    return ClassifiedInjuries.validate(frame)

@@ -1,0 +1,223 @@
+"""Unit tests of analytics.surveillance: exposure, incidence, burden and OSTRC-O2."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pandera.errors
+import pytest
+
+from analytics.surveillance import (
+    burden,
+    days_lost,
+    exposure_hours,
+    incidence,
+    ostrc_problem,
+    ostrc_severity,
+    ostrc_substantial,
+    weekly_prevalence,
+)
+
+# --------------------------------------------------------------------------- OSTRC-O2 scores
+
+
+def test_ostrc_severity_is_the_sum_of_the_four_scores():
+    """Clarsen et al.: severity = Q1 + Q2 + Q3 + Q4; 17 + 25 + 25 + 25 = 92; range 0..100."""
+    assert ostrc_severity(17, 25, 25, 25) == 92
+    assert isinstance(ostrc_severity(17, 25, 25, 25), int)
+    assert ostrc_severity(0, 0, 0, 0) == 0
+    assert ostrc_severity(25, 25, 25, 25) == 100
+
+
+@pytest.mark.parametrize("missing", [None, np.nan, pd.NA])
+def test_ostrc_severity_missing_when_any_answer_is_missing(missing):
+    assert ostrc_severity(0, missing, 8, 8) is pd.NA
+
+
+def test_ostrc_severity_vectorised_on_series():
+    """Row-wise sums: 0+0+0+0 = 0; 8+17+0+0 = 25; a missing Q3 -> missing; 25+25+25+25 = 100."""
+    index = [5, 6, 7, 8]
+    q1 = pd.Series([0, 8, 0, 25], index=index)
+    q2 = pd.Series([0, 17, 0, 25], index=index)
+    q3 = pd.Series([0, 0, None, 25], index=index, dtype="Int64")
+    q4 = pd.Series([0, 0, 8, 25], index=index)
+    out = ostrc_severity(q1, q2, q3, q4)
+    assert str(out.dtype) == "Int64"
+    assert out.index.tolist() == index
+    assert out.tolist()[:2] == [0, 25]
+    assert out.isna().tolist() == [False, False, True, False]
+    assert out.iloc[3] == 100
+
+
+def test_ostrc_refuses_a_score_that_is_not_an_answer():
+    with pytest.raises(ValueError, match="OSTRC"):
+        ostrc_severity(3, 0, 0, 0)
+    with pytest.raises(ValueError, match="OSTRC"):
+        ostrc_substantial(pd.Series([0, 30]), 0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [
+        ((25, 0, 0, 0), True),  # Q1 = 25: cannot participate
+        ((17, 0, 0, 0), False),  # Q1 = 17 alone is not substantial
+        ((0, 17, 0, 0), True),  # Q2 >= 17: moderate reduction in training volume
+        ((0, 25, 0, 0), True),
+        ((0, 0, 17, 0), True),  # Q3 >= 17: moderate effect on performance
+        ((8, 8, 8, 25), False),  # Q4 (symptoms) does not count; minor reductions are not substantial
+        ((0, 0, 0, 0), False),
+        ((None, None, 17, None), True),  # a missing answer does not block another one
+        ((None, None, None, None), False),
+    ],
+)
+def test_ostrc_substantial(answers, expected):
+    """Substantial problem (Clarsen et al. 2013): Q1 == 25 or Q2 >= 17 or Q3 >= 17."""
+    result = ostrc_substantial(*answers)
+    assert result is expected
+
+
+def test_ostrc_substantial_and_problem_on_series():
+    """Rows: (0,0,0,0) none; (0,0,0,8) a problem (symptoms), not substantial; (0,17,0,0) both."""
+    q1, q2, q3, q4 = (pd.Series(v) for v in ([0, 0, 0], [0, 0, 17], [0, 0, 0], [0, 8, 0]))
+    assert ostrc_substantial(q1, q2, q3, q4).tolist() == [False, False, True]
+    assert ostrc_problem(q1, q2, q3, q4).tolist() == [False, True, True]
+    assert ostrc_problem(0, 0, 0, 0) is False
+    assert ostrc_problem(0, 0, 0, 8) is True
+
+
+# --------------------------------------------------------------------------- weekly prevalence
+
+
+def responses(rows: list[tuple[int, str, int, int, int, int]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["athlete_id", "week_start", "q1", "q2", "q3", "q4"])
+    return frame.assign(week_start=pd.to_datetime(frame["week_start"]), id=range(len(frame)))
+
+
+WEEKS = [
+    (1, "2024-01-01", 0, 0, 0, 0),  # week 1: no problem
+    (2, "2024-01-01", 25, 0, 0, 0),  # substantial
+    (3, "2024-01-01", 0, 8, 0, 8),  # problem, not substantial
+    (3, "2024-01-03", 0, 0, 0, 8),  # athlete 3 again in week 1 (a Wednesday): counted once
+    (1, "2024-01-08", 0, 0, 0, 0),  # week 2: no problem
+]
+
+
+def test_weekly_prevalence_counts_each_athlete_once_per_week():
+    """Week of 01-01: 3 responders (athlete 3 answered twice; once counted), problems = athletes 2, 3
+    -> 2 / 3 = 0.667; substantial = athlete 2 -> 1 / 3 = 0.333. Week of 01-08: 1 responder, 0 and 0."""
+    out = weekly_prevalence(responses(WEEKS))
+    assert out["week_start"].tolist() == [pd.Timestamp("2024-01-01"), pd.Timestamp("2024-01-08")]
+    assert out["responders"].tolist() == [3, 1]
+    assert out["problems"].tolist() == [2, 0]
+    assert out["substantial"].tolist() == [1, 0]
+    assert out["problem_prevalence"].tolist() == pytest.approx([2 / 3, 0.0])
+    assert out["substantial_prevalence"].tolist() == pytest.approx([1 / 3, 0.0])
+
+
+def test_weekly_prevalence_per_team():
+    """Team A = athletes 1, 2; team B = athlete 3. Week 1: A has 2 responders, 1 problem (athlete 2,
+    substantial) -> 0.5 / 0.5; B has 1 responder with a problem -> 1.0 / 0.0. Week 2: A, 1 responder, 0."""
+    athletes = pd.DataFrame({"athlete_id": [1, 2, 3], "team_id": [1, 1, 2], "team": ["A", "A", "B"]})
+    out = weekly_prevalence(responses(WEEKS), athletes=athletes)
+    assert out[["team", "responders", "problems", "substantial"]].values.tolist() == [
+        ["A", 2, 1, 1],
+        ["B", 1, 1, 0],
+        ["A", 1, 0, 0],
+    ]
+    assert out["problem_prevalence"].tolist() == [0.5, 1.0, 0.0]
+
+
+def test_weekly_prevalence_refuses_a_bad_score():
+    with pytest.raises(pandera.errors.SchemaError):
+        weekly_prevalence(responses([(1, "2024-01-01", 5, 0, 0, 0)]))
+
+
+# --------------------------------------------------------------------------- exposure, incidence, burden
+
+
+def sessions() -> pd.DataFrame:
+    """Athlete 1: 90 + 30 min; athlete 2: 60 min + a 60 min match -> 4 h in total."""
+    return pd.DataFrame(
+        {
+            "training_id": [1, 2, 3, 4],
+            "athlete_id": [1, 1, 2, 2],
+            "date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-01", "2024-01-03"]),
+            "minutes": [90, 30, 60, 60],
+            "rpe": [5.0, 3.0, 6.0, 8.0],
+            "kind": ["training", "training", "training", "match"],
+        }
+    )
+
+
+def injuries(rows: list[tuple[int, int, str, str | None, bool]]) -> pd.DataFrame:
+    """(injury_id, athlete_id, onset, return or None, time_loss) rows."""
+    frame = pd.DataFrame(rows, columns=["injury_id", "athlete_id", "onset_date", "return_date", "time_loss"])
+    return frame.assign(
+        onset_date=pd.to_datetime(frame["onset_date"]),
+        return_date=pd.to_datetime(frame["return_date"]),
+        body_region="thigh",
+        side="left",
+        injury_type="muscle_strain",
+    )
+
+
+INJURIES = injuries(
+    [
+        (1, 1, "2024-01-02", "2024-01-12", True),  # 10 days lost
+        (2, 1, "2024-01-20", None, True),  # open
+        (3, 2, "2024-01-05", "2024-01-06", False),  # medical attention only: 0 days lost
+    ]
+)
+
+
+def test_exposure_hours_total_and_per_group():
+    """Total = (90 + 30 + 60 + 60) / 60 = 4 h; athlete 1 = 2 h, athlete 2 = 2 h; athlete 2 matches = 1 h."""
+    assert exposure_hours(sessions()) == 4.0
+    per_athlete = exposure_hours(sessions(), by="athlete_id")
+    assert per_athlete.to_dict("list") == {"athlete_id": [1, 2], "exposure_hours": [2.0, 2.0]}
+    per_kind = exposure_hours(sessions(), by=["athlete_id", "kind"])
+    assert per_kind["exposure_hours"].tolist() == [2.0, 1.0, 1.0]
+
+
+def test_incidence_per_1000_hours_with_scalar_exposure():
+    """3 injuries / 1500 h x 1000 = 2.0 per 1000 h; 0 h -> NaN (no rate), negative hours refused."""
+    assert incidence(INJURIES, 1500) == pytest.approx(2.0)
+    assert isinstance(incidence(INJURIES, 1500.0), float)
+    assert math.isnan(incidence(INJURIES, 0))
+    with pytest.raises(ValueError, match="exposure"):
+        incidence(INJURIES, -1.0)
+
+
+def test_incidence_per_athlete_from_an_exposure_frame():
+    """Athlete 1: 2 injuries / 2 h x 1000 = 1000; athlete 2: 1 / 2 h x 1000 = 500; athlete 3 has
+    exposure (4 h) but no injury: 0."""
+    exposure = pd.DataFrame({"athlete_id": [1, 2, 3], "exposure_hours": [2.0, 2.0, 4.0]})
+    out = incidence(INJURIES, exposure)
+    assert out["injuries"].tolist() == [2, 1, 0]
+    assert out["incidence"].tolist() == pytest.approx([1000.0, 500.0, 0.0])
+    with pytest.raises(ValueError, match="kind"):
+        incidence(INJURIES, exposure_hours(sessions(), by=["athlete_id", "kind"]))
+
+
+def test_days_lost_counts_time_loss_injuries_up_to_as_of():
+    """id 1: 01-02 -> 01-12 = 10 days. id 2 is open: without as_of 0 days, with as_of 01-31:
+    01-20 -> 01-31 = 11 days. id 3 is not time-loss: 0 even with a return date.
+    as_of 01-10 caps id 1 at 8 days (01-02 -> 01-10) and id 2 (onset after as_of) at 0."""
+    assert days_lost(INJURIES)["days_lost"].tolist() == [10.0, 0.0, 0.0]
+    assert days_lost(INJURIES, as_of="2024-01-31")["days_lost"].tolist() == [10.0, 11.0, 0.0]
+    assert days_lost(INJURIES, as_of=pd.Timestamp("2024-01-10"))["days_lost"].tolist() == [8.0, 0.0, 0.0]
+    with pytest.raises(ValueError, match="time_loss"):
+        days_lost(INJURIES.drop(columns="time_loss"))
+
+
+def test_burden_per_1000_hours():
+    """As of 01-31: days lost = 10 + 11 + 0 = 21; 21 / 1500 h x 1000 = 14 days per 1000 h.
+    Per athlete: 21 days / 2 h x 1000 = 10,500; athlete 2: 0 / 2 h = 0."""
+    assert burden(INJURIES, 1500.0, as_of="2024-01-31") == pytest.approx(14.0)
+    assert burden(INJURIES, 1500.0) == pytest.approx(10 / 1500 * 1000)
+    assert math.isnan(burden(INJURIES, 0.0))
+    out = burden(INJURIES, exposure_hours(sessions(), by="athlete_id"), as_of="2024-01-31")
+    assert out["days_lost"].tolist() == [21.0, 0.0]
+    assert out["burden"].tolist() == pytest.approx([10_500.0, 0.0])
