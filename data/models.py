@@ -182,7 +182,10 @@ class WellnessCheckin(Base):
     __tablename__ = "wellness_checkins"
     __table_args__ = (
         UniqueConstraint("athlete_id", "date", name="uq_wellness_checkins_athlete_date"),
-        *(CheckConstraint(between(item, 1, 5), name=item) for item in ("fatigue", "sleep_quality", "soreness", "stress", "mood")),
+        *(
+            CheckConstraint(between(item, 1, 5), name=item)
+            for item in ("fatigue", "sleep_quality", "soreness", "stress", "mood")
+        ),
         CheckConstraint(between("sleep_hours", 0, 24), name="sleep_hours"),
         CheckConstraint(between("readiness", 0, 10), name="readiness"),
         CheckConstraint(one_of("availability", AVAILABILITY), name="availability"),

@@ -217,7 +217,9 @@ def therapy_sessions(
     if include_notes:
         columns.append(t.notes)
         dtypes["notes"] = "str"
-    statement = _filtered(select(*columns).order_by(t.athlete_id, t.date), t.athlete_id, t.date, athlete_ids, start, end)
+    statement = _filtered(
+        select(*columns).order_by(t.athlete_id, t.date), t.athlete_id, t.date, athlete_ids, start, end
+    )
     return _frame(engine, statement, dtypes)
 
 

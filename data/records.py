@@ -175,4 +175,3 @@ RECORD_KINDS: dict[str, RecordKind] = {
         ),
     )
 }
-

@@ -73,7 +73,9 @@ def _errors(mask: pd.Series, values: pd.Series, field: str, reason: str, first_r
     return [ValidationError(field, values.iloc[p], reason, row=int(p) + first_row) for p in positions]
 
 
-def validate_frame(kind: RecordKind, frame: pd.DataFrame, first_row: int = 1) -> tuple[pd.DataFrame, list[ValidationError]]:
+def validate_frame(
+    kind: RecordKind, frame: pd.DataFrame, first_row: int = 1
+) -> tuple[pd.DataFrame, list[ValidationError]]:
     """The frame with each field parsed to its type, and every problem found (row = position + `first_row`)."""
     frame = frame.reset_index(drop=True)
     clean = pd.DataFrame(index=frame.index)
@@ -103,9 +105,9 @@ def validate_frame(kind: RecordKind, frame: pd.DataFrame, first_row: int = 1) ->
         clean[field.name] = parsed
     problems += _cross_field_problems(kind, clean, first_row)
     if kind.natural_key:
-        repeated = clean.duplicated(subset=list(kind.natural_key), keep="first") & clean[list(kind.natural_key)].notna().all(
-            axis=1
-        )
+        repeated = clean.duplicated(subset=list(kind.natural_key), keep="first") & clean[
+            list(kind.natural_key)
+        ].notna().all(axis=1)
         key = "+".join(kind.natural_key)
         problems += _errors(repeated, clean[kind.natural_key[0]], key, "repeats an earlier row of this file", first_row)
     problems.sort(key=lambda e: (e.row or 0, kind.columns.index(e.field) if e.field in kind.columns else 99))
@@ -152,7 +154,9 @@ def _unknown_athletes(connection: Connection, clean: pd.DataFrame, first_row: in
     return _errors(missing, clean["athlete_id"], "athlete_id", "is not a known athlete", first_row)
 
 
-def audit(connection: Connection, actor_id: int | None, action: str, table: str, record_id: int | None, detail: str) -> None:
+def audit(
+    connection: Connection, actor_id: int | None, action: str, table: str, record_id: int | None, detail: str
+) -> None:
     """Record who did what to which record."""
     connection.execute(
         insert(AuditEntry).values(user_id=actor_id, action=action, table_name=table, record_id=record_id, detail=detail)
@@ -181,7 +185,9 @@ def save_records(
         problems += _unknown_athletes(connection, clean, first_row)
         if allowed_athlete_ids is not None:
             outside = clean["athlete_id"].notna() & ~clean["athlete_id"].isin(list(allowed_athlete_ids))
-            problems += _errors(outside, clean["athlete_id"], "athlete_id", "is not an athlete you may record for", first_row)
+            problems += _errors(
+                outside, clean["athlete_id"], "athlete_id", "is not an athlete you may record for", first_row
+            )
         if problems:
             raise InvalidRecords(sorted(problems, key=lambda e: e.row or 0))
         records = _to_records(kind, clean)
@@ -395,4 +401,3 @@ def today_in(timezone: str) -> dt.date:
     from zoneinfo import ZoneInfo
 
     return dt.datetime.now(ZoneInfo(timezone)).date()
-

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import streamlit as st
-from data.demo import DEMO_ACCOUNTS, load_demo
 
+from data.demo import DEMO_ACCOUNTS, load_demo
 from data.errors import DatabaseNotEmpty, ValidationError
 from data.writes import create_user
 from ui import loaders
@@ -59,6 +59,6 @@ with admin:
 
 st.divider()
 st.caption(
-    f"Demo accounts, once loaded: {', '.join(f'{u} ({r})' for u, r, _ in DEMO_ACCOUNTS)}. "
-    "Passwords are shown on the sign-in screen right after loading."
+    f"The demo has one account for each role ({', '.join(r for _, r, _ in DEMO_ACCOUNTS)}); "
+    "their passwords are shown on the sign-in screen right after loading."
 )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics.vocabulary import label
 from ui import loaders
+from ui.labels import RECORD_LABELS
 from ui.session import signed_in
 
 who = signed_in()
@@ -27,44 +27,76 @@ else:
 
 if athletes.empty:
     if who.role == "admin":
-        st.info("No athletes yet. Add teams and athletes with the admin CLI (`python -m data`) or load the demo.")
+        st.info(
+            "No athletes yet. Add teams and athletes with the admin CLI: `python -m data --help` lists its commands."
+        )
     else:
         st.info("No athletes in your scope yet. Ask an admin to assign you to a team.")
     st.stop()
 
-metrics = st.columns(5)
-metrics[0].metric("Athletes", f"{len(athletes):,}", help="Athletes you may see.")
-metrics[1].metric("Check-ins", f"{counts['wellness_checkins']:,}")
-metrics[2].metric("Pain reports", f"{counts['pain_reports']:,}")
-metrics[3].metric("Therapy sessions", f"{counts['therapy_sessions']:,}")
-metrics[4].metric("Injuries", f"{counts['injuries']:,}")
+headline = ["wellness_checkins", "pain_reports", "therapy_sessions", "injuries"]
+metrics = st.columns(len(headline) + (who.role != "athlete"))
+if who.role != "athlete":
+    metrics[0].metric("Athletes", f"{len(athletes):,}", help="Athletes you may see.")
+for column, name in zip(metrics[-len(headline) :], headline, strict=True):
+    column.metric(RECORD_LABELS[name], f"{counts[name]:,}")
 
-st.subheader("Records in your scope")
-st.dataframe(
-    {label(name): [count] for name, count in counts.items()},
-    hide_index=True,
-    width="stretch",
-)
+st.subheader("Records in your scope" if who.role != "athlete" else "Your records")
+st.dataframe({RECORD_LABELS[name]: [count] for name, count in counts.items()}, hide_index=True, width="stretch")
 
 st.subheader("Check-ins in the last 7 days")
 if recent.empty:
-    st.info("No check-ins yet. Athletes record them on the daily check-in.")
-else:
-    per_day = (
-        recent.groupby("date")
-        .agg(checked_in=("athlete_id", "nunique"), mean_soreness=("soreness", "mean"))
-        .reset_index()
-        .assign(date=lambda f: f["date"].dt.date)
-    )
+    st.info("No check-ins in the last 7 days. Athletes record them on the daily check-in.")
+elif who.role == "athlete":
     st.dataframe(
-        per_day,
+        recent.sort_values("date", ascending=False)[
+            [
+                "date",
+                "soreness",
+                "fatigue",
+                "sleep_quality",
+                "stress",
+                "mood",
+                "sleep_hours",
+                "readiness",
+                "availability",
+            ]
+        ],
         hide_index=True,
         width="stretch",
         column_config={
             "date": st.column_config.DateColumn("Date"),
-            "checked_in": st.column_config.NumberColumn("Athletes checked in"),
-            "mean_soreness": st.column_config.NumberColumn(
-                "Mean soreness (1 = very sore, 5 = none)", format="%.1f"
+            "soreness": st.column_config.NumberColumn("Soreness", help="1 = very sore … 5 = not sore"),
+            "fatigue": st.column_config.NumberColumn("Fatigue", help="1 = very tired … 5 = fresh"),
+            "sleep_quality": st.column_config.NumberColumn("Sleep", help="1 = very poor … 5 = very good"),
+            "stress": st.column_config.NumberColumn("Stress", help="1 = very stressed … 5 = relaxed"),
+            "mood": st.column_config.NumberColumn("Mood", help="1 = very low … 5 = very good"),
+            "sleep_hours": st.column_config.NumberColumn("Sleep (h)", format="%.1f"),
+            "readiness": st.column_config.NumberColumn("Readiness (0-10)"),
+            "availability": "Availability",
+        },
+    )
+    st.caption("Wellness items on 1-5 with 5 best (McLean et al. 2010, as PMSys uses).")
+else:
+    st.dataframe(
+        loaders.recent_checkin_summary(who.user_id),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "date": st.column_config.DateColumn("Date"),
+            "n_checked_in": st.column_config.NumberColumn("Athletes checked in"),
+            "compliance": st.column_config.ProgressColumn(
+                "Compliance",
+                help="Athletes who checked in ÷ active athletes",
+                format="percent",
+                min_value=0,
+                max_value=1,
+            ),
+            "soreness_score_median": st.column_config.NumberColumn(
+                "Median soreness (1 = none, 5 = very sore)", format="%.1f"
+            ),
+            "share_sore": st.column_config.NumberColumn(
+                "Share sore", help="Check-ins with soreness 1-2 on the 1-5 item (5 best)", format="percent"
             ),
         },
     )

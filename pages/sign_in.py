@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from data.demo import DEMO_ACCOUNTS
 
 from data.access import authenticate
+from data.demo import DEMO_ACCOUNTS
 from ui.session import engine, sign_in_as
 
 st.title("Sign in to Fascia")

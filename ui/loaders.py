@@ -11,6 +11,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from analytics import soreness
 from data import access, queries
 from ui.session import engine
 
@@ -47,6 +48,19 @@ def recent_checkins(user_id: int, days: int = 7) -> pd.DataFrame:
     if last is None:
         return queries.wellness_checkins(engine(), athlete_ids=[])
     return queries.wellness_checkins(engine(), athlete_ids=ids, start=last - dt.timedelta(days=days - 1), end=last)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def recent_checkin_summary(user_id: int, days: int = 7) -> pd.DataFrame:
+    """Per day of the last `days` days: athletes checked in, compliance and the soreness distribution."""
+    checkins = recent_checkins(user_id, days)
+    athletes = scope_athletes(user_id)
+    compliance = soreness.daily_compliance(checkins, athletes)
+    spread = soreness.team_soreness(checkins)
+    summary = compliance.merge(spread, on="date", how="left")
+    return summary.assign(date=summary["date"].dt.date)[
+        ["date", "n_checked_in", "compliance", "soreness_score_median", "share_sore"]
+    ].sort_values("date", ascending=False)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)

@@ -6,10 +6,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from data.demo import load_demo
 from streamlit.testing.v1 import AppTest
 
 from data.db import ROOT, make_engine
+from data.demo import load_demo
 from data.schema import upgrade
 
 APP = str(ROOT / "dashboard.py")
@@ -46,7 +46,22 @@ def empty_url(tmp_path: Path) -> str:
 
 
 def sign_in(at: AppTest, username: str, password: str) -> AppTest:
-    """Fill and submit the sign-in form."""
+    """Fill and submit the sign-in form; on success, reload the app as the signed-in user.
+
+    AppTest keeps requesting the page it ran last (the sign-in page) where a browser lands on the
+    menu's default page (tests/e2e checks that), so a successful sign-in continues in a fresh
+    AppTest holding the same session state, as a browser reload would.
+    """
     at.text_input[0].input(username)
     at.text_input[1].input(password)
-    return at.button[0].click().run()
+    at = at.button[0].click().run()
+    if at.error or "user_id" not in at.session_state:
+        return at
+    return reload(at)
+
+
+def reload(at: AppTest) -> AppTest:
+    """The app run afresh with `at`'s signed-in user, landing on the default page."""
+    fresh = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    fresh.session_state["user_id"] = at.session_state["user_id"]
+    return fresh.run()

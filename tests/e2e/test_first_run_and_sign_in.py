@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from data.demo import DEMO_ACCOUNTS
 
+from data.demo import DEMO_ACCOUNTS
 from tests.e2e.conftest import screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.e2e
 
 def sign_in(page: object, username: str, password: str) -> None:
     page.get_by_label("Username").fill(username)  # type: ignore[attr-defined]
-    page.get_by_label("Password").fill(password)  # type: ignore[attr-defined]
+    page.get_by_label("Password", exact=True).fill(password)  # type: ignore[attr-defined]
     page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
     wait_for_app(page)
 

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from data import queries
 from data.access import authenticate, visible_athlete_ids
+from data.db import ROOT, database_url, make_engine
 from data.errors import ValidationError
 from data.models import Base, PainReport, RomNorm, TrainingSession, User, WellnessCheckin
 from data.schema import current_revision, head_revision, upgrade
@@ -78,13 +79,20 @@ class TestSchema:
             indexed += [u["column_names"][:2] for u in inspector.get_unique_constraints(table)]
             assert ["athlete_id", date_column] in indexed, table
 
-    def test_sqlite_connections_enforce_foreign_keys_and_use_wal(self, db_engine: Engine) -> None:
-        if db_engine.dialect.name != "sqlite":
-            pytest.skip("SQLite pragmas")
-        with db_engine.connect() as connection:
+    def test_sqlite_connections_enforce_foreign_keys_and_use_wal(self, sqlite_url: str) -> None:
+        engine = make_engine(sqlite_url)
+        upgrade(engine)
+        with engine.connect() as connection:
             assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
             assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
             assert connection.execute(text("PRAGMA busy_timeout")).scalar() >= 1000
+        engine.dispose()
+
+    def test_default_url_is_a_sqlite_file_inside_the_checkout(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.delenv("DATABASE_URL", raising=False)
+        assert database_url() == f"sqlite:///{ROOT / 'fascia.db'}"
+        monkeypatch.setenv("DATABASE_URL", "postgresql://u:p@db/fascia")
+        assert database_url() == "postgresql+psycopg://u:p@db/fascia"
 
 
 class TestConstraints:
