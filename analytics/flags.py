@@ -26,8 +26,7 @@ Kinds and default rules (all thresholds in :class:`FlagRules`):
   athlete is expected to check in from their first check-in on (with `athletes`, only active athletes
   are expected, and active athletes with no check-in on record are flagged every day).
 - ``ostrc_substantial``: OSTRC-O2 substantial problem, Q1 = 25 or Q2 >= 17 or Q3 >= 17 (Clarsen et al.
-  2013, 2020). The same rule as ``analytics.surveillance.ostrc_substantial``, restated here so flags do
-  not depend on that module; a unit test checks that the two agree.
+  2013, 2020), computed by ``analytics.surveillance.ostrc_substantial``.
 
 Dates. ``date`` is always the day of the data that tripped the flag (report, check-in, measurement
 day, OSTRC week start). `as_of` is "today". With ``start=None`` you get the *today board*: flags dated
@@ -56,7 +55,9 @@ from analytics.recovery import (
     sides_compatible,
     window_sums,
 )
-from analytics.rom import _checked, _empty, _symmetry, _validated, body_region
+from analytics.rom import _symmetry, body_region
+from analytics.surveillance import ostrc_substantial
+from analytics.validation import empty_frame, validate_columns, validate_output
 
 FLAG_KINDS: tuple[str, ...] = (
     "pain_spike",
@@ -168,7 +169,7 @@ def _finish(frames: list[pd.DataFrame]) -> pd.DataFrame:
     element), sort deterministically and check against ``Flags``."""
     frames = [f for f in frames if len(f)]
     if not frames:
-        return S.Flags.validate(_empty(S.Flags))
+        return S.Flags.validate(empty_frame(S.Flags))
     columns = {}
     for c in _COLUMNS:  # eight columns, not rows
         if c == "baseline_n":
@@ -178,7 +179,7 @@ def _finish(frames: list[pd.DataFrame]) -> pd.DataFrame:
             columns[c] = np.concatenate([f[c].to_numpy() for f in frames])
     out = pd.DataFrame(columns)
     out = out.sort_values(["date", "athlete_id", "kind", "body_region", "side", "values"], kind="stable")
-    return _checked(out.reset_index(drop=True), S.Flags)
+    return validate_output(out.reset_index(drop=True), S.Flags)
 
 
 def _pain(pain_reports: pd.DataFrame) -> pd.DataFrame:
@@ -194,7 +195,7 @@ def _checkins(wellness_checkins: pd.DataFrame, items: bool) -> pd.DataFrame:
     wellness items, missing when any item is missing.
     """
     columns = ("athlete_id", "date", *WELLNESS_ITEMS) if items else ("athlete_id", "date")
-    w = _validated(wellness_checkins, S.WellnessCheckins, columns)
+    w = validate_columns(wellness_checkins, S.WellnessCheckins, columns)
     athlete = w["athlete_id"].to_numpy(np.int64)
     day = _day_numbers(w["date"])
     total = None
@@ -303,7 +304,7 @@ def _new_pain(
     recent = same & (day - prev_day <= rules.new_pain_gap_days)
     new = (pain >= rules.new_pain_min) & (~recent | (prev_pain == 0)) & (p["date"] >= lo).to_numpy()
     c = p[new].assign(prev_day=prev_day[new], prev_pain=prev_pain[new], recent=recent[new])
-    inj = _validated(
+    inj = validate_columns(
         injuries,
         S.Injuries,
         ("injury_id", "athlete_id", "onset_date", "body_region", "side", "injury_type", "return_date"),
@@ -520,7 +521,7 @@ def _missing_checkin(
     w = w[w["date"] <= as_of]
     expected = None
     if athletes is not None:
-        a = _validated(athletes, S.Athletes, ("athlete_id", "active"))
+        a = validate_columns(athletes, S.Athletes, ("athlete_id", "active"))
         expected = np.unique(a.loc[a["active"], "athlete_id"].to_numpy(np.int64))
         w = w[w["athlete_id"].isin(expected)]
     athlete = w["athlete_id"].to_numpy(np.int64)
@@ -598,13 +599,8 @@ def missing_checkin_flags(
 # --------------------------------------------------------------------------- OSTRC
 
 
-def _ostrc_substantial(q1: pd.Series, q2: pd.Series, q3: pd.Series) -> pd.Series:
-    """OSTRC-O2 substantial problem: Q1 = 25 (cannot participate) or Q2 >= 17 or Q3 >= 17 (Clarsen 2013)."""
-    return (q1 == 25) | (q2 >= 17) | (q3 >= 17)
-
-
 def _ostrc(ostrc_responses: pd.DataFrame, as_of: object | None, start: object | None, rules: FlagRules) -> pd.DataFrame:
-    o = _validated(ostrc_responses, S.OstrcResponses, ("athlete_id", "week_start", "q1", "q2", "q3", "q4"))
+    o = validate_columns(ostrc_responses, S.OstrcResponses, ("athlete_id", "week_start", "q1", "q2", "q3", "q4"))
     o = o.assign(date=o["week_start"].dt.normalize()).drop_duplicates(["athlete_id", "date"])
     as_of_ts = _ts(as_of) if as_of is not None else _latest(o["date"])
     o = o[o["date"] <= as_of_ts].sort_values(["athlete_id", "date"])
@@ -613,7 +609,7 @@ def _ostrc(ostrc_responses: pd.DataFrame, as_of: object | None, start: object | 
         o = o[o["date"] > as_of_ts - pd.Timedelta(days=rules.ostrc_current_days)]
     else:
         o = o[o["date"] >= _range(as_of_ts, start)]
-    f = o[_ostrc_substantial(o["q1"], o["q2"], o["q3"])]
+    f = o[ostrc_substantial(o["q1"], o["q2"], o["q3"], o["q4"])]
     values = (
         "Q1 "
         + f["q1"].astype(str)

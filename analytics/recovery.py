@@ -39,7 +39,7 @@ from scipy import stats
 
 from analytics import rom
 from analytics import schemas as S
-from analytics.rom import _empty, _validated
+from analytics.validation import empty_frame, validate_columns
 
 #: Clinically important improvement: at least this many NPRS points ...
 IMPORTANT_POINTS = 2
@@ -154,7 +154,7 @@ def daily_pain(pain_reports: pd.DataFrame, with_codes: bool = False) -> pd.DataF
     athlete, region and side, increasing in the sort order) and ``day`` (days since 1970-01-01).
     Vectorised: factorised keys, one ``np.lexsort`` and ``np.maximum.reduceat`` for duplicates.
     """
-    p = _validated(pain_reports, S.PainReports, PAIN_COLUMNS)
+    p = validate_columns(pain_reports, S.PainReports, PAIN_COLUMNS)
     athlete = p["athlete_id"].to_numpy(np.int64)
     region_code, regions = pd.factorize(p["body_region"], sort=True)
     side_code, sides = pd.factorize(p["side"], sort=True)
@@ -224,7 +224,7 @@ def pain_trend(pain_reports: pd.DataFrame, window_days: int = 7) -> pd.DataFrame
 
 
 def _prepared_injuries(injuries: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    inj = _validated(injuries, S.Injuries, INJURY_COLUMNS)
+    inj = validate_columns(injuries, S.Injuries, INJURY_COLUMNS)
     inj["onset_date"] = inj["onset_date"].dt.normalize()
     inj["return_date"] = inj["return_date"].dt.normalize()
     inj = inj.drop_duplicates("injury_id")
@@ -305,7 +305,7 @@ def episode_pain(
 
 def _main_technique(therapy_sessions: pd.DataFrame) -> pd.Series:
     """Per injury_id: the technique used most often in its sessions (ties: earliest first use, then name)."""
-    s = _validated(therapy_sessions, S.TherapySessions, ("injury_id", "technique", "date"))
+    s = validate_columns(therapy_sessions, S.TherapySessions, ("injury_id", "technique", "date"))
     s = s[s["injury_id"].notna()]
     if s.empty:
         return pd.Series(dtype=object)
@@ -388,7 +388,7 @@ def recovery_episodes(
     out["team_id"] = pd.array([pd.NA] * len(out), dtype="Int64")
     out["team"] = pd.Series([None] * len(out), dtype=object, index=out.index)
     if athletes is not None:
-        a = _validated(athletes, S.Athletes, ("athlete_id", "team_id", "team")).drop_duplicates("athlete_id")
+        a = validate_columns(athletes, S.Athletes, ("athlete_id", "team_id", "team")).drop_duplicates("athlete_id")
         a = a.set_index("athlete_id")
         out["team_id"] = out["athlete_id"].map(a["team_id"]).astype("Int64")
         out["team"] = out["athlete_id"].map(a["team"]).astype(object)
@@ -451,7 +451,7 @@ def km_curves(episodes: pd.DataFrame, outcome: str = "resolution", by: str | Non
             )
         )
     columns = list(S.KmCurve.to_schema().columns)
-    out = pd.concat(frames, ignore_index=True) if frames else _empty(S.KmCurve)
+    out = pd.concat(frames, ignore_index=True) if frames else empty_frame(S.KmCurve)
     return S.KmCurve.validate(out[columns])
 
 
@@ -481,7 +481,7 @@ def km_medians(episodes: pd.DataFrame, outcome: str = "resolution", by: str | No
                 "median_ci_upper": float(np.asarray(ci).ravel()[1]),
             }
         )
-    out = pd.DataFrame(rows) if rows else _empty(S.KmMedian)
+    out = pd.DataFrame(rows) if rows else empty_frame(S.KmMedian)
     for c in ("median_days", "median_ci_lower", "median_ci_upper"):
         out[c] = out[c].astype(float).replace([np.inf, -np.inf], np.nan)
     return S.KmMedian.validate(out)
@@ -516,7 +516,7 @@ def session_response(
     injury_id, pain_before, pain_after, pain_relief, next_date, next_pain, held`` (sorted by session_id;
     duplicate session rows count once).
     """
-    s = _validated(therapy_sessions, S.TherapySessions, SESSION_COLUMNS)
+    s = validate_columns(therapy_sessions, S.TherapySessions, SESSION_COLUMNS)
     s["date"] = s["date"].dt.normalize()
     s = s.drop_duplicates("session_id").sort_values("session_id").reset_index(drop=True)
     s["pain_relief"] = (s["pain_before"] - s["pain_after"]).astype("Float64").astype(float)
@@ -524,7 +524,7 @@ def session_response(
     s["next_pain"] = np.nan
     pain = daily_pain(pain_reports) if pain_reports is not None else None
     if wellness_checkins is not None:
-        w = _validated(wellness_checkins, S.WellnessCheckins, ("athlete_id", "date"))
+        w = validate_columns(wellness_checkins, S.WellnessCheckins, ("athlete_id", "date"))
         w = w.assign(date=w["date"].dt.normalize()).drop_duplicates().sort_values("date")
         w = w.rename(columns={"date": "next_date"})
         left = s[["session_id", "athlete_id", "date"]].sort_values("date")
@@ -581,7 +581,7 @@ def session_rom_change(rom_measurements: pd.DataFrame, norms: pd.DataFrame | Non
     """
     if "session_id" not in rom_measurements.columns:
         raise KeyError("rom_measurements needs a session_id column")
-    r = _validated(rom_measurements, S.RomMeasurements, rom.ROM_COLUMNS)
+    r = validate_columns(rom_measurements, S.RomMeasurements, rom.ROM_COLUMNS)
     r["session_id"] = pd.array(rom_measurements["session_id"].to_numpy(), dtype="Int64")  # same row order
     r = r[r["session_id"].notna() & r["context"].isin(["pre_session", "post_session"])]
     r = r.drop_duplicates(["session_id", "joint", "movement", "side", "unit", "context", "date", "value"])
@@ -590,7 +590,7 @@ def session_rom_change(rom_measurements: pd.DataFrame, norms: pd.DataFrame | Non
     wide = agg.pivot_table(index=keys, columns="context", values=["value", "date"], aggfunc="first")
     columns = list(S.SessionRomChange.to_schema().columns)
     if wide.empty or ("value", "pre_session") not in wide.columns or ("value", "post_session") not in wide.columns:
-        return S.SessionRomChange.validate(_empty(S.SessionRomChange))
+        return S.SessionRomChange.validate(empty_frame(S.SessionRomChange))
     out = pd.DataFrame(
         {
             "pre": wide[("value", "pre_session")],
@@ -658,9 +658,9 @@ def treatment_summary(
     columns = keys + [c for c in S.TreatmentSummary.to_schema().columns if c not in keys]
     if data.empty:
         return S.TreatmentSummary.validate(
-            pd.concat([pd.DataFrame({c: pd.Series(dtype=object) for c in by}), _empty(S.TreatmentSummary)], axis=1)[
-                columns
-            ]
+            pd.concat(
+                [pd.DataFrame({c: pd.Series(dtype=object) for c in by}), empty_frame(S.TreatmentSummary)], axis=1
+            )[columns]
         )
     g = data.groupby(keys, as_index=False, sort=True, dropna=False).agg(
         n=("value", "size"),
@@ -734,7 +734,7 @@ def therapist_caseload(
     """
     if "therapist_id" not in therapy_sessions.columns:
         raise KeyError("therapy_sessions needs a therapist_id column")
-    s = _validated(therapy_sessions, S.TherapySessions, ("athlete_id", "date"))
+    s = validate_columns(therapy_sessions, S.TherapySessions, ("athlete_id", "date"))
     s["therapist_id"] = therapy_sessions["therapist_id"].to_numpy()  # same row order
     if s.empty:
         return []

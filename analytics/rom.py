@@ -30,14 +30,13 @@ Choices common to the module:
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from analytics import schemas as S
+from analytics.validation import validate_columns
 
 NORMS_PATH = Path(__file__).resolve().parent / "reference" / "rom_norms.csv"
 ROM_COLUMNS = ("athlete_id", "date", "joint", "movement", "side", "value", "unit", "method", "context")
@@ -67,70 +66,6 @@ _MONTHS = (
     "December",
 )
 _KEY = ["athlete_id", "joint", "movement", "unit"]
-
-
-@functools.cache
-def _column_schema(
-    model: type[pa.DataFrameModel], columns: tuple[str, ...], coerce: tuple[bool, ...] | None = None
-) -> pa.DataFrameSchema:
-    """`model`'s rules for `columns`; with `coerce`, only the flagged columns are coerced."""
-    schema = model.to_schema().select_columns(list(columns))
-    if coerce is None:
-        return schema
-    schema = schema.update_columns({c: {"coerce": need} for c, need in zip(columns, coerce, strict=True)})
-    schema.coerce = False
-    return schema
-
-
-def _validated(df: pd.DataFrame, model: type[pa.DataFrameModel], columns: Sequence[str]) -> pd.DataFrame:
-    """``df[columns]`` checked and coerced against `model`'s rules for those columns only (cheap).
-
-    Shared with `analytics.recovery` and `analytics.flags`. Two economies keep this cheap on 10^6 rows,
-    with the same verdict: only columns whose dtype differs from the model's are coerced (pandera
-    re-parses datetime columns even when they already are datetime64[ns]), and text columns are checked
-    on their distinct values (pandera checks the ``str`` dtype element by element). A missing column is
-    reported by pandera.
-    """
-    full = _column_schema(model, tuple(columns))
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        full.validate(df[[c for c in columns if c in df.columns]].head(0))  # raises, naming the column
-    text = tuple(c for c in columns if str(full.columns[c].dtype) == "str")
-    other = tuple(c for c in columns if c not in text)
-    out = pd.DataFrame(index=df.index)
-    if other:
-        coerce = tuple(str(df[c].dtype) != str(full.columns[c].dtype) for c in other)
-        out = _column_schema(model, other, coerce).validate(df[list(other)])
-    for c in text:
-        values = df[c].astype(object) if df[c].dtype != object else df[c]
-        _column_schema(model, (c,)).validate(pd.DataFrame({c: pd.unique(values)}))
-        out[c] = values
-    return out.take([out.columns.get_loc(c) for c in columns], axis=1)  # take: a new frame, not a "copy of a slice"
-
-
-def _checked(out: pd.DataFrame, model: type[pa.DataFrameModel]) -> pd.DataFrame:
-    """``model.validate(out)`` for a large output, with text columns checked on their distinct values.
-
-    Same verdict as validating the whole frame (pandera's ``str`` check runs element by element).
-    """
-    columns = model.to_schema().columns
-    text = tuple(c for c, col in columns.items() if str(col.dtype) == "str")
-    other = tuple(c for c in columns if c not in text)
-    _column_schema(model, other).validate(out[list(other)])
-    for c in text:
-        _column_schema(model, (c,)).validate(pd.DataFrame({c: pd.unique(out[c].to_numpy(dtype=object))}))
-    return out
-
-
-def _empty(model: type[pa.DataFrameModel]) -> pd.DataFrame:
-    """An empty frame with `model`'s columns and dtypes (outputs are checked, not coerced)."""
-    columns = model.to_schema().columns
-    return pd.DataFrame(
-        {
-            c: pd.Series([], dtype="object" if str(col.dtype) in ("str", "object") else str(col.dtype))
-            for c, col in columns.items()
-        }
-    )
 
 
 @functools.cache
@@ -182,7 +117,7 @@ def body_region(joint: pd.Series, movement: pd.Series) -> pd.Series:
 def _measurements(
     rom_measurements: pd.DataFrame, include_post_session: bool, start: object | None = None, end: object | None = None
 ) -> pd.DataFrame:
-    r = _validated(rom_measurements, S.RomMeasurements, ROM_COLUMNS)
+    r = validate_columns(rom_measurements, S.RomMeasurements, ROM_COLUMNS)
     r["date"] = r["date"].dt.normalize()
     keep = pd.Series(True, index=r.index)
     if not include_post_session:
@@ -294,7 +229,7 @@ def _symmetry(
     out["injury_id"] = pd.array([pd.NA] * len(out), dtype="Int64")
     out["injured_side"] = None
     if injuries is not None and not out.empty:
-        inj = _validated(injuries, S.Injuries, ("injury_id", "athlete_id", "onset_date", "body_region", "side"))
+        inj = validate_columns(injuries, S.Injuries, ("injury_id", "athlete_id", "onset_date", "body_region", "side"))
         inj = inj[inj["side"].isin(["left", "right"])].drop_duplicates("injury_id")
         inj = inj.assign(onset_date=inj["onset_date"].dt.normalize()).sort_values(["onset_date", "injury_id"])
         inj = inj.rename(columns={"side": "injured_side_found", "injury_id": "injury_found"})

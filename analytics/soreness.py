@@ -18,14 +18,13 @@ Choices common to the module:
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from analytics import schemas as S
+from analytics.validation import validate_columns
 
 #: soreness_score = SCORE_FLIP - soreness, so that higher = more sore.
 SCORE_FLIP = 6
@@ -33,24 +32,14 @@ SCORE_FLIP = 6
 SORE_ITEMS = (1, 2)
 
 
-@functools.cache
-def _column_schema(model: type[pa.DataFrameModel], columns: tuple[str, ...]) -> pa.DataFrameSchema:
-    return model.to_schema().select_columns(list(columns))
-
-
-def _validated(df: pd.DataFrame, model: type[pa.DataFrameModel], columns: Sequence[str]) -> pd.DataFrame:
-    """``df[columns]`` checked and coerced against `model`'s rules for those columns only (cheap)."""
-    return _column_schema(model, tuple(columns)).validate(df[[c for c in columns if c in df.columns]])
-
-
 def _checkins(wellness_checkins: pd.DataFrame, columns: Sequence[str] = ("athlete_id", "date")) -> pd.DataFrame:
-    w = _validated(wellness_checkins, S.WellnessCheckins, tuple(columns))
+    w = validate_columns(wellness_checkins, S.WellnessCheckins, tuple(columns))
     w["date"] = w["date"].dt.normalize()
     return w.drop_duplicates(["athlete_id", "date"]).reset_index(drop=True)
 
 
 def _teams(athletes: pd.DataFrame) -> pd.DataFrame:
-    a = _validated(athletes, S.Athletes, ("athlete_id", "team_id", "active"))
+    a = validate_columns(athletes, S.Athletes, ("athlete_id", "team_id", "active"))
     return a.drop_duplicates("athlete_id")
 
 
@@ -150,7 +139,7 @@ def region_pain_share(
     if freq not in ("D", "W"):
         raise ValueError("freq must be 'D' or 'W'")
     w = _checkins(wellness_checkins)
-    p = _validated(pain_reports, S.PainReports, ("athlete_id", "date", "body_region", "side", "pain"))
+    p = validate_columns(pain_reports, S.PainReports, ("athlete_id", "date", "body_region", "side", "pain"))
     p["date"] = p["date"].dt.normalize()
     p = p[p["pain"] >= min_pain]
 
