@@ -68,6 +68,17 @@ FLAG_KINDS: tuple[str, ...] = (
     "missing_checkin",
     "ostrc_substantial",
 )
+#: Flag level per kind, the same on every screen: red = a current pain or health problem,
+#: amber = a caution to follow up.
+FLAG_LEVEL: dict[str, str] = {
+    "pain_spike": "red",
+    "persistent_pain": "red",
+    "new_pain_injured_region": "red",
+    "ostrc_substantial": "red",
+    "rom_asymmetry": "amber",
+    "wellness_drop": "amber",
+    "missing_checkin": "amber",
+}
 WELLNESS_ITEMS = ("fatigue", "sleep_quality", "soreness", "stress", "mood")
 _EPS = 1e-9
 _PAIN_KEYS = ["athlete_id", "body_region", "side"]
@@ -696,3 +707,19 @@ def compute_flags(
     if ostrc_responses is not None:
         frames.append(_ostrc(ostrc_responses, as_of_ts, start, rules))
     return _finish(frames)
+
+
+def open_flags(flags: pd.DataFrame, reviews: pd.DataFrame) -> pd.DataFrame:
+    """The flags no therapist has closed: `flags` less those matching a review on
+    athlete_id, date, kind, body_region and side (a missing region or side matches "")."""
+    key = ["athlete_id", "date", "kind", "body_region", "side"]
+    if reviews.empty or flags.empty:
+        return flags.reset_index(drop=True)
+    closed = reviews[key].assign(
+        date=pd.to_datetime(reviews["date"]).dt.normalize(),
+        body_region=reviews["body_region"].fillna(""),
+        side=reviews["side"].fillna(""),
+    )
+    lookup = flags.assign(body_region=flags["body_region"].fillna(""), side=flags["side"].fillna(""))[key]
+    matched = lookup.merge(closed.drop_duplicates(key), on=key, how="left", indicator=True)["_merge"] == "both"
+    return flags[~matched.to_numpy()].reset_index(drop=True)

@@ -9,6 +9,7 @@ Clinical notes (therapy notes, injury notes) reach therapists and admins only.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -87,3 +88,16 @@ def visible_team_ids(engine: Engine, who: Viewer) -> list[int] | None:
 def _dummy_hash() -> str:
     """A hash of a random throwaway password, verified against for unknown usernames."""
     return hash_password(secrets.token_hex(16))
+
+
+def allowed_athlete_ids(engine: Engine, who: Viewer, requested: Iterable[int] | None = None) -> list[int]:
+    """The requested athletes that `who` may see (all they may see when `requested` is None).
+
+    Every page reads through this: an id outside the user's scope is dropped, whatever the
+    page's widgets, session state or query parameters asked for.
+    """
+    visible = visible_athlete_ids(engine, who)
+    if requested is None:
+        return visible
+    wanted = {int(a) for a in requested}
+    return [a for a in visible if a in wanted]

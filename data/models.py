@@ -296,6 +296,26 @@ class RomNorm(Base):
     source: Mapped[str] = mapped_column(Text)
 
 
+class FlagReview(Base):
+    """A therapist's closing of one flag (the flag itself is computed, never stored)."""
+
+    __tablename__ = "flag_reviews"
+    __table_args__ = (
+        UniqueConstraint("athlete_id", "date", "kind", "body_region", "side", name="uq_flag_reviews_flag"),
+        Index("ix_flag_reviews_athlete_date", "athlete_id", "date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id"))
+    date: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(32))
+    body_region: Mapped[str] = mapped_column(String(32), default="")
+    side: Mapped[str] = mapped_column(String(16), default="")
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    note: Mapped[str | None] = mapped_column(Text)
+
+
 class AuditEntry(Base):
     __tablename__ = "audit_entries"
 

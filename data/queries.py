@@ -19,6 +19,7 @@ from sqlalchemy import Engine, Select, func, select
 from data.models import (
     Athlete,
     AuditEntry,
+    FlagReview,
     Injury,
     OstrcResponse,
     PainReport,
@@ -338,6 +339,19 @@ def ostrc_responses(
     statement = _filtered(statement, o.athlete_id, o.week_start, athlete_ids, start, end)
     answers = dict.fromkeys(("q1", "q2", "q3", "q4"), "int64")
     return _frame(engine, statement, {"athlete_id": "int64", "week_start": "datetime", **answers})
+
+
+def flag_reviews(engine: Engine, athlete_ids: Iterable[int] | None = None) -> pd.DataFrame:
+    """The flags a therapist has closed: athlete_id, date, kind, body_region, side, closed_by, closed_at, note.
+
+    `body_region` and `side` are "" for flags that are not about a region."""
+    f = FlagReview
+    statement = select(f.athlete_id, f.date, f.kind, f.body_region, f.side, f.closed_by, f.closed_at, f.note).order_by(
+        f.athlete_id, f.date
+    )
+    statement = _filtered(statement, f.athlete_id, f.date, athlete_ids, None, None)
+    text_columns = dict.fromkeys(("kind", "body_region", "side", "note"), "str")
+    return _frame(engine, statement, {"athlete_id": "int64", "date": "datetime", **text_columns, "closed_by": "Int64"})
 
 
 def rom_norms(engine: Engine) -> pd.DataFrame:

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from analytics.vocabulary import DOMINANT_SIDES, ROLES, ROM_VALUE_RANGE
 from data.auth import MIN_PASSWORD_LENGTH, hash_password
 from data.errors import ValidationError
-from data.models import Athlete, AuditEntry, Team, User, user_teams
+from data.models import Athlete, AuditEntry, FlagReview, Team, User, user_teams
 from data.records import RECORD_KINDS, Field, RecordKind
 
 
@@ -243,6 +243,107 @@ def _upsert(connection: Connection, kind: RecordKind, records: list[dict[str, An
     return SaveResult(len(to_insert), updated, unchanged, ids)
 
 
+def update_record(
+    engine: Engine,
+    kind_name: str,
+    record_id: int,
+    changes: Mapping[str, Any],
+    actor_id: int | None = None,
+    allowed_athlete_ids: Iterable[int] | None = None,
+) -> None:
+    """Change fields of one record (e.g. set an injury's return date), validating the record as it
+    will be after the change. Raises `InvalidRecords` naming the field, and changes nothing then."""
+    kind = RECORD_KINDS[kind_name]
+    model = kind.model
+    unknown = set(changes) - set(kind.columns)
+    if unknown:
+        raise ValidationError(sorted(unknown)[0], changes[sorted(unknown)[0]], f"is not a field of {kind_name}")
+    with engine.begin() as connection:
+        current = (
+            connection.execute(select(*[getattr(model, c) for c in kind.columns]).where(model.id == record_id))
+            .mappings()
+            .one_or_none()
+        )
+        if current is None:
+            raise ValidationError("id", record_id, f"is not a {kind_name} record")
+        merged = pd.DataFrame([{**dict(current), **changes}])
+        clean, problems = validate_frame(kind, merged)
+        problems = [ValidationError(p.field, p.value, p.reason) for p in problems]
+        if allowed_athlete_ids is not None and int(current["athlete_id"]) not in set(allowed_athlete_ids):
+            problems.append(
+                ValidationError("athlete_id", current["athlete_id"], "is not an athlete you may record for")
+            )
+        if problems:
+            raise InvalidRecords(problems)
+        record = _to_records(kind, clean)[0]
+        values = {c: record[c] for c in changes}
+        try:
+            connection.execute(update(model).where(model.id == record_id).values(**values))
+        except IntegrityError as error:
+            raise ValidationError(kind.name, record_id, f"was refused by the database: {error.orig}") from error
+        audit(connection, actor_id, "update", model.__tablename__, record_id, ", ".join(sorted(changes)))
+
+
+def replace_day_records(
+    engine: Engine,
+    kind_name: str,
+    athlete_id: int,
+    day: dt.date,
+    rows: pd.DataFrame | Iterable[Mapping[str, Any]],
+    actor_id: int | None = None,
+    allowed_athlete_ids: Iterable[int] | None = None,
+) -> SaveResult:
+    """Make `rows` the athlete's only records of a dated kind on `day` (e.g. today's pain by region):
+    the day's other records are deleted, in the same transaction as the save."""
+    kind = RECORD_KINDS[kind_name]
+    model = kind.model
+    frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
+    frame = frame.assign(athlete_id=athlete_id, date=day) if not frame.empty else frame
+    clean, problems = validate_frame(kind, frame)
+    if allowed_athlete_ids is not None and athlete_id not in set(allowed_athlete_ids):
+        problems.append(ValidationError("athlete_id", athlete_id, "is not an athlete you may record for"))
+    if problems:
+        raise InvalidRecords(problems)
+    with engine.begin() as connection:
+        connection.execute(delete(model).where(model.athlete_id == athlete_id, model.date == day))
+        result = _upsert(connection, kind, _to_records(kind, clean)) if not clean.empty else SaveResult(0, 0, 0, [])
+        audit(
+            connection,
+            actor_id,
+            "replace_day",
+            model.__tablename__,
+            None,
+            f"athlete {athlete_id} on {day}: {result.inserted} rows",
+        )
+    return result
+
+
+def close_flag(
+    engine: Engine,
+    athlete_id: int,
+    day: dt.date,
+    kind: str,
+    body_region: str | None = None,
+    side: str | None = None,
+    note: str | None = None,
+    actor_id: int | None = None,
+    allowed_athlete_ids: Iterable[int] | None = None,
+) -> None:
+    """Record that a therapist has seen and closed one flag (idempotent)."""
+    if allowed_athlete_ids is not None and athlete_id not in set(allowed_athlete_ids):
+        raise ValidationError("athlete_id", athlete_id, "is not an athlete you may review")
+    key = {"athlete_id": athlete_id, "date": day, "kind": kind, "body_region": body_region or "", "side": side or ""}
+    with engine.begin() as connection:
+        exists = connection.scalar(select(FlagReview.id).filter_by(**key))
+        if exists is None:
+            new_id = connection.execute(
+                insert(FlagReview).values(**key, closed_by=actor_id, note=note).returning(FlagReview.id)
+            ).scalar_one()
+            audit(
+                connection, actor_id, "close_flag", "flag_reviews", new_id, f"{kind} of athlete {athlete_id} on {day}"
+            )
+
+
 def delete_record(engine: Engine, kind_name: str, record_id: int, actor_id: int | None = None) -> None:
     """Delete one record of a kind, with an audit entry."""
     model = RECORD_KINDS[kind_name].model
@@ -374,7 +475,9 @@ def set_password(engine: Engine, user_id: int, password: str, actor_id: int | No
 
 
 def set_user_active(engine: Engine, user_id: int, active: bool, actor_id: int | None = None) -> None:
-    """Activate or deactivate a user (a deactivated user cannot sign in)."""
+    """Activate or deactivate a user (a deactivated user cannot sign in); nobody deactivates themself."""
+    if not active and actor_id is not None and actor_id == user_id:
+        raise ValidationError("user", user_id, "is you: another admin must deactivate your account")
     with engine.begin() as connection:
         connection.execute(update(User).where(User.id == user_id).values(active=active))
         audit(connection, actor_id, "activate" if active else "deactivate", "users", user_id, "")
@@ -401,3 +504,144 @@ def today_in(timezone: str) -> dt.date:
     from zoneinfo import ZoneInfo
 
     return dt.datetime.now(ZoneInfo(timezone)).date()
+
+
+@dataclass(frozen=True)
+class SessionSaveResult:
+    session_id: int
+    rom_ids: list[int]
+
+
+def save_session_with_rom(
+    engine: Engine,
+    session: Mapping[str, Any],
+    rom_rows: Iterable[Mapping[str, Any]] = (),
+    actor_id: int | None = None,
+    allowed_athlete_ids: Iterable[int] | None = None,
+) -> SessionSaveResult:
+    """Save one therapy session and the ROM measured around it in one transaction.
+
+    `session` holds the fields of a therapy session (`therapist_id` defaults to `actor_id`);
+    `rom_rows` hold joint, movement, side, value, unit, method and context (``pre_session`` or
+    ``post_session``); their athlete, date and session id come from the session. The session
+    upserts on its natural key (athlete, date, technique, region, side), the ROM rows on theirs.
+
+    Refused values raise `InvalidRecords` and nothing is written. An error about the session
+    names its field (row None); an error about a ROM row names ``rom.<field>`` and the row's
+    position in `rom_rows` (1 = first). Besides each kind's own rules: the injury treated must
+    be the athlete's, the context must be pre_session or post_session, and a post_session value
+    needs a pre_session value of the same measure and side (a change needs both ends).
+    """
+    session_kind, rom_kind = RECORD_KINDS["therapy_sessions"], RECORD_KINDS["rom_measurements"]
+    values = {"therapist_id": actor_id, **dict(session)}
+    clean_session, problems = validate_frame(session_kind, pd.DataFrame([values]))
+    problems = [ValidationError(p.field, p.value, p.reason) for p in problems]
+    rom_frame = pd.DataFrame([dict(r) for r in rom_rows])
+    if not rom_frame.empty:
+        rom_frame = rom_frame.assign(
+            athlete_id=values.get("athlete_id"), date=values.get("date"), measured_by=actor_id, session_id=None
+        )
+        clean_rom, rom_problems = validate_frame(rom_kind, rom_frame)
+        inherited = {"athlete_id", "date", "session_id", "measured_by"}  # the session's errors name these
+        problems += [
+            ValidationError(f"rom.{p.field}", p.value, p.reason, p.row)
+            for p in rom_problems
+            if p.field not in inherited
+        ]
+        around = clean_rom["context"].notna() & ~clean_rom["context"].isin(["pre_session", "post_session"])
+        problems += _errors(around, clean_rom["context"], "rom.context", "is not pre_session or post_session", 1)
+        measure = ["joint", "movement", "side", "unit"]
+        pre_keys = {tuple(k) for k in clean_rom.loc[clean_rom["context"] == "pre_session", measure].to_numpy()}
+        has_pre = pd.Series([tuple(k) in pre_keys for k in clean_rom[measure].to_numpy()], index=clean_rom.index)
+        orphan = (clean_rom["context"] == "post_session") & ~has_pre
+        problems += _errors(
+            orphan, clean_rom["value"], "rom.value", "after the session needs a value before it (same measure, side)", 1
+        )
+    athlete_id = clean_session["athlete_id"].iloc[0]
+    if allowed_athlete_ids is not None and pd.notna(athlete_id) and int(athlete_id) not in set(allowed_athlete_ids):
+        problems.append(ValidationError("athlete_id", athlete_id, "is not an athlete you may record for"))
+    with engine.begin() as connection:
+        problems += [
+            ValidationError(p.field, p.value, p.reason) for p in _unknown_athletes(connection, clean_session, 1)
+        ]
+        injury_id = clean_session["injury_id"].iloc[0]
+        if pd.notna(injury_id) and pd.notna(athlete_id):
+            injury = RECORD_KINDS["injuries"].model
+            owner = connection.scalar(select(injury.athlete_id).where(injury.id == int(injury_id)))
+            if owner is None or int(owner) != int(athlete_id):
+                problems.append(ValidationError("injury_id", int(injury_id), "is not an injury of this athlete"))
+        if problems:
+            raise InvalidRecords(problems)
+        try:
+            saved = _upsert(connection, session_kind, _to_records(session_kind, clean_session))
+            session_id = saved.ids[0]
+            rom_ids: list[int] = []
+            if not rom_frame.empty:
+                rom_records = [{**r, "session_id": session_id} for r in _to_records(rom_kind, clean_rom)]
+                rom_ids = _upsert(connection, rom_kind, rom_records).ids
+        except IntegrityError as error:
+            raise ValidationError("therapy_sessions", "row", f"was refused by the database: {error.orig}") from error
+        audit(
+            connection,
+            actor_id,
+            "save_session",
+            session_kind.model.__tablename__,
+            session_id,
+            f"with {len(rom_ids)} ROM measurements",
+        )
+    return SessionSaveResult(session_id, rom_ids)
+
+
+def save_checkin(
+    engine: Engine,
+    athlete_id: int,
+    day: dt.date,
+    checkin: Mapping[str, Any],
+    pain_rows: Iterable[Mapping[str, Any]],
+    actor_id: int | None = None,
+    allowed_athlete_ids: Iterable[int] | None = None,
+) -> tuple[SaveResult, SaveResult]:
+    """Save an athlete's check-in of `day` and make `pain_rows` that day's only pain reports, in ONE
+    transaction (the athlete's daily form: wellness items plus pain by region).
+
+    The check-in is upserted by athlete + date, so saving again the same day edits it; the day's pain
+    reports are replaced, so a region left out of `pain_rows` loses its report. `athlete_id` and `day`
+    are set on every row here, whatever the rows hold. Any refused value raises `InvalidRecords` and
+    nothing is written: check-in problems carry no row, pain problems the row = position in
+    `pain_rows` + 1. Returns the (check-in, pain reports) results.
+    """
+    wellness, pain_kind = RECORD_KINDS["wellness_checkins"], RECORD_KINDS["pain_reports"]
+    stamp = {"athlete_id": athlete_id, "date": day}
+    checkin_clean, found = validate_frame(wellness, pd.DataFrame([{**checkin, **stamp}]))
+    problems = [ValidationError(p.field, p.value, p.reason) for p in found]
+    pain_frame = pd.DataFrame([{**row, **stamp} for row in pain_rows], columns=pain_kind.columns)
+    pain_clean, pain_problems = validate_frame(pain_kind, pain_frame)
+    problems += pain_problems
+    if allowed_athlete_ids is not None and athlete_id not in set(allowed_athlete_ids):
+        problems.append(ValidationError("athlete_id", athlete_id, "is not an athlete you may record for"))
+    with engine.begin() as connection:
+        unknown = _unknown_athletes(connection, checkin_clean, 1)
+        problems += [ValidationError(p.field, p.value, p.reason) for p in unknown]
+        if problems:
+            raise InvalidRecords(problems)
+        pain_model = pain_kind.model
+        try:
+            saved = _upsert(connection, wellness, _to_records(wellness, checkin_clean))
+            connection.execute(delete(pain_model).where(pain_model.athlete_id == athlete_id, pain_model.date == day))
+            pains = (
+                _upsert(connection, pain_kind, _to_records(pain_kind, pain_clean))
+                if not pain_clean.empty
+                else SaveResult(0, 0, 0, [])
+            )
+        except IntegrityError as error:
+            raise ValidationError("check-in", day, f"was refused by the database: {error.orig}") from error
+        audit(
+            connection,
+            actor_id,
+            "save_checkin",
+            wellness.model.__tablename__,
+            saved.ids[0] if saved.ids else None,
+            f"athlete {athlete_id} on {day}: check-in {'updated' if saved.updated else 'saved'}, "
+            f"{pains.inserted} pain reports",
+        )
+    return saved, pains

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pandas as pd
 import streamlit as st
 
 from ui import loaders
@@ -13,7 +16,8 @@ assert who is not None
 
 athletes = loaders.scope_athletes(who.user_id)
 counts = loaders.scope_counts(who.user_id)
-recent = loaders.recent_checkins(who.user_id)
+last_day = loaders.last_data_day()
+recent = loaders.checkins(who.user_id, None, last_day - dt.timedelta(days=6), last_day) if last_day else pd.DataFrame()
 
 if who.role == "athlete":
     name = athletes["display_name"].iloc[0] if not athletes.empty else who.username

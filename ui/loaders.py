@@ -1,12 +1,14 @@
 """Cached loaders: the one place pages read data through. Cleared after every write.
 
-Each loader takes the user id so the scope (`data/access.py`) is part of the cache key:
-one user's cached frame is never served to another.
+Every loader takes the signed-in user's id, so the scope (`data/access.py`) is decided in
+`data/` and is part of the cache key: one user's cached frame is never served to another.
+Requested athlete ids outside the user's scope are dropped, whatever a widget asked for.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import pandas as pd
 import streamlit as st
@@ -17,46 +19,123 @@ from ui.session import engine
 
 TTL_SECONDS = 300
 
+Ids = tuple[int, ...] | None
+
 
 def clear() -> None:
     """Drop every cached frame; call after any write so the next read shows it."""
     st.cache_data.clear()
 
 
+def ids(values: Iterable[int] | None) -> Ids:
+    """A hashable, sorted athlete-id key for the loaders (None = everyone in scope)."""
+    return None if values is None else tuple(sorted({int(v) for v in values}))
+
+
+def _viewer(user_id: int) -> access.Viewer:
+    who = access.viewer(engine(), user_id)
+    if who is None:
+        raise PermissionError("the session's user is no longer active")
+    return who
+
+
+def _scoped(user_id: int, athlete_ids: Ids) -> list[int]:
+    return access.allowed_athlete_ids(engine(), _viewer(user_id), athlete_ids)
+
+
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def scope_athletes(user_id: int) -> pd.DataFrame:
     """The athletes the user may see."""
-    who = access.viewer(engine(), user_id)
-    if who is None:
-        return queries.athletes(engine(), athlete_ids=[])
-    return queries.athletes(engine(), athlete_ids=access.visible_athlete_ids(engine(), who))
+    return queries.athletes(engine(), athlete_ids=_scoped(user_id, None))
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def scope_teams(user_id: int) -> pd.DataFrame:
+    """The teams the user may see."""
+    return queries.teams(engine(), team_ids=access.visible_team_ids(engine(), _viewer(user_id)))
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def scope_counts(user_id: int) -> dict[str, int]:
     """Row counts of each time series within the user's scope."""
-    who = access.viewer(engine(), user_id)
-    return queries.athlete_record_counts(engine(), access.visible_athlete_ids(engine(), who) if who else [])
+    return queries.athlete_record_counts(engine(), _scoped(user_id, None))
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def recent_checkins(user_id: int, days: int = 7) -> pd.DataFrame:
-    """The check-ins of the last `days` days (up to the newest one) within the user's scope."""
-    who = access.viewer(engine(), user_id)
-    ids = access.visible_athlete_ids(engine(), who) if who else []
-    _, last = queries.data_date_range(engine())
-    if last is None:
-        return queries.wellness_checkins(engine(), athlete_ids=[])
-    return queries.wellness_checkins(engine(), athlete_ids=ids, start=last - dt.timedelta(days=days - 1), end=last)
+def checkins(
+    user_id: int, athlete_ids: Ids = None, start: dt.date | None = None, end: dt.date | None = None
+) -> pd.DataFrame:
+    return queries.wellness_checkins(engine(), _scoped(user_id, athlete_ids), start, end)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def pain(
+    user_id: int, athlete_ids: Ids = None, start: dt.date | None = None, end: dt.date | None = None
+) -> pd.DataFrame:
+    return queries.pain_reports(engine(), _scoped(user_id, athlete_ids), start, end)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def therapy(
+    user_id: int, athlete_ids: Ids = None, start: dt.date | None = None, end: dt.date | None = None
+) -> pd.DataFrame:
+    """Therapy sessions; clinical notes only for therapists and admins."""
+    who = _viewer(user_id)
+    return queries.therapy_sessions(
+        engine(), _scoped(user_id, athlete_ids), start, end, include_notes=who.sees_clinical_notes
+    )
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def rom(
+    user_id: int, athlete_ids: Ids = None, start: dt.date | None = None, end: dt.date | None = None
+) -> pd.DataFrame:
+    return queries.rom_measurements(engine(), _scoped(user_id, athlete_ids), start, end)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def injuries(user_id: int, athlete_ids: Ids = None) -> pd.DataFrame:
+    """Every injury of the athletes (not date-filtered: recurrence needs the history); notes per role."""
+    who = _viewer(user_id)
+    return queries.injuries(engine(), _scoped(user_id, athlete_ids), include_notes=who.sees_clinical_notes)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def training(
+    user_id: int, athlete_ids: Ids = None, start: dt.date | None = None, end: dt.date | None = None
+) -> pd.DataFrame:
+    return queries.training_sessions(engine(), _scoped(user_id, athlete_ids), start, end)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def ostrc(
+    user_id: int, athlete_ids: Ids = None, start: dt.date | None = None, end: dt.date | None = None
+) -> pd.DataFrame:
+    return queries.ostrc_responses(engine(), _scoped(user_id, athlete_ids), start, end)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def norms() -> pd.DataFrame:
+    return queries.rom_norms(engine())
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def last_data_day() -> dt.date | None:
+    """The newest day with any check-in, pain report or training session."""
+    return queries.data_date_range(engine())[1]
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def recent_checkin_summary(user_id: int, days: int = 7) -> pd.DataFrame:
     """Per day of the last `days` days: athletes checked in, compliance and the soreness distribution."""
-    checkins = recent_checkins(user_id, days)
-    athletes = scope_athletes(user_id)
-    compliance = soreness.daily_compliance(checkins, athletes)
-    spread = soreness.team_soreness(checkins)
+    last = last_data_day()
+    if last is None:
+        return pd.DataFrame()
+    recent = checkins(user_id, None, last - dt.timedelta(days=days - 1), last)
+    compliance = soreness.daily_compliance(
+        recent, scope_athletes(user_id), start=last - dt.timedelta(days=days - 1), end=last
+    )
+    spread = soreness.team_soreness(recent)
     summary = compliance.merge(spread, on="date", how="left")
     return summary.assign(date=summary["date"].dt.date)[
         ["date", "n_checked_in", "compliance", "soreness_score_median", "share_sore"]
@@ -71,3 +150,385 @@ def all_users() -> pd.DataFrame:
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def all_teams() -> pd.DataFrame:
     return queries.teams(engine())
+
+
+# --------------------------------------------------------------------------- coach screens (Team today, Team trends)
+
+#: Days of pain, check-ins, ROM and OSTRC read before "today" for the today board's flags (baselines
+#: of 28 days, persistent-pain runs, the 28-day ROM and 14-day OSTRC windows all fit in it).
+#: Days of history read before "today" for the flags' baselines (28-day means, 5 reports, ROM, OSTRC).
+FLAG_LOOKBACK_DAYS = 120
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def open_flags_on(user_id: int, athlete_ids: Ids, day: dt.date) -> pd.DataFrame:
+    """The flags raised on `day` (`analytics.flags.compute_flags`) for the athletes in scope,
+    less those a therapist has closed (`analytics.flags.open_flags`)."""
+    from analytics import flags
+
+    people = scope_athletes(user_id)
+    people = people[people["athlete_id"].isin(_scoped(user_id, athlete_ids))]
+    who = ids(people["athlete_id"])
+    first = day - dt.timedelta(days=FLAG_LOOKBACK_DAYS)
+    raised = flags.compute_flags(
+        as_of=day,
+        pain_reports=pain(user_id, who, first, day),
+        wellness_checkins=checkins(user_id, who, first, day),
+        injuries=injuries(user_id, who),
+        rom_measurements=rom(user_id, who, first, day),
+        ostrc_responses=ostrc(user_id, who, first, day),
+        athletes=people,
+        rom_norms=norms(),
+    )
+    return flags.open_flags(raised, queries.flag_reviews(engine(), who))
+
+
+COACH_LOOKBACK_DAYS = 120
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def coach_team_athletes(user_id: int, team_id: int | None) -> pd.DataFrame:
+    """The athletes of one team in the user's scope (every team in scope when `team_id` is None)."""
+    athletes = scope_athletes(user_id)
+    if team_id is None:
+        return athletes
+    return athletes[athletes["team_id"] == team_id].reset_index(drop=True)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def coach_today(user_id: int, team_id: int | None, day: dt.date) -> dict[str, object]:
+    """Everything *Team today* shows for one team on `day`: availability board and counts, open flags
+    (closed ones removed), compliance, the 28-day soreness matrix and today's / this week's regional pain."""
+    from analytics import availability
+
+    athletes = coach_team_athletes(user_id, team_id)
+    team = ids(athletes["athlete_id"])
+    first = day - dt.timedelta(days=COACH_LOOKBACK_DAYS)
+    wellness = checkins(user_id, team, first, day)
+    reports = pain(user_id, team, first, day)
+    injured = injuries(user_id, team)
+    board = availability.availability_board(wellness, athletes, injured, reports, day)
+    board_flags = availability.flag_board(open_flags_on(user_id, team, day), athletes)
+    monday = day - dt.timedelta(days=day.weekday())
+    daily = soreness.region_pain_share(reports, wellness, freq="D")
+    weekly = soreness.region_pain_share(reports, wellness, freq="W")
+    return {
+        "board": board,
+        "counts": availability.availability_counts(board),
+        "flags": board_flags,
+        "flag_counts": availability.flag_counts(board_flags),
+        "compliance": availability.compliance_summary(wellness, athletes, day),
+        "soreness": availability.named_matrix(soreness.soreness_matrix(wellness, 28, day, athletes), athletes),
+        "pain_today": daily[daily["period_start"] == pd.Timestamp(day)].reset_index(drop=True),
+        "pain_week": weekly[weekly["period_start"] == pd.Timestamp(monday)].reset_index(drop=True),
+    }
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def coach_trends(user_id: int, team_id: int | None, start: dt.date, end: dt.date) -> dict[str, object]:
+    """Everything *Team trends* shows for one team and date range, except the per-athlete load:
+    soreness distribution, injuries per month and category, recurrence by region, incidence and
+    burden, OSTRC weekly prevalence. Injuries are classified on the full history, then filtered."""
+    from analytics import availability, recurrence, surveillance
+
+    athletes = coach_team_athletes(user_id, team_id)
+    team = ids(athletes["athlete_id"])
+    classified = recurrence.classify_injuries(injuries(user_id, team))
+    in_range = availability.injuries_between(classified, start, end)
+    answers = ostrc(user_id, team, start, end)
+    wellness = checkins(user_id, team, start, end)
+    return {
+        "soreness": soreness.team_soreness(wellness),
+        "soreness_weekly": availability.weekly_soreness(wellness),
+        "per_month": availability.injuries_per_month(classified, start, end),
+        "by_region": recurrence.recurrence_rate(in_range, by=["body_region"]),
+        "surveillance": availability.surveillance_summary(classified, training(user_id, team, start, end), start, end),
+        "ostrc": surveillance.weekly_prevalence(answers) if not answers.empty else pd.DataFrame(),
+    }
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def coach_load(user_id: int, athlete_id: int, start: dt.date, end: dt.date, method: str) -> pd.DataFrame:
+    """One athlete's daily load (AU) and ACWR by `method` from `start` to `end`; read from 27 days
+    before `start` so the first day's windows are full (check-in days are rest days at 0)."""
+    from analytics import availability
+
+    first = start - dt.timedelta(days=27)
+    who = ids([athlete_id])
+    sessions = training(user_id, who, first, end)
+    return availability.load_and_acwr(sessions, checkins(user_id, who, first, end), start, end, method)
+
+
+# --------------------------------------------------------------------------- athlete entries and admin (issue 4)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def own_athlete(user_id: int) -> dict[str, object] | None:
+    """The signed-in athlete's own record with the team's time zone (athlete_id, display_name, team_id,
+    team, timezone), or None for a user who is not linked to an athlete. Read from the user's scope,
+    never from a widget."""
+    who = _viewer(user_id)
+    if who.role != "athlete" or who.athlete_id is None:
+        return None
+    mine = queries.athletes(engine(), athlete_ids=_scoped(user_id, (who.athlete_id,)))
+    if mine.empty:
+        return None
+    row = mine.iloc[0]
+    zones = queries.teams(engine(), team_ids=[int(row["team_id"])])
+    timezone = str(zones["timezone"].iloc[0]) if not zones.empty else "UTC"
+    return {
+        "athlete_id": int(row["athlete_id"]),
+        "display_name": str(row["display_name"]),
+        "team_id": int(row["team_id"]),
+        "team": str(row["team"]),
+        "timezone": timezone,
+    }
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def ostrc_weeks(user_id: int, athlete_id: int, last_week: dt.date, weeks: int = 8) -> pd.DataFrame:
+    """One row per week (Monday) of the `weeks` weeks up to `last_week`: week_start, answered, q1-q4,
+    severity (0-100), problem, substantial (Clarsen et al. 2013, 2020, via analytics.surveillance).
+    Weeks without an answer have answered=False and missing scores."""
+    from analytics import surveillance
+
+    first = last_week - dt.timedelta(weeks=weeks - 1)
+    answers = ostrc(user_id, ids([athlete_id]), first, last_week)
+    scored = answers.assign(
+        severity=surveillance.ostrc_severity(answers["q1"], answers["q2"], answers["q3"], answers["q4"]),
+        problem=surveillance.ostrc_problem(answers["q1"], answers["q2"], answers["q3"], answers["q4"]),
+        substantial=surveillance.ostrc_substantial(answers["q1"], answers["q2"], answers["q3"], answers["q4"]),
+    ).drop(columns="athlete_id")
+    calendar = pd.DataFrame({"week_start": pd.date_range(first, periods=weeks, freq="7D").astype("datetime64[ns]")})
+    frame = calendar.merge(scored, on="week_start", how="left")
+    frame["answered"] = frame["severity"].notna()
+    for column in ("q1", "q2", "q3", "q4", "severity"):
+        frame[column] = frame[column].astype("Int64")
+    frame["problem"] = frame["problem"].astype("boolean")
+    frame["substantial"] = frame["substantial"].astype("boolean")
+    return frame
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def user_directory() -> pd.DataFrame:
+    """Every user for the admin screen: user_id, username, role, active, team_ids, teams (what the user
+    sees: "every team" for an admin, the athlete's team for an athlete, the assigned team names for a coach
+    or therapist), athlete_id, athlete (the linked athlete's name, "" when none), created_at."""
+    users = all_users()
+    names = dict(zip(all_teams()["team_id"].astype(int), all_teams()["name"], strict=True))
+    athletes = queries.athletes(engine())
+    athlete_names = dict(zip(athletes["athlete_id"].astype(int), athletes["display_name"], strict=True))
+    athlete_teams = dict(zip(athletes["athlete_id"].astype(int), athletes["team"], strict=True))
+
+    def team_text(role: str, team_ids: list[int], athlete_id: object) -> str:
+        if role == "admin":
+            return "every team"
+        if role == "athlete":
+            return athlete_teams.get(int(athlete_id), "") if pd.notna(athlete_id) else ""
+        return ", ".join(sorted(names.get(t, f"#{t}") for t in team_ids)) or "no team yet"
+
+    return users.assign(
+        teams=[
+            team_text(r, t, a) for r, t, a in zip(users["role"], users["team_ids"], users["athlete_id"], strict=True)
+        ],
+        athlete=users["athlete_id"].map(lambda a: athlete_names.get(int(a), f"#{a}") if pd.notna(a) else ""),
+    )
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def team_directory() -> pd.DataFrame:
+    """Every team for the admin screen: team_id, name, sport, timezone, athletes (active athletes),
+    staff (the coaches and therapists assigned, comma separated)."""
+    teams = all_teams()
+    athletes = queries.athletes(engine(), active_only=True)
+    counts = athletes.groupby("team_id").size()
+    users = all_users()
+    staff = users[users["role"].isin(["coach", "therapist"]) & users["active"]].explode("team_ids")
+    staff_names = staff.groupby("team_ids")["username"].agg(lambda names: ", ".join(sorted(names)))
+    return teams.assign(
+        athletes=teams["team_id"].map(counts).fillna(0).astype(int),
+        staff=teams["team_id"].map(staff_names).fillna(""),
+    )
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def all_athletes() -> pd.DataFrame:
+    """Every athlete (admin screens): athlete_id, team_id, team, display_name, external_id, ..., active."""
+    return queries.athletes(engine())
+
+
+# --- the therapist's entry forms (pages/log_session.py, pages/record_rom.py, pages/injuries.py)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def injury_register(user_id: int, athlete_id: int, as_of: dt.date) -> pd.DataFrame:
+    """One athlete's injuries, open first, with recurrence category and days out (`ui.forms.injury_register`)."""
+    from ui import forms
+
+    return forms.injury_register(injuries(user_id, ids([athlete_id])), as_of)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def session_log(user_id: int, athlete_id: int, as_of: dt.date, limit: int = 10) -> pd.DataFrame:
+    """One athlete's last therapy sessions with the ROM measured around them (`ui.forms.session_log`)."""
+    from ui import forms
+
+    key = ids([athlete_id])
+    return forms.session_log(
+        therapy(user_id, key), rom(user_id, key), injury_register(user_id, athlete_id, as_of), limit
+    )
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def rom_overview(user_id: int, athlete_id: int) -> pd.DataFrame:
+    """One athlete's latest ROM per measure, left vs right and against the norm (`ui.forms.rom_overview`)."""
+    from ui import forms
+
+    key = ids([athlete_id])
+    return forms.rom_overview(rom(user_id, key), injuries(user_id, key), norms())
+
+
+# --- the therapist's caseload and athlete progress, the athlete's own recovery (pages/caseload.py,
+# pages/athlete_progress.py, pages/my_recovery.py)
+
+#: Days of pain read for the chronic-pain mark (IASP: reported in most of the last 12 weeks).
+CHRONIC_DAYS = 84
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def caseload_open_flags(user_id: int, athlete_ids: Ids = None) -> pd.DataFrame:
+    """Today's flags (`analytics.flags.compute_flags` on the newest data day) that no therapist has
+    closed, with severity, label and region words (`analytics.caseload.describe_flags`)."""
+    from analytics import caseload, flags
+
+    day = last_data_day()
+    if day is None:
+        return caseload.describe_flags(flags.compute_flags(as_of=dt.date.today()))
+    return caseload.describe_flags(open_flags_on(user_id, athlete_ids, day))
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def caseload_board(user_id: int) -> pd.DataFrame:
+    """The caseload (`analytics.caseload.caseload`): athletes in scope with an open injury or an open
+    flag on the newest data day, in attention order, with current pain, trend, chronic mark and last
+    session."""
+    from analytics import caseload, recovery
+
+    day = last_data_day()
+    if day is None:
+        return pd.DataFrame()
+    people = scope_athletes(user_id)
+    open_flags = caseload_open_flags(user_id)
+    injured = injuries(user_id)
+    listed = set(caseload.open_injuries(injured, day)["athlete_id"]) | set(open_flags["athlete_id"])
+    who = ids(listed)
+    reports = pain(user_id, who, day - dt.timedelta(days=CHRONIC_DAYS - 1), day)
+    chronic = recovery.chronic_pain(reports, as_of=day) if not reports.empty else None
+    return caseload.caseload(people, injured, open_flags, reports, therapy(user_id, who), chronic, day)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def progress_team_episodes(user_id: int, team_id: int) -> pd.DataFrame:
+    """Every injury episode of one team in the user's scope (`analytics.recovery.recovery_episodes`
+    on the whole history, censored at the newest data day), for the athlete-vs-team Kaplan-Meier."""
+    from analytics import recovery
+
+    people = scope_athletes(user_id)
+    team = ids(people.loc[people["team_id"] == team_id, "athlete_id"])
+    day = last_data_day() or dt.date.today()
+    return recovery.recovery_episodes(injuries(user_id, team), pain(user_id, team), as_of=day, athletes=people)
+
+
+#: The next check-in after a therapy session counts for "held" within this many days.
+RESPONSE_DAYS = 7
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def progress_frames(user_id: int, athlete_id: int, start: dt.date, end: dt.date) -> dict[str, object]:
+    """Everything *Athlete progress* draws for one athlete and date range, computed once per key:
+    pain trend, classified injuries, ROM history and symmetry, episodes with category and recovery,
+    Kaplan-Meier against the athlete's team, treatment response, chronic pain, open flags."""
+    from analytics import caseload, recovery, recurrence
+    from analytics.rom import rom_symmetry
+
+    me = ids([athlete_id])
+    people = scope_athletes(user_id)
+    athlete = people[people["athlete_id"] == athlete_id]
+    day = last_data_day() or end
+    after = end + dt.timedelta(days=RESPONSE_DAYS)
+    reports = pain(user_id, me, start, after)
+    shown = reports[reports["date"] <= pd.Timestamp(end)].reset_index(drop=True)
+    sessions = therapy(user_id, me, start, end)
+    injured = injuries(user_id, me)
+    measured = rom(user_id, me, start, end)
+    team_episodes = (
+        progress_team_episodes(user_id, int(athlete["team_id"].iloc[0])) if not athlete.empty else pd.DataFrame()
+    )
+    name = str(athlete["display_name"].iloc[0]) if not athlete.empty else "This athlete"
+    team = f"{athlete['team'].iloc[0]} (all)" if not athlete.empty else "Team"
+    curves, medians = (
+        caseload.km_athlete_vs_team(team_episodes, athlete_id, athlete_label=name, team_label=team)
+        if not team_episodes.empty
+        else (pd.DataFrame(), pd.DataFrame())
+    )
+    summary = pd.DataFrame()
+    if not sessions.empty:
+        responses = recovery.session_response(
+            sessions, reports, checkins(user_id, me, start, after), max_gap_days=RESPONSE_DAYS
+        )
+        rom_changes = recovery.session_rom_change(measured, norms()) if not measured.empty else None
+        summary = recovery.treatment_summary(responses, rom_changes, by=("technique",))
+    recent = pain(user_id, me, day - dt.timedelta(days=CHRONIC_DAYS - 1), day)
+    return {
+        "athlete_name": name,
+        "shown_reports": shown,
+        "trend": recovery.pain_trend(shown) if not shown.empty else shown,
+        "sessions": sessions,
+        "injuries": recurrence.classify_injuries(injured) if not injured.empty else injured,
+        "open_injuries": len(caseload.open_injuries(injured, day)),
+        "episodes": caseload.episode_table(injured, team_episodes, day) if not injured.empty else pd.DataFrame(),
+        "history": caseload.rom_history(measured, norms()) if not measured.empty else pd.DataFrame(),
+        "symmetry": (
+            caseload.symmetry_table(rom_symmetry(measured, injured, norms())) if not measured.empty else pd.DataFrame()
+        ),
+        "km_curves": curves,
+        "km_medians": medians,
+        "treatment": summary,
+        "chronic_where": caseload.chronic_words(recovery.chronic_pain(recent, as_of=day)) if not recent.empty else "",
+        "flags": caseload_open_flags(user_id, me),
+    }
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def recovery_frames(user_id: int, start: dt.date, end: dt.date) -> dict[str, object]:
+    """Everything *My recovery* shows to the signed-in athlete (their scope is only themself): the pain and
+    ROM sentences, what changed since last week, open flags in friendly words, and the chart frames."""
+    from analytics import caseload, recovery, recurrence
+    from analytics.rom import rom_status, rom_symmetry
+
+    day = last_data_day() or end
+    reports = pain(user_id, None, start, end)
+    measured = rom(user_id, None, start, end)
+    injured = injuries(user_id)
+    first = day - dt.timedelta(days=2 * caseload.TREND_DAYS - 1)
+    status = rom_status(caseload.rom_since_injury(measured, injured, start), norms()) if not measured.empty else None
+    return {
+        "pain_sentences": caseload.pain_sentences(reports, end, start) if not reports.empty else [],
+        "rom_sentences": (
+            caseload.rom_sentences_ordered(status, rom_symmetry(measured, injured, norms()))
+            if status is not None
+            else []
+        ),
+        "week": caseload.week_changes(
+            pain(user_id, None, first, day),
+            checkins(user_id, None, first, day),
+            therapy(user_id, None, first, day),
+            day,
+        ),
+        "week_window": caseload.week_window(day),
+        "flags": caseload.athlete_flag_messages(caseload_open_flags(user_id)),
+        "trend": recovery.pain_trend(reports) if not reports.empty else reports,
+        "sessions": therapy(user_id, None, start, end),
+        "injuries": recurrence.classify_injuries(injured) if not injured.empty else injured,
+        "history": caseload.rom_history(measured, norms()) if not measured.empty else pd.DataFrame(),
+    }

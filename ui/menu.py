@@ -1,4 +1,6 @@
-"""Which pages each role's menu holds. `dashboard.py` builds `st.Page`s from this."""
+"""Which pages each role's menu holds. `dashboard.py` builds `st.Page`s from this, and a page
+reachable by no role's menu cannot be opened: the menu is the access rule for screens
+(the data each screen reads is scoped again in `data/access.py`)."""
 
 from __future__ import annotations
 
@@ -14,16 +16,32 @@ class PageSpec:
 
 
 OVERVIEW = PageSpec("pages/overview.py", "Overview", ":material/dashboard:", "overview")
+TEAM_TODAY = PageSpec("pages/team_today.py", "Team today", ":material/today:", "team-today")
+TEAM_TRENDS = PageSpec("pages/team_trends.py", "Team trends", ":material/monitoring:", "team-trends")
+CASELOAD = PageSpec("pages/caseload.py", "Caseload", ":material/assignment_ind:", "caseload")
+PROGRESS = PageSpec("pages/athlete_progress.py", "Athlete progress", ":material/timeline:", "progress")
+LOG_SESSION = PageSpec("pages/log_session.py", "Log a session", ":material/healing:", "log-session")
+RECORD_ROM = PageSpec("pages/record_rom.py", "Record ROM", ":material/straighten:", "record-rom")
+INJURIES = PageSpec("pages/injuries.py", "Injuries", ":material/personal_injury:", "injuries")
+MY_RECOVERY = PageSpec("pages/my_recovery.py", "My recovery", ":material/trending_down:", "my-recovery")
+CHECKIN = PageSpec("pages/checkin.py", "Daily check-in", ":material/edit_note:", "check-in")
+OSTRC = PageSpec("pages/ostrc.py", "Weekly OSTRC", ":material/fact_check:", "ostrc")
+USERS = PageSpec("pages/users_teams.py", "Users and teams", ":material/manage_accounts:", "users")
 
 #: The menu of each role, section by section. The first page is the role's landing page.
 MENUS: dict[str, dict[str, list[PageSpec]]] = {
-    "admin": {"Fascia": [OVERVIEW]},
-    "coach": {"Team": [OVERVIEW]},
-    "therapist": {"Clinic": [OVERVIEW]},
-    "athlete": {"Me": [OVERVIEW]},
+    "admin": {"Organisation": [OVERVIEW, USERS]},
+    "coach": {"Team": [TEAM_TODAY, TEAM_TRENDS]},
+    "therapist": {"Clinic": [CASELOAD, PROGRESS], "Record": [LOG_SESSION, RECORD_ROM, INJURIES]},
+    "athlete": {"Me": [MY_RECOVERY, CHECKIN, OSTRC]},
 }
 
 
 def page_paths(role: str) -> list[str]:
     """Every page script the role may open."""
     return [spec.path for section in MENUS.get(role, {}).values() for spec in section]
+
+
+def landing(role: str) -> PageSpec:
+    """The role's first page."""
+    return next(iter(MENUS[role].values()))[0]

@@ -177,6 +177,24 @@ def upgrade() -> None:
     with op.batch_alter_table('audit_entries', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_audit_entries_at'), ['at'], unique=False)
 
+    op.create_table('flag_reviews',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('athlete_id', sa.Integer(), nullable=False),
+    sa.Column('date', sa.Date(), nullable=False),
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('body_region', sa.String(length=32), nullable=False),
+    sa.Column('side', sa.String(length=16), nullable=False),
+    sa.Column('closed_by', sa.Integer(), nullable=True),
+    sa.Column('closed_at', sa.DateTime(timezone=True), server_default=sa.text('CURRENT_TIMESTAMP'), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['athlete_id'], ['athletes.id'], name=op.f('fk_flag_reviews_athlete_id_athletes')),
+    sa.ForeignKeyConstraint(['closed_by'], ['users.id'], name=op.f('fk_flag_reviews_closed_by_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_flag_reviews')),
+    sa.UniqueConstraint('athlete_id', 'date', 'kind', 'body_region', 'side', name='uq_flag_reviews_flag')
+    )
+    with op.batch_alter_table('flag_reviews', schema=None) as batch_op:
+        batch_op.create_index('ix_flag_reviews_athlete_date', ['athlete_id', 'date'], unique=False)
+
     op.create_table('therapy_sessions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('athlete_id', sa.Integer(), nullable=False),
@@ -250,6 +268,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_therapy_sessions_athlete_date')
 
     op.drop_table('therapy_sessions')
+    with op.batch_alter_table('flag_reviews', schema=None) as batch_op:
+        batch_op.drop_index('ix_flag_reviews_athlete_date')
+
+    op.drop_table('flag_reviews')
     with op.batch_alter_table('audit_entries', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_entries_at'))
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from data.db import ROOT, make_engine
@@ -33,6 +34,9 @@ def app_at(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], AppTest]:
     """A function that starts the dashboard on the database at a URL."""
 
     def start(url: str) -> AppTest:
+        # One process serves one database in production, so the loaders' cache is keyed by user, not
+        # by database; tests switch databases within one process, so each app starts with a clear cache.
+        st.cache_data.clear()
         monkeypatch.setenv("DATABASE_URL", url)
         at = AppTest.from_file(APP, default_timeout=TIMEOUT)
         return at.run()

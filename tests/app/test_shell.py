@@ -86,29 +86,58 @@ def test_wrong_password_gets_one_neutral_message(app_at: StartApp, demo_url: str
 def test_each_role_signs_in_to_its_landing_page(
     app_at: StartApp, demo_url: str, username: str, role: str, password: str
 ) -> None:
-    at = app_at(demo_url)
-    at = sign_in(at, username, password)
+    at = sign_in(app_at(demo_url), username, password)
     assert not at.exception
-    assert f"({role})" in texts(at)
-    metrics = {m.label: m.value for m in at.metric}
-    if role == "athlete":
-        assert "Athletes" not in metrics
-    else:
-        assert int(metrics["Athletes"]) > 1
-    assert int(metrics["Check-ins"].replace(",", "")) > 0
+    assert at.title, "the landing page has a title"
+    assert f"**{username}** ({role})" in [c.value for c in at.sidebar.caption][0]
     # Signing out is exercised in a real browser (tests/e2e): AppTest re-applies session state set from outside.
     assert at.button(key="sign_out").label == "Sign out"
 
 
-@pytest.mark.parametrize("role", list(MENUS))
-def test_every_page_of_every_role_renders(app_at: StartApp, demo_url: str, role: str) -> None:
+def test_admin_landing_counts_the_organisation(app_at: StartApp, demo_url: str) -> None:
+    username, _, password = next(a for a in DEMO_ACCOUNTS if a[1] == "admin")
+    at = sign_in(app_at(demo_url), username, password)
+    metrics = {m.label: m.value for m in at.metric}
+    assert int(metrics["Athletes"]) == 12
+    assert int(metrics["Check-ins"].replace(",", "")) > 0
+
+
+EVERY_PAGE = [(role, path) for role in MENUS for path in page_paths(role)]
+
+
+@pytest.mark.parametrize(("role", "path"), EVERY_PAGE, ids=[f"{r}:{p}" for r, p in EVERY_PAGE])
+def test_every_page_of_every_role_renders(app_at: StartApp, demo_url: str, role: str, path: str) -> None:
     username, _, password = next(a for a in DEMO_ACCOUNTS if a[1] == role)
     at = sign_in(app_at(demo_url), username, password)
-    for path in page_paths(role):
-        at = at.switch_page(path).run()
-        assert not at.exception, (role, path, at.exception)
+    at = at.switch_page(path).run()
+    assert not at.exception, (role, path, at.exception)
+    assert at.title, f"{path} has a title"
 
 
-def test_menus_hold_exactly_the_roles_pages() -> None:
-    assert set(MENUS) == {"admin", "coach", "therapist", "athlete"}
-    assert all(page_paths(role) for role in MENUS)
+def test_menus_hold_exactly_each_roles_pages() -> None:
+    assert {role: page_paths(role) for role in MENUS} == {
+        "admin": ["pages/overview.py", "pages/users_teams.py"],
+        "coach": ["pages/team_today.py", "pages/team_trends.py"],
+        "therapist": [
+            "pages/caseload.py",
+            "pages/athlete_progress.py",
+            "pages/log_session.py",
+            "pages/record_rom.py",
+            "pages/injuries.py",
+        ],
+        "athlete": ["pages/my_recovery.py", "pages/checkin.py", "pages/ostrc.py"],
+    }
+
+
+@pytest.mark.parametrize("role", list(MENUS))
+def test_a_role_cannot_open_another_roles_page(app_at: StartApp, demo_url: str, role: str) -> None:
+    """Asking for a page outside the role's menu runs the role's landing page instead."""
+    username, _, password = next(a for a in DEMO_ACCOUNTS if a[1] == role)
+    at = sign_in(app_at(demo_url), username, password)
+    landing_title = [t.value for t in at.title]
+    foreign = next(p for other in MENUS if other != role for p in page_paths(other) if p not in page_paths(role))
+    try:
+        at = at.switch_page(foreign).run()
+    except ValueError:
+        return  # AppTest itself refuses a page the navigation does not hold
+    assert [t.value for t in at.title] == landing_title

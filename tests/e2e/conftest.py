@@ -39,12 +39,11 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture
-def app_server(tmp_path: Path) -> Iterator[str]:
-    """The dashboard served on a free localhost port, on a fresh SQLite file; yields its URL."""
+def serve(database_url: str, log_path: Path) -> Iterator[str]:
+    """`streamlit run dashboard.py` on a free localhost port against `database_url`; yields its URL."""
     port = free_port()
-    env = os.environ | {"DATABASE_URL": f"sqlite:///{tmp_path / 'e2e.db'}"}
-    log = (tmp_path / "streamlit.log").open("w")
+    env = os.environ | {"DATABASE_URL": database_url}
+    log = log_path.open("w")
     server = subprocess.Popen(
         [
             sys.executable,
@@ -75,7 +74,7 @@ def app_server(tmp_path: Path) -> Iterator[str]:
             except OSError:
                 time.sleep(0.3)
         else:
-            pytest.fail(f"streamlit did not become healthy: {(tmp_path / 'streamlit.log').read_text()[-2000:]}")
+            pytest.fail(f"streamlit did not become healthy: {log_path.read_text()[-2000:]}")
         yield url
     finally:
         server.terminate()
@@ -84,6 +83,29 @@ def app_server(tmp_path: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+
+
+@pytest.fixture
+def app_server(tmp_path: Path) -> Iterator[str]:
+    """The dashboard on a fresh, empty SQLite file."""
+    yield from serve(f"sqlite:///{tmp_path / 'e2e.db'}", tmp_path / "streamlit.log")
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard on a SQLite file holding the default demo, loaded by the CLI as a user would."""
+    folder = tmp_path_factory.mktemp("e2e-demo")
+    url = f"sqlite:///{folder / 'demo.db'}"
+    loaded = subprocess.run(
+        [sys.executable, "-m", "data", "demo"],
+        cwd=ROOT,
+        env=os.environ | {"DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert loaded.returncode == 0, loaded.stderr
+    yield from serve(url, folder / "streamlit.log")
 
 
 @pytest.fixture(scope="session")
@@ -112,13 +134,35 @@ def page(browser: object) -> Iterator[object]:
 
 
 def wait_for_app(page: object) -> None:
-    """Wait until the script has finished running (Streamlit's own e2e convention)."""
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")  # type: ignore[attr-defined]
-    page.wait_for_timeout(300)  # type: ignore[attr-defined]
+    """Wait until the script has finished running (Streamlit's own e2e convention), twice a little
+    apart so that a rerun started by the script itself (st.rerun) is waited for too."""
+    for _ in range(2):
+        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")  # type: ignore[attr-defined]
+        page.wait_for_timeout(400)  # type: ignore[attr-defined]
+
+
+def assert_no_exception(page: object) -> None:
+    """Fail on any Streamlit exception box on the page."""
+    boxes = page.locator("[data-testid='stException']")  # type: ignore[attr-defined]
+    if boxes.count():
+        pytest.fail(f"exception on {page.url}: {boxes.first.inner_text()[:1500]}")  # type: ignore[attr-defined]
 
 
 def screenshot(page: object, name: str) -> Path:
+    """A screenshot of the whole page under test-results/ (git-ignored).
+
+    Streamlit scrolls inside its main container, so the window is stretched to the content's
+    height for the shot and put back afterwards.
+    """
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
+    viewport = page.viewport_size  # type: ignore[attr-defined]
+    height = page.evaluate(  # type: ignore[attr-defined]
+        "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stSidebarContent]')]"
+        ".map(e => e.scrollHeight), document.body.scrollHeight)"
+    )
+    page.set_viewport_size({"width": viewport["width"], "height": min(max(int(height), viewport["height"]), 16000)})  # type: ignore[attr-defined]
+    page.wait_for_timeout(500)  # type: ignore[attr-defined]
     page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+    page.set_viewport_size(viewport)  # type: ignore[attr-defined]
     return path

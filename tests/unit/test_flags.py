@@ -388,3 +388,28 @@ def test_flags_ignore_data_after_as_of():
         pain_spike_flags(extra, as_of=day(30)), pain_spike_flags(spike_reports(5, [2, 2, 3, 2, 3, 2, 2]), as_of=day(30))
     )
     assert pain_spike_flags(extra, as_of=day(30), start=day(0))["date"].tolist() == [day(30)]
+
+
+def test_open_flags_drop_the_closed_ones_only():
+    """Two flags on one day; a review closes the knee one (region and side match), the other stays open."""
+    from analytics.flags import open_flags
+
+    day = pd.Timestamp("2026-03-02")
+    flags = pd.DataFrame(
+        {
+            "athlete_id": [1, 1, 2],
+            "date": [day, day, day],
+            "kind": ["persistent_pain", "missing_checkin", "persistent_pain"],
+            "rule": ["r", "r", "r"],
+            "values": ["v", "v", "v"],
+            "baseline_n": [5, 0, 5],
+            "body_region": ["knee", None, "knee"],
+            "side": ["left", None, "left"],
+        }
+    )
+    reviews = pd.DataFrame(
+        {"athlete_id": [1], "date": [day], "kind": ["persistent_pain"], "body_region": ["knee"], "side": ["left"]}
+    )
+    still_open = open_flags(flags, reviews)
+    assert still_open[["athlete_id", "kind"]].values.tolist() == [[1, "missing_checkin"], [2, "persistent_pain"]]
+    assert open_flags(flags, reviews.iloc[0:0]).shape[0] == 3

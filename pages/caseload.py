@@ -1,0 +1,183 @@
+"""Caseload: the therapist's landing page. Who in scope has an open injury or an open flag, sorted by
+what needs attention first; close a flag once seen; open an athlete's progress."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analytics.caseload import TREND_DAYS, TREND_POINTS
+from data.errors import ValidationError
+from data.writes import close_flag
+from ui import loaders
+from ui.charts.progress import severity_badge
+from ui.filters import ATHLETE_KEY
+from ui.session import engine, signed_in
+
+PROGRESS_PAGE = "pages/athlete_progress.py"
+MESSAGE_KEY = "caseload_message"
+
+who = signed_in()
+assert who is not None
+
+
+def close(flag: dict[str, object], scope: list[int]) -> None:
+    """Record that the therapist closed one flag, then drop the cached frames so it leaves the list."""
+    try:
+        close_flag(
+            engine(),
+            int(flag["athlete_id"]),
+            pd.Timestamp(flag["date"]).date(),
+            str(flag["kind"]),
+            flag["body_region"] or None,
+            flag["side"] or None,
+            actor_id=who.user_id,
+            allowed_athlete_ids=scope,
+        )
+    except ValidationError as error:
+        st.session_state[MESSAGE_KEY] = ("error", f"Not closed — {error}.")
+        return
+    loaders.clear()
+    st.session_state[MESSAGE_KEY] = (
+        "success",
+        f"Closed: “{flag['label']}” for {flag['name']} ({flag['date']:%Y-%m-%d}).",
+    )
+
+
+st.title("Caseload")
+day = loaders.last_data_day()
+people = loaders.scope_athletes(who.user_id)
+if people.empty:
+    st.info("No athletes in your scope yet. Ask an admin to assign you to a team.")
+    st.stop()
+if day is None:
+    st.info("No check-ins, pain reports or training yet — athletes record them on the *Daily check-in*.")
+    st.stop()
+
+board = loaders.caseload_board(who.user_id)
+flags = loaders.caseload_open_flags(who.user_id)
+scope = [int(a) for a in people["athlete_id"]]
+st.caption(
+    f"Today is **{day:%Y-%m-%d}**, the newest day with data. Listed: athletes in your scope with an open injury "
+    "(no return to full participation yet) or a flag of today's board that no therapist has closed."
+)
+
+message = st.session_state.pop(MESSAGE_KEY, None)
+if message is not None:
+    (st.success if message[0] == "success" else st.error)(message[1])
+
+red = int((flags["severity"] == "red").sum()) if not flags.empty else 0
+columns = st.columns(4)
+columns[0].metric("On the caseload", len(board), help="Athletes with an open injury or an open flag.")
+columns[1].metric("Open injuries", int(board["n_open_injuries"].sum()) if not board.empty else 0)
+columns[2].metric(
+    "Red flags",
+    red,
+    help="Pain and injury flags: pain spike, persistent pain, new pain where "
+    "injured before, OSTRC substantial problem.",
+)
+columns[3].metric("Amber flags", len(flags) - red, help="ROM asymmetry, wellness drop, no check-in.")
+
+if board.empty:
+    st.success("Nobody needs attention today: no open injuries and no open flags in your scope.")
+    st.stop()
+
+st.subheader("Who needs attention first")
+st.dataframe(
+    board[
+        [
+            "attention",
+            "display_name",
+            "flags_text",
+            "open_injuries",
+            "pain_text",
+            "arrow",
+            "chronic_where",
+            "session_text",
+        ]
+    ],
+    hide_index=True,
+    width="stretch",
+    height="content",
+    column_config={
+        "attention": st.column_config.NumberColumn("#", help="Attention order (1 = see first)", width=32),
+        "display_name": st.column_config.TextColumn("Athlete", width=120),
+        "flags_text": st.column_config.TextColumn(
+            "Open flags", help="Red: pain and injury flags; amber: ROM, wellness, check-ins (details below)", width=95
+        ),
+        "open_injuries": st.column_config.TextColumn("Open injury (days)", width=160),
+        "pain_text": st.column_config.TextColumn(
+            "Current pain", help="Latest NPRS 0-10 report of the injured or flagged region", width=180
+        ),
+        "arrow": st.column_config.TextColumn(
+            "Trend",
+            help=f"7-day trend: mean of this week's reports vs the week before; ±{TREND_POINTS:g} point",
+            width=70,
+        ),
+        "chronic_where": st.column_config.TextColumn(
+            "Chronic", help="Chronic pain (IASP): reported in more than 6 of the last 12 weeks", width=85
+        ),
+        "session_text": st.column_config.TextColumn("Last session (days ago)", width=200),
+    },
+)
+st.caption(
+    "**Order:** most red flags first, then a rising pain trend (↑), then the highest current pain, then the longest "
+    "since the last therapy session (never treated first). **Current pain:** the latest NPRS 0–10 self-report "
+    "(LOINC 72514-3) of an injured or flagged region in the last 12 weeks (“none reported” if there is none; “—” "
+    "when the flags name no region). **7-day trend:** the mean of that region's reports in the last "
+    f"{TREND_DAYS} days against the {TREND_DAYS} days before — ↑ worse when it rose by {TREND_POINTS:g} point or "
+    f"more, ↓ better when it fell by {TREND_POINTS:g} or more, → otherwise; ↑ new when reported only this week; "
+    "– without reports in both weeks (days without a report are missing, not 0). **Chronic:** pain in one region "
+    "reported in more than 6 of the last 12 weeks (IASP; Treede et al. 2019). Source: daily check-ins, pain "
+    "reports, injuries and therapy sessions; flags as on the coach's board (DESIGN.md, *Flags*)."
+)
+
+names = dict(zip(board["athlete_id"].astype(int), board["display_name"], strict=True))
+pick, go_to = st.columns([3, 1], vertical_alignment="bottom")
+chosen = pick.selectbox(
+    "Open an athlete's progress",
+    list(names),
+    format_func=lambda a: f"{names[a]}",
+    key="caseload_pick",
+)
+if go_to.button("Open progress", icon=":material/timeline:", key="caseload_open", width="stretch"):
+    st.session_state[ATHLETE_KEY] = int(chosen)
+    st.switch_page(PROGRESS_PAGE)
+
+st.subheader("Open flags")
+st.caption(
+    "Each flag shows its rule, the values that tripped it and the size of the baseline it compared against. "
+    "Close a flag once you have seen it and acted: it leaves this list, the coach's board and the athlete's page."
+)
+if flags.empty:
+    st.success("No open flags: only open injuries are on the caseload today.")
+for athlete in board.itertuples(index=False):  # the caseload: tens of athletes at most
+    mine = flags[flags["athlete_id"] == athlete.athlete_id]
+    if mine.empty:
+        continue
+    with st.container(border=True):
+        head, button = st.columns([6, 1], vertical_alignment="center")
+        head.markdown(f"**{athlete.attention}. {athlete.display_name}** · {athlete.team}")
+        if button.button("Progress", key=f"caseload_open_{athlete.athlete_id}", icon=":material/timeline:"):
+            st.session_state[ATHLETE_KEY] = int(athlete.athlete_id)
+            st.switch_page(PROGRESS_PAGE)
+        for flag in mine.to_dict("records"):  # a few flags per athlete
+            text, action = st.columns([6, 1], vertical_alignment="center")
+            where = f" — {flag['where']}" if flag["where"] else ""
+            baseline = f" · baseline n = {flag['baseline_n']}" if pd.notna(flag["baseline_n"]) else ""
+            text.markdown(
+                f"{severity_badge(flag['severity'])} **{flag['label']}**{where} · {flag['date']:%Y-%m-%d}  \n"
+                f"<small>Rule: {flag['rule']}. Values: {flag['values']}{baseline}</small>",
+                unsafe_allow_html=True,
+            )
+            key = (
+                f"close_{flag['athlete_id']}_{flag['date']:%Y%m%d}_{flag['kind']}_{flag['body_region']}_{flag['side']}"
+            )
+            action.button(
+                "Close",
+                key=key,
+                icon=":material/check:",
+                on_click=close,
+                args=({**flag, "name": athlete.display_name}, scope),
+                help="Mark this flag as seen and dealt with.",
+            )

@@ -1,0 +1,302 @@
+"""Daily check-in: the signed-in athlete's wellness, availability and pain by body region for today.
+
+For the signed-in athlete only (`who.athlete_id`; there is no athlete selector and no session-state
+value is read for it). "Today" is the local date in the team's time zone. Saving again the same day
+edits the day's check-in, and the pain regions picked become the day's only pain reports: check-in
+and pain are saved in one transaction (`data.writes.save_checkin`).
+
+Wellness items on 1-5 with 5 best (McLean et al. 2010, the scale PMSys uses); pain is NPRS 0-10.
+Built for a phone: one column of big tap targets, no typing except the optional sleep hours.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from analytics.vocabulary import AVAILABILITY, BODY_REGIONS, SIDES
+from data.errors import ValidationError
+from data.writes import InvalidRecords, save_checkin, today_in
+from ui import loaders
+from ui.session import engine, signed_in
+
+#: The five wellness items, each with the words of its 1-5 anchors (McLean et al. 2010; 5 = best).
+WELLNESS: dict[str, tuple[str, dict[int, str]]] = {
+    "soreness": (
+        "Muscle soreness",
+        {1: "very sore", 2: "sorer / tighter than normal", 3: "normal", 4: "feeling good", 5: "not sore at all"},
+    ),
+    "fatigue": (
+        "Fatigue",
+        {1: "very tired", 2: "more tired than normal", 3: "normal", 4: "fresh", 5: "very fresh"},
+    ),
+    "sleep_quality": (
+        "Sleep quality",
+        {1: "insomnia", 2: "restless sleep", 3: "difficulty falling asleep", 4: "good", 5: "very restful"},
+    ),
+    "stress": (
+        "Stress",
+        {1: "very stressed", 2: "feeling stressed", 3: "normal", 4: "relaxed", 5: "very relaxed"},
+    ),
+    "mood": (
+        "Mood",
+        {
+            1: "annoyed, irritable or down",
+            2: "snappy with others",
+            3: "less interested than usual",
+            4: "good",
+            5: "very positive",
+        },
+    ),
+}
+AVAILABILITY_LABELS = {"full": "Full training", "modified": "Modified", "unavailable": "Unavailable"}
+REGION_LABELS = {
+    "head": "Head",
+    "neck": "Neck",
+    "shoulder": "Shoulder",
+    "upper_arm": "Upper arm",
+    "elbow": "Elbow",
+    "forearm": "Forearm",
+    "wrist": "Wrist",
+    "hand": "Hand",
+    "chest": "Chest",
+    "upper_back": "Upper back",
+    "lower_back": "Lower back",
+    "abdomen": "Abdomen",
+    "pelvis_sacrum": "Pelvis / sacrum",
+    "hip_groin": "Hip / groin",
+    "thigh": "Thigh",
+    "knee": "Knee",
+    "lower_leg_achilles": "Lower leg / Achilles",
+    "ankle": "Ankle",
+    "foot": "Foot",
+}
+SIDE_LABELS = {"left": "Left", "right": "Right", "central": "Middle", "bilateral": "Both sides"}
+REQUIRED = ("soreness", "fatigue", "sleep_quality", "stress", "mood", "availability")
+FIELD_NAMES = {**{item: title for item, (title, _) in WELLNESS.items()}, "availability": "Availability"}
+
+
+class FieldErrors:
+    """A placeholder under each field's widget, so a refusal shows beside the field it names."""
+
+    def __init__(self) -> None:
+        self.slots: dict[str, DeltaGenerator] = {}
+
+    def slot(self, field: str) -> None:
+        self.slots[field] = st.empty()
+
+    def show(self, messages: Mapping[str, list[str]]) -> None:
+        for field, texts in messages.items():
+            target = self.slots.get(field, self.slots["form"])
+            target.error("  \n".join(texts), icon=":material/error:")
+
+
+def collect(errors: Iterable[ValidationError], pain_keys: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """Refusals from `data.writes` by the slot they belong to (a pain row's problem goes to its region)."""
+    messages: dict[str, list[str]] = {}
+    for error in errors:
+        if error.field in ("body_region", "side", "pain") and error.row and error.row <= len(pain_keys):
+            region, side = pain_keys[error.row - 1]
+            where, text = (
+                f"region:{region}",
+                f"{REGION_LABELS[region]} ({SIDE_LABELS[side].lower()}) {error.field}: {error.value!r} {error.reason}",
+            )
+        elif error.field in FIELD_NAMES or error.field in ("sleep_hours", "readiness"):
+            where, text = error.field, f"{FIELD_NAMES.get(error.field, error.field)} {error.value!r} {error.reason}"
+        else:
+            where, text = "form", str(error)
+        messages.setdefault(where, []).append(text)
+    return messages
+
+
+def summary_lines(checkin: pd.Series, pains: pd.DataFrame) -> list[str]:
+    """Today's saved check-in in plain words, one line per item."""
+    lines = []
+    for item, (title, anchors) in WELLNESS.items():
+        value = checkin[item]
+        lines.append(f"**{title}** {value} — {anchors[int(value)]}" if pd.notna(value) else f"**{title}** —")
+    sleep = f"{checkin['sleep_hours']:g} h" if pd.notna(checkin["sleep_hours"]) else "not given"
+    readiness = f"{checkin['readiness']} / 10" if pd.notna(checkin["readiness"]) else "not given"
+    availability = AVAILABILITY_LABELS.get(checkin["availability"], "not given")
+    lines += [f"**Sleep** {sleep} · **Readiness** {readiness}", f"**Availability** {availability}"]
+    if pains.empty:
+        lines.append("**Pain** none reported")
+    else:
+        where = [
+            f"{REGION_LABELS[r]} ({SIDE_LABELS[s].lower()}) {p}/10"
+            for r, s, p in zip(pains["body_region"], pains["side"], pains["pain"], strict=True)
+        ]
+        lines.append("**Pain** " + " · ".join(where))
+    return lines
+
+
+who = signed_in()
+assert who is not None
+me = loaders.own_athlete(who.user_id) if who.role == "athlete" else None
+if me is None:
+    st.title("Daily check-in")
+    st.info("The daily check-in is for athlete accounts linked to an athlete. Ask an admin to link yours.")
+    st.stop()
+
+athlete_id = int(me["athlete_id"])  # the signed-in athlete, never a widget or session-state value
+today: dt.date = today_in(str(me["timezone"]))
+mine = loaders.ids([athlete_id])
+saved = loaders.checkins(who.user_id, mine, today, today)
+saved_pain = loaders.pain(who.user_id, mine, today, today)
+current = saved.iloc[0] if not saved.empty else None
+tag = today.isoformat()  # widget keys per day: a new day starts from an empty form
+
+st.title("Daily check-in")
+st.caption(f"{today:%A %d %B %Y} · {me['display_name']} · {me['timezone']} time")
+
+form, side_panel = st.columns([3, 2], gap="large")
+with form:
+    if current is not None:
+        st.info("You have checked in today. Change anything and save again to update it.", icon=":material/edit:")
+    else:
+        st.caption("Tap one answer per line (5 = best), then Save. Takes under 30 seconds.")
+    slots = FieldErrors()
+    values: dict[str, object] = {}
+    for item, (title, anchors) in WELLNESS.items():
+        default = int(current[item]) if current is not None and pd.notna(current[item]) else None
+        values[item] = st.segmented_control(
+            f"{title} · 1 {anchors[1]} … 5 {anchors[5]}",
+            options=[1, 2, 3, 4, 5],
+            default=default,
+            key=f"checkin_{item}_{tag}",
+            width="stretch",
+        )
+        if values[item] is not None:
+            st.caption(f"{values[item]} = {anchors[int(values[item])]}")  # type: ignore[call-overload]
+        slots.slot(item)
+
+    availability_default = current["availability"] if current is not None else None
+    values["availability"] = st.segmented_control(
+        "Availability for training today",
+        options=list(AVAILABILITY),
+        default=availability_default if availability_default in AVAILABILITY else None,
+        format_func=AVAILABILITY_LABELS.get,
+        key=f"checkin_availability_{tag}",
+        width="stretch",
+    )
+    slots.slot("availability")
+
+    readiness_default = int(current["readiness"]) if current is not None and pd.notna(current["readiness"]) else None
+    values["readiness"] = st.pills(
+        "Readiness to train · 0 not at all … 10 fully ready (optional)",
+        options=list(range(11)),
+        default=readiness_default,
+        key=f"checkin_readiness_{tag}",
+        wrap=True,
+    )
+    slots.slot("readiness")
+    sleep_default = float(current["sleep_hours"]) if current is not None and pd.notna(current["sleep_hours"]) else None
+    values["sleep_hours"] = st.number_input(
+        "Sleep last night, hours (optional)",
+        min_value=0.0,
+        max_value=24.0,
+        value=sleep_default,
+        step=0.25,
+        format="%g",
+        placeholder="e.g. 7.5",
+        key=f"checkin_sleep_hours_{tag}",
+    )
+    slots.slot("sleep_hours")
+
+    st.subheader("Pain today")
+    regions = st.pills(
+        "Tap where it hurts (leave empty when nothing hurts)",
+        options=list(BODY_REGIONS),
+        selection_mode="multi",
+        default=sorted(set(saved_pain["body_region"]), key=BODY_REGIONS.index),
+        format_func=REGION_LABELS.get,
+        key=f"checkin_regions_{tag}",
+        wrap=True,
+    )
+    pain_keys: list[tuple[str, str]] = []
+    pain_values: dict[tuple[str, str], int | None] = {}
+    missing_side: list[str] = []
+    for region in sorted(regions, key=BODY_REGIONS.index):
+        with st.container(border=True):
+            before = saved_pain[saved_pain["body_region"] == region]
+            sides = st.segmented_control(
+                f"{REGION_LABELS[region]} · which side?",
+                options=list(SIDES),
+                selection_mode="multi",
+                default=list(before["side"]),
+                format_func=SIDE_LABELS.get,
+                key=f"checkin_side_{region}_{tag}",
+                width="stretch",
+                wrap=True,
+            )
+            if not sides:
+                missing_side.append(region)
+            for side in sorted(sides, key=SIDES.index):
+                known = before.loc[before["side"] == side, "pain"]
+                pain_keys.append((region, side))
+                pain_values[(region, side)] = st.pills(
+                    f"{REGION_LABELS[region]} pain ({SIDE_LABELS[side].lower()}) · 0 none … 10 worst imaginable",
+                    options=list(range(11)),
+                    default=int(known.iloc[0]) if not known.empty else None,
+                    key=f"checkin_pain_{region}_{side}_{tag}",
+                    wrap=True,
+                )
+            slots.slot(f"region:{region}")
+
+    slots.slot("form")
+    clicked = st.button(
+        "Update today's check-in" if current is not None else "Save check-in",
+        type="primary",
+        icon=":material/check:",
+        width="stretch",
+        key="checkin_save",
+    )
+
+    if clicked:
+        problems: dict[str, list[str]] = {}
+        for field in REQUIRED:
+            if values[field] is None:
+                problems[field] = [f"{FIELD_NAMES[field]}: pick one answer."]
+        for region in missing_side:
+            problems[f"region:{region}"] = [f"{REGION_LABELS[region]}: pick a side, or untap the region."]
+        for (region, side), pain in pain_values.items():
+            if pain is None:
+                problems.setdefault(f"region:{region}", []).append(
+                    f"{REGION_LABELS[region]} ({SIDE_LABELS[side].lower()}): pick a pain score from 0 to 10."
+                )
+        if not problems:
+            checkin = {field: values[field] for field in (*WELLNESS, "sleep_hours", "readiness", "availability")}
+            rows = [{"body_region": r, "side": s, "pain": pain_values[(r, s)]} for r, s in pain_keys]
+            try:
+                save_checkin(
+                    engine(), athlete_id, today, checkin, rows, actor_id=who.user_id, allowed_athlete_ids=[athlete_id]
+                )
+            except InvalidRecords as refused:
+                problems = collect(refused.errors, pain_keys)
+            except ValidationError as refused:
+                problems = collect([refused], pain_keys)
+        if problems:
+            slots.show(problems)
+            st.error("Nothing was saved. Fix the answers marked in red.", icon=":material/block:")
+        else:
+            loaders.clear()
+            saved = loaders.checkins(who.user_id, mine, today, today)
+            saved_pain = loaders.pain(who.user_id, mine, today, today)
+            current = saved.iloc[0] if not saved.empty else None
+            st.success(f"Saved your check-in for {today:%A %d %B}.", icon=":material/task_alt:")
+
+with side_panel:
+    st.subheader("Today, as saved")
+    if current is None:
+        st.caption("Not checked in yet today.")
+    else:
+        with st.container(border=True):
+            st.markdown("  \n".join(summary_lines(current, saved_pain)))
+    st.caption(
+        "Wellness items on 1–5 with 5 best (McLean et al. 2010, as PMSys uses). Pain on the numeric rating "
+        "scale 0–10 (NPRS). Your therapist sees these answers; your trends are on *My recovery*."
+    )

@@ -1,0 +1,307 @@
+"""Injuries (therapist): an athlete's injury register, open a new injury, set return to full
+participation, edit an injury. Every write goes through `data.writes` and is validated there
+(e.g. a return before the onset is refused beside the return date, and nothing changes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from analytics.vocabulary import BODY_REGIONS, INJURY_TYPES, MECHANISMS, SIDES, label
+from data.errors import ValidationError
+from data.writes import InvalidRecords, save_records, today_in, update_record
+from ui import forms, loaders
+from ui.filters import athlete_picker
+from ui.session import engine, signed_in
+
+FIELDS = ("onset_date", "body_region", "side", "injury_type", "mechanism", "time_loss", "return_date", "notes")
+
+who = signed_in()
+assert who is not None
+
+st.title("Injuries")
+st.caption(
+    "Each athlete's injuries with their recurrence category and days out. Open a new injury, set the return to "
+    "full participation, or correct an injury's details."
+)
+if who.role != "therapist":
+    st.info("Injuries are recorded by therapists.")
+    st.stop()
+
+athletes = loaders.scope_athletes(who.user_id)
+if athletes.empty:
+    st.info("No athletes in your scope yet. Ask an admin to assign you to a team.")
+    st.stop()
+scope = athletes["athlete_id"].astype(int).tolist()
+athlete_id = athlete_picker(athletes)
+athlete = athletes.loc[athletes["athlete_id"] == athlete_id].iloc[0]
+name = athlete["display_name"]
+teams = loaders.scope_teams(who.user_id)
+timezone = teams.loc[teams["team_id"] == athlete["team_id"], "timezone"]
+today = today_in(timezone.iloc[0] if not timezone.empty else "UTC")
+
+register_area = st.container()  # drawn last, so it shows what the forms below just saved
+
+
+def show_refusal(slots: forms.ErrorSlots, refusal: ValidationError) -> None:
+    """Each refused value under its field, and a line saying nothing was saved."""
+    errors = refusal.errors if isinstance(refusal, InvalidRecords) else [refusal]
+    messages = forms.field_errors(errors, first_only=True)
+    slots.show(messages)
+    st.error(forms.refused(len(messages)), icon=":material/block:")
+
+
+def injury_inputs(slots: forms.ErrorSlots, key: str, current: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The injury's fields as inputs (prefilled from `current`), each with its error slot under it."""
+    current = current or {}
+
+    def pick(options: tuple[str, ...], field: str) -> int | None:
+        value = current.get(field)
+        return options.index(value) if value in options else None
+
+    row = st.columns(4)
+    with row[0]:
+        onset = st.date_input(
+            "Onset date",
+            value=current.get("onset_date", today),
+            max_value=today,
+            format="YYYY-MM-DD",
+            key=f"{key}_onset",
+        )
+        slots.under("onset_date")
+    with row[1]:
+        region = st.selectbox(
+            "Body region",
+            BODY_REGIONS,
+            index=pick(BODY_REGIONS, "body_region"),
+            format_func=label,
+            placeholder="Choose",
+            key=f"{key}_region",
+        )
+        slots.under("body_region")
+    with row[2]:
+        side = st.selectbox(
+            "Side", SIDES, index=pick(SIDES, "side"), format_func=label, placeholder="Choose", key=f"{key}_side"
+        )
+        slots.under("side")
+    with row[3]:
+        injury_type = st.selectbox(
+            "Injury type",
+            INJURY_TYPES,
+            index=pick(INJURY_TYPES, "injury_type"),
+            format_func=label,
+            placeholder="Choose",
+            key=f"{key}_type",
+        )
+        slots.under("injury_type")
+    row = st.columns(4)
+    with row[0]:
+        mechanism = st.selectbox(
+            "Mechanism",
+            MECHANISMS,
+            index=pick(MECHANISMS, "mechanism"),
+            format_func=label,
+            placeholder="Not known",
+            help="Acute: one identifiable event. Gradual: built up over time (overuse).",
+            key=f"{key}_mechanism",
+        )
+        slots.under("mechanism")
+    with row[1]:
+        returned = st.date_input(
+            "Return to full participation",
+            value=current.get("return_date"),
+            max_value=today,
+            format="YYYY-MM-DD",
+            help="Leave empty while the athlete is not back to full training and match play.",
+            key=f"{key}_return",
+        )
+        slots.under("return_date")
+    with row[2]:
+        st.write("")
+        time_loss = st.checkbox(
+            "Time-loss injury",
+            value=bool(current.get("time_loss", False)),
+            help="The athlete missed at least one training session or match (Fuller et al. 2006).",
+            key=f"{key}_time_loss",
+        )
+        slots.under("time_loss")
+    notes = st.text_area(
+        "Notes (clinical; never shown to coaches)",
+        value=current.get("notes") or "",
+        max_chars=4000,
+        height=80,
+        key=f"{key}_notes",
+    )
+    slots.under("notes")
+    return {
+        "onset_date": onset,
+        "body_region": region,
+        "side": side,
+        "injury_type": injury_type,
+        "mechanism": mechanism,
+        "time_loss": time_loss,
+        "return_date": returned,
+        "notes": notes.strip() or None,
+    }
+
+
+def as_date(value: Any) -> dt.date | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+
+register = loaders.injury_register(who.user_id, athlete_id, today)
+new_tab, return_tab, edit_tab = st.tabs(["Open a new injury", "Set return to participation", "Edit an injury"])
+
+with new_tab:
+    slots = forms.ErrorSlots()
+    with st.form(f"new_injury_{athlete_id}"):
+        slots.under("*", "athlete_id")
+        values = injury_inputs(slots, f"new_{athlete_id}")
+        submitted = st.form_submit_button("Open injury", type="primary", icon=":material/add:")
+    if submitted:
+        try:
+            result = save_records(
+                engine(),
+                "injuries",
+                [{"athlete_id": athlete_id, **values}],
+                actor_id=who.user_id,
+                allowed_athlete_ids=scope,
+            )
+        except ValidationError as refusal:
+            show_refusal(slots, refusal)
+        else:
+            loaders.clear()
+            register = loaders.injury_register(who.user_id, athlete_id, today)
+            new_id = result.ids[0]
+            row = register.loc[register["injury_id"] == new_id].iloc[0]
+            verb = "Saved" if result.inserted else ("Updated" if result.updated else "Already recorded, unchanged")
+            st.success(f"{verb} for {name}: {row['label']}.", icon=":material/check_circle:")
+            st.info(forms.recurrence_sentence(register, new_id, today), icon=":material/history:")
+
+with return_tab:
+    open_injuries = register.loc[register["open"]]
+    if open_injuries.empty:
+        st.info(f"{name} has no open injury. Open one on the first tab when there is one.")
+    else:
+        labels = dict(zip(open_injuries["injury_id"].astype(int), open_injuries["label"], strict=True))
+        slots = forms.ErrorSlots()
+        with st.form(f"return_{athlete_id}"):
+            slots.under("*", "athlete_id", "id")
+            cols = st.columns(2)
+            with cols[0]:
+                chosen = st.selectbox("Open injury", list(labels), format_func=lambda i: labels[i])
+            with cols[1]:
+                returned = st.date_input(
+                    "Return to full participation", value=today, max_value=today, format="YYYY-MM-DD"
+                )
+                slots.under("return_date")
+            submitted = st.form_submit_button("Set return", type="primary", icon=":material/directions_run:")
+        if submitted:
+            try:
+                update_record(
+                    engine(),
+                    "injuries",
+                    int(chosen),
+                    {"return_date": returned},
+                    actor_id=who.user_id,
+                    allowed_athlete_ids=scope,
+                )
+            except ValidationError as refusal:
+                show_refusal(slots, refusal)
+            else:
+                loaders.clear()
+                register = loaders.injury_register(who.user_id, athlete_id, today)
+                row = register.loc[register["injury_id"] == chosen].iloc[0]
+                out = f", {row['days_out']} days out" if row["time_loss"] else ""
+                st.success(
+                    f"Returned to full participation on {forms.short_date(returned, today)}: {row['label']}{out}.",
+                    icon=":material/check_circle:",
+                )
+
+with edit_tab:
+    if register.empty:
+        st.info(f"No injury recorded for {name} yet — open one on the first tab.")
+    else:
+        labels = dict(zip(register["injury_id"].astype(int), register["label"], strict=True))
+        chosen = st.selectbox(
+            "Injury to edit", list(labels), format_func=lambda i: labels[i], key=f"edit_pick_{athlete_id}"
+        )
+        current_row = register.loc[register["injury_id"] == chosen].iloc[0]
+        current = {
+            "onset_date": as_date(current_row["onset_date"]),
+            "body_region": current_row["body_region"],
+            "side": current_row["side"],
+            "injury_type": current_row["injury_type"],
+            "mechanism": current_row["mechanism"],
+            "time_loss": bool(current_row["time_loss"]),
+            "return_date": as_date(current_row["return_date"]),
+            "notes": current_row["notes"] if isinstance(current_row["notes"], str) else None,
+        }
+        slots = forms.ErrorSlots()
+        with st.form(f"edit_{chosen}"):
+            slots.under("*", "athlete_id", "id")
+            values = injury_inputs(slots, f"edit_{chosen}", current)
+            submitted = st.form_submit_button("Save changes", type="primary", icon=":material/save:")
+        if submitted:
+            changes = {f: values[f] for f in FIELDS if values[f] != current[f]}
+            if not changes:
+                st.info("Nothing changed.")
+            else:
+                try:
+                    update_record(
+                        engine(), "injuries", int(chosen), changes, actor_id=who.user_id, allowed_athlete_ids=scope
+                    )
+                except ValidationError as refusal:
+                    show_refusal(slots, refusal)
+                else:
+                    loaders.clear()
+                    register = loaders.injury_register(who.user_id, athlete_id, today)
+                    row = register.loc[register["injury_id"] == chosen].iloc[0]
+                    fields = ", ".join(forms.field_name(f).lower() for f in changes)
+                    st.success(f"Changed {fields}: {row['label']}.", icon=":material/check_circle:")
+
+with register_area:
+    st.subheader(f"{name}'s injuries")
+    if register.empty:
+        st.info(f"No injury recorded for {name} — open one below when there is one.")
+    else:
+        st.dataframe(
+            register,
+            hide_index=True,
+            width="stretch",
+            placeholder="–",
+            column_order=[
+                "status",
+                "onset_date",
+                "region",
+                "type_label",
+                "mechanism_label",
+                "time_loss",
+                "return_date",
+                "days_out",
+                "category_label",
+                "notes",
+            ],
+            column_config={
+                "status": st.column_config.TextColumn("Status", width=80),
+                "onset_date": st.column_config.DateColumn("Onset", format="D MMM YYYY", width=100),
+                "region": st.column_config.TextColumn("Region and side", width=130),
+                "type_label": st.column_config.TextColumn("Type", width=120),
+                "mechanism_label": st.column_config.TextColumn("Mechanism", width=85),
+                "time_loss": st.column_config.CheckboxColumn("Time-loss", width=75),
+                "return_date": st.column_config.DateColumn("Returned", format="D MMM YYYY", width=100),
+                "days_out": st.column_config.NumberColumn(
+                    "Days out", help="Onset to return; to today while open", width=75
+                ),
+                "category_label": st.column_config.TextColumn("Recurrence", width=140),
+                "notes": st.column_config.TextColumn("Notes", width=300),
+            },
+        )
+        st.caption(
+            f"{forms.RECURRENCE_RULE} Days out = days from onset to return to full participation for time-loss "
+            "injuries (to today while open; 0 without time loss)."
+        )

@@ -1,0 +1,252 @@
+"""Log a session (therapist): one treatment, and optionally the ROM measured before and after it.
+
+The session and its ROM are saved by `data.writes.save_session_with_rom` in one transaction, so a
+refused ROM value leaves no session behind. Below the form: the athlete's last sessions.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analytics.vocabulary import BODY_REGIONS, LIMB_SIDES, ROM_MEASURES, SIDES, TECHNIQUES, label
+from data.errors import ValidationError
+from data.writes import InvalidRecords, save_session_with_rom, today_in
+from ui import forms, loaders
+from ui.filters import athlete_picker
+from ui.session import engine, signed_in
+
+#: The ROM inputs' names, for the refusals shown under them.
+ROM_INPUTS = {
+    "rom_measure": "Measure",
+    "rom_side": "ROM side",
+    "rom_pre": "ROM before the session",
+    "rom_post": "ROM after the session",
+}
+
+who = signed_in()
+assert who is not None
+
+st.title("Log a session")
+st.caption(
+    "One treatment: technique, region, minutes, pain before and after (NPRS 0–10, 0 = no pain, 10 = worst "
+    "imaginable) and the discomfort during it; optionally the range of motion measured just before and after."
+)
+if who.role != "therapist":
+    st.info("Sessions are logged by therapists.")
+    st.stop()
+
+athletes = loaders.scope_athletes(who.user_id)
+if athletes.empty:
+    st.info("No athletes in your scope yet. Ask an admin to assign you to a team.")
+    st.stop()
+scope = athletes["athlete_id"].astype(int).tolist()
+athlete_id = athlete_picker(athletes)
+athlete = athletes.loc[athletes["athlete_id"] == athlete_id].iloc[0]
+teams = loaders.scope_teams(who.user_id)
+timezone = teams.loc[teams["team_id"] == athlete["team_id"], "timezone"]
+today = today_in(timezone.iloc[0] if not timezone.empty else "UTC")
+register = loaders.injury_register(who.user_id, athlete_id, today)
+injury_labels = dict(zip(register["injury_id"].astype(int), register["label"], strict=True))
+
+slots = forms.ErrorSlots()
+with st.form(f"log_session_{athlete_id}"):
+    slots.under("*", "athlete_id", "therapist_id")
+    first = st.columns(3)
+    with first[0]:
+        day = st.date_input("Date", value=today, max_value=today, format="YYYY-MM-DD")
+        slots.under("date")
+    with first[1]:
+        technique = st.selectbox("Technique", TECHNIQUES, index=None, format_func=label, placeholder="Choose")
+        slots.under("technique")
+    with first[2]:
+        minutes = st.number_input("Minutes", min_value=1, max_value=600, value=30, step=5)
+        slots.under("minutes")
+    second = st.columns(3)
+    with second[0]:
+        region = st.selectbox("Body region", BODY_REGIONS, index=None, format_func=label, placeholder="Choose")
+        slots.under("body_region")
+    with second[1]:
+        side = st.selectbox("Side", SIDES, index=None, format_func=label, placeholder="Choose")
+        slots.under("side")
+    with second[2]:
+        injury_id = st.selectbox(
+            "Injury treated (optional)",
+            list(injury_labels),
+            index=None,
+            format_func=lambda i: injury_labels[i],
+            placeholder="Not linked to an injury" if injury_labels else "No injury recorded",
+            help="The athlete's injuries, open ones first. Record a new one on *Injuries*.",
+        )
+        slots.under("injury_id")
+    third = st.columns(3)
+    with third[0]:
+        pain_before = st.number_input(
+            "Pain before (NPRS 0–10)", min_value=0, max_value=10, value=None, step=1, placeholder="0–10"
+        )
+        slots.under("pain_before")
+    with third[1]:
+        pain_after = st.number_input(
+            "Pain after (NPRS 0–10)", min_value=0, max_value=10, value=None, step=1, placeholder="0–10"
+        )
+        slots.under("pain_after")
+    with third[2]:
+        discomfort = st.number_input(
+            "Discomfort during (0–10)",
+            min_value=0,
+            max_value=10,
+            value=None,
+            step=1,
+            placeholder="0–10",
+            help="How uncomfortable the treatment itself was, 0 = none, 10 = unbearable.",
+        )
+        slots.under("discomfort")
+    notes = st.text_area("Notes (clinical; never shown to coaches)", max_chars=4000, height=90)
+    slots.under("notes")
+
+    st.markdown("**Range of motion around the session** (optional)")
+    st.caption(
+        "One measure and side, measured just before and just after the treatment. Saved as pre-session and "
+        "post-session measurements linked to this session; a value after needs a value before."
+    )
+    rom_columns = st.columns([2.4, 1, 1.4, 1.4])
+    with rom_columns[0]:
+        measure = st.selectbox(
+            "Measure (unit)", ROM_MEASURES, index=None, format_func=forms.measure_option, placeholder="No ROM measured"
+        )
+        slots.under("rom_measure")
+    with rom_columns[1]:
+        rom_side = st.selectbox("ROM side", LIMB_SIDES, index=None, format_func=label, placeholder="Choose")
+        slots.under("rom_side")
+    with rom_columns[2]:
+        pre = st.number_input(
+            "Before the session",
+            value=None,
+            min_value=-40.0,
+            max_value=200.0,
+            step=1.0,
+            format="%.1f",
+            placeholder="° or cm",
+            help="In the measure's unit: degrees, or cm for the knee-to-wall lunge.",
+        )
+        slots.under("rom_pre")
+    with rom_columns[3]:
+        post = st.number_input(
+            "After the session",
+            value=None,
+            min_value=-40.0,
+            max_value=200.0,
+            step=1.0,
+            format="%.1f",
+            placeholder="° or cm",
+            help="In the measure's unit: degrees, or cm for the knee-to-wall lunge.",
+        )
+        slots.under("rom_post")
+    submitted = st.form_submit_button("Save session", type="primary", icon=":material/save:")
+
+saved_id: int | None = None
+if submitted:
+    session = {
+        "athlete_id": athlete_id,
+        "date": day,
+        "technique": technique,
+        "body_region": region,
+        "side": side,
+        "minutes": minutes,
+        "pain_before": pain_before,
+        "pain_after": pain_after,
+        "discomfort": discomfort,
+        "injury_id": injury_id,
+        "notes": notes.strip() or None,
+    }
+    rom_rows: list[dict[str, object]] = []
+    contexts: list[str] = []
+    joint, movement, unit, method = measure if measure is not None else (None, None, None, None)
+    for context, value in (("pre_session", pre), ("post_session", post)):
+        if value is not None:
+            rom_rows.append(
+                {
+                    "joint": joint,
+                    "movement": movement,
+                    "side": rom_side,
+                    "value": value,
+                    "unit": unit,
+                    "method": method,
+                    "context": context,
+                }
+            )
+            contexts.append(context)
+    if measure is not None and rom_side is not None and not rom_rows:
+        st.warning("A measure was chosen but no value entered: the session is saved without ROM.")
+
+    def slot_of(error: ValidationError) -> str:
+        """Which input a refusal belongs under (ROM rows are told apart by their context)."""
+        if not error.field.startswith("rom."):
+            return error.field
+        field = error.field.removeprefix("rom.")
+        if field in ("joint", "movement", "unit", "method"):
+            return "rom_measure"
+        if field == "side":
+            return "rom_side"
+        row = (error.row or 1) - 1
+        return "rom_pre" if row < len(contexts) and contexts[row] == "pre_session" else "rom_post"
+
+    try:
+        result = save_session_with_rom(engine(), session, rom_rows, actor_id=who.user_id, allowed_athlete_ids=scope)
+    except InvalidRecords as refusal:
+        messages = forms.field_errors(refusal.errors, key=slot_of, first_only=True, labels=ROM_INPUTS)
+        slots.show(messages)
+        st.error(forms.refused(len(messages)), icon=":material/block:")
+    except ValidationError as refusal:
+        slots.show(forms.field_errors([refusal], key=slot_of, labels=ROM_INPUTS))
+        st.error(forms.refused(1), icon=":material/block:")
+    else:
+        loaders.clear()
+        saved_id = result.session_id
+        rom_part = ""
+        if measure is not None and result.rom_ids:
+            ends = " → ".join(forms.amount(v, unit or "") for v in (pre, post) if v is not None)
+            rom_part = f", {forms.measure_label(joint or '', movement or '').lower()} ({rom_side}) {ends}"
+        pain_part = (
+            f", pain {'–' if pain_before is None else pain_before} → {'–' if pain_after is None else pain_after}"
+        )
+        st.success(
+            f"Saved: {label(technique or '')} to the {forms.site(region or '', side)} of {athlete['display_name']} "
+            f"on {forms.short_date(day, today)}{pain_part}{rom_part}.",
+            icon=":material/check_circle:",
+        )
+
+log = loaders.session_log(who.user_id, athlete_id, today, limit=10_000)
+column_config = {
+    "date": st.column_config.DateColumn("Date", format="D MMM YYYY", width=95),
+    "technique": st.column_config.TextColumn("Technique", width=130),
+    "region": st.column_config.TextColumn("Region", width=140),
+    "pain": st.column_config.TextColumn(
+        "Pain", help="NPRS 0–10 before → after the session; – = not recorded", width=65
+    ),
+    "rom": st.column_config.TextColumn("ROM before → after", help="L = left, R = right", width=250),
+    "notes": st.column_config.TextColumn("Notes", width=260),
+    "injury": st.column_config.TextColumn("Injury treated", width=230),
+    "discomfort": st.column_config.NumberColumn("Discomfort", help="During the treatment, 0–10", width=85),
+    "minutes": st.column_config.NumberColumn("Minutes", width=70),
+}
+shown = list(column_config)
+recent = log.head(10)
+if saved_id is not None and saved_id not in recent["session_id"].tolist():
+    st.caption("The saved session (older than the last 10 below):")
+    st.dataframe(
+        log.loc[log["session_id"] == saved_id],
+        hide_index=True,
+        width="stretch",
+        placeholder="–",
+        column_order=shown,
+        column_config=column_config,
+    )
+
+st.subheader(f"{athlete['display_name']}'s last sessions")
+if log.empty:
+    st.info(f"No sessions logged for {athlete['display_name']} yet — log the first one above.")
+else:
+    st.dataframe(
+        recent, hide_index=True, width="stretch", placeholder="–", column_order=shown, column_config=column_config
+    )
+    st.caption(f"The 10 most recent of {len(log)} sessions, newest first. Pain is the athlete's NPRS (0–10).")

@@ -1,0 +1,125 @@
+"""My recovery: the athlete's own pain trend and ROM coming back, in plain sentences first and then in
+charts; what changed since last week; the flags about them that a therapist has not closed.
+The loaders restrict every read to the signed-in athlete (`data/access.py`)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analytics.vocabulary import ROM_MEASURES
+from ui import loaders
+from ui.charts.progress import pain_timeline, rom_chart
+from ui.filters import date_range_picker
+from ui.session import signed_in
+
+SHOWN_ROM_SENTENCES = 4
+
+who = signed_in()
+assert who is not None
+
+st.title("My recovery")
+mine = loaders.scope_athletes(who.user_id)
+if who.athlete_id is None or mine.empty:
+    st.info("Your account is not linked to an athlete yet — ask your admin to link it.")
+    st.stop()
+day = loaders.last_data_day()
+if day is None:
+    st.info("Nothing recorded yet — start with your *Daily check-in*.")
+    st.stop()
+
+start, end = date_range_picker(day, label="Period")
+st.caption(
+    f"Hi {mine['display_name'].iloc[0]}. Your own records from {start:%d %b %Y} to {end:%d %b %Y}. "
+    "Only you, your therapists and the admin can see them."
+)
+
+frames = loaders.recovery_frames(who.user_id, start, end)
+
+# --------------------------------------------------------------------------- sentences first
+st.subheader("Your pain")
+pain_words = frames["pain_sentences"]
+if pain_words:
+    st.markdown("\n".join(f"- {s}" for s in pain_words))
+    st.caption(
+        "First and latest report of each sore area in the period, pain 0–10. “Down” means a clear improvement "
+        "(at least 2 points and 30 % less); “up” a rise of 2 points or more."
+    )
+else:
+    st.markdown("No pain reported in this period. If something hurts, add it on your *Daily check-in*.")
+
+st.subheader("Your range of motion")
+rom_words = frames["rom_sentences"]
+if not rom_words:
+    st.markdown("No range of motion measured in this period yet — your therapist records it at your next session.")
+else:
+    st.markdown("\n".join(f"- {s}" for s in rom_words[:SHOWN_ROM_SENTENCES]))
+    if len(rom_words) > SHOWN_ROM_SENTENCES:
+        with st.expander(f"{len(rom_words) - SHOWN_ROM_SENTENCES} more measurements"):
+            st.markdown("\n".join(f"- {s}" for s in rom_words[SHOWN_ROM_SENTENCES:]))
+    st.caption(
+        "Compared with your first measurement since your latest injury in that area (otherwise the first in the "
+        "period). A change counts only when it is bigger than the "
+        "measurement error (5° for angles, 1.5 cm for the knee-to-wall lunge); smaller ones are “unchanged”. "
+        "“% of your other side” compares the side that was injured (or is smaller) with the other one."
+    )
+
+st.subheader("Since last week")
+week = frames["week"]
+st.markdown("\n".join(f"- {s}" for s in week))
+week_start, week_end = frames["week_window"]
+st.caption(f"This week = {week_start:%d %b} to {week_end:%d %b}; compared with the 7 days before.")
+
+st.subheader("Flags about you")
+flags = frames["flags"]
+if flags.empty:
+    st.success("Nothing is flagged about you right now.", icon=":material/check_circle:")
+else:
+    st.caption(
+        "Automatic checks of your check-ins and measurements. Your therapist sees them too and closes each one "
+        "after looking at it — call them at the first hint of pain."
+    )
+    for flag in flags.to_dict("records"):  # a few at most
+        show = st.warning if flag["severity"] == "red" else st.info
+        show(f"{flag['message']} ({flag['date']:%d %b})")
+        st.caption(f"Rule: {flag['rule']}. Your values: {flag['values']}.")
+
+# --------------------------------------------------------------------------- charts
+st.subheader("My pain over time")
+st.plotly_chart(
+    pain_timeline(
+        frames["trend"],
+        frames["sessions"],
+        frames["injuries"],
+        start,
+        end,
+        title="My pain",
+        empty_message="No pain reported in this period — add pain on your Daily check-in.",
+        height=360,
+        compact_layout=True,
+    ),
+    width="stretch",
+)
+st.caption(
+    "Pain 0–10 per sore area (blue = left, orange = right, grey = middle or both), on the days you reported it. "
+    "Diamonds: your treatment sessions, pain before → after. Shaded: your injuries until you were back to full "
+    "training. Source: your check-ins and sessions."
+)
+
+st.subheader("My range of motion")
+history = frames["history"]
+if history.empty:
+    st.markdown("No range of motion measured in this period yet.")
+else:
+    measured = set(zip(history["joint"], history["movement"], strict=True))
+    present = [(joint, movement) for joint, movement, _, _ in ROM_MEASURES if (joint, movement) in measured]
+    for pair in (present[i : i + 2] for i in range(0, len(present), 2)):  # rows of two: a phone keeps the order
+        for column, (joint, movement) in zip(st.columns(2), pair, strict=False):
+            column.plotly_chart(
+                rom_chart(history, joint, movement, height=320, compact_layout=True, start=start, end=end),
+                width="stretch",
+            )
+    st.caption(
+        "Blue = left, orange = right. A filled dot is a real change since the time before; a hollow dot changed "
+        "less than the measurement error (5° or 1.5 cm), so it counts as unchanged. Green band: the usual range for "
+        "adults (published average ± measurement error). Source: your therapist's measurements."
+    )

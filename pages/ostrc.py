@@ -1,0 +1,160 @@
+"""Weekly OSTRC: the signed-in athlete's four OSTRC-O2 answers for the current week.
+
+Questions, answer options, scores and the two "gatekeeper" rules follow the updated OSTRC
+questionnaire (Clarsen B et al. Improved reporting of overuse injuries and health problems in
+sport: an update of the Oslo Sport Trauma Research Center questionnaires. Br J Sports Med
+2020;54:390-396; original: Clarsen et al. 2013;47:495-502): every answer scores 0 / 8 / 17 / 25,
+severity = the sum (0-100). If Q1 is "full participation without problems" the other questions are
+redundant and the week scores 0; if Q1 is "could not participate", they are redundant and the week
+scores 100. Fascia keeps one answer per athlete and week, so the questions ask about problems
+anywhere in the body rather than in one named area.
+
+The week is the Monday-to-Sunday week of the local date in the team's time zone; answering again
+in the same week edits that week's answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from analytics.surveillance import ostrc_severity, ostrc_substantial
+from data.errors import ValidationError
+from data.writes import InvalidRecords, save_records, today_in
+from ui import loaders
+from ui.charts.ostrc import ostrc_weeks_figure
+from ui.session import engine, signed_in
+
+PROBLEMS = "injury or pain problems"
+#: (question, {score: answer}) per question (Clarsen et al. 2020).
+QUESTIONS: dict[str, tuple[str, dict[int, str]]] = {
+    "q1": (
+        f"Have you had any difficulties participating in training and competition due to {PROBLEMS} "
+        "during the past 7 days?",
+        {
+            0: "Full participation without problems",
+            8: "Full participation, but with problems",
+            17: "Reduced participation due to problems",
+            25: "Could not participate due to problems",
+        },
+    ),
+    "q2": (
+        f"To what extent have you modified your training or competition due to {PROBLEMS} during the past 7 days?",
+        {0: "No modification", 8: "To a minor extent", 17: "To a moderate extent", 25: "To a major extent"},
+    ),
+    "q3": (
+        f"To what extent have {PROBLEMS} affected your performance during the past 7 days?",
+        {0: "No effect", 8: "To a minor extent", 17: "To a moderate extent", 25: "To a major extent"},
+    ),
+    "q4": (
+        "To what extent have you experienced pain related to your sport during the past 7 days?",
+        {0: "No pain", 8: "Mild pain", 17: "Moderate pain", 25: "Severe pain"},
+    ),
+}
+#: Q1 answers that make Q2-Q4 redundant, and the score each of them then takes (Clarsen et al. 2020).
+GATEKEEPER = {0: 0, 25: 25}
+
+
+def score_text(severity: int, substantial: bool) -> str:
+    if substantial:
+        return f"Severity {severity} / 100 — a **substantial problem**: your therapist sees it as a flag."
+    if severity > 0:
+        return f"Severity {severity} / 100 — a problem, not a substantial one."
+    return "Severity 0 / 100 — no problem this week."
+
+
+who = signed_in()
+assert who is not None
+me = loaders.own_athlete(who.user_id) if who.role == "athlete" else None
+if me is None:
+    st.title("Weekly OSTRC")
+    st.info("The weekly OSTRC questions are for athlete accounts linked to an athlete. Ask an admin to link yours.")
+    st.stop()
+
+athlete_id = int(me["athlete_id"])  # the signed-in athlete, never a widget or session-state value
+today = today_in(str(me["timezone"]))
+week_start: dt.date = today - dt.timedelta(days=today.weekday())
+mine = loaders.ids([athlete_id])
+this_week = loaders.ostrc(who.user_id, mine, week_start, week_start)
+current = this_week.iloc[0] if not this_week.empty else None
+tag = week_start.isoformat()
+
+st.title("Weekly OSTRC")
+st.caption(
+    f"Week of Monday {week_start:%d %B %Y} · {me['display_name']} · about the past 7 days. "
+    "You can change your answers until Sunday."
+)
+
+form, side_panel = st.columns([3, 2], gap="large")
+with form:
+    if current is not None:
+        st.info("You have answered this week. Change an answer and save again to update it.", icon=":material/edit:")
+    answers: dict[str, int | None] = {}
+    slots: dict[str, DeltaGenerator] = {}
+    for number, (question_id, (question, options)) in enumerate(QUESTIONS.items(), start=1):
+        q1 = answers.get("q1")
+        if question_id != "q1" and q1 in GATEKEEPER:
+            answers[question_id] = GATEKEEPER[q1]
+            continue
+        scores = list(options)
+        known = int(current[question_id]) if current is not None else None
+        answers[question_id] = st.radio(
+            f"**{number}.** {question}",
+            scores,
+            index=scores.index(known) if known in scores else None,
+            format_func=options.get,
+            key=f"ostrc_{question_id}_{tag}",
+        )
+        slots[question_id] = st.empty()
+        if question_id == "q1" and answers["q1"] in GATEKEEPER:
+            st.caption(
+                "Questions 2–4 are not needed with this answer: the week scores "
+                f"{4 * GATEKEEPER[int(answers['q1'])]} / 100 (Clarsen et al. 2020)."
+            )
+    slots["form"] = st.empty()
+    clicked = st.button(
+        "Update this week's answers" if current is not None else "Save answers",
+        type="primary",
+        icon=":material/check:",
+        width="stretch",
+        key="ostrc_save",
+    )
+    if clicked:
+        problems = {q: "Pick one answer." for q, value in answers.items() if value is None}
+        if not problems:
+            row = {"athlete_id": athlete_id, "week_start": week_start, **answers}
+            try:
+                save_records(engine(), "ostrc_responses", [row], actor_id=who.user_id, allowed_athlete_ids=[athlete_id])
+            except InvalidRecords as refused:
+                problems = {e.field if e.field in slots else "form": f"{e.value!r} {e.reason}" for e in refused.errors}
+            except ValidationError as refused:
+                problems = {"form": str(refused)}
+        if problems:
+            for field, text in problems.items():
+                slots[field].error(text, icon=":material/error:")
+            st.error("Nothing was saved. Answer the questions marked in red.", icon=":material/block:")
+        else:
+            loaders.clear()
+            this_week = loaders.ostrc(who.user_id, mine, week_start, week_start)
+            current = this_week.iloc[0] if not this_week.empty else None
+            st.success(f"Saved your answers for the week of {week_start:%d %B}.", icon=":material/task_alt:")
+
+with side_panel:
+    st.subheader("This week, as saved")
+    if current is None:
+        st.caption("Not answered yet this week.")
+    else:
+        scores = [int(current[q]) for q in QUESTIONS]
+        severity, substantial = ostrc_severity(*scores), ostrc_substantial(*scores)
+        with st.container(border=True):
+            st.metric("Severity score", f"{severity} / 100")
+            st.markdown(score_text(severity, substantial))
+    weeks = loaders.ostrc_weeks(who.user_id, athlete_id, week_start, 8)
+    st.plotly_chart(ostrc_weeks_figure(weeks), width="stretch", config={"displayModeBar": False})
+    st.caption(
+        "OSTRC-O2 (Clarsen et al. 2013, 2020): each answer scores 0 / 8 / 17 / 25 and severity is their sum "
+        "(0–100). A *problem* is any answer but the first; a *substantial problem* is not being able to take "
+        "part (Q1) or a moderate or major reduction in training (Q2) or performance (Q3)."
+    )

@@ -1,0 +1,159 @@
+"""Record ROM (therapist): several range-of-motion measures, left and right, in one grid.
+
+Every filled cell is one measurement; all of them are saved by one `data.writes.save_records` call
+(one transaction: one refused value refuses the whole grid, naming its measure, side and field).
+After saving: the athlete's latest values against the norm and the other side.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analytics.vocabulary import ROM_CONTEXTS, label
+from data.errors import ValidationError
+from data.writes import InvalidRecords, save_records, today_in
+from ui import forms, loaders
+from ui.filters import athlete_picker
+from ui.session import engine, signed_in
+
+#: Contexts recorded here; pre- and post-session values are recorded with the session (*Log a session*).
+CONTEXTS = tuple(c for c in ROM_CONTEXTS if c not in ("pre_session", "post_session"))
+
+who = signed_in()
+assert who is not None
+
+st.title("Record ROM")
+st.caption(
+    "Range of motion, several measures at once: fill the left and right values you measured and leave the rest "
+    "blank. Degrees by goniometer or inclinometer; the knee-to-wall lunge in cm."
+)
+if who.role != "therapist":
+    st.info("ROM is recorded by therapists.")
+    st.stop()
+
+athletes = loaders.scope_athletes(who.user_id)
+if athletes.empty:
+    st.info("No athletes in your scope yet. Ask an admin to assign you to a team.")
+    st.stop()
+scope = athletes["athlete_id"].astype(int).tolist()
+athlete_id = athlete_picker(athletes)
+athlete = athletes.loc[athletes["athlete_id"] == athlete_id].iloc[0]
+name = athlete["display_name"]
+teams = loaders.scope_teams(who.user_id)
+timezone = teams.loc[teams["team_id"] == athlete["team_id"], "timezone"]
+today = today_in(timezone.iloc[0] if not timezone.empty else "UTC")
+
+slots = forms.ErrorSlots()
+with st.form(f"record_rom_{athlete_id}"):
+    slots.under("*", "athlete_id")
+    top = st.columns(2)
+    with top[0]:
+        day = st.date_input("Date", value=today, max_value=today, format="YYYY-MM-DD")
+        slots.under("date")
+    with top[1]:
+        context = st.selectbox(
+            "Context",
+            CONTEXTS,
+            index=0,
+            format_func=label,
+            help="Screening (e.g. pre-season), baseline (the reference later changes are measured from) or "
+            "follow-up. Values before and after a treatment are recorded on *Log a session*.",
+        )
+        slots.under("context")
+    grid = st.data_editor(
+        forms.rom_grid(loaders.norms()),
+        key=f"rom_grid_{athlete_id}",
+        num_rows="fixed",
+        hide_index=True,
+        placeholder="",
+        width="stretch",
+        disabled=["measure", "unit", "normal"],
+        column_config={
+            "measure": st.column_config.TextColumn("Measure", width=280),
+            "unit": st.column_config.TextColumn("Unit", width=60),
+            "normal": st.column_config.NumberColumn(
+                "Normal", help="The norm of the shipped table", format="%g", width=80
+            ),
+            "left": st.column_config.NumberColumn(
+                "Left", min_value=-40.0, max_value=200.0, step=0.5, format="%g", width=110
+            ),
+            "right": st.column_config.NumberColumn(
+                "Right", min_value=-40.0, max_value=200.0, step=0.5, format="%g", width=110
+            ),
+            "method": st.column_config.TextColumn(
+                "Method", max_chars=32, help="Default from the norms table (goniometer, inclinometer, tape)"
+            ),
+        },
+    )
+    slots.under("grid")
+    submitted = st.form_submit_button("Save measurements", type="primary", icon=":material/save:")
+
+if submitted:
+    records, row_names = forms.grid_records(grid)
+    rows = [
+        {**r, "athlete_id": athlete_id, "date": day, "context": context, "measured_by": who.user_id} for r in records
+    ]
+
+    def slot_of(error: ValidationError) -> str:
+        """Row errors go under the grid; errors about the date or context under those inputs."""
+        return error.field if error.field in ("date", "context", "athlete_id") else "grid"
+
+    if not rows:
+        slots.show({"grid": "Left and right are empty: enter at least one value."})
+        st.error("Nothing was saved: the grid holds no value.", icon=":material/block:")
+    else:
+        try:
+            result = save_records(engine(), "rom_measurements", rows, actor_id=who.user_id, allowed_athlete_ids=scope)
+        except InvalidRecords as refusal:
+            slots.show(forms.field_errors(refusal.errors, row_names=row_names, key=slot_of))
+            st.error(forms.refused(len(refusal.errors)), icon=":material/block:")
+        except ValidationError as refusal:
+            slots.show(forms.field_errors([refusal], row_names=row_names, key=slot_of))
+            st.error(forms.refused(1), icon=":material/block:")
+        else:
+            loaders.clear()
+            changed = "" if not result.updated else f" ({result.updated} replaced an earlier value of the same day)"
+            st.success(
+                f"Saved {len(records)} {label(context).lower()} measurement{'s' if len(records) != 1 else ''} "
+                f"for {name} on {forms.short_date(day, today)}{changed}: {forms.saved_rom_text(records)}.",
+                icon=":material/check_circle:",
+            )
+
+st.subheader(f"{name}'s latest ROM")
+overview = loaders.rom_overview(who.user_id, athlete_id)
+if overview.empty:
+    st.info(f"No ROM measured for {name} yet — record a baseline above.")
+else:
+    st.dataframe(
+        overview,
+        hide_index=True,
+        width="stretch",
+        placeholder="–",
+        column_config={
+            "measure": st.column_config.TextColumn("Measure (unit)", width=265),
+            "left": st.column_config.NumberColumn("Left", format="%.1f", width=60),
+            "right": st.column_config.NumberColumn("Right", format="%.1f", width=60),
+            "normal": st.column_config.NumberColumn("Normal", format="%g", width=65),
+            "left_pct": st.column_config.NumberColumn(
+                "Left %", format="%.0f %%", help="Left ÷ the normal value × 100", width=70
+            ),
+            "right_pct": st.column_config.NumberColumn(
+                "Right %", format="%.0f %%", help="Right ÷ the normal value × 100", width=70
+            ),
+            "lsi": st.column_config.NumberColumn(
+                "LSI", format="%.0f %%", help="Limb symmetry index: involved ÷ uninvolved × 100", width=55
+            ),
+            "symmetry": st.column_config.TextColumn(
+                "Left vs right", width=200, help="On the last day both sides were measured (its date when older)"
+            ),
+            "measured": st.column_config.DateColumn("Last measured", format="D MMM YYYY", width=110),
+        },
+    )
+    st.caption(
+        "Latest value per side (post-session values are left out: they show a treatment's immediate effect). "
+        "% of normal = value ÷ the norm × 100 (AAOS averages via Norkin & White; Kendall for the straight leg "
+        "raise; Hoch & McKeon 2011 for the lunge). LSI = involved ÷ uninvolved × 100 on the last day both sides "
+        "were measured; involved = the injured side when there is an injury in that region, else the smaller "
+        "value. Asymmetric when the difference exceeds both the measurement error (5°, 1.5 cm for the lunge) "
+        "and 10 % of the larger side."
+    )

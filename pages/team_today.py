@@ -1,0 +1,181 @@
+"""Team today (coach): who is available, who is flagged, who checked in, who is sore, where it hurts."""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from analytics.availability import ACUTE_DAYS, AVAILABILITY_LABELS, FLAG_LABELS
+from analytics.flags import FLAG_LEVEL
+from ui import loaders
+from ui.charts import team as charts
+from ui.filters import team_picker
+from ui.session import signed_in
+
+
+def percent(share: float) -> str:
+    """A 0-1 share as a whole percentage; "–" when there is no denominator."""
+    return "–" if math.isnan(share) else f"{share:.0%}"
+
+
+who = signed_in()
+assert who is not None
+
+st.title("Team today")
+teams = loaders.scope_teams(who.user_id)
+if teams.empty:
+    st.info("You are not assigned to a team yet. Ask an admin to add you to your team on *Users and teams*.")
+    st.stop()
+
+team_id = team_picker(teams)
+athletes = loaders.coach_team_athletes(who.user_id, team_id)
+day = loaders.last_data_day()
+if athletes.empty:
+    st.info("This team has no athletes yet. An admin adds them on *Users and teams*.")
+    st.stop()
+if day is None:
+    st.info(
+        "No data yet. Athletes record their check-in and pain on *Daily check-in*; this page shows them the same day."
+    )
+    st.stop()
+
+st.caption(
+    f"Showing **{day:%A %d %B %Y}**, the newest day with data in Fascia. Check-ins of that day may still be coming in."
+)
+today = loaders.coach_today(who.user_id, team_id, day)
+counts = today["counts"]
+board = today["board"]
+flags = today["flags"]
+compliance = today["compliance"]
+
+# --------------------------------------------------------------------------- availability
+st.subheader("Availability")
+cells = st.columns(4)
+cells[0].metric("Full", counts["full"])
+cells[1].metric("Modified", counts["modified"])
+cells[2].metric("Unavailable", counts["unavailable"])
+cells[3].metric(
+    "Not reported", counts["unknown"], help="Active athletes without a check-in today (or who left the item blank)."
+)
+st.plotly_chart(charts.availability_bar(counts), width="stretch")
+st.caption("Availability is each athlete's own answer on today's check-in; active athletes only.")
+
+answered = board["availability"].isin(["unavailable", "modified"])
+explained_unknown = (board["availability"] == "unknown") & board["why"].notna()
+attention = board[answered | explained_unknown]
+silent = board.loc[(board["availability"] == "unknown") & board["why"].isna(), "athlete"].tolist()
+if attention.empty:
+    st.success("Nobody reported modified or unavailable today.")
+else:
+    st.dataframe(
+        attention[["athlete", "availability", "why", "onset_date", "days_since_onset"]].assign(
+            availability=attention["availability"].map(AVAILABILITY_LABELS)
+        ),
+        hide_index=True,
+        width="stretch",
+        placeholder="–",
+        column_config={
+            "athlete": "Athlete",
+            "availability": "Availability today",
+            "why": st.column_config.TextColumn(
+                "Why", help="The open injury's body region and status, or today's pain."
+            ),
+            "onset_date": st.column_config.DateColumn("Injured since", format="D MMM YYYY"),
+            "days_since_onset": st.column_config.NumberColumn("Days since onset"),
+        },
+    )
+    st.caption(
+        f"Why = the body region and side of the athlete's open injury (not yet returned to full participation) "
+        f"and its status: *acute* in the first {ACUTE_DAYS} days, *rehab* after; without an open injury, the "
+        "region with the highest pain reported today (*pain*); – = neither is recorded. Diagnosis and clinical notes stay with the "
+        "therapist."
+    )
+if silent:
+    st.markdown(f"**Not reported today ({len(silent)}):** {', '.join(silent)}.")
+
+# --------------------------------------------------------------------------- compliance
+st.subheader("Check-in compliance")
+cells = st.columns(4)
+cells[0].metric(
+    "Today",
+    percent(compliance["today"]),
+    help="Active athletes who checked in today ÷ active athletes.",
+)
+cells[1].metric(
+    f"This week (since {compliance['week_start']:%a %d %b})",
+    percent(compliance["week"]),
+    delta=None if math.isnan(compliance["week_change"]) else f"{compliance['week_change'] * 100:+.0f} pts vs last week",
+    help="Check-ins ÷ athlete-days from Monday to today.",
+)
+cells[2].metric("Last week", percent(compliance["last_week"]), help="Check-ins ÷ athlete-days, Monday to Sunday.")
+st.caption(
+    f"Compliance = athletes who checked in ÷ active athletes (DESIGN.md *Soreness*): "
+    f"{compliance['today_checked_in']} of {compliance['active']} today; {compliance['week_checkins']} check-ins "
+    f"of {compliance['week_athlete_days']} athlete-days ({compliance['week_days']} days × {compliance['active']} "
+    "athletes) this week."
+)
+
+# --------------------------------------------------------------------------- flags
+st.subheader("Flags")
+if flags.empty:
+    st.success("No open flags today. Flags appear here when pain, wellness, ROM or OSTRC answers trip a rule.")
+else:
+    tally = today["flag_counts"]
+    st.markdown(f"**{tally['red']}** red and **{tally['amber']}** amber flags, on {tally['athletes']} athletes.")
+    for kind, level in FLAG_LEVEL.items():
+        rows = flags[flags["kind"] == kind]
+        if rows.empty:
+            continue
+        colour = charts.flag_level_colour(level)
+        st.markdown(
+            f'<span style="background-color:{colour};color:white;font-weight:600;padding:1px 8px;'
+            f'border-radius:4px">{level.capitalize()}</span> &nbsp;**{FLAG_LABELS[kind]}** · '
+            f"{rows['athlete_id'].nunique()} athlete{'s' if rows['athlete_id'].nunique() != 1 else ''}",
+            unsafe_allow_html=True,
+        )
+        st.caption(f"Rule: {' / '.join(rows['rule'].unique())}")
+        columns = ["athlete", "values", "baseline_n", "where", "date"]
+        st.dataframe(
+            rows[columns],
+            hide_index=True,
+            width="stretch",
+            height=35 * (len(rows) + 1) + 3,
+            placeholder="–",
+            column_order=[c for c in columns if rows[c].notna().any()],
+            column_config={
+                "athlete": st.column_config.TextColumn("Athlete", width=140),
+                "values": st.column_config.TextColumn("Values that tripped it", width=560),
+                "baseline_n": st.column_config.NumberColumn(
+                    "Baseline (n)", help="How many reports or check-ins the athlete's own baseline held", width=100
+                ),
+                "where": st.column_config.TextColumn("Where", width=130),
+                "date": st.column_config.DateColumn(
+                    "Date", help="The day of the report, check-in, measurement or OSTRC week", format="D MMM YYYY"
+                ),
+            },
+        )
+st.caption(
+    "**Red** = a current pain or health problem (pain spike, persistent pain, new pain in a previously "
+    "injured region, OSTRC substantial problem); **amber** = a caution to follow up (ROM asymmetry, "
+    "wellness drop, no check-in for 3 days). Rules: DESIGN.md *Flags*; ROM and OSTRC flags stay while "
+    "the latest measurement (28 days) or answer (14 days) still trips them. Flags a therapist has closed "
+    "are not shown."
+)
+
+# --------------------------------------------------------------------------- soreness and pain
+st.subheader("Soreness and pain")
+st.plotly_chart(charts.soreness_heatmap(today["soreness"]), width="stretch")
+st.caption(
+    "Soreness score = 6 − the check-in soreness item (item on 1-5 with 5 best, McLean et al. 2010), so "
+    "1 = not sore and 5 = very sore; darker = more sore. Grey = no check-in that day. Active athletes only."
+)
+period = st.radio("Pain reported", ["today", "this week"], horizontal=True, key="coach_pain_period")
+share = today["pain_today" if period == "today" else "pain_week"]
+st.plotly_chart(
+    charts.region_pain_bars(share, "today" if period == "today" else f"week of {day:%d %b}"), width="stretch"
+)
+st.caption(
+    "Share = athletes who checked in and reported pain (NPRS ≥ 1, any side) in the region ÷ athletes who "
+    "checked in (today, or this week from Monday). An athlete may report several regions."
+)

@@ -1,0 +1,143 @@
+"""Team trends (coach): soreness, injuries and recurrence, surveillance rates, OSTRC and training load."""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from ui import loaders
+from ui.charts import team as charts
+from ui.filters import athlete_picker, date_range_picker, team_picker
+from ui.session import signed_in
+
+#: The ACWR methods of `analytics.workload.acwr`, as the coach reads them.
+ACWR_METHODS: dict[str, str] = {
+    "ewma": "EWMA",
+    "coupled": "rolling, coupled",
+    "uncoupled": "rolling, uncoupled",
+}
+ACWR_RULES: dict[str, str] = {
+    "ewma": "exponentially weighted moving averages of daily load, λ = 2 / (N + 1) with N = 7 (acute) and "
+    "28 days (chronic), seeded with the first day's load",
+    "coupled": "mean load of the last 7 days ÷ mean load of the last 28 days, today included in both",
+    "uncoupled": "mean load of the last 7 days ÷ mean load of the 21 days before that week",
+}
+
+who = signed_in()
+assert who is not None
+
+st.title("Team trends")
+teams = loaders.scope_teams(who.user_id)
+if teams.empty:
+    st.info("You are not assigned to a team yet. Ask an admin to add you to your team on *Users and teams*.")
+    st.stop()
+
+left, right = st.columns(2)
+with left:
+    team_id = team_picker(teams)
+with right:
+    start, end = date_range_picker(loaders.last_data_day())
+athletes = loaders.coach_team_athletes(who.user_id, team_id)
+if athletes.empty:
+    st.info("This team has no athletes yet. An admin adds them on *Users and teams*.")
+    st.stop()
+st.caption(f"{start:%d %b %Y} to {end:%d %b %Y} ({(end - start).days + 1} days), {len(athletes)} athletes.")
+
+trends = loaders.coach_trends(who.user_id, team_id, start, end)
+rates = trends["surveillance"]
+
+# --------------------------------------------------------------------------- surveillance
+st.subheader("Injuries")
+cells = st.columns(4)
+cells[0].metric("Injuries", rates["injuries"], help="Injuries that began in these dates.")
+cells[1].metric("Exposure", f"{rates['exposure_hours']:,.0f} h", help="Training and match minutes ÷ 60.")
+cells[2].metric(
+    "Incidence (per 1000 h)",
+    "–" if math.isnan(rates["incidence"]) else f"{rates['incidence']:.1f}",
+    help="Injuries ÷ exposure hours × 1000.",
+)
+cells[3].metric(
+    "Burden (days lost per 1000 h)",
+    "–" if math.isnan(rates["burden"]) else f"{rates['burden']:.0f}",
+    help="Days lost ÷ exposure hours × 1000.",
+)
+st.caption(
+    f"Incidence = injuries ÷ exposure hours × 1000; burden = days lost ÷ exposure hours × 1000 (Bahr et al. "
+    f"2020, IOC consensus). Exposure = training and match minutes ÷ 60 in these dates. Days lost: "
+    f"{rates['days_lost']:.0f}, from the {rates['time_loss_injuries']} time-loss injuries, onset to return to "
+    "full participation; injuries still open count up to the end of the range."
+)
+
+left, right = st.columns(2)
+with left:
+    st.plotly_chart(charts.injuries_per_month_bars(trends["per_month"]), width="stretch")
+with right:
+    st.plotly_chart(charts.recurrence_by_region_bars(trends["by_region"]), width="stretch")
+st.caption(
+    "Fuller et al. (2006) consensus: an injury of the same type, region and side as an earlier one of the same "
+    "athlete is an *exacerbation* if the earlier one had not returned to full participation, otherwise a "
+    "*recurrence* (early ≤ 2 months after return, late ≤ 12 months, delayed after that); anything else is *new*. "
+    "Categories come from each athlete's whole injury history. Recurrence rate = recurrences ÷ all injuries "
+    "that began in these dates, per region (Fuller et al. 2007)."
+)
+
+# --------------------------------------------------------------------------- soreness and OSTRC
+st.subheader("Soreness and health problems")
+grain = st.radio(
+    "Soreness",
+    ["week", "day"],
+    format_func=lambda g: f"per {g}",
+    horizontal=True,
+    key="coach_soreness_grain",
+)
+if grain == "week":
+    st.plotly_chart(charts.soreness_band(trends["soreness_weekly"], per="week"), width="stretch")
+    rule = (
+        "Per Monday-to-Sunday week: each athlete's mean soreness score over the week's check-ins, then the median "
+        "of those means (line) and their 25th-75th percentiles (band: the middle half of the athletes)."
+    )
+else:
+    st.plotly_chart(charts.soreness_band(trends["soreness"], per="day"), width="stretch")
+    rule = (
+        "Per day, over the athletes who checked in: the median soreness score (line) and the 25th-75th "
+        "percentiles (band: the middle half of the athletes)."
+    )
+st.caption(
+    f"{rule} Soreness score = 6 − the check-in soreness item (1-5, 5 best; McLean et al. 2010), so 1 = not sore "
+    "and 5 = very sore."
+)
+st.plotly_chart(charts.ostrc_prevalence_lines(trends["ostrc"]), width="stretch")
+st.caption(
+    "OSTRC-O2 (Clarsen et al. 2013, 2020): a *problem* is any answer other than full participation without "
+    "problems; a *substantial problem* is Q1 = cannot participate, or a moderate or major reduction in "
+    "training volume or performance (Q2 or Q3 ≥ 17). Prevalence = athletes with one ÷ athletes who answered "
+    "that week, each athlete counted once."
+)
+
+# --------------------------------------------------------------------------- training load and ACWR
+st.subheader("Training load and ACWR per athlete")
+left, right = st.columns(2)
+with left:
+    athlete_id = athlete_picker(athletes)
+with right:
+    method = st.radio(
+        "ACWR method",
+        list(ACWR_METHODS),
+        format_func=lambda m: ACWR_METHODS[m],
+        horizontal=True,
+        key="coach_acwr_method",
+    )
+if athlete_id is not None:
+    name = athletes.loc[athletes["athlete_id"] == athlete_id, "display_name"].iloc[0]
+    load = loaders.coach_load(who.user_id, athlete_id, start, end, method)
+    st.plotly_chart(charts.load_acwr_chart(load, name, ACWR_METHODS[method]), width="stretch")
+    st.caption(
+        "ACWR is descriptive, not an injury probability (Gabbett 2016 band; disputed: Impellizzeri et al. 2020); "
+        "not shown before 28 days of data."
+    )
+    st.caption(
+        f"Daily load = sum of RPE (CR-10) × minutes of the day's sessions, in arbitrary units (AU; Foster et al. "
+        f"2001); a check-in day without training is a rest day at 0, a day without any record is missing. "
+        f"ACWR method: {ACWR_METHODS[method]} (Williams et al. 2017) — {ACWR_RULES[method]}."
+    )

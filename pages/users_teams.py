@@ -1,0 +1,357 @@
+"""Users and teams (admin): list them, create teams and users, deactivate or reactivate a user,
+reset a password, and assign coaches and therapists to teams.
+
+Every change goes through `data/writes.py` with the admin as the actor (audited there). Actions run
+in widget callbacks, so the page that follows already shows the change; a refusal is kept in
+session state and shown under the field it names. An admin cannot deactivate their own account.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+import streamlit as st
+
+from analytics.vocabulary import ROLES
+from data.auth import MIN_PASSWORD_LENGTH
+from data.errors import ValidationError
+from data.writes import check_password, create_team, create_user, set_password, set_user_active, set_user_teams
+from ui import loaders
+from ui.session import engine, signed_in
+
+ROLE_LABELS = {"admin": "Admin", "coach": "Coach", "therapist": "Therapist", "athlete": "Athlete"}
+STAFF_ROLES = ("coach", "therapist")
+ERRORS = "admin_errors"  # {form: {field: message}}
+DONE = "admin_done"  # {form: message}
+TIMEZONES = sorted(available_timezones())
+
+
+def refuse(form: str, problems: dict[str, str]) -> None:
+    """Keep `form`'s refusals for the page that follows (the last action's messages only)."""
+    st.session_state[ERRORS] = {form: problems}
+    st.session_state[DONE] = {}
+
+
+def succeed(form: str, message: str) -> None:
+    """After a write: drop cached frames, so the page that follows shows the change, and say what was done."""
+    loaders.clear()
+    st.session_state[ERRORS] = {}
+    st.session_state[DONE] = {form: message}
+
+
+def field_error(form: str, field: str) -> None:
+    """The refusal of `field` in `form`, right under the field."""
+    message = st.session_state.get(ERRORS, {}).get(form, {}).get(field)
+    if message:
+        st.error(message, icon=":material/error:")
+
+
+def form_result(form: str) -> None:
+    """A refusal not tied to one field, or the success message, under the form's button."""
+    field_error(form, "form")
+    message = st.session_state.get(DONE, {}).pop(form, None)
+    if message:
+        st.success(message, icon=":material/task_alt:")
+
+
+def said(error: ValidationError, label: str) -> str:
+    return f"{label} {error.reason}."
+
+
+# --------------------------------------------------------------------------- actions (callbacks)
+
+
+def on_create_team(actor_id: int) -> None:
+    name = st.session_state.get("new_team_name", "")
+    sport = st.session_state.get("new_team_sport", "")
+    timezone = st.session_state.get("new_team_timezone") or ""
+    try:
+        create_team(engine(), name, sport, timezone, actor_id=actor_id)
+    except ValidationError as error:
+        label = {"name": "Team name", "timezone": "Time zone"}.get(error.field, error.field)
+        refuse("team", {error.field if error.field in ("name", "timezone") else "form": said(error, label)})
+        return
+    for key in ("new_team_name", "new_team_sport"):
+        st.session_state[key] = ""
+    succeed("team", f"Created the team {name.strip()}.")
+
+
+def on_create_user(actor_id: int) -> None:
+    role = st.session_state.get("new_user_role")
+    username = st.session_state.get("new_user_username", "")
+    password = st.session_state.get("new_user_password", "")
+    repeated = st.session_state.get("new_user_password2", "")
+    athlete_id = st.session_state.get("new_user_athlete") if role == "athlete" else None
+    team_ids = st.session_state.get("new_user_teams", []) if role in STAFF_ROLES else []
+    problems: dict[str, str] = {}
+    if role not in ROLES:
+        problems["role"] = "Role: pick one."
+    try:
+        check_password(password)
+    except ValidationError as error:
+        problems["password"] = said(error, "Password")
+    if password != repeated:
+        problems["password2"] = "Repeat password does not match the password."
+    if role == "athlete" and athlete_id is None:
+        problems["athlete"] = "Athlete is required for an athlete account: pick who this account is."
+    if not problems:
+        try:
+            create_user(engine(), username, password, role, athlete_id, team_ids, actor_id=actor_id)
+        except ValidationError as error:
+            labels = {"username": "Username", "athlete": "Athlete", "team": "Teams", "password": "Password"}
+            field = error.field if error.field in labels else "form"
+            problems[field] = said(error, labels.get(error.field, error.field))
+    if problems:
+        refuse("user", problems)
+        return
+    for key in ("new_user_username", "new_user_password", "new_user_password2"):
+        st.session_state[key] = ""
+    st.session_state.pop("new_user_athlete", None)
+    st.session_state.pop("new_user_teams", None)
+    succeed("user", f"Created {ROLE_LABELS[role].lower()} account {username.strip()}.")
+
+
+def on_set_active(actor_id: int, user_id: int, username: str, active: bool) -> None:
+    if user_id == actor_id and not active:
+        refuse("change", {"form": "You cannot deactivate your own account."})
+        return
+    set_user_active(engine(), user_id, active, actor_id=actor_id)
+    succeed(
+        "change", f"{username} is {'active again and can sign in' if active else 'deactivated and cannot sign in'}."
+    )
+
+
+def on_set_teams(actor_id: int, user_id: int, username: str) -> None:
+    team_ids = st.session_state.get(f"teams_of_{user_id}", [])
+    set_user_teams(engine(), user_id, team_ids, actor_id=actor_id)
+    succeed("teams", f"Saved the teams of {username}.")
+
+
+def on_reset_password(actor_id: int, user_id: int, username: str) -> None:
+    password = st.session_state.get(f"reset_password_{user_id}", "")
+    repeated = st.session_state.get(f"reset_password2_{user_id}", "")
+    problems: dict[str, str] = {}
+    try:
+        check_password(password)
+    except ValidationError as error:
+        problems["password"] = said(error, "New password")
+    if password != repeated:
+        problems["password2"] = "Repeat new password does not match the new password."
+    if not problems:
+        try:
+            set_password(engine(), user_id, password, actor_id=actor_id)
+        except ValidationError as error:
+            problems["form"] = str(error)
+    if problems:
+        refuse("password", problems)
+        return
+    st.session_state[f"reset_password_{user_id}"] = ""
+    st.session_state[f"reset_password2_{user_id}"] = ""
+    succeed("password", f"Set a new password for {username}. Tell them in person; it is not shown again.")
+
+
+# --------------------------------------------------------------------------- the page
+
+who = signed_in()
+assert who is not None
+if who.role != "admin":
+    st.title("Users and teams")
+    st.info("Only admins manage users and teams.")
+    st.stop()
+
+users = loaders.user_directory()
+teams = loaders.team_directory()
+athletes = loaders.all_athletes()
+team_names = dict(zip(teams["team_id"].astype(int), teams["name"], strict=True))
+
+st.title("Users and teams")
+st.caption(
+    f"{len(users)} users, {len(teams)} teams. Coaches and therapists see only the athletes of their teams; "
+    "an athlete account sees only its own athlete. Every change here is recorded in the audit log."
+)
+
+users_tab, teams_tab = st.tabs(["Users", "Teams"])
+
+with users_tab:
+    st.dataframe(
+        users[["username", "role", "active", "teams", "athlete"]],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "username": "Username",
+            "role": st.column_config.TextColumn("Role"),
+            "active": st.column_config.CheckboxColumn("Active", help="A deactivated user cannot sign in."),
+            "teams": st.column_config.TextColumn("Sees", help="The teams whose athletes the user may see."),
+            "athlete": st.column_config.TextColumn("Linked athlete", help="The athlete an athlete account is."),
+        },
+    )
+
+    create, change = st.columns(2, gap="large")
+    with create:
+        st.subheader("Create a user")
+        role = st.segmented_control(
+            "Role",
+            list(ROLES),
+            default="athlete",
+            format_func=ROLE_LABELS.get,
+            key="new_user_role",
+            required=True,
+        )
+        field_error("user", "role")
+        with st.form("create_user", border=True):
+            st.text_input("Username", key="new_user_username", placeholder="no spaces, e.g. j.smith")
+            field_error("user", "username")
+            if role == "athlete":
+                linked = set(users["athlete_id"].dropna().astype(int))
+                free = athletes[~athletes["athlete_id"].isin(linked)]
+                labels = {
+                    int(a): f"{n} · {t}"
+                    for a, n, t in zip(free["athlete_id"], free["display_name"], free["team"], strict=True)
+                }
+                st.selectbox(
+                    "Athlete",
+                    list(labels),
+                    index=None,
+                    format_func=labels.get,
+                    key="new_user_athlete",
+                    placeholder="Who is this account?" if labels else "Every athlete already has an account",
+                    help="Athletes without an account. An athlete account sees only this athlete's records.",
+                )
+                field_error("user", "athlete")
+            elif role in STAFF_ROLES:
+                st.multiselect(
+                    "Teams",
+                    list(team_names),
+                    format_func=team_names.get,
+                    key="new_user_teams",
+                    placeholder="The teams they may see",
+                )
+                field_error("user", "team")
+            st.text_input(
+                "Password", type="password", key="new_user_password", help=f"At least {MIN_PASSWORD_LENGTH} characters."
+            )
+            field_error("user", "password")
+            st.text_input("Repeat password", type="password", key="new_user_password2")
+            field_error("user", "password2")
+            st.form_submit_button(
+                "Create user",
+                type="primary",
+                icon=":material/person_add:",
+                on_click=on_create_user,
+                args=(who.user_id,),
+            )
+        form_result("user")
+
+    with change:
+        st.subheader("Change a user")
+        by_id = users.set_index("user_id")
+        options = users["user_id"].astype(int).tolist()
+        picked = st.selectbox(
+            "User",
+            options,
+            format_func=lambda u: (
+                f"{by_id.at[u, 'username']} · {ROLE_LABELS[by_id.at[u, 'role']]}"
+                + ("" if by_id.at[u, "active"] else " · deactivated")
+            ),
+            key="admin_user_pick",
+        )
+        if picked is not None:
+            user = by_id.loc[picked]
+            name, active = str(user["username"]), bool(user["active"])
+            with st.container(border=True):
+                st.markdown(f"**Account** · {'active' if active else 'deactivated: cannot sign in'}")
+                if active:
+                    own = picked == who.user_id
+                    st.button(
+                        "Deactivate",
+                        icon=":material/person_off:",
+                        key=f"deactivate_{picked}",
+                        disabled=own,
+                        help="You cannot deactivate your own account." if own else "They can no longer sign in.",
+                        on_click=on_set_active,
+                        args=(who.user_id, picked, name, False),
+                    )
+                    if own:
+                        st.caption("This is your own account: another admin can deactivate it.")
+                else:
+                    st.button(
+                        "Reactivate",
+                        icon=":material/person_check:",
+                        key=f"reactivate_{picked}",
+                        on_click=on_set_active,
+                        args=(who.user_id, picked, name, True),
+                    )
+                form_result("change")
+
+            if user["role"] in STAFF_ROLES:
+                with st.container(border=True):
+                    st.multiselect(
+                        f"Teams {name} may see",
+                        list(team_names),
+                        default=[t for t in user["team_ids"] if t in team_names],
+                        format_func=team_names.get,
+                        key=f"teams_of_{picked}",
+                    )
+                    st.button(
+                        "Save teams",
+                        icon=":material/groups:",
+                        key=f"save_teams_{picked}",
+                        on_click=on_set_teams,
+                        args=(who.user_id, picked, name),
+                    )
+                    form_result("teams")
+            elif user["athlete"]:
+                st.caption(f"Athlete account of **{user['athlete']}**.")
+
+            with st.form(f"reset_password_form_{picked}", border=True):
+                st.markdown(f"**Reset the password** of {name}")
+                st.text_input(
+                    "New password",
+                    type="password",
+                    key=f"reset_password_{picked}",
+                    help=f"At least {MIN_PASSWORD_LENGTH} characters.",
+                )
+                field_error("password", "password")
+                st.text_input("Repeat new password", type="password", key=f"reset_password2_{picked}")
+                field_error("password", "password2")
+                st.form_submit_button(
+                    "Set new password",
+                    icon=":material/key:",
+                    on_click=on_reset_password,
+                    args=(who.user_id, picked, name),
+                )
+            form_result("password")
+
+with teams_tab:
+    st.dataframe(
+        teams[["name", "sport", "timezone", "athletes", "staff"]],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "name": "Team",
+            "sport": "Sport",
+            "timezone": st.column_config.TextColumn("Time zone", help="Self-reports are dated in this time zone."),
+            "athletes": st.column_config.NumberColumn("Active athletes"),
+            "staff": st.column_config.TextColumn("Coaches and therapists"),
+        },
+    )
+    st.caption("Athletes are added by import or with the admin CLI (`python -m data --help`).")
+    with st.container(width=520):
+        st.subheader("Create a team")
+        with st.form("create_team", border=True):
+            st.text_input("Team name", key="new_team_name")
+            field_error("team", "name")
+            st.text_input("Sport", key="new_team_sport", placeholder="e.g. football")
+            default_zone = str(teams["timezone"].iloc[0]) if not teams.empty else "UTC"
+            st.selectbox(
+                "Time zone",
+                TIMEZONES,
+                index=TIMEZONES.index(default_zone) if default_zone in TIMEZONES else None,
+                key="new_team_timezone",
+                help="The athletes' local dates (a check-in's 'today') are taken in this time zone.",
+            )
+            field_error("team", "timezone")
+            st.form_submit_button(
+                "Create team", type="primary", icon=":material/group_add:", on_click=on_create_team, args=(who.user_id,)
+            )
+        form_result("team")

@@ -1,0 +1,492 @@
+"""Unit tests of analytics.caseload: flag severity and wording, the 7-day pain trend, the caseload and its
+attention order, ROM history, episodes, Kaplan-Meier athlete vs team, and the athlete's plain sentences.
+
+Every expected number is worked out by hand in the test's docstring.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analytics import caseload as C
+from analytics.recovery import recovery_episodes
+from analytics.rom import rom_status, rom_symmetry
+
+D = pd.Timestamp
+AS_OF = D("2025-10-20")
+METHOD = {"deg": "goniometer", "cm": "tape"}
+
+
+def pain(rows: list[tuple]) -> pd.DataFrame:
+    """Pain reports from (athlete_id, date, body_region, side, pain) rows."""
+    frame = pd.DataFrame(rows, columns=["athlete_id", "date", "body_region", "side", "pain"])
+    return frame.assign(date=pd.to_datetime(frame["date"]))
+
+
+def injuries(rows: list[tuple]) -> pd.DataFrame:
+    """Injuries from (injury_id, athlete_id, onset, region, side, return_date or None) rows, muscle strains."""
+    frame = pd.DataFrame(rows, columns=["injury_id", "athlete_id", "onset_date", "body_region", "side", "return_date"])
+    return frame.assign(
+        onset_date=pd.to_datetime(frame["onset_date"]),
+        return_date=pd.to_datetime(frame["return_date"]),
+        injury_type="muscle_strain",
+    )
+
+
+def flags(rows: list[tuple]) -> pd.DataFrame:
+    """Flags from (athlete_id, date, kind, body_region, side) rows, with a rule and values text."""
+    frame = pd.DataFrame(rows, columns=["athlete_id", "date", "kind", "body_region", "side"])
+    return frame.assign(
+        date=pd.to_datetime(frame["date"]),
+        rule="the rule",
+        values=frame["kind"] + " values",
+        baseline_n=pd.array([pd.NA] * len(frame), dtype="Int64"),
+    )[["athlete_id", "date", "kind", "rule", "values", "baseline_n", "body_region", "side"]]
+
+
+def sessions(rows: list[tuple]) -> pd.DataFrame:
+    """Therapy sessions from (session_id, athlete_id, date, technique, region, side, before, after) rows."""
+    frame = pd.DataFrame(
+        rows,
+        columns=["session_id", "athlete_id", "date", "technique", "body_region", "side", "pain_before", "pain_after"],
+    )
+    return frame.assign(
+        date=pd.to_datetime(frame["date"]),
+        minutes=30,
+        pain_before=frame["pain_before"].astype("Int64"),
+        pain_after=frame["pain_after"].astype("Int64"),
+    )
+
+
+def rom(rows: list[tuple]) -> pd.DataFrame:
+    """Measurements from (athlete, date, joint, movement, side, value, unit, context) rows."""
+    frame = pd.DataFrame(rows, columns=["athlete_id", "date", "joint", "movement", "side", "value", "unit", "context"])
+    return frame.assign(date=pd.to_datetime(frame["date"]), method=frame["unit"].map(METHOD))
+
+
+def athletes(ids_names: list[tuple[int, str]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "athlete_id": [a for a, _ in ids_names],
+            "display_name": [n for _, n in ids_names],
+            "team": "Team A",
+            "team_id": 1,
+        }
+    )
+
+
+# --------------------------------------------------------------------------- words and flags
+
+
+def test_region_and_day_words():
+    """Side first for left/right, none for central, "(both sides)" for bilateral; compound regions spelled out."""
+    assert C.region_words("thigh", "left") == "left thigh"
+    assert C.region_words("lower_back", "central") == "lower back"
+    assert C.region_words("knee", "bilateral") == "knee (both sides)"
+    assert C.region_words("hip_groin", "right") == "right hip/groin"
+    assert C.region_words(None, None) == ""
+    assert C.measure_words("hip", "internal_rotation") == "hip internal rotation"
+    assert C.measure_words("ankle", "dorsiflexion_lunge") == "ankle dorsiflexion (knee-to-wall lunge)"
+    assert C.day_words("2025-10-03") == "3 October"
+    assert C.day_words("2024-12-30", "2025-01-02") == "30 December 2024"
+    assert C.short_day("2025-10-03") == "3 Oct"
+
+
+def test_flag_severity_and_description_put_red_first_then_newest():
+    """Pain/injury flags are red, the others amber; red first, then newest; ROM flags name the measure."""
+    f = flags(
+        [
+            (1, "2025-10-20", "missing_checkin", None, None),
+            (1, "2025-10-18", "persistent_pain", "thigh", "left"),
+            (2, "2025-10-03", "rom_asymmetry", "hip_groin", "right"),
+            (2, "2025-10-20", "ostrc_substantial", None, None),
+        ]
+    )
+    f.loc[2, "values"] = "hip internal_rotation: left 30 deg, right 40 deg"
+    out = C.describe_flags(f)
+    assert list(out["kind"]) == ["ostrc_substantial", "persistent_pain", "missing_checkin", "rom_asymmetry"]
+    assert list(out["severity"]) == ["red", "red", "amber", "amber"]
+    assert out.loc[1, "where"] == "left thigh" and out.loc[1, "label"] == "Persistent pain"
+    assert out.loc[3, "where"] == "hip internal rotation"
+    assert out.loc[2, "where"] == ""
+
+
+def test_athlete_flag_messages_are_friendly_and_keep_the_rule():
+    """A persistent-pain flag of the left thigh reads as a sentence to the athlete; rule and values are kept."""
+    out = C.athlete_flag_messages(
+        flags([(1, "2025-10-18", "persistent_pain", "thigh", "left"), (1, "2025-10-20", "missing_checkin", None, None)])
+    )
+    assert list(out["message"]) == [
+        "Your left thigh has hurt (3 or more out of 10) on several reports in a row.",
+        "We have not had a check-in from you for a few days.",
+    ]
+    assert (out["rule"] == "the rule").all()
+    assert C.athlete_flag_messages(flags([])).empty
+
+
+# --------------------------------------------------------------------------- pain trend
+
+
+def test_pain_direction_compares_this_week_with_the_week_before():
+    """as_of 20 Oct: this week = 14-20 Oct, the week before = 7-13 Oct.
+
+    - left thigh: before 6 (8 Oct), 4 (10 Oct) -> 5.0; now 3 (15 Oct), 1 (20 Oct) -> 2.0; change -3 -> better.
+      The 9 on 21 Oct is after as_of and ignored (latest stays 1 on 20 Oct).
+    - right knee: before 2 (12 Oct), now 3 (19 Oct): +1.0 exactly -> worse (the rule is >= 1 point).
+    - left knee: before 2; now 3 and 2 -> 2.5; +0.5 -> steady.
+    - lower back: only this week -> new; right ankle: only the week before -> no report this week;
+      left foot: last report 1 Oct (19 days back) -> no recent report.
+    """
+    p = pain(
+        [
+            (1, "2025-10-08", "thigh", "left", 6),
+            (1, "2025-10-10", "thigh", "left", 4),
+            (1, "2025-10-15", "thigh", "left", 3),
+            (1, "2025-10-20", "thigh", "left", 1),
+            (1, "2025-10-21", "thigh", "left", 9),
+            (1, "2025-10-12", "knee", "right", 2),
+            (1, "2025-10-19", "knee", "right", 3),
+            (1, "2025-10-12", "knee", "left", 2),
+            (1, "2025-10-18", "knee", "left", 3),
+            (1, "2025-10-19", "knee", "left", 2),
+            (1, "2025-10-20", "lower_back", "central", 4),
+            (1, "2025-10-09", "ankle", "right", 5),
+            (1, "2025-10-01", "foot", "left", 2),
+        ]
+    )
+    out = C.pain_direction(p, AS_OF).set_index(["body_region", "side"])
+    thigh = out.loc[("thigh", "left")]
+    assert (thigh["mean_before"], thigh["mean_now"], thigh["change"]) == (5.0, 2.0, -3.0)
+    assert thigh["trend"] == "better" and thigh["arrow"] == "↓ better"
+    assert (thigh["latest_date"], thigh["latest_pain"]) == (D("2025-10-20"), 1)
+    assert out.loc[("knee", "right"), "trend"] == "worse" and out.loc[("knee", "right"), "change"] == 1.0
+    assert out.loc[("knee", "left"), "trend"] == "steady" and out.loc[("knee", "left"), "change"] == 0.5
+    assert out.loc[("lower_back", "central"), "arrow"] == "↑ new"
+    assert out.loc[("ankle", "right"), "trend"] == "no report this week"
+    assert out.loc[("foot", "left"), "trend"] == "no recent report" and out.loc[("foot", "left"), "arrow"] == "–"
+    assert np.isnan(out.loc[("foot", "left"), "change"])
+
+
+# --------------------------------------------------------------------------- caseload
+
+
+def test_caseload_lists_open_injuries_and_flags_in_attention_order():
+    """as_of 20 Oct. In scope: Ada 1, Ben 2, Cai 3, Dee 4, Eve 5, Gus 7 (Fay 6 is out of scope).
+
+    - Ada: a red pain spike (left thigh); left thigh 6 on 20 Oct only -> "↑ new"; two sessions on 15 Oct,
+      the later id (12, active release) is the last one, 5 days ago.
+    - Ben: open right knee strain since 10 Oct (10 d) and an amber missing check-in; right knee 2 (12 Oct)
+      -> 3 (19 Oct): +1 -> "↑ worse"; his left knee 8 on 19 Oct has the wrong side and is not his pain.
+    - Cai: open left thigh strain since 1 Oct (19 d); left thigh 7 and 7 -> steady at 7; chronic left thigh.
+    - Dee: amber wellness drop only (no region: pain "—"), never treated.
+    - Eve: amber ROM asymmetry at the left hip (no hip report: "none reported"), session 10 d ago.
+    - Gus: nothing open -> not listed; Fay: out of scope -> not listed; Ben's returned injury is not open.
+
+    Order: red flags (Ada), then rising trend (Ben), then highest pain (Cai 7), then Dee and Eve with no pain,
+    longest since a session first: Dee (never) before Eve (10 d).
+    """
+    people = athletes([(1, "Ada"), (2, "Ben"), (3, "Cai"), (4, "Dee"), (5, "Eve"), (7, "Gus")])
+    inj = injuries(
+        [
+            (1, 2, "2025-10-10", "knee", "right", None),
+            (2, 3, "2025-10-01", "thigh", "left", None),
+            (3, 6, "2025-10-01", "thigh", "left", None),
+            (4, 2, "2025-05-01", "ankle", "left", "2025-05-20"),
+        ]
+    )
+    open_flags = flags(
+        [
+            (1, "2025-10-20", "pain_spike", "thigh", "left"),
+            (2, "2025-10-20", "missing_checkin", None, None),
+            (4, "2025-10-20", "wellness_drop", None, None),
+            (5, "2025-10-03", "rom_asymmetry", "hip_groin", "left"),
+        ]
+    )
+    p = pain(
+        [
+            (1, "2025-10-20", "thigh", "left", 6),
+            (2, "2025-10-12", "knee", "right", 2),
+            (2, "2025-10-19", "knee", "right", 3),
+            (2, "2025-10-19", "knee", "left", 8),
+            (3, "2025-10-12", "thigh", "left", 7),
+            (3, "2025-10-19", "thigh", "left", 7),
+        ]
+    )
+    s = sessions(
+        [
+            (11, 1, "2025-10-15", "myofascial_release", "thigh", "left", 5, 3),
+            (12, 1, "2025-10-15", "active_release", "thigh", "left", 4, 2),
+            (13, 3, "2025-10-18", "active_release", "thigh", "left", 7, 5),
+            (14, 5, "2025-10-10", "stretching", "hip_groin", "left", 1, 0),
+        ]
+    )
+    chronic = pd.DataFrame(
+        {"athlete_id": [3, 2], "body_region": ["thigh", "knee"], "side": ["left", "right"], "chronic": [True, False]}
+    )
+    out = C.caseload(people, inj, open_flags, p, s, chronic, AS_OF).set_index("display_name")
+    assert list(out.index) == ["Ada", "Ben", "Cai", "Dee", "Eve"]
+    assert list(out["attention"]) == [1, 2, 3, 4, 5]
+    assert out.loc["Ada", "flags_text"] == "1 red" and out.loc["Ben", "flags_text"] == "1 amber"
+    assert out.loc["Ada", "arrow"] == "↑ new" and out.loc["Ada", "pain_text"] == "6/10 left thigh · 20 Oct"
+    assert out.loc["Ada", "session_text"] == "15 Oct · active release (5 d)"
+    assert out.loc["Ben", "open_injuries"] == "right knee strain (10 d)"
+    assert (out.loc["Ben", "current_pain"], out.loc["Ben", "trend"]) == (3.0, "worse")
+    assert out.loc["Ben", "session_text"] == "none on record"
+    assert out.loc["Cai", "chronic"] and out.loc["Cai", "chronic_where"] == "left thigh"
+    assert not out.loc["Ben", "chronic"]
+    assert out.loc["Cai", "session_text"] == "18 Oct · active release (2 d)"
+    assert out.loc["Dee", "pain_text"] == "—" and np.isnan(out.loc["Dee", "days_since_session"])
+    assert out.loc["Eve", "pain_text"] == "none reported" and out.loc["Eve", "days_since_session"] == 10
+    assert out.loc["Cai", "n_open_injuries"] == 1 and out.loc["Dee", "n_open_injuries"] == 0
+
+
+def test_caseload_is_empty_without_open_injuries_or_flags():
+    people = athletes([(1, "Ada")])
+    inj = injuries([(1, 1, "2025-05-01", "ankle", "left", "2025-05-20")])
+    out = C.caseload(people, inj, flags([]), pain([]), sessions([]), None, AS_OF)
+    assert out.empty and "attention" in out.columns
+
+
+# --------------------------------------------------------------------------- ROM
+
+
+def test_rom_history_marks_changes_within_measurement_error():
+    """Left hip internal rotation (MDC 5 deg, norm 45 deg):
+
+    1 Sep 40 and 42 (trials averaged: 41, first); 15 Sep pre-session 44 (+3: within error; the post-session 50
+    is left out); 1 Oct 50 (+6: real gain); 15 Oct 43 (-7: real loss; +2 since the first day: within error).
+    Right: 1 Sep 45 only (first measurement).
+    """
+    r = rom(
+        [
+            (1, "2025-09-01", "hip", "internal_rotation", "left", 40, "deg", "screening"),
+            (1, "2025-09-01", "hip", "internal_rotation", "left", 42, "deg", "screening"),
+            (1, "2025-09-15", "hip", "internal_rotation", "left", 44, "deg", "pre_session"),
+            (1, "2025-09-15", "hip", "internal_rotation", "left", 50, "deg", "post_session"),
+            (1, "2025-10-01", "hip", "internal_rotation", "left", 50, "deg", "follow_up"),
+            (1, "2025-10-15", "hip", "internal_rotation", "left", 43, "deg", "screening"),
+            (1, "2025-09-01", "hip", "internal_rotation", "right", 45, "deg", "screening"),
+        ]
+    )
+    h = C.rom_history(r)
+    left = h[h["side"] == "left"].reset_index(drop=True)
+    assert list(left["value"]) == [41.0, 44.0, 50.0, 43.0]
+    assert list(left["n_trials"]) == [2, 1, 1, 1]
+    assert list(left["change_label"]) == ["first measurement", "within measurement error", "gain", "loss"]
+    assert list(left["change"].fillna(-99)) == [-99, 3.0, 6.0, -7.0]
+    assert list(left["change_from_first"]) == [0.0, 3.0, 9.0, 2.0]
+    assert list(left["from_first_real"]) == [False, False, True, False]
+    assert (left["mdc"] == 5.0).all() and (left["normal_value"] == 45.0).all()
+    right = h[h["side"] == "right"]
+    assert list(right["change_label"]) == ["first measurement"]
+    assert len(C.rom_history(r, include_post_session=True)) == 5  # the post-session day joins the 15 Sep mean
+
+
+def test_rom_since_injury_starts_each_measure_at_its_regions_latest_injury():
+    """A hip/groin injury on 20 Sep (on or after start 1 Sep): hip measures count from 20 Sep, so the 1 Sep
+    hip rotation is left out; the ankle has no injury and keeps both days; the knee injury of 1 Aug began
+    before start and is ignored."""
+    r = rom(
+        [
+            (1, "2025-09-01", "hip", "internal_rotation", "right", 30, "deg", "screening"),
+            (1, "2025-10-01", "hip", "internal_rotation", "right", 38, "deg", "screening"),
+            (1, "2025-09-01", "ankle", "dorsiflexion_lunge", "right", 9, "cm", "screening"),
+            (1, "2025-10-01", "ankle", "dorsiflexion_lunge", "right", 10, "cm", "screening"),
+            (1, "2025-09-01", "knee", "flexion", "right", 130, "deg", "screening"),
+        ]
+    )
+    inj = injuries([(1, 1, "2025-09-20", "hip_groin", "right", None), (2, 1, "2025-08-01", "knee", "right", None)])
+    kept = C.rom_since_injury(r, inj, start="2025-09-01")
+    assert sorted(zip(kept["joint"], kept["date"].dt.strftime("%m-%d"), strict=True)) == [
+        ("ankle", "09-01"),
+        ("ankle", "10-01"),
+        ("hip", "10-01"),
+        ("knee", "09-01"),
+    ]
+    assert C.rom_since_injury(r, None) is r
+
+
+def test_rom_sentences_ordered_puts_real_changes_then_asymmetries_first():
+    """Knee flexion +2 deg (within error) comes last; hip IR right +8 deg (real) first; the ankle lunge
+    (left 8 cm vs right 11 cm: |3| > 1.5 cm and > 1.1 cm: asymmetric, unchanged) second."""
+    r = rom(
+        [
+            (1, "2025-09-01", "knee", "flexion", "left", 130, "deg", "screening"),
+            (1, "2025-10-01", "knee", "flexion", "left", 132, "deg", "screening"),
+            (1, "2025-09-01", "hip", "internal_rotation", "right", 30, "deg", "screening"),
+            (1, "2025-10-01", "hip", "internal_rotation", "right", 38, "deg", "screening"),
+            (1, "2025-10-01", "ankle", "dorsiflexion_lunge", "left", 8, "cm", "screening"),
+            (1, "2025-10-01", "ankle", "dorsiflexion_lunge", "right", 11, "cm", "screening"),
+        ]
+    )
+    words = C.rom_sentences_ordered(rom_status(r), rom_symmetry(r))
+    assert words[0] == "Right hip internal rotation is up 8° since 1 September."
+    assert words[1].startswith("Left ankle dorsiflexion (knee-to-wall lunge) was measured at 8.0 cm")
+    assert words[-1].startswith("Left knee flexion is unchanged since 1 September (+2°")
+
+
+def test_symmetry_table_says_why_a_side_is_involved():
+    """Hip IR with a right hip injury: involved right because injured; knee without injury: the smaller side."""
+    r = rom(
+        [
+            (1, "2025-10-01", "hip", "internal_rotation", "left", 40, "deg", "screening"),
+            (1, "2025-10-01", "hip", "internal_rotation", "right", 30, "deg", "screening"),
+            (1, "2025-10-01", "knee", "flexion", "left", 130, "deg", "screening"),
+            (1, "2025-10-01", "knee", "flexion", "right", 135, "deg", "screening"),
+        ]
+    )
+    inj = injuries([(9, 1, "2025-09-20", "hip_groin", "right", None)])
+    out = C.symmetry_table(rom_symmetry(r, inj)).set_index("joint")
+    assert out.loc["hip", "why"] == "injured side (#9)" and out.loc["hip", "measure"] == "hip internal rotation (°)"
+    assert out.loc["knee", "why"] == "smaller value" and out.loc["knee", "involved_side"] == "left"
+
+
+# --------------------------------------------------------------------------- episodes and Kaplan-Meier
+
+
+def episodes_example() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Athlete 1: left thigh strain 1 Mar (returned 20 Mar; pain 6, 1, 0, 1 on 1, 5, 6, 7 Mar: resolved on
+    5 Mar, 4 days), the same again on 10 Apr (21 days after the return: early recurrence; open, pain 5 on
+    12 Apr). Athlete 2: right knee strain 1 Mar, pain 4 then 0, 0, 0 on 11-13 Mar: resolved day 10."""
+    inj = injuries(
+        [
+            (1, 1, "2025-03-01", "thigh", "left", "2025-03-20"),
+            (2, 1, "2025-04-10", "thigh", "left", None),
+            (3, 2, "2025-03-01", "knee", "right", "2025-03-15"),
+        ]
+    )
+    p = pain(
+        [
+            (1, "2025-03-01", "thigh", "left", 6),
+            (1, "2025-03-05", "thigh", "left", 1),
+            (1, "2025-03-06", "thigh", "left", 0),
+            (1, "2025-03-07", "thigh", "left", 1),
+            (1, "2025-04-12", "thigh", "left", 5),
+            (2, "2025-03-01", "knee", "right", 4),
+            (2, "2025-03-11", "knee", "right", 0),
+            (2, "2025-03-12", "knee", "right", 0),
+            (2, "2025-03-13", "knee", "right", 0),
+        ]
+    )
+    return inj, recovery_episodes(inj, p, as_of="2025-04-20")
+
+
+def test_episode_table_joins_category_and_recovery():
+    inj, eps = episodes_example()
+    out = C.episode_table(inj[inj["athlete_id"] == 1], eps, "2025-04-20")
+    assert list(out["injury_id"]) == [2, 1]
+    assert list(out["category"]) == ["recurrent_early", "new"]
+    assert list(out["status"]) == ["open", "returned"]
+    assert list(out["resolved"]) == [False, True]
+    assert list(out["days_since_onset"]) == [10, 50]
+    assert out.loc[1, "days_to_resolution"] == 4.0 and out.loc[0, "where"] == "left thigh"
+
+
+def test_km_athlete_vs_team_names_both_groups():
+    """Team: 3 episodes (resolved on days 4 and 10, one censored at day 10); athlete 1: resolved day 4 and
+    censored day 10 -> median 4 days (the curve falls to 0.5 on day 4). An athlete without episodes gets
+    only the team's curve."""
+    _, eps = episodes_example()
+    curves, medians = C.km_athlete_vs_team(eps, 1, athlete_label="Ada", team_label="Team A")
+    assert set(curves["group"]) == {"Ada", "Team A"}
+    m = medians.set_index("group")
+    assert (m.loc["Ada", "n"], m.loc["Ada", "events"], m.loc["Ada", "median_days"]) == (2, 1, 4.0)
+    assert (m.loc["Team A", "n"], m.loc["Team A", "censored"]) == (3, 1)
+    curves, _ = C.km_athlete_vs_team(eps, 99)
+    assert set(curves["group"]) == {"Team"}
+
+
+# --------------------------------------------------------------------------- plain sentences
+
+
+def test_pain_sentences_say_down_up_or_about_the_same():
+    """Window 3-20 Oct (the 9 on 1 Oct is before it; the foot's 0 is no pain):
+
+    - left thigh 6 (3 Oct) -> 2 (20 Oct): -4 points and -67 %: "down", latest report is as_of: no date added;
+    - right knee 3 (5 Oct) -> 5 (18 Oct): +2: "up", latest not today: "(last reported 18 October)";
+    - lower back 10 -> 8: -2 points but only -20 % (< 30 %): "about the same", with both dates;
+    - right ankle: one report. Worst latest pain first: back 8, knee 5, ankle 3, thigh 2.
+    """
+    p = pain(
+        [
+            (1, "2025-10-01", "thigh", "left", 9),
+            (1, "2025-10-03", "thigh", "left", 6),
+            (1, "2025-10-10", "thigh", "left", 4),
+            (1, "2025-10-20", "thigh", "left", 2),
+            (1, "2025-10-05", "knee", "right", 3),
+            (1, "2025-10-18", "knee", "right", 5),
+            (1, "2025-10-06", "lower_back", "central", 10),
+            (1, "2025-10-19", "lower_back", "central", 8),
+            (1, "2025-10-12", "ankle", "right", 3),
+            (1, "2025-10-12", "foot", "left", 0),
+        ]
+    )
+    assert C.pain_sentences(p, AS_OF, start="2025-10-03") == [
+        "Your lower back pain is about the same (10 on 6 October, 8 on 19 October).",
+        "Your right knee pain is up from 3 to 5 since 5 October (last reported 18 October).",
+        "You reported right ankle pain of 3 on 12 October.",
+        "Your left thigh pain is down from 6 to 2 since 3 October.",
+    ]
+    assert C.pain_sentences(p, AS_OF, days=3) == [  # 18-20 Oct: one report each
+        "You reported lower back pain of 8 on 19 October.",
+        "You reported right knee pain of 5 on 18 October.",
+        "You reported left thigh pain of 2 on 20 October.",
+    ]
+    assert C.pain_sentences(pain([]), AS_OF) == []
+
+
+def test_week_changes_compare_this_week_with_the_week_before():
+    """This week 14-20 Oct, the week before 7-13 Oct.
+
+    Check-ins: 14-19 Oct (6 days) vs 8 and 9 Oct (2). Left thigh 5, 3 -> 4.0 before; 2, 1 -> 1.5 now:
+    -2.5 -> down. Right knee only now (3). Left ankle only before (2). Sessions this week: 16 Oct active
+    release (4 -> 2), 18 Oct stretching without pain scores; the 10 Oct session is last week's.
+    """
+    p = pain(
+        [
+            (1, "2025-10-08", "thigh", "left", 5),
+            (1, "2025-10-10", "thigh", "left", 3),
+            (1, "2025-10-15", "thigh", "left", 2),
+            (1, "2025-10-19", "thigh", "left", 1),
+            (1, "2025-10-18", "knee", "right", 3),
+            (1, "2025-10-09", "ankle", "left", 2),
+        ]
+    )
+    checkins = pd.DataFrame(
+        {
+            "athlete_id": 1,
+            "date": pd.to_datetime(["2025-10-08", "2025-10-09"] + [f"2025-10-{d}" for d in range(14, 20)]),
+        }
+    )
+    s = sessions(
+        [
+            (1, 1, "2025-10-10", "active_release", "thigh", "left", 6, 4),
+            (2, 1, "2025-10-16", "active_release", "thigh", "left", 4, 2),
+            (3, 1, "2025-10-18", "stretching", "knee", "right", None, None),
+        ]
+    )
+    assert C.week_changes(p, checkins, s, AS_OF) == [
+        "You checked in on 6 of the last 7 days (2 of 7 the week before).",
+        "New this week: right knee pain (average 3.0).",
+        "Left thigh pain averaged 1.5 this week, down from 4.0 the week before.",
+        "No left ankle pain reported this week (it averaged 2.0 the week before).",
+        "2 treatment sessions this week: 16 October: active release, left thigh (pain 4 → 2); "
+        "18 October: stretching, right knee.",
+    ]
+    assert C.week_changes(pain([]), checkins.head(0), s.head(0), AS_OF) == [
+        "You checked in on 0 of the last 7 days (0 of 7 the week before).",
+        "No pain reported this week or the week before.",
+        "No treatment sessions this week.",
+    ]
+    assert C.week_window(AS_OF) == (D("2025-10-14").date(), D("2025-10-20").date())
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "words"),
+    [(6, 4, "down"), (10, 8, "about the same"), (2, 0, "down"), (3, 5, "up"), (3, 4, "about the same")],
+)
+def test_direction_words_follow_farrar(first: int, last: int, words: str):
+    """down: fall >= 2 points and >= 30 % (6 -> 4: 33 %; 10 -> 8: only 20 %); up: rise >= 2 points."""
+    assert C._direction_words(first, last) == words
