@@ -43,6 +43,7 @@ from analytics import schemas as S
 from analytics.flags import FLAG_LEVEL
 from analytics.recurrence import classify_injuries
 from analytics.validation import validate_columns
+from analytics.vocabulary import MONTHS
 
 RED_KINDS: tuple[str, ...] = tuple(kind for kind, level in FLAG_LEVEL.items() if level == "red")
 AMBER_KINDS: tuple[str, ...] = ("rom_asymmetry", "wellness_drop", "missing_checkin")
@@ -92,20 +93,6 @@ _INJURY_WORDS: dict[str, str] = {
     "bone_stress": "bone stress",
     "other": "injury",
 }
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 _DAY = pd.Timedelta(days=1)
 
 
@@ -133,7 +120,7 @@ def measure_words(joint: str, movement: str) -> str:
 def day_words(day: object, reference: object | None = None) -> str:
     """ "3 October", with the year when it differs from `reference`'s (default: always without)."""
     d = pd.Timestamp(day)
-    text = f"{d.day} {_MONTHS[d.month - 1]}"
+    text = f"{d.day} {MONTHS[d.month - 1]}"
     if reference is not None and pd.Timestamp(reference).year != d.year:
         text += f" {d.year}"
     return text
@@ -142,7 +129,7 @@ def day_words(day: object, reference: object | None = None) -> str:
 def short_day(day: object) -> str:
     """ "3 Oct" (day and abbreviated month), for tables."""
     d = pd.Timestamp(day)
-    return f"{d.day} {_MONTHS[d.month - 1][:3]}"
+    return f"{d.day} {MONTHS[d.month - 1][:3]}"
 
 
 def _short_days(days: pd.Series) -> pd.Series:

@@ -37,6 +37,7 @@ import pandas as pd
 
 from analytics import schemas as S
 from analytics.validation import validate_columns
+from analytics.vocabulary import MONTHS
 
 NORMS_PATH = Path(__file__).resolve().parent / "reference" / "rom_norms.csv"
 ROM_COLUMNS = ("athlete_id", "date", "joint", "movement", "side", "value", "unit", "method", "context")
@@ -51,20 +52,6 @@ MOVEMENT_LABEL: dict[tuple[str, str], str] = {
     ("ankle", "dorsiflexion_lunge"): "ankle dorsiflexion (knee-to-wall lunge)",
 }
 _EPS = 1e-9
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 _KEY = ["athlete_id", "joint", "movement", "unit"]
 
 
@@ -292,7 +279,7 @@ def rom_symmetry(
 
 
 def _day_label(day: pd.Timestamp, reference: pd.Timestamp) -> str:
-    text = f"{day.day} {_MONTHS[day.month - 1]}"
+    text = f"{day.day} {MONTHS[day.month - 1]}"
     return text if day.year == reference.year else f"{text} {day.year}"
 
 

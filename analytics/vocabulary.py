@@ -81,6 +81,22 @@ WELLNESS_ITEMS: tuple[str, ...] = ("fatigue", "sleep_quality", "soreness", "stre
 ROM_VALUE_RANGE: dict[str, tuple[float, float]] = {"deg": (-30.0, 200.0), "cm": (-40.0, 80.0)}
 
 
+MONTHS: tuple[str, ...] = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
 def label(code: str) -> str:
     """Human label of a vocabulary code: ``hip_groin`` -> ``Hip groin``."""
     return code.replace("_", " ").capitalize()

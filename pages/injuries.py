@@ -13,9 +13,9 @@ import streamlit as st
 
 from analytics.vocabulary import BODY_REGIONS, INJURY_TYPES, MECHANISMS, SIDES, label
 from data.errors import ValidationError
-from data.writes import InvalidRecords, save_records, today_in, update_record
+from data.writes import InvalidRecords, save_records, update_record
 from ui import forms, loaders
-from ui.filters import athlete_picker
+from ui.filters import record_target
 from ui.session import engine, signed_in
 
 FIELDS = ("onset_date", "body_region", "side", "injury_type", "mechanism", "time_loss", "return_date", "notes")
@@ -28,21 +28,9 @@ st.caption(
     "Each athlete's injuries with their recurrence category and days out. Open a new injury, set the return to "
     "full participation, or correct an injury's details."
 )
-if who.role != "therapist":
-    st.info("Injuries are recorded by therapists.")
-    st.stop()
-
-athletes = loaders.scope_athletes(who.user_id)
-if athletes.empty:
-    st.info("No athletes in your scope yet. Ask an admin to assign you to a team.")
-    st.stop()
-scope = athletes["athlete_id"].astype(int).tolist()
-athlete_id = athlete_picker(athletes)
-athlete = athletes.loc[athletes["athlete_id"] == athlete_id].iloc[0]
-name = athlete["display_name"]
-teams = loaders.scope_teams(who.user_id)
-timezone = teams.loc[teams["team_id"] == athlete["team_id"], "timezone"]
-today = today_in(timezone.iloc[0] if not timezone.empty else "UTC")
+target = record_target(who.user_id, who.role, "Injuries")
+athlete_id, today, scope = target.athlete_id, target.today, target.scope
+name = target.name
 
 register_area = st.container()  # drawn last, so it shows what the forms below just saved
 

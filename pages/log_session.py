@@ -10,9 +10,9 @@ import streamlit as st
 
 from analytics.vocabulary import BODY_REGIONS, LIMB_SIDES, ROM_MEASURES, SIDES, TECHNIQUES, label
 from data.errors import ValidationError
-from data.writes import InvalidRecords, save_session_with_rom, today_in
+from data.writes import InvalidRecords, save_session_with_rom
 from ui import forms, loaders
-from ui.filters import athlete_picker
+from ui.filters import record_target
 from ui.session import engine, signed_in
 
 #: The ROM inputs' names, for the refusals shown under them.
@@ -31,20 +31,8 @@ st.caption(
     "One treatment: technique, region, minutes, pain before and after (NPRS 0–10, 0 = no pain, 10 = worst "
     "imaginable) and the discomfort during it; optionally the range of motion measured just before and after."
 )
-if who.role != "therapist":
-    st.info("Sessions are logged by therapists.")
-    st.stop()
-
-athletes = loaders.scope_athletes(who.user_id)
-if athletes.empty:
-    st.info("No athletes in your scope yet. Ask an admin to assign you to a team.")
-    st.stop()
-scope = athletes["athlete_id"].astype(int).tolist()
-athlete_id = athlete_picker(athletes)
-athlete = athletes.loc[athletes["athlete_id"] == athlete_id].iloc[0]
-teams = loaders.scope_teams(who.user_id)
-timezone = teams.loc[teams["team_id"] == athlete["team_id"], "timezone"]
-today = today_in(timezone.iloc[0] if not timezone.empty else "UTC")
+target = record_target(who.user_id, who.role, "Sessions")
+athlete_id, today, scope = target.athlete_id, target.today, target.scope
 register = loaders.injury_register(who.user_id, athlete_id, today)
 injury_labels = dict(zip(register["injury_id"].astype(int), register["label"], strict=True))
 
@@ -210,7 +198,7 @@ if submitted:
             f", pain {'–' if pain_before is None else pain_before} → {'–' if pain_after is None else pain_after}"
         )
         st.success(
-            f"Saved: {label(technique or '')} to the {forms.site(region or '', side)} of {athlete['display_name']} "
+            f"Saved: {label(technique or '')} to the {forms.site(region or '', side)} of {target.name} "
             f"on {forms.short_date(day, today)}{pain_part}{rom_part}.",
             icon=":material/check_circle:",
         )
@@ -242,9 +230,9 @@ if saved_id is not None and saved_id not in recent["session_id"].tolist():
         column_config=column_config,
     )
 
-st.subheader(f"{athlete['display_name']}'s last sessions")
+st.subheader(f"{target.name}'s last sessions")
 if log.empty:
-    st.info(f"No sessions logged for {athlete['display_name']} yet — log the first one above.")
+    st.info(f"No sessions logged for {target.name} yet — log the first one above.")
 else:
     st.dataframe(
         recent, hide_index=True, width="stretch", placeholder="–", column_order=shown, column_config=column_config

@@ -11,9 +11,9 @@ import streamlit as st
 
 from analytics.vocabulary import ROM_CONTEXTS, label
 from data.errors import ValidationError
-from data.writes import InvalidRecords, save_records, today_in
+from data.writes import InvalidRecords, save_records
 from ui import forms, loaders
-from ui.filters import athlete_picker
+from ui.filters import record_target
 from ui.session import engine, signed_in
 
 #: Contexts recorded here; pre- and post-session values are recorded with the session (*Log a session*).
@@ -27,21 +27,9 @@ st.caption(
     "Range of motion, several measures at once: fill the left and right values you measured and leave the rest "
     "blank. Degrees by goniometer or inclinometer; the knee-to-wall lunge in cm."
 )
-if who.role != "therapist":
-    st.info("ROM is recorded by therapists.")
-    st.stop()
-
-athletes = loaders.scope_athletes(who.user_id)
-if athletes.empty:
-    st.info("No athletes in your scope yet. Ask an admin to assign you to a team.")
-    st.stop()
-scope = athletes["athlete_id"].astype(int).tolist()
-athlete_id = athlete_picker(athletes)
-athlete = athletes.loc[athletes["athlete_id"] == athlete_id].iloc[0]
-name = athlete["display_name"]
-teams = loaders.scope_teams(who.user_id)
-timezone = teams.loc[teams["team_id"] == athlete["team_id"], "timezone"]
-today = today_in(timezone.iloc[0] if not timezone.empty else "UTC")
+target = record_target(who.user_id, who.role, "ROM measurements")
+athlete_id, today, scope = target.athlete_id, target.today, target.scope
+name = target.name
 
 slots = forms.ErrorSlots()
 with st.form(f"record_rom_{athlete_id}"):

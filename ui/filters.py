@@ -5,6 +5,7 @@ keys no widget owns, so they keep their values when the user moves between pages
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
@@ -63,3 +64,38 @@ def date_range_picker(last_day: dt.date | None, label: str = "Dates") -> tuple[d
         start, end = picked
     st.session_state[RANGE_KEY] = (start, end)
     return start, end
+
+
+@dataclass(frozen=True)
+class RecordTarget:
+    """The athlete a therapist's entry form writes for, and the context the form needs."""
+
+    athlete_id: int
+    name: str
+    today: dt.date
+    scope: list[int]
+
+
+def record_target(user_id: int, role: str, who_records: str) -> RecordTarget:
+    """Stop the page unless the user is a therapist with athletes in scope; otherwise the picked athlete,
+    their name, today's date in their team's time zone and the ids the user may write for."""
+    from data.writes import today_in
+    from ui import loaders
+
+    if role != "therapist":
+        st.info(f"{who_records} are recorded by therapists.")
+        st.stop()
+    athletes = loaders.scope_athletes(user_id)
+    if athletes.empty:
+        st.info("No athletes in your scope yet. Ask an admin to assign you to a team.")
+        st.stop()
+    athlete_id = athlete_picker(athletes)
+    athlete = athletes.loc[athletes["athlete_id"] == athlete_id].iloc[0]
+    teams = loaders.scope_teams(user_id)
+    timezone = teams.loc[teams["team_id"] == athlete["team_id"], "timezone"]
+    return RecordTarget(
+        athlete_id=int(athlete_id),
+        name=str(athlete["display_name"]),
+        today=today_in(timezone.iloc[0] if not timezone.empty else "UTC"),
+        scope=athletes["athlete_id"].astype(int).tolist(),
+    )
