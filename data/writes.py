@@ -129,20 +129,26 @@ def _cross_field_problems(kind: RecordKind, clean: pd.DataFrame, first_row: int)
     return problems
 
 
+_PYTHON_TYPES: dict[str, Any] = {"int": int, "float": float, "bool": bool, "str": str}
+
+
 def _to_records(kind: RecordKind, clean: pd.DataFrame) -> list[dict[str, Any]]:
-    """Plain Python values for the driver (dates as date, missing as None)."""
-    out = clean.astype(object).where(clean.notna(), None)
+    """Plain Python values for the driver (dates as date, missing as None).
+
+    Built as lists, not with `Series.map`, which would turn an int column with a missing value
+    back into floats and NaN."""
+    present = clean.notna()
+    columns: dict[str, list[Any]] = {}
     for field in kind.fields:
-        column = out[field.name]
+        values = clean[field.name].tolist()
+        mask = present[field.name].tolist()
         if field.kind == "date":
-            out[field.name] = column.map(lambda v: v.date() if v is not None else None)
-        elif field.kind == "int":
-            out[field.name] = column.map(lambda v: int(v) if v is not None else None)
-        elif field.kind == "float":
-            out[field.name] = column.map(lambda v: float(v) if v is not None else None)
-        elif field.kind == "bool":
-            out[field.name] = column.map(lambda v: bool(v) if v is not None else None)
-    return out.to_dict("records")
+            columns[field.name] = [v.date() if ok else None for v, ok in zip(values, mask, strict=True)]
+        else:
+            cast = _PYTHON_TYPES[field.kind]
+            columns[field.name] = [cast(v) if ok else None for v, ok in zip(values, mask, strict=True)]
+    names = list(columns)
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
 
 def _unknown_athletes(connection: Connection, clean: pd.DataFrame, first_row: int) -> list[ValidationError]:

@@ -37,11 +37,19 @@ def postgres_url() -> str:
 
 
 def empty_postgres(url: str) -> Engine:
-    engine = make_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    return engine
+    """An engine on an empty schema of its own in the test database.
+
+    The schema is named after this process, and every connection's search_path points at it, so
+    two test runs sharing one PostgreSQL database (a developer's and CI's) never see each other's tables.
+    """
+    schema = f"fascia_test_{os.getpid()}"
+    admin = make_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    admin.dispose()
+    separator = "&" if "?" in url else "?"
+    return make_engine(f"{url}{separator}options=-csearch_path%3D{schema}")
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -43,6 +43,7 @@ def test_every_page_of_each_role(demo_server: str, page: object, username: str, 
     nav = page.locator("[data-testid='stSidebarNav']")  # type: ignore[attr-defined]
     specs = [spec for section in MENUS[role].values() for spec in section]
     if len(specs) > 1:
+        nav.locator("a").nth(len(specs) - 1).wait_for()
         titles = nav.locator("a").all_inner_texts()
         assert [t.strip().splitlines()[-1] for t in titles] == [spec.title for spec in specs]  # after the icon
     for number, spec in enumerate(specs, start=1):
