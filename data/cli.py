@@ -1,4 +1,4 @@
-"""The admin CLI, `python -m data`: init, demo, create-user, stats.
+"""The admin CLI, `python -m data`: init, demo, create-user, stats, import, export.
 
 Every subcommand honours `DATABASE_URL` (or `--database-url`) and exits non-zero
 with a one-line message on bad input.
@@ -10,7 +10,8 @@ import argparse
 import getpass
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import OperationalError
@@ -21,10 +22,19 @@ from data.errors import DatabaseNotEmpty, ValidationError
 from data.models import Athlete, Team
 from data.queries import table_counts
 from data.schema import upgrade
+from data.writes import InvalidRecords
 
 
 class CliError(Exception):
     """A refusal printed as one line, exit code 2."""
+
+
+class ImportRefused(CliError):
+    """A refused import: one line, then each problem on its own line (exit code 2)."""
+
+    def __init__(self, message: str, problems: Sequence[str]) -> None:
+        super().__init__(message)
+        self.problems = list(problems)
 
 
 def _engine(args: argparse.Namespace) -> Engine:
@@ -99,6 +109,112 @@ def cmd_stats(args: argparse.Namespace) -> None:
         print(f"{name:<{width}}  {count:>10,}")
 
 
+MAX_SHOWN_PROBLEMS = 50
+
+
+def _progress_printer(label: str) -> Callable[[int, int], None]:
+    """A progress callback printing a count line to stderr for large files (every 10 %)."""
+    shown = {"last": -1}
+
+    def report(done: int, total: int) -> None:
+        if total < 10_000:
+            return
+        tenth = done * 10 // max(total, 1)
+        if tenth != shown["last"]:
+            shown["last"] = tenth
+            print(f"{label}: {done:,} / {total:,} rows", file=sys.stderr, flush=True)
+
+    return report
+
+
+def _refused(path: Path, error: InvalidRecords) -> ImportRefused:
+    """Every problem on its own line, at most MAX_SHOWN_PROBLEMS, then how many more."""
+    problems = [str(problem) for problem in error.errors[:MAX_SHOWN_PROBLEMS]]
+    if len(error.errors) > MAX_SHOWN_PROBLEMS:
+        problems.append(f"and {len(error.errors) - MAX_SHOWN_PROBLEMS} more")
+    message = f"{path.name} was not imported (nothing was written): {len(error.errors)} problems"
+    return ImportRefused(message, problems)
+
+
+def cmd_import(args: argparse.Namespace) -> None:
+    from data.imports import LAYOUTS, import_file
+
+    path = Path(args.path)
+    if args.format not in ("file", "csv", "xlsx", "pmsys"):
+        raise CliError(f"unknown format {args.format!r}: leave it out for CSV/.xlsx files, or use pmsys")
+    if args.format == "pmsys":
+        if args.kind or args.create_athletes:
+            raise CliError("--format pmsys takes a folder and no --kind / --create-athletes")
+        if not path.is_dir():
+            raise CliError(f"{path} is not a folder")
+        from data.pmsys import import_pmsys
+
+        engine = _engine(args)
+        kwargs: dict[str, object] = {"progress": _progress_printer("pmsys")}
+        if args.team:
+            kwargs["team"] = args.team
+        if args.timezone:
+            kwargs["timezone"] = args.timezone
+        try:
+            report = import_pmsys(engine, path, **kwargs)
+        except InvalidRecords as error:
+            raise _refused(path, error) from None
+    else:
+        if args.timezone:
+            raise CliError("--timezone applies to --format pmsys only")
+        if not args.kind:
+            raise CliError(f"--kind is required: one of {', '.join(LAYOUTS)}")
+        if args.kind not in LAYOUTS:
+            raise CliError(f"unknown kind {args.kind!r}: one of {', '.join(LAYOUTS)}")
+        if not path.is_file():
+            raise CliError(f"no such file: {path}")
+        if path.suffix.lower() not in (".csv", ".xlsx", ".txt"):
+            raise CliError(f"{path.name} is not a .csv or .xlsx file")
+        if args.create_athletes and not args.team:
+            raise CliError("--create-athletes needs --team NAME")
+        engine = _engine(args)
+        try:
+            report = import_file(
+                engine,
+                args.kind,
+                path,
+                create_athletes=args.create_athletes,
+                team=args.team,
+                progress=_progress_printer(args.kind),
+            )
+        except InvalidRecords as error:
+            raise _refused(path, error) from None
+    for line in report.lines():
+        print(line)
+
+
+def cmd_export(args: argparse.Namespace) -> None:
+    from data.exports import export_all
+
+    if args.format not in ("csv", "xlsx"):
+        raise CliError(f"unknown format {args.format!r}: csv or xlsx")
+    engine = _engine(args)
+    athlete_ids = None
+    with engine.connect() as connection:
+        if args.athlete is not None:
+            athlete_id = connection.scalar(select(Athlete.id).where(Athlete.external_id == args.athlete))
+            if athlete_id is None:
+                raise CliError(f"no athlete with external id {args.athlete!r}")
+            athlete_ids = [athlete_id]
+        if args.team is not None:
+            team_id = connection.scalar(select(Team.id).where(Team.name == args.team))
+            if team_id is None:
+                raise CliError(f"no team named {args.team!r}")
+            team_athletes = set(connection.scalars(select(Athlete.id).where(Athlete.team_id == team_id)).all())
+            athlete_ids = sorted(team_athletes if athlete_ids is None else team_athletes & set(athlete_ids))
+    outdir = Path(args.outdir)
+    if outdir.exists() and not outdir.is_dir():
+        raise CliError(f"{outdir} is not a folder")
+    written = export_all(engine, outdir, fmt=args.format, athlete_ids=athlete_ids)
+    for kind, path in written.items():
+        print(f"{kind}: {path}")
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m data", description="Fascia admin commands")
     root.add_argument("--database-url", help="overrides DATABASE_URL")
@@ -123,6 +239,22 @@ def parser() -> argparse.ArgumentParser:
     stats = commands.add_parser("stats", help="row counts")
     stats.add_argument("--json", action="store_true", help="one JSON object")
     stats.set_defaults(run=cmd_stats)
+
+    imp = commands.add_parser("import", help="import a CSV/.xlsx file of one kind, or a PMSys folder")
+    imp.add_argument("path", metavar="FILE_OR_DIR")
+    imp.add_argument("--kind", help="athletes, therapy_sessions, rom_measurements, wellness_checkins, ...")
+    imp.add_argument("--format", default="file", help="file (CSV/.xlsx, the default) or pmsys (a PMSys/PMData folder)")
+    imp.add_argument("--create-athletes", action="store_true", help="create unknown athletes (needs --team)")
+    imp.add_argument("--team", metavar="NAME", help="the team new athletes join")
+    imp.add_argument("--timezone", metavar="TZ", help="time zone of PMSys timestamps (default UTC)")
+    imp.set_defaults(run=cmd_import)
+
+    exp = commands.add_parser("export", help="export every kind of record, one file per kind")
+    exp.add_argument("outdir", metavar="OUTDIR")
+    exp.add_argument("--format", default="csv", help="csv or xlsx")
+    exp.add_argument("--athlete", metavar="EXTERNAL_ID", help="only this athlete's records")
+    exp.add_argument("--team", metavar="NAME", help="only this team's athletes' records")
+    exp.set_defaults(run=cmd_export)
     return root
 
 
@@ -132,6 +264,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.run(args)
     except (CliError, ValidationError) as error:
         print(f"error: {error}", file=sys.stderr)
+        for line in getattr(error, "problems", ()):
+            print(line, file=sys.stderr)
         return 2
     except OperationalError as error:
         print(f"error: cannot use the database: {str(error.orig).strip().splitlines()[0]}", file=sys.stderr)

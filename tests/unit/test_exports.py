@@ -1,0 +1,219 @@
+"""Exports: the demo round-trips exactly through CSV and Excel; formulas are neutralised; the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine
+
+from data import queries
+from data.cli import main
+from data.db import make_engine
+from data.demo import load_demo
+from data.exports import export_all
+from data.imports import KINDS, LAYOUTS, import_file
+from data.queries import table_counts
+from data.schema import upgrade
+from data.writes import save_records
+from tests.unit.test_cli import run
+
+
+def comparable(engine: Engine) -> dict[str, pd.DataFrame]:
+    """Every table's frame, athletes named by external id, database ids left out, rows sorted."""
+    athletes = queries.athletes(engine)
+    external = athletes.set_index("athlete_id")["external_id"]
+    frames = {
+        "teams": queries.teams(engine).drop(columns="team_id"),
+        "athletes": athletes.drop(columns=["athlete_id", "team_id"]),
+        "therapy_sessions": queries.therapy_sessions(engine, include_notes=True),
+        "rom_measurements": queries.rom_measurements(engine),
+        "wellness_checkins": queries.wellness_checkins(engine),
+        "pain_reports": queries.pain_reports(engine),
+        "injuries": queries.injuries(engine, include_notes=True),
+        "training_sessions": queries.training_sessions(engine),
+        "ostrc_responses": queries.ostrc_responses(engine),
+    }
+    ids = {"athlete_id", "session_id", "measurement_id", "injury_id", "training_id", "therapist_id"}
+    out = {}
+    for name, frame in frames.items():
+        if "athlete_id" in frame:
+            frame = frame.assign(athlete=frame["athlete_id"].map(external))
+        frame = frame.drop(columns=[c for c in frame.columns if c in ids])
+        out[name] = frame.sort_values(list(frame.columns)).reset_index(drop=True)
+    return out
+
+
+def assert_same(left: dict[str, pd.DataFrame], right: dict[str, pd.DataFrame]) -> None:
+    assert list(left) == list(right)
+    for name in left:
+        pd.testing.assert_frame_equal(left[name], right[name], obj=name)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}")
+    upgrade(engine)
+    load_demo(engine, athletes=8, days=90, seed=3)
+    return engine
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_export_then_import_round_trips_the_demo(demo: Engine, db_engine: Engine, tmp_path: Path, fmt: str) -> None:
+    written = export_all(demo, tmp_path, fmt=fmt)
+    assert [p.name for p in written.values()] == [f"{k}.{fmt}" for k in KINDS]
+    for kind, path in written.items():
+        import_file(db_engine, kind, path)
+    assert_same(comparable(demo), comparable(db_engine))
+    for kind, path in written.items():  # and a second time changes nothing
+        report = import_file(db_engine, kind, path)
+        assert report.inserted == report.updated == 0, kind
+
+
+def test_export_is_in_the_import_layout_and_scoped_to_athletes(demo: Engine, tmp_path: Path) -> None:
+    one = int(queries.athletes(demo)["athlete_id"].iloc[0])
+    export_all(demo, tmp_path, athlete_ids=[one])
+    for kind in KINDS:
+        frame = pd.read_csv(tmp_path / f"{kind}.csv", dtype=str)
+        assert list(frame.columns) == LAYOUTS[kind]
+        column = "external_id" if kind == "athletes" else "athlete_external_id"
+        assert frame[column].nunique() <= 1, kind
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_formulas_are_neutralised_and_the_import_restores_them(db_engine: Engine, tmp_path: Path, fmt: str) -> None:
+    athletes = tmp_path / "in" / "athletes.csv"
+    athletes.parent.mkdir()
+    athletes.write_text("external_id,display_name,team\n-A7,@Ada,=Team\n")
+    import_file(db_engine, "athletes", athletes)
+    athlete_id = int(queries.athletes(db_engine)["athlete_id"].iloc[0])
+    notes = ['=HYPERLINK("http://evil.example","click")', "-5", "+1", "'quoted", "@SUM(A1)"]
+    save_records(
+        db_engine,
+        "injuries",
+        [
+            {
+                "athlete_id": athlete_id,
+                "onset_date": f"2024-01-0{i + 1}",
+                "body_region": "knee",
+                "side": "left",
+                "injury_type": "other",
+                "time_loss": False,
+                "notes": note,
+            }
+            for i, note in enumerate(notes)
+        ],
+    )
+    save_records(db_engine, "rom_measurements", [_rom(athlete_id, -5.0)])
+    before = comparable(db_engine)
+    out = tmp_path / "out"
+    export_all(db_engine, out, fmt=fmt)
+    if fmt == "csv":
+        injuries = pd.read_csv(out / "injuries.csv", dtype=str, keep_default_na=False)
+        rom = pd.read_csv(out / "rom_measurements.csv", dtype=str)
+        athletes_out = pd.read_csv(out / "athletes.csv", dtype=str)
+    else:
+        injuries = pd.read_excel(out / "injuries.xlsx", dtype=str, keep_default_na=False)
+        rom = pd.read_excel(out / "rom_measurements.xlsx", dtype=object)
+        athletes_out = pd.read_excel(out / "athletes.xlsx", dtype=object)
+    assert injuries["notes"].tolist() == ["'" + n for n in notes]
+    assert set(injuries["athlete_external_id"]) == {"'-A7"}
+    assert athletes_out.loc[0, ["external_id", "display_name", "team"]].tolist() == ["'-A7", "'@Ada", "'=Team"]
+    assert float(rom["value"].iloc[0]) == -5.0 and not str(rom["value"].iloc[0]).startswith("'")  # numbers stay numbers
+    fresh = make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+    upgrade(fresh)
+    for kind in KINDS:
+        import_file(fresh, kind, out / f"{kind}.{fmt}")
+    assert_same(before, comparable(fresh))
+
+
+def _rom(athlete_id: int, value: float) -> dict[str, object]:
+    return {
+        "athlete_id": athlete_id,
+        "date": "2024-01-02",
+        "joint": "ankle",
+        "movement": "dorsiflexion",
+        "side": "left",
+        "value": value,
+        "unit": "deg",
+        "method": "goniometer",
+        "context": "screening",
+    }
+
+
+# ---------------------------------------------------------------- the CLI
+
+
+def test_cli_export_then_import_into_an_empty_database(tmp_path: Path) -> None:
+    source = f"sqlite:///{tmp_path / 'source.db'}"
+    assert main(["--database-url", source, "demo", "--athletes", "2", "--days", "28", "--seed", "2"]) == 0
+    out = tmp_path / "out"
+    exported = run(source, "export", "--format", "csv", str(out))  # as a user runs it: a separate process
+    assert exported.returncode == 0, exported.stderr
+    target = f"sqlite:///{tmp_path / 'target.db'}"
+    done = run(target, "import", "--kind", "athletes", str(out / "athletes.csv"))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("athletes: 2 rows: 2 inserted")
+    for kind in KINDS[1:]:
+        assert main(["--database-url", target, "import", "--kind", kind, str(out / f"{kind}.csv")]) == 0
+    source_engine, target_engine = make_engine(source), make_engine(target)
+    assert_same(comparable(source_engine), comparable(target_engine))
+    assert main(["--database-url", source, "export", str(tmp_path / "one"), "--athlete", "DEMO-00001"]) == 0
+    assert set(pd.read_csv(tmp_path / "one" / "athletes.csv")["external_id"]) == {"DEMO-00001"}
+    assert (
+        main(["--database-url", source, "export", "--format", "xlsx", str(tmp_path / "x"), "--team", "Nordvik FC"]) == 0
+    )
+    assert (tmp_path / "x" / "wellness_checkins.xlsx").exists()
+
+
+def test_cli_refuses_a_bad_file_listing_rows_and_changes_nothing(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'db.db'}"
+    athletes = tmp_path / "athletes.csv"
+    athletes.write_text("external_id,display_name,team\nA1,Ada,Team A\n")
+    assert main(["--database-url", url, "import", "--kind", "athletes", str(athletes)]) == 0
+    rows = ["athlete_external_id,date,body_region,side,pain"]
+    rows += [f"A1,2024-01-{d:02d},knee,left,11" for d in range(1, 29)]
+    rows += [f"A1,2024-02-{d:02d},knee,left,{'x' if d % 2 else 12}" for d in range(1, 29)]
+    rows += ["A1,2024-03-01,knee,left,3"]
+    bad = tmp_path / "pain.csv"
+    bad.write_text("\n".join(rows) + "\n")
+    before = table_counts(make_engine(url))
+    refused = run(url, "import", "--kind", "pain_reports", str(bad))
+    assert refused.returncode == 2
+    lines = refused.stderr.strip().splitlines()
+    assert lines[0].startswith("error: pain.csv was not imported") and "56 problems" in lines[0]
+    assert lines[1] == "row 2, pain: '11' is above 10"
+    assert len(lines) == 1 + 50 + 1 and lines[-1] == "and 6 more"
+    assert table_counts(make_engine(url)) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("import", "--kind", "teams", "x.csv"), "unknown kind"),
+        (("import", "--kind", "athletes", "missing.csv"), "no such file"),
+        (("import", "--format", "json", "x"), "unknown format"),
+        (("import", "--format", "pmsys", "missing-dir"), "not a folder"),
+        (("export", "--format", "pdf", "out"), "unknown format"),
+        (("export", "out", "--athlete", "NOBODY"), "no athlete"),
+        (("export", "out", "--team", "Nobody"), "no team"),
+    ],
+)
+def test_cli_refusals_are_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
+) -> None:
+    assert main(["--database-url", f"sqlite:///{tmp_path / 'db.db'}", *args]) != 0
+    err = capsys.readouterr().err
+    assert err.strip().count("\n") == 0 and message in err, err
+
+
+def test_cli_create_athletes_needs_a_team(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("athlete_external_id,date,minutes,rpe,kind\nN1,2024-01-01,60,5,training\n")
+    cli = ["--database-url", f"sqlite:///{tmp_path / 'db.db'}", "import", "--kind", "training_sessions", str(path)]
+    assert main(cli) == 2 and "N1" in capsys.readouterr().err
+    assert main([*cli, "--create-athletes"]) == 2
+    capsys.readouterr()
+    assert main([*cli, "--create-athletes", "--team", "New"]) == 0
+    assert "created 1 athletes: N1" in capsys.readouterr().out
