@@ -27,7 +27,7 @@ from analytics.vocabulary import DOMINANT_SIDES
 from data.errors import ValidationError
 from data.models import Athlete, Team
 from data.records import RECORD_KINDS, Field, RecordKind
-from data.writes import InvalidRecords, _check_timezone, _cross_field_problems, audit, validate_frame
+from data.writes import InvalidRecords, audit, check_timezone, cross_field_problems, validate_frame
 
 Progress = Callable[[int, int], None]
 
@@ -328,7 +328,7 @@ def _validate(kind: RecordKind, frame: pd.DataFrame) -> tuple[pd.DataFrame, list
         for row in np.flatnonzero(codes[p.field] == p.row):
             problems.append(ValidationError(p.field, p.value, p.reason, int(row)))
     clean = pd.DataFrame({c: values_clean[c].take(codes[c]).reset_index(drop=True) for c in kind.columns})
-    problems += _cross_field_problems(kind, clean, 0)
+    problems += cross_field_problems(kind, clean, 0)
     if kind.natural_key:
         key = list(kind.natural_key)
         repeated = clean.duplicated(subset=key, keep="first") & clean[key].notna().all(axis=1)
@@ -563,7 +563,7 @@ def _import_athletes(
     problems = _renumber(found, row_numbers)
     for zone in clean["timezone"].dropna().unique():
         try:
-            _check_timezone(zone)
+            check_timezone(zone)
         except ValidationError:
             problems += _errors_at(
                 clean["timezone"] == zone, frame["timezone"], "timezone", "is not a known time zone", row_numbers

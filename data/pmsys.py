@@ -23,7 +23,7 @@ from analytics.vocabulary import WELLNESS_ITEMS
 from data.errors import ValidationError
 from data.models import Athlete, Team, TrainingSession
 from data.records import RECORD_KINDS
-from data.writes import InvalidRecords, SaveResult, _check_timezone, _to_records, _upsert, audit, validate_frame
+from data.writes import InvalidRecords, SaveResult, audit, check_timezone, to_records, upsert_records, validate_frame
 
 #: SNOMED CT body-structure codes of `soreness_area` -> (body region, side).
 SNOMED_REGIONS: dict[str, tuple[str, str]] = {
@@ -439,7 +439,7 @@ def _validated(participant: _Participant, kind_name: str, frame: pd.DataFrame, f
 
 
 def _no_nan(record: dict[str, Any]) -> dict[str, Any]:
-    """Missing as None: `_to_records` can leave float NaN where an int column mixes values and None."""
+    """Missing as None: `to_records` can leave float NaN where an int column mixes values and None."""
     return {k: None if isinstance(v, float) and v != v else v for k, v in record.items()}
 
 
@@ -518,7 +518,7 @@ def import_pmsys(
     team = (team if team is not None else DEFAULT_TEAM).strip()  # a CLI may pass None for "not given"
     if not team:
         raise ValidationError("team", team, "is required")
-    _check_timezone(timezone)
+    check_timezone(timezone)
     if not folder.is_dir():
         raise ValidationError("folder", str(folder), "is not a folder")
     directories = participant_folders(folder)
@@ -548,11 +548,11 @@ def import_pmsys(
             athlete_id = _athlete(connection, team_id, participant.external_id, actor_id, report)
             for table in TABLES:
                 kind = RECORD_KINDS[table]
-                records = [_no_nan({**r, "athlete_id": athlete_id}) for r in _to_records(kind, frames[table])]
+                records = [_no_nan({**r, "athlete_id": athlete_id}) for r in to_records(kind, frames[table])]
                 if table == "training_sessions":
                     result = _sessions_upsert(connection, records)
                 else:
-                    result = _upsert(connection, kind, records)
+                    result = upsert_records(connection, kind, records)
                 for i, n in enumerate((result.inserted, result.updated, result.unchanged)):
                     totals[table][i] += n
             if progress is not None:

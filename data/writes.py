@@ -103,7 +103,7 @@ def validate_frame(
             too_long = present & (parsed.astype(str).str.len() > field.max_length)
             problems += _errors(too_long, raw, field.name, f"is longer than {field.max_length} characters", first_row)
         clean[field.name] = parsed
-    problems += _cross_field_problems(kind, clean, first_row)
+    problems += cross_field_problems(kind, clean, first_row)
     if kind.natural_key:
         repeated = clean.duplicated(subset=list(kind.natural_key), keep="first") & clean[
             list(kind.natural_key)
@@ -114,7 +114,7 @@ def validate_frame(
     return clean, problems
 
 
-def _cross_field_problems(kind: RecordKind, clean: pd.DataFrame, first_row: int) -> list[ValidationError]:
+def cross_field_problems(kind: RecordKind, clean: pd.DataFrame, first_row: int) -> list[ValidationError]:
     problems: list[ValidationError] = []
     if kind.name == "rom_measurements":
         for unit, (low, high) in ROM_VALUE_RANGE.items():
@@ -132,7 +132,7 @@ def _cross_field_problems(kind: RecordKind, clean: pd.DataFrame, first_row: int)
 _PYTHON_TYPES: dict[str, Any] = {"int": int, "float": float, "bool": bool, "str": str}
 
 
-def _to_records(kind: RecordKind, clean: pd.DataFrame) -> list[dict[str, Any]]:
+def to_records(kind: RecordKind, clean: pd.DataFrame) -> list[dict[str, Any]]:
     """Plain Python values for the driver (dates as date, missing as None).
 
     Built as lists, not with `Series.map`, which would turn an int column with a missing value
@@ -196,9 +196,9 @@ def save_records(
             )
         if problems:
             raise InvalidRecords(sorted(problems, key=lambda e: e.row or 0))
-        records = _to_records(kind, clean)
+        records = to_records(kind, clean)
         try:
-            result = _upsert(connection, kind, records)
+            result = upsert_records(connection, kind, records)
         except IntegrityError as error:
             raise ValidationError(kind.name, "row", f"was refused by the database: {error.orig}") from error
         audit(
@@ -212,7 +212,7 @@ def save_records(
     return result
 
 
-def _upsert(connection: Connection, kind: RecordKind, records: list[dict[str, Any]]) -> SaveResult:
+def upsert_records(connection: Connection, kind: RecordKind, records: list[dict[str, Any]]) -> SaveResult:
     model = kind.model
     if not records:
         return SaveResult(0, 0, 0, [])
@@ -281,7 +281,7 @@ def update_record(
             )
         if problems:
             raise InvalidRecords(problems)
-        record = _to_records(kind, clean)[0]
+        record = to_records(kind, clean)[0]
         values = {c: record[c] for c in changes}
         try:
             connection.execute(update(model).where(model.id == record_id).values(**values))
@@ -312,7 +312,9 @@ def replace_day_records(
         raise InvalidRecords(problems)
     with engine.begin() as connection:
         connection.execute(delete(model).where(model.athlete_id == athlete_id, model.date == day))
-        result = _upsert(connection, kind, _to_records(kind, clean)) if not clean.empty else SaveResult(0, 0, 0, [])
+        result = (
+            upsert_records(connection, kind, to_records(kind, clean)) if not clean.empty else SaveResult(0, 0, 0, [])
+        )
         audit(
             connection,
             actor_id,
@@ -365,7 +367,7 @@ def create_team(engine: Engine, name: str, sport: str = "", timezone: str = "UTC
     name = name.strip()
     if not name:
         raise ValidationError("name", name, "is required")
-    _check_timezone(timezone)
+    check_timezone(timezone)
     with engine.begin() as connection:
         if connection.scalar(select(Team.id).where(Team.name == name)) is not None:
             raise ValidationError("name", name, "is already a team")
@@ -376,7 +378,7 @@ def create_team(engine: Engine, name: str, sport: str = "", timezone: str = "UTC
     return team_id
 
 
-def _check_timezone(timezone: str) -> None:
+def check_timezone(timezone: str) -> None:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:
@@ -579,12 +581,12 @@ def save_session_with_rom(
         if problems:
             raise InvalidRecords(problems)
         try:
-            saved = _upsert(connection, session_kind, _to_records(session_kind, clean_session))
+            saved = upsert_records(connection, session_kind, to_records(session_kind, clean_session))
             session_id = saved.ids[0]
             rom_ids: list[int] = []
             if not rom_frame.empty:
-                rom_records = [{**r, "session_id": session_id} for r in _to_records(rom_kind, clean_rom)]
-                rom_ids = _upsert(connection, rom_kind, rom_records).ids
+                rom_records = [{**r, "session_id": session_id} for r in to_records(rom_kind, clean_rom)]
+                rom_ids = upsert_records(connection, rom_kind, rom_records).ids
         except IntegrityError as error:
             raise ValidationError("therapy_sessions", "row", f"was refused by the database: {error.orig}") from error
         audit(
@@ -632,10 +634,10 @@ def save_checkin(
             raise InvalidRecords(problems)
         pain_model = pain_kind.model
         try:
-            saved = _upsert(connection, wellness, _to_records(wellness, checkin_clean))
+            saved = upsert_records(connection, wellness, to_records(wellness, checkin_clean))
             connection.execute(delete(pain_model).where(pain_model.athlete_id == athlete_id, pain_model.date == day))
             pains = (
-                _upsert(connection, pain_kind, _to_records(pain_kind, pain_clean))
+                upsert_records(connection, pain_kind, to_records(pain_kind, pain_clean))
                 if not pain_clean.empty
                 else SaveResult(0, 0, 0, [])
             )

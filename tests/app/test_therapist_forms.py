@@ -371,14 +371,14 @@ def test_save_session_with_rom_is_one_transaction(
     db_engine: Engine, clinic: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A failure while writing the ROM (after the session row went in) leaves no session behind."""
-    real = data.writes._upsert
+    real = data.writes.upsert_records
 
     def failing(connection: Any, kind: Any, records: list[dict[str, Any]]) -> Any:
         if kind.name == "rom_measurements":
             raise RuntimeError("disk full")
         return real(connection, kind, records)
 
-    monkeypatch.setattr(data.writes, "_upsert", failing)
+    monkeypatch.setattr(data.writes, "upsert_records", failing)
     before = queries.table_counts(db_engine)
     with pytest.raises(RuntimeError):
         save_session_with_rom(db_engine, session_for(clinic["first"]), rom_pair(), actor_id=clinic["therapist"])
