@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import streamlit as st
+from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from data.db import ROOT, make_engine
@@ -42,6 +44,22 @@ def app_at(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], AppTest]:
         return at.run()
 
     return start
+
+
+@pytest.fixture
+def own_url(demo_url: str, tmp_path: Path) -> str:
+    """A private copy of the session's demo database, for a test that writes."""
+    copy = tmp_path / "own.db"
+    shutil.copyfile(demo_url.removeprefix("sqlite:///"), copy)
+    return f"sqlite:///{copy}"
+
+
+@pytest.fixture
+def own_engine(own_url: str) -> Iterator[Engine]:
+    """An engine on `own_url`."""
+    engine = make_engine(own_url)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture

@@ -6,9 +6,7 @@ slow on purpose, so the tests create and check as few passwords as they can.
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 import streamlit as st
@@ -24,18 +22,8 @@ PAGE = "pages/users_teams.py"
 
 
 @pytest.fixture
-def own_url(demo_url: str, tmp_path: Path) -> str:
-    """A private copy of the session's demo database, for a test that writes."""
-    copy = tmp_path / "admin.db"
-    shutil.copy(demo_url.removeprefix("sqlite:///"), copy)
-    return f"sqlite:///{copy}"
-
-
-@pytest.fixture
-def engine(own_url: str) -> Iterator[Engine]:
-    engine = make_engine(own_url)
-    yield engine
-    engine.dispose()
+def engine(own_engine: Engine) -> Engine:
+    return own_engine
 
 
 def user_id(engine: Engine, username: str) -> int | None:

@@ -7,16 +7,13 @@ behind the check-in, `data.writes.save_checkin`, is tested on both backends (`db
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 import streamlit as st
 from sqlalchemy import Engine, delete, func, select
 from streamlit.testing.v1 import AppTest
 
-from data.db import make_engine
 from data.models import OstrcResponse, PainReport, User, WellnessCheckin
 from data.queries import athletes as query_athletes
 from data.queries import teams as query_teams
@@ -30,18 +27,8 @@ ITEMS = ("soreness", "fatigue", "sleep_quality", "stress", "mood")
 
 
 @pytest.fixture
-def own_url(demo_url: str, tmp_path: Path) -> str:
-    """A private copy of the session's demo database, for a test that writes."""
-    copy = tmp_path / "entries.db"
-    shutil.copy(demo_url.removeprefix("sqlite:///"), copy)
-    return f"sqlite:///{copy}"
-
-
-@pytest.fixture
-def engine(own_url: str) -> Iterator[Engine]:
-    engine = make_engine(own_url)
-    yield engine
-    engine.dispose()
+def engine(own_engine: Engine) -> Engine:
+    return own_engine
 
 
 def demo_athlete(engine: Engine) -> tuple[int, int, dt.date]:

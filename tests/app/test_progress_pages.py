@@ -4,9 +4,7 @@ of `ui.charts.progress` (Figures with titles, axis titles and the theme's colour
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -120,10 +118,8 @@ def test_my_recovery_shows_only_the_athletes_own_data(app_at: StartApp, demo_url
     assert "Notes" not in words
 
 
-def test_closing_a_flag_removes_it_from_the_caseload(app_at: StartApp, demo_url: str, tmp_path: Path) -> None:
-    copy = tmp_path / "caseload.db"
-    shutil.copy(demo_url.removeprefix("sqlite:///"), copy)
-    url = f"sqlite:///{copy}"
+def test_closing_a_flag_removes_it_from_the_caseload(app_at: StartApp, own_url: str) -> None:
+    url = own_url
     at = therapist(app_at, url)
     closers = [b for b in at.button if b.key and b.key.startswith("close_")]
     assert closers, "the demo has open flags on its newest day"

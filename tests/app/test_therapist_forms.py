@@ -9,9 +9,7 @@ mapping of `ui/forms.py`, and `data.writes.save_session_with_rom` on each backen
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -52,22 +50,6 @@ def fresh_caches() -> Iterator[None]:
     st.cache_data.clear()
     yield
     st.cache_data.clear()
-
-
-@pytest.fixture
-def own_url(demo_url: str, tmp_path: Path) -> str:
-    """A private copy of the session's demo database, for a test that writes."""
-    source = Path(demo_url.removeprefix("sqlite:///"))
-    target = tmp_path / "own.db"
-    shutil.copyfile(source, target)
-    return f"sqlite:///{target}"
-
-
-@pytest.fixture
-def own_engine(own_url: str) -> Iterator[Engine]:
-    engine = make_engine(own_url)
-    yield engine
-    engine.dispose()
 
 
 def therapist_id(engine: Engine) -> int:
