@@ -4,18 +4,27 @@ One file per kind, named after it (athletes.csv, wellness_checkins.csv, ...; ath
 for Excel: one workbook per kind, one sheet). Text cells a spreadsheet would run as a formula
 (starting with =, +, -, @, tab or carriage return) get a leading single quote, which the import
 strips again; numbers are left as numbers.
+
+`include_notes=False` writes the clinical `notes` columns (therapy sessions, injuries) empty, for
+exports by coaches and athletes. With an `actor_id`, each export writes one audit entry
+(action "export") naming the format, scope and row counts.
 """
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from data import queries
-from data.imports import FORMULA_STARTS, KINDS, LAYOUTS
+from data.db import write_transaction
+from data.imports import FORMULA_STARTS, KINDS, LAYOUTS, LINK_DATE_COLUMNS, LINKS
+from data.models import RomMeasurement
+from data.writes import audit
 
 _QUERIES = {
     "therapy_sessions": lambda e, ids: queries.therapy_sessions(e, ids, include_notes=True),
@@ -26,7 +35,12 @@ _QUERIES = {
     "training_sessions": queries.training_sessions,
     "ostrc_responses": queries.ostrc_responses,
 }
-_DATE_COLUMNS = {"date", "onset_date", "return_date", "week_start"}
+_DATE_COLUMNS = {"date", "onset_date", "return_date", "week_start", *LINK_DATE_COLUMNS}
+# the frame (and its id column) a link to a record points into
+_LINK_TARGETS = {"injury_id": ("injuries", "injury_id"), "session_id": ("therapy_sessions", "session_id")}
+# The clinical free-text columns, written empty when notes are not included.
+NOTES_COLUMNS = {"therapy_sessions": "notes", "injuries": "notes"}
+FORMATS = ("csv", "xlsx")
 
 
 def neutralise(column: pd.Series) -> pd.Series:
@@ -39,8 +53,13 @@ def neutralise(column: pd.Series) -> pd.Series:
     return column.where(~risky, "'" + text)
 
 
-def export_frames(engine: Engine, athlete_ids: Iterable[int] | None = None) -> dict[str, pd.DataFrame]:
-    """The frames export_all writes: kind -> rows in LAYOUTS[kind] order (dates as ISO text)."""
+def export_frames(
+    engine: Engine, athlete_ids: Iterable[int] | None = None, include_notes: bool = True
+) -> dict[str, pd.DataFrame]:
+    """The frames export_all writes: kind -> rows in LAYOUTS[kind] order (dates as ISO text).
+
+    `include_notes=False` leaves the clinical notes columns empty (the column stays in the layout).
+    """
     ids = sorted({int(a) for a in athlete_ids}) if athlete_ids is not None else None
     athletes = queries.athletes(engine, athlete_ids=ids)
     teams = queries.teams(engine).set_index("team_id")
@@ -52,6 +71,10 @@ def export_frames(engine: Engine, athlete_ids: Iterable[int] | None = None) -> d
     for kind, query in _QUERIES.items():
         frame = query(engine, ids)
         frames[kind] = frame.assign(athlete_external_id=frame["athlete_id"].map(external))
+    frames["rom_measurements"]["measured_by"] = frames["rom_measurements"]["measurement_id"].map(
+        _measured_by(engine, ids)
+    )
+    _add_links(frames, queries.users(engine).set_index("user_id")["username"])
     out: dict[str, pd.DataFrame] = {}
     for kind in KINDS:
         frame = frames[kind][LAYOUTS[kind]].copy()
@@ -60,27 +83,114 @@ def export_frames(engine: Engine, athlete_ids: Iterable[int] | None = None) -> d
                 frame[column] = frame[column].dt.strftime("%Y-%m-%d").astype(object).where(frame[column].notna(), None)
             elif frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
                 frame[column] = neutralise(frame[column].astype(object).where(frame[column].notna(), None))
+        if not include_notes and kind in NOTES_COLUMNS:
+            frame[NOTES_COLUMNS[kind]] = None
         out[kind] = frame.reset_index(drop=True)
     return out
 
 
+def _measured_by(engine: Engine, athlete_ids: list[int] | None) -> pd.Series:
+    """measurement id -> the id of the user who measured it (not in queries.rom_measurements)."""
+    r = RomMeasurement
+    statement = select(r.id, r.measured_by).where(r.measured_by.is_not(None))
+    if athlete_ids is not None:
+        statement = statement.where(r.athlete_id.in_(athlete_ids))
+    with engine.connect() as connection:
+        rows = connection.execute(statement).all()
+    return pd.Series({int(i): int(u) for i, u in rows}, dtype="Int64")
+
+
+def _add_links(frames: dict[str, pd.DataFrame], usernames: pd.Series) -> None:
+    """Write each link (data.imports.LINKS) as its readable columns: a username, or the linked
+    record's natural key (it is a record of the same athlete, in the same export)."""
+    for kind, links in LINKS.items():
+        frame = frames[kind]
+        for link in links:
+            ids = frame[link.field].astype("Int64")
+            if link.per_athlete:
+                target_kind, id_column = _LINK_TARGETS[link.field]
+                target = frames[target_kind].set_index(id_column)
+                for column, match in zip(link.columns, link.matches, strict=True):
+                    frame[column] = ids.map(target[match])
+            else:
+                frame[link.columns[0]] = ids.map(usernames)
+
+
+def _write(frame: pd.DataFrame, kind: str, fmt: str, target: Path | io.BytesIO) -> None:
+    if fmt == "csv":
+        frame.to_csv(target, index=False, lineterminator="\n")
+    else:
+        frame.to_excel(target, index=False, sheet_name=kind[:31], engine="openpyxl")
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise ValueError(f"format {fmt!r} is not csv or xlsx")
+
+
+def _audit_export(
+    engine: Engine,
+    actor_id: int | None,
+    fmt: str,
+    athlete_ids: list[int] | None,
+    include_notes: bool,
+    frames: dict[str, pd.DataFrame],
+) -> None:
+    if actor_id is None:
+        return
+    scope = "all athletes" if athlete_ids is None else f"athletes {','.join(map(str, athlete_ids))}"
+    counts = ", ".join(f"{kind} {len(frame)}" for kind, frame in frames.items())
+    notes = "with notes" if include_notes else "without notes"
+    with write_transaction(engine) as connection:
+        audit(connection, actor_id, "export", "all", None, f"{fmt}; {scope}; {notes}; rows: {counts}")
+
+
+def _ids(athlete_ids: Iterable[int] | None) -> list[int] | None:
+    return sorted({int(a) for a in athlete_ids}) if athlete_ids is not None else None
+
+
 def export_all(
-    engine: Engine, outdir: str | Path, fmt: str = "csv", athlete_ids: Iterable[int] | None = None
+    engine: Engine,
+    outdir: str | Path,
+    fmt: str = "csv",
+    athlete_ids: Iterable[int] | None = None,
+    include_notes: bool = True,
+    actor_id: int | None = None,
 ) -> dict[str, Path]:
     """Write one file per kind into `outdir` (created if missing); returns kind -> path.
 
     `athlete_ids` restricts every file to those athletes (one athlete's or one team's records).
     """
-    if fmt not in ("csv", "xlsx"):
-        raise ValueError(f"format {fmt!r} is not csv or xlsx")
+    _check_format(fmt)
+    ids = _ids(athlete_ids)
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
+    frames = export_frames(engine, ids, include_notes=include_notes)
     written: dict[str, Path] = {}
-    for kind, frame in export_frames(engine, athlete_ids).items():
+    for kind, frame in frames.items():
         path = outdir / f"{kind}.{fmt}"
-        if fmt == "csv":
-            frame.to_csv(path, index=False, lineterminator="\n")
-        else:
-            frame.to_excel(path, index=False, sheet_name=kind[:31], engine="openpyxl")
+        _write(frame, kind, fmt, path)
         written[kind] = path
+    _audit_export(engine, actor_id, fmt, ids, include_notes, frames)
     return written
+
+
+def export_zip(
+    engine: Engine,
+    fmt: str = "csv",
+    athlete_ids: Iterable[int] | None = None,
+    include_notes: bool = True,
+    actor_id: int | None = None,
+) -> bytes:
+    """A .zip (for UI downloads) holding the files export_all writes: athletes.csv, ... (or .xlsx)."""
+    _check_format(fmt)
+    ids = _ids(athlete_ids)
+    frames = export_frames(engine, ids, include_notes=include_notes)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for kind, frame in frames.items():
+            member = io.BytesIO()
+            _write(frame, kind, fmt, member)
+            archive.writestr(f"{kind}.{fmt}", member.getvalue())
+    _audit_export(engine, actor_id, fmt, ids, include_notes, frames)
+    return buffer.getvalue()

@@ -24,8 +24,9 @@ from sqlalchemy import Connection, Date, Engine, String, insert, select, type_co
 from sqlalchemy.exc import IntegrityError
 
 from analytics.vocabulary import DOMINANT_SIDES
+from data.db import write_transaction
 from data.errors import ValidationError
-from data.models import Athlete, Team
+from data.models import Athlete, Injury, Team, TherapySession, User
 from data.records import RECORD_KINDS, Field, RecordKind
 from data.writes import InvalidRecords, audit, check_timezone, cross_field_problems, validate_frame
 
@@ -49,10 +50,55 @@ ATHLETE_KIND = RecordKind(
     ("external_id",),
 )
 
-# Database-id fields of the record kinds that a file does not carry (users are not exported, and
-# links between records are not part of the layouts): imported rows leave them empty, and an
-# update by import leaves them as they were.
+# Database-id fields of the record kinds that a file never carries: the athlete is named by its
+# external id, and the links below by readable columns.
 _ID_FIELDS = {"athlete_id", "therapist_id", "injury_id", "session_id", "measured_by"}
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link between records, written in files as readable columns instead of a database id.
+
+    `field` (the id column of the record kind) is resolved from the file's `columns`, matched in order
+    against `matches` of `model`: a user by username, or a record of the row's own athlete by that
+    record's natural key (without the athlete). All columns blank = no link.
+    """
+
+    field: str
+    columns: tuple[str, ...]
+    model: Any
+    matches: tuple[str, ...]
+    what: str
+
+    @property
+    def per_athlete(self) -> bool:
+        return self.model is not User
+
+
+LINKS: dict[str, tuple[Link, ...]] = {
+    "therapy_sessions": (
+        Link("therapist_id", ("therapist_username",), User, ("username",), "user"),
+        Link(
+            "injury_id",
+            ("injury_onset_date", "injury_body_region", "injury_side", "injury_type"),
+            Injury,
+            ("onset_date", "body_region", "side", "injury_type"),
+            "injury",
+        ),
+    ),
+    "rom_measurements": (
+        Link(
+            "session_id",
+            ("session_date", "session_technique", "session_body_region", "session_side"),
+            TherapySession,
+            ("date", "technique", "body_region", "side"),
+            "therapy session",
+        ),
+        Link("measured_by", ("measured_by_username",), User, ("username",), "user"),
+    ),
+}
+# the link columns holding dates (normalised to ISO before matching)
+LINK_DATE_COLUMNS = {"injury_onset_date", "session_date"}
 
 # Training sessions have no natural key in the database; an import matches them on all their fields,
 # counting copies: a file with n identical sessions against m stored ones inserts max(0, n - m).
@@ -60,20 +106,29 @@ TRAINING_IMPORT_KEY = ("athlete_id", "date", "kind", "minutes", "rpe")
 
 
 def _layout(kind: RecordKind) -> list[str]:
-    return ["athlete_external_id", *[f.name for f in kind.fields if f.name not in _ID_FIELDS]]
+    """The kind's fields with the athlete first and each link's readable columns where its id would be."""
+    links = {link.field: link.columns for link in LINKS.get(kind.name, ())}
+    columns = ["athlete_external_id"]
+    for f in kind.fields:
+        if f.name in links:
+            columns += links[f.name]
+        elif f.name not in _ID_FIELDS:
+            columns.append(f.name)
+    return columns
 
 
 LAYOUTS: dict[str, list[str]] = {
     "athletes": ATHLETE_KIND.columns,
     **{name: _layout(kind) for name, kind in RECORD_KINDS.items() if name != "athletes"},
 }
+# Import order (and export file order): a file may link to records of the files before it.
 KINDS: tuple[str, ...] = (
     "athletes",
+    "injuries",
     "therapy_sessions",
     "rom_measurements",
     "wellness_checkins",
     "pain_reports",
-    "injuries",
     "training_sessions",
     "ostrc_responses",
 )
@@ -91,6 +146,7 @@ _EXAMPLES: dict[str, dict[str, Any]] = {
         "active": "true",
     },
     "therapy_sessions": {
+        "therapist_username": "therapist",
         "date": "2024-03-04",
         "technique": "active_release",
         "body_region": "thigh",
@@ -99,6 +155,10 @@ _EXAMPLES: dict[str, dict[str, Any]] = {
         "pain_before": 5,
         "pain_after": 3,
         "discomfort": 6,
+        "injury_onset_date": "2024-02-10",
+        "injury_body_region": "thigh",
+        "injury_side": "left",
+        "injury_type": "muscle_strain",
         "notes": "hamstring adhesions",
     },
     "rom_measurements": {
@@ -110,6 +170,11 @@ _EXAMPLES: dict[str, dict[str, Any]] = {
         "unit": "deg",
         "method": "goniometer",
         "context": "screening",
+        "session_date": "2024-03-04",
+        "session_technique": "active_release",
+        "session_body_region": "thigh",
+        "session_side": "left",
+        "measured_by_username": "therapist",
     },
     "wellness_checkins": {
         "date": "2024-03-04",
@@ -182,15 +247,22 @@ def _read(source: str | Path | IO[Any], name: str | None = None) -> pd.DataFrame
     if isinstance(source, bytes):
         source = io.BytesIO(source)
     suffix = Path(name or (str(source) if isinstance(source, str | Path) else getattr(source, "name", ""))).suffix
-    if suffix.lower() in (".xlsx", ".xlsm"):
-        frame = pd.read_excel(source, dtype=object, engine="openpyxl")
-        frame = frame.astype(object).where(frame.notna(), "")
-        for column in frame.columns:
-            frame[column] = frame[column].map(_excel_text)
-    else:
-        frame = pd.read_csv(
-            source, dtype=str, keep_default_na=False, skip_blank_lines=False, encoding="utf-8-sig", na_filter=False
-        )
+    try:
+        if suffix.lower() in (".xlsx", ".xlsm"):
+            frame = pd.read_excel(source, dtype=object, engine="openpyxl")
+            frame = frame.astype(object).where(frame.notna(), "")
+            for column in frame.columns:
+                frame[column] = frame[column].map(_excel_text)
+        else:
+            frame = pd.read_csv(
+                source, dtype=str, keep_default_na=False, skip_blank_lines=False, encoding="utf-8-sig", na_filter=False
+            )
+    except OSError:
+        raise
+    except Exception as error:  # any parser's refusal of the bytes: a wrong encoding, not a spreadsheet...
+        what = "an .xlsx workbook" if suffix.lower() in (".xlsx", ".xlsm") else "a UTF-8 CSV file"
+        reason = f"is not {what} ({type(error).__name__}: {str(error)[:120]})"
+        raise ValidationError("file", name or str(getattr(source, "name", "upload")), reason, row=None) from error
     frame.columns = [str(c).strip() for c in frame.columns]
     for column in frame.columns:
         # work on each column's distinct values: a 100,000-row file has few of them per column
@@ -295,6 +367,9 @@ def import_file(
             problems.append(ValidationError(column, "", f"is not a column of {kind} ({', '.join(layout)})", row=1))
     if problems:
         raise InvalidRecords(problems)
+    # a link whose columns are all missing from the file is left alone (older files); otherwise the
+    # file says what the link is, blank meaning none
+    links = tuple(link for link in LINKS.get(kind, ()) if any(c in frame.columns for c in link.columns))
     for column in missing_columns:
         frame[column] = ""
     blank = (frame[layout] == "").all(axis=1).to_numpy()
@@ -304,7 +379,17 @@ def import_file(
     if kind == "athletes":
         return _import_athletes(engine, frame, row_numbers, report, actor_id, progress)
     return _import_records(
-        engine, RECORD_KINDS[kind], frame, row_numbers, report, create_athletes, team, actor_id, progress, chunk_size
+        engine,
+        RECORD_KINDS[kind],
+        frame,
+        row_numbers,
+        report,
+        create_athletes,
+        team,
+        actor_id,
+        progress,
+        chunk_size,
+        links,
     )
 
 
@@ -362,7 +447,11 @@ def _import_records(
     actor_id: int | None,
     progress: Progress | None,
     chunk_size: int,
+    links: tuple[Link, ...] = (),
 ) -> ImportReport:
+    link_columns = [c for link in LINKS.get(kind.name, ()) for c in link.columns]
+    named_links = frame[link_columns]
+    frame = frame.drop(columns=link_columns)
     with engine.connect() as connection:
         known = dict(connection.execute(select(Athlete.external_id, Athlete.id)).all())
     external = frame["athlete_external_id"]
@@ -390,14 +479,25 @@ def _import_records(
                 ValidationError(
                     "athlete_external_id",
                     external_id,
-                    f"is not a known athlete ({len(rows)} rows; import athletes.csv first or create athletes)",
+                    f"is not a known athlete ({len(rows)} row{'s' if len(rows) != 1 else ''} in this file; "
+                    "import athletes.csv first or create athletes)",
                     row=int(rows[0]),
                 )
             )
-    _raise(problems)
-    key = list(kind.natural_key or TRAINING_IMPORT_KEY)
-    columns = [c for c in kind.columns if c not in _ID_FIELDS or c == "athlete_id"]
-    with engine.begin() as connection:
+    if not links:  # nothing left to check in the write transaction: refuse before taking the write lock
+        _raise(problems)
+    # rows of athletes that are not known cannot link to their records; their athlete is reported
+    # already, unless it is to be created (then a named link is reported as matching nothing)
+    linkable = frame["athlete_id"].notna() & (~unknown | create_athletes)
+    with write_transaction(engine) as connection:
+        resolved, link_problems = _resolve_links(
+            connection, links, named_links, frame["athlete_id"], linkable, row_numbers
+        )
+        _raise(problems + link_problems)
+        for name, ids in resolved.items():
+            clean[name] = ids.to_numpy()
+        key = list(kind.natural_key or TRAINING_IMPORT_KEY)
+        columns = [c for c in kind.columns if c not in _ID_FIELDS or c == "athlete_id" or c in resolved]
         if new_athletes:
             created = _create_athletes(connection, new_athletes, str(team).strip(), report, actor_id)
             ids = external.map(created)
@@ -416,6 +516,106 @@ def _import_records(
             f"{report.inserted} inserted, {report.updated} updated, {report.unchanged} unchanged",
         )
     return report
+
+
+def _iso_dates(column: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(the column's dates as ISO text, mask of filled cells that are not dates), parsed per distinct value."""
+    codes, uniques = pd.factorize(column)
+    distinct = pd.Series(uniques, dtype=object)
+    parsed = pd.to_datetime(distinct.where(distinct != ""), errors="coerce", format="mixed")
+    iso = parsed.dt.strftime("%Y-%m-%d").astype(object).where(parsed.notna(), None).to_numpy(dtype=object)
+    bad = (parsed.isna() & (distinct != "")).to_numpy()
+    return pd.Series(iso.take(codes), index=column.index), pd.Series(bad.take(codes), index=column.index)
+
+
+def _link_candidates(connection: Connection, link: Link, wanted: pd.DataFrame) -> pd.DataFrame:
+    """The stored records `wanted` may name: columns _athlete (per-athlete links), link.columns, _id."""
+    model = link.model
+    key = list(link.columns)
+    selected = [getattr(model, c) for c in link.matches]
+    rows: list[tuple[Any, ...]] = []
+    if link.per_athlete:
+        athletes = sorted({int(a) for a in wanted["_athlete"].unique() if a > 0})
+        for start in range(0, len(athletes), 500):
+            statement = select(model.athlete_id, *selected, model.id).where(
+                model.athlete_id.in_(athletes[start : start + 500])
+            )
+            rows += map(tuple, connection.execute(statement).all())
+        key = ["_athlete", *key]
+    else:
+        names = sorted(wanted[key[0]].unique())
+        for start in range(0, len(names), 500):
+            statement = select(*selected, model.id).where(selected[0].in_(names[start : start + 500]))
+            rows += map(tuple, connection.execute(statement).all())
+    candidates = pd.DataFrame(rows, columns=[*key, "_id"])
+    for column in link.columns:
+        candidates[column] = candidates[column].map(str)
+    if link.per_athlete:
+        candidates["_athlete"] = candidates["_athlete"].astype("float64")
+    return candidates.groupby(key, as_index=False).agg(_id=("_id", "first"), _n=("_id", "size"))
+
+
+def _link_errors(
+    link: Link, named: pd.DataFrame, mask: pd.Series, reason: str, row_numbers: np.ndarray
+) -> list[ValidationError]:
+    """One error per masked row, naming the link's columns and the values given in them."""
+    if not mask.any():
+        return []
+    values = named.loc[mask, list(link.columns)].astype(str).agg(", ".join, axis=1).reindex(named.index)
+    return _errors_at(mask, values, "+".join(link.columns), reason, row_numbers)
+
+
+def _resolve_links(
+    connection: Connection,
+    links: tuple[Link, ...],
+    named: pd.DataFrame,
+    athlete_ids: pd.Series,
+    linkable: pd.Series,
+    row_numbers: np.ndarray,
+) -> tuple[dict[str, pd.Series], list[ValidationError]]:
+    """Each link's ids (NaN = no link) from its readable columns, and the rows whose link is
+    incomplete, not a date, or matches nothing or more than one record."""
+    resolved: dict[str, pd.Series] = {}
+    problems: list[ValidationError] = []
+    for link in links:
+        given = named[list(link.columns)].copy()
+        filled = given != ""
+        complete = filled.all(axis=1)
+        partly = filled.any(axis=1) & ~complete
+        for column in link.columns:
+            reason = f"is needed to name the {link.what} ({', '.join(link.columns)})"
+            problems += _errors_at(partly & ~filled[column], given[column], column, reason, row_numbers)
+        for column in set(link.columns) & LINK_DATE_COLUMNS:
+            given[column], bad = _iso_dates(given[column])
+            problems += _errors_at(complete & bad, named[column], column, "is not a date", row_numbers)
+            complete &= ~bad
+        if link.per_athlete:
+            complete &= linkable
+        wanted = given.loc[complete].assign(_athlete=athlete_ids[complete].astype("float64"))
+        ids = pd.Series(np.nan, index=named.index)
+        if wanted.empty:
+            resolved[link.field] = ids
+            continue
+        key = [*(["_athlete"] if link.per_athlete else []), *link.columns]
+        found = wanted.merge(_link_candidates(connection, link, wanted), on=key, how="left")
+        found.index = wanted.index
+        ids.loc[wanted.index] = found["_id"].astype("float64")
+        where = "of this athlete " if link.per_athlete else ""
+        missing = pd.Series(False, index=named.index)
+        missing.loc[wanted.index] = found["_n"].isna().to_numpy()
+        several = pd.Series(False, index=named.index)
+        several.loc[wanted.index] = (found["_n"] > 1).to_numpy()
+        unknown = (
+            "is not a known user"
+            if link.model is User
+            else f"matches no {link.what} {where}(stored or imported earlier)"
+        )
+        problems += _link_errors(link, named, missing, unknown, row_numbers)
+        problems += _link_errors(
+            link, named, several, f"matches more than one {link.what} {where}".strip(), row_numbers
+        )
+        resolved[link.field] = ids
+    return resolved, problems
 
 
 def _errors_at(
@@ -573,7 +773,7 @@ def _import_athletes(
     records = [
         dict(zip(ATHLETE_KIND.columns, r, strict=True)) for r in _records(ATHLETE_KIND, clean, ATHLETE_KIND.columns)
     ]
-    with engine.begin() as connection:
+    with write_transaction(engine) as connection:
         teams = dict(connection.execute(select(Team.name, Team.id)).all())
         for record in records:
             if record["team"] not in teams:

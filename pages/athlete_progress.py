@@ -4,18 +4,21 @@ treatment response per technique and the last sessions with their notes."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
 from analytics import caseload
 from analytics.vocabulary import ROM_MEASURES, label
-from ui import loaders
+from ui import loaders, report
+from ui.charts import tables
 from ui.charts.progress import km_chart, pain_timeline, rom_chart, severity_badge, treatment_chart
+from ui.charts.render import show_chart
 from ui.filters import athlete_picker, date_range_picker
-from ui.session import signed_in
+from ui.session import page_viewer
 
-who = signed_in()
-assert who is not None
+who = page_viewer(__file__)
 
 st.title("Athlete progress")
 people = loaders.scope_athletes(who.user_id)
@@ -42,6 +45,27 @@ dominant = f" · dominant side {athlete['dominant_side']}" if pd.notna(athlete["
 st.caption(
     f"**{athlete['display_name']}** · {athlete['team']}{position}{dominant}. Showing {start:%Y-%m-%d} to "
     f"{end:%Y-%m-%d}; newest data {as_of:%Y-%m-%d}."
+)
+
+report_frames = loaders.progress_report_frames(who.user_id, athlete_id, start, end)
+st.download_button(
+    "Download progress report (HTML)",
+    lambda: report.progress_report_html(
+        athlete.to_dict(),
+        report_frames,
+        start,
+        end,
+        generated=dt.datetime.now(dt.UTC),
+        include_notes=who.sees_clinical_notes,
+    ),
+    file_name=report.report_file_name(athlete["external_id"], dt.date.today()),
+    mime="text/html",
+    key="progress-report",
+    icon=":material/description:",
+    on_click="ignore",
+    help="One HTML file with this athlete's pain, ROM, sessions and injuries for the dates shown; it opens without "
+    "a network and prints to PDF from the browser (A4)."
+    + (" Includes the clinical notes." if who.sees_clinical_notes else " Without clinical notes."),
 )
 
 metrics = st.columns(4)
@@ -71,7 +95,11 @@ for flag in flags.to_dict("records"):
 
 # --------------------------------------------------------------------------- pain and treatments
 st.header("Pain and treatments")
-st.plotly_chart(pain_timeline(frames["trend"], sessions, frames["injuries"], start, end), width="stretch")
+show_chart(
+    pain_timeline(frames["trend"], sessions, frames["injuries"], start, end),
+    "pain-and-treatments",
+    data=tables.pain_table(frames["trend"], sessions),
+)
 st.caption(
     "Lines: self-reported pain, NPRS 0–10 (LOINC 72514-3), per region and side (blue left, orange right, grey "
     "central or both sides; one dash style per region), on the days it was reported — pain is reported where it "
@@ -97,7 +125,12 @@ else:
     present = [(j, m) for j, m, _, _ in ROM_MEASURES if (j, m) in measured]
     for pair in (present[i : i + 2] for i in range(0, len(present), 2)):  # rows of two
         for column, (joint, movement) in zip(st.columns(2), pair, strict=False):
-            column.plotly_chart(rom_chart(history, joint, movement, start=start, end=end), width="stretch")
+            show_chart(
+                rom_chart(history, joint, movement, start=start, end=end),
+                f"rom-{joint}-{movement}",
+                data=tables.rom_table(history, joint, movement),
+                container=column,
+            )
     st.caption(
         "Each point: the mean of the day's trials (post-session measurements left out; they belong to the treatment "
         "response). Filled: the first measurement or a real change since the previous one of that side; hollow: a "
@@ -201,8 +234,10 @@ else:
         "60 days of that return, late within 365, delayed after that; anything else is new. Pain resolution: the "
         "first of three consecutive reports at 0–1."
     )
-st.plotly_chart(
-    km_chart(frames["km_curves"], frames["km_medians"], athlete_group=frames["athlete_name"]), width="stretch"
+show_chart(
+    km_chart(frames["km_curves"], frames["km_medians"], athlete_group=frames["athlete_name"]),
+    "days-to-pain-resolution",
+    data=tables.km_table(frames["km_curves"]),
 )
 st.caption(
     "Kaplan–Meier estimate (lifelines) of the share of injury episodes whose pain is not yet resolved (three "
@@ -219,7 +254,7 @@ if sessions.empty:
     st.info("No therapy sessions in these dates — log one on *Log a session*.", icon=":material/healing:")
 else:
     summary = frames["treatment"]
-    st.plotly_chart(treatment_chart(summary), width="stretch")
+    show_chart(treatment_chart(summary), "treatment-response", data=tables.treatment_table(summary))
     st.dataframe(
         summary.assign(technique=summary["technique"].map(label), outcome=summary["outcome"].str.replace("_", " "))[
             ["technique", "outcome", "unit", "n", "mean", "ci_lower", "ci_upper", "n_held_known", "share_held"]

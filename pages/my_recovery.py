@@ -4,18 +4,21 @@ The loaders restrict every read to the signed-in athlete (`data/access.py`)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
 from analytics.vocabulary import ROM_MEASURES
-from ui import loaders
+from ui import loaders, report
+from ui.charts import tables
 from ui.charts.progress import pain_timeline, rom_chart
+from ui.charts.render import show_chart
 from ui.filters import date_range_picker
-from ui.session import signed_in
+from ui.session import page_viewer
 
 SHOWN_ROM_SENTENCES = 4
 
-who = signed_in()
-assert who is not None
+who = page_viewer(__file__)
 
 st.title("My recovery")
 mine = loaders.scope_athletes(who.user_id)
@@ -34,6 +37,25 @@ st.caption(
 )
 
 frames = loaders.recovery_frames(who.user_id, start, end)
+report_frames = loaders.progress_report_frames(who.user_id, who.athlete_id, start, end)
+st.download_button(
+    "Download progress report (HTML)",
+    lambda: report.progress_report_html(
+        mine.iloc[0].to_dict(),
+        report_frames,
+        start,
+        end,
+        generated=dt.datetime.now(dt.UTC),
+        include_notes=False,
+    ),
+    file_name=report.report_file_name(mine["external_id"].iloc[0], dt.date.today()),
+    mime="text/html",
+    key="my-progress-report",
+    icon=":material/description:",
+    on_click="ignore",
+    help="Your pain, range of motion, sessions and injuries for this period in one file: open it in any browser "
+    "(no internet needed), print it or save it as PDF to share with a doctor or coach.",
+)
 
 # --------------------------------------------------------------------------- sentences first
 st.subheader("Your pain")
@@ -85,7 +107,7 @@ else:
 
 # --------------------------------------------------------------------------- charts
 st.subheader("My pain over time")
-st.plotly_chart(
+show_chart(
     pain_timeline(
         frames["trend"],
         frames["sessions"],
@@ -97,7 +119,8 @@ st.plotly_chart(
         height=360,
         compact_layout=True,
     ),
-    width="stretch",
+    "my-pain",
+    data=tables.pain_table(frames["trend"], frames["sessions"]),
 )
 st.caption(
     "Pain 0–10 per sore area (blue = left, orange = right, grey = middle or both), on the days you reported it. "
@@ -114,9 +137,11 @@ else:
     present = [(joint, movement) for joint, movement, _, _ in ROM_MEASURES if (joint, movement) in measured]
     for pair in (present[i : i + 2] for i in range(0, len(present), 2)):  # rows of two: a phone keeps the order
         for column, (joint, movement) in zip(st.columns(2), pair, strict=False):
-            column.plotly_chart(
+            show_chart(
                 rom_chart(history, joint, movement, height=320, compact_layout=True, start=start, end=end),
-                width="stretch",
+                f"my-rom-{joint}-{movement}",
+                data=tables.rom_table(history, joint, movement),
+                container=column,
             )
     st.caption(
         "Blue = left, orange = right. A filled dot is a real change since the time before; a hollow dot changed "

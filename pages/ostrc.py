@@ -25,8 +25,12 @@ from data.errors import ValidationError
 from data.writes import InvalidRecords, save_records, today_in
 from ui import loaders
 from ui.charts.ostrc import ostrc_weeks_figure
-from ui.session import engine, signed_in
+from ui.charts.render import show_chart
+from ui.charts.tables import ostrc_weeks_table
+from ui.session import engine, page_viewer
 
+#: The athlete answers on a phone: of plotly's toolbar only the PNG download (and reset) is kept.
+PHONE_MODE_BAR_REMOVED = ["zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d"]
 PROBLEMS = "injury or pain problems"
 #: (question, {score: answer}) per question (Clarsen et al. 2020).
 QUESTIONS: dict[str, tuple[str, dict[int, str]]] = {
@@ -65,8 +69,7 @@ def score_text(severity: int, substantial: bool) -> str:
     return "Severity 0 / 100 — no problem this week."
 
 
-who = signed_in()
-assert who is not None
+who = page_viewer(__file__)
 me = loaders.own_athlete(who.user_id) if who.role == "athlete" else None
 if me is None:
     st.title("Weekly OSTRC")
@@ -152,7 +155,12 @@ with side_panel:
             st.metric("Severity score", f"{severity} / 100")
             st.markdown(score_text(severity, substantial))
     weeks = loaders.ostrc_weeks(who.user_id, athlete_id, week_start, 8)
-    st.plotly_chart(ostrc_weeks_figure(weeks), width="stretch", config={"displayModeBar": False})
+    show_chart(
+        ostrc_weeks_figure(weeks),
+        "my-ostrc-weeks",
+        data=ostrc_weeks_table(weeks),
+        config={"displaylogo": False, "modeBarButtonsToRemove": PHONE_MODE_BAR_REMOVED},
+    )
     st.caption(
         "OSTRC-O2 (Clarsen et al. 2013, 2020): each answer scores 0 / 8 / 17 / 25 and severity is their sum "
         "(0–100). A *problem* is any answer but the first; a *substantial problem* is not being able to take "

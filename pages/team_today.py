@@ -9,9 +9,11 @@ import streamlit as st
 from analytics.availability import ACUTE_DAYS, AVAILABILITY_LABELS, FLAG_LABELS
 from analytics.flags import FLAG_LEVEL
 from ui import loaders
+from ui.charts import tables
 from ui.charts import team as charts
+from ui.charts.render import show_chart
 from ui.filters import team_picker
-from ui.session import signed_in
+from ui.session import page_viewer
 
 
 def percent(share: float) -> str:
@@ -19,8 +21,7 @@ def percent(share: float) -> str:
     return "–" if math.isnan(share) else f"{share:.0%}"
 
 
-who = signed_in()
-assert who is not None
+who = page_viewer(__file__)
 
 st.title("Team today")
 teams = loaders.scope_teams(who.user_id)
@@ -58,7 +59,7 @@ cells[2].metric("Unavailable", counts["unavailable"])
 cells[3].metric(
     "Not reported", counts["unknown"], help="Active athletes without a check-in today (or who left the item blank)."
 )
-st.plotly_chart(charts.availability_bar(counts), width="stretch")
+show_chart(charts.availability_bar(counts), "availability-today", data=tables.availability_table(counts))
 st.caption("Availability is each athlete's own answer on today's check-in; active athletes only.")
 
 answered = board["availability"].isin(["unavailable", "modified"])
@@ -165,15 +166,21 @@ st.caption(
 
 # --------------------------------------------------------------------------- soreness and pain
 st.subheader("Soreness and pain")
-st.plotly_chart(charts.soreness_heatmap(today["soreness"]), width="stretch")
+show_chart(
+    charts.soreness_heatmap(today["soreness"]),
+    "soreness-per-athlete",
+    data=tables.soreness_matrix_table(today["soreness"]),
+)
 st.caption(
     "Soreness score = 6 − the check-in soreness item (item on 1-5 with 5 best, McLean et al. 2010), so "
     "1 = not sore and 5 = very sore; darker = more sore. Grey = no check-in that day. Active athletes only."
 )
 period = st.radio("Pain reported", ["today", "this week"], horizontal=True, key="coach_pain_period")
 share = today["pain_today" if period == "today" else "pain_week"]
-st.plotly_chart(
-    charts.region_pain_bars(share, "today" if period == "today" else f"week of {day:%d %b}"), width="stretch"
+show_chart(
+    charts.region_pain_bars(share, "today" if period == "today" else f"week of {day:%d %b}"),
+    "pain-by-region-today" if period == "today" else "pain-by-region-this-week",
+    data=tables.region_share_table(share),
 )
 st.caption(
     "Share = athletes who checked in and reported pain (NPRS ≥ 1, any side) in the region ÷ athletes who "

@@ -7,9 +7,11 @@ import math
 import streamlit as st
 
 from ui import loaders
+from ui.charts import tables
 from ui.charts import team as charts
+from ui.charts.render import show_chart
 from ui.filters import athlete_picker, date_range_picker, team_picker
-from ui.session import signed_in
+from ui.session import page_viewer
 
 #: The ACWR methods of `analytics.workload.acwr`, as the coach reads them.
 ACWR_METHODS: dict[str, str] = {
@@ -24,8 +26,7 @@ ACWR_RULES: dict[str, str] = {
     "uncoupled": "mean load of the last 7 days ÷ mean load of the 21 days before that week",
 }
 
-who = signed_in()
-assert who is not None
+who = page_viewer(__file__)
 
 st.title("Team trends")
 teams = loaders.scope_teams(who.user_id)
@@ -70,10 +71,18 @@ st.caption(
 )
 
 left, right = st.columns(2)
-with left:
-    st.plotly_chart(charts.injuries_per_month_bars(trends["per_month"]), width="stretch")
-with right:
-    st.plotly_chart(charts.recurrence_by_region_bars(trends["by_region"]), width="stretch")
+show_chart(
+    charts.injuries_per_month_bars(trends["per_month"]),
+    "injuries-per-month",
+    data=tables.injuries_per_month_table(trends["per_month"]),
+    container=left,
+)
+show_chart(
+    charts.recurrence_by_region_bars(trends["by_region"]),
+    "recurrence-by-region",
+    data=tables.recurrence_table(trends["by_region"]),
+    container=right,
+)
 st.caption(
     "Fuller et al. (2006) consensus: an injury of the same type, region and side as an earlier one of the same "
     "athlete is an *exacerbation* if the earlier one had not returned to full participation, otherwise a "
@@ -92,13 +101,21 @@ grain = st.radio(
     key="coach_soreness_grain",
 )
 if grain == "week":
-    st.plotly_chart(charts.soreness_band(trends["soreness_weekly"], per="week"), width="stretch")
+    show_chart(
+        charts.soreness_band(trends["soreness_weekly"], per="week"),
+        "team-soreness-per-week",
+        data=tables.soreness_table(trends["soreness_weekly"], per="week"),
+    )
     rule = (
         "Per Monday-to-Sunday week: each athlete's mean soreness score over the week's check-ins, then the median "
         "of those means (line) and their 25th-75th percentiles (band: the middle half of the athletes)."
     )
 else:
-    st.plotly_chart(charts.soreness_band(trends["soreness"], per="day"), width="stretch")
+    show_chart(
+        charts.soreness_band(trends["soreness"], per="day"),
+        "team-soreness-per-day",
+        data=tables.soreness_table(trends["soreness"], per="day"),
+    )
     rule = (
         "Per day, over the athletes who checked in: the median soreness score (line) and the 25th-75th "
         "percentiles (band: the middle half of the athletes)."
@@ -107,7 +124,11 @@ st.caption(
     f"{rule} Soreness score = 6 − the check-in soreness item (1-5, 5 best; McLean et al. 2010), so 1 = not sore "
     "and 5 = very sore."
 )
-st.plotly_chart(charts.ostrc_prevalence_lines(trends["ostrc"]), width="stretch")
+show_chart(
+    charts.ostrc_prevalence_lines(trends["ostrc"]),
+    "ostrc-weekly-prevalence",
+    data=tables.ostrc_prevalence_table(trends["ostrc"]),
+)
 st.caption(
     "OSTRC-O2 (Clarsen et al. 2013, 2020): a *problem* is any answer other than full participation without "
     "problems; a *substantial problem* is Q1 = cannot participate, or a moderate or major reduction in "
@@ -131,7 +152,11 @@ with right:
 if athlete_id is not None:
     name = athletes.loc[athletes["athlete_id"] == athlete_id, "display_name"].iloc[0]
     load = loaders.coach_load(who.user_id, athlete_id, start, end, method)
-    st.plotly_chart(charts.load_acwr_chart(load, name, ACWR_METHODS[method]), width="stretch")
+    show_chart(
+        charts.load_acwr_chart(load, name, ACWR_METHODS[method]),
+        "training-load-and-acwr",
+        data=tables.load_table(load, ACWR_METHODS[method]),
+    )
     st.caption(
         "ACWR is descriptive, not an injury probability (Gabbett 2016 band; disputed: Impellizzeri et al. 2020); "
         "not shown before 28 days of data."

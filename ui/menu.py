@@ -27,13 +27,16 @@ MY_RECOVERY = PageSpec("pages/my_recovery.py", "My recovery", ":material/trendin
 CHECKIN = PageSpec("pages/checkin.py", "Daily check-in", ":material/edit_note:", "check-in")
 OSTRC = PageSpec("pages/ostrc.py", "Weekly OSTRC", ":material/fact_check:", "ostrc")
 USERS = PageSpec("pages/users_teams.py", "Users and teams", ":material/manage_accounts:", "users")
+DATA_IO = PageSpec("pages/data_io.py", "Import and export", ":material/swap_vert:", "data")
+AUDIT = PageSpec("pages/audit_log.py", "Audit log", ":material/history:", "audit")
+EXPORT = PageSpec("pages/export.py", "Export data", ":material/download:", "export")
 
 #: The menu of each role, section by section. The first page is the role's landing page.
 MENUS: dict[str, dict[str, list[PageSpec]]] = {
-    "admin": {"Organisation": [OVERVIEW, USERS]},
-    "coach": {"Team": [TEAM_TODAY, TEAM_TRENDS]},
-    "therapist": {"Clinic": [CASELOAD, PROGRESS], "Record": [LOG_SESSION, RECORD_ROM, INJURIES]},
-    "athlete": {"Me": [MY_RECOVERY, CHECKIN, OSTRC]},
+    "admin": {"Organisation": [OVERVIEW, USERS, DATA_IO, AUDIT]},
+    "coach": {"Team": [TEAM_TODAY, TEAM_TRENDS, EXPORT]},
+    "therapist": {"Clinic": [CASELOAD, PROGRESS], "Record": [LOG_SESSION, RECORD_ROM, INJURIES], "Data": [EXPORT]},
+    "athlete": {"Me": [MY_RECOVERY, CHECKIN, OSTRC, EXPORT]},
 }
 
 

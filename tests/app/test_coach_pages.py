@@ -192,6 +192,39 @@ def test_trends_without_data_in_the_range_say_what_to_do(open_as_coach: Callable
     assert "Weekly OSTRC" in shown
 
 
+@pytest.mark.parametrize(
+    ("path", "names"),
+    [
+        (TODAY, ["availability-today", "soreness-per-athlete", "pain-by-region-today"]),
+        (
+            TRENDS,
+            [
+                "injuries-per-month",
+                "recurrence-by-region",
+                "team-soreness-per-week",
+                "ostrc-weekly-prevalence",
+                "training-load-and-acwr",
+            ],
+        ),
+    ],
+)
+def test_every_chart_has_a_png_toolbar_and_a_csv_of_its_data(
+    open_as_coach: Callable[[str], AppTest], path: str, names: list[str]
+) -> None:
+    """Each chart: plotly's toolbar with a PNG named after it, and under it a "Download data (CSV)" button
+    keyed by the same name."""
+    at = open_as_coach(path)
+    assert not at.exception
+    drawn = at.get("plotly_chart")
+    buttons = [b for b in at.download_button if b.label == "Download data (CSV)"]
+    assert [b.key for b in buttons] == [f"csv-{n}" for n in names]
+    assert len(drawn) == len(names)
+    for chart, name in zip(drawn, names, strict=True):
+        assert f'"filename": "{name}"' in chart.proto.config
+        assert '"displayModeBar": false' not in chart.proto.config
+    assert not [b.key for b in buttons if b.disabled], "the demo has data behind every chart"
+
+
 def test_a_new_team_without_records_gets_next_steps(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clear_caches: None
 ) -> None:

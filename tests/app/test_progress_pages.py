@@ -4,12 +4,15 @@ of `ui.charts.progress` (Figures with titles, axis titles and the theme's colour
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Iterator
 
 import pandas as pd
 import pytest
 import streamlit as st
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1 import app_test as app_test_module
 
 from analytics.recovery import km_curves, km_medians, pain_trend, recovery_episodes
 from analytics.recurrence import classify_injuries
@@ -151,6 +154,109 @@ def test_open_progress_carries_the_athlete_to_the_progress_page(app_at: StartApp
     assert at.selectbox[0].value == athlete_id
     at = at.switch_page(CASELOAD).run().switch_page(PROGRESS).run()
     assert at.selectbox[0].value == athlete_id, "kept across pages"
+
+
+# --------------------------------------------------------------------------- downloads: chart data and the report
+
+CSV_LABEL = "Download data (CSV)"
+REPORT_LABEL = "Download progress report (HTML)"
+
+
+@pytest.fixture
+def media(monkeypatch: pytest.MonkeyPatch) -> list[MediaFileManager]:
+    """The media file managers of the AppTest runs (one per run), where download buttons keep their file."""
+    made: list[MediaFileManager] = []
+
+    class Recording(MediaFileManager):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            made.append(self)
+
+    monkeypatch.setattr(app_test_module, "MediaFileManager", Recording)
+    return made
+
+
+def downloaded(media: list[MediaFileManager], button: object) -> tuple[str, bytes]:
+    """A download button's file name and contents (a deferred one is generated, as a click would)."""
+    proto = button.proto  # type: ignore[attr-defined]
+    for manager in reversed(media):
+        if proto.deferred_file_id:
+            entry = manager._deferred_callables.get(proto.deferred_file_id)
+            if entry is not None:
+                data = entry["callable"]()
+                return str(entry["filename"]), data.encode("utf-8") if isinstance(data, str) else data
+        else:
+            stored = manager._storage._files_by_id.get(proto.url.rsplit("/", 1)[-1].split(".")[0])  # type: ignore[attr-defined]
+            if stored is not None:
+                return str(stored.filename), stored.content
+    raise AssertionError(f"no file behind the button {proto.label!r}")
+
+
+def test_progress_page_offers_each_charts_data_and_the_report(
+    app_at: StartApp, demo_url: str, media: list[MediaFileManager]
+) -> None:
+    at = therapist(app_at, demo_url).switch_page(PROGRESS).run()
+    assert not at.exception
+    charts_drawn = at.get("plotly_chart")
+    csv = [b for b in at.download_button if b.label == CSV_LABEL]
+    assert len(csv) == len(charts_drawn) >= 3
+    for chart in charts_drawn:
+        assert '"toImageButtonOptions"' in chart.proto.config and '"displayModeBar": false' not in chart.proto.config
+    name, data = downloaded(media, csv[0])
+    assert name == "pain-and-treatments.csv"
+    header = data.decode("utf-8").splitlines()[0]
+    assert header.startswith("Date,Record,Region,Pain (NPRS 0-10),7-day mean pain (NPRS)")
+
+    [button] = [b for b in at.download_button if b.label == REPORT_LABEL]
+    athlete_id = at.selectbox[0].value
+    engine = make_engine(demo_url)
+    athlete = queries.athletes(engine, athlete_ids=[athlete_id]).iloc[0]
+    notes = queries.therapy_sessions(engine, [athlete_id], include_notes=True)["notes"].dropna()
+    engine.dispose()
+    name, data = downloaded(media, button)
+    page = data.decode("utf-8")
+    assert name.startswith(f"progress-{athlete['external_id']}-") and name.endswith(".html")
+    assert f"Progress report — {html.escape(athlete['display_name'])}" in page
+    for section in ("summary", "pain", "rom", "sessions", "episodes"):
+        assert f'<section id="{section}">' in page
+    shown = [n for n in notes if html.escape(n) in page]
+    assert shown or notes.empty, "the therapist's copy holds the session notes of the dates shown"
+
+
+def test_my_recovery_offers_each_charts_data_and_the_athletes_own_report_without_notes(
+    app_at: StartApp, demo_url: str, media: list[MediaFileManager]
+) -> None:
+    at = sign_in(app_at(demo_url), "athlete", "fascia-athlete")  # lands on My recovery
+    assert not at.exception
+    csv = [b for b in at.download_button if b.label == CSV_LABEL]
+    assert len(csv) == len(at.get("plotly_chart")) >= 1
+    [button] = [b for b in at.download_button if b.label == REPORT_LABEL]
+    engine = make_engine(demo_url)
+    athlete_id = int(queries.users(engine).set_index("username").loc["athlete", "athlete_id"])
+    people = queries.athletes(engine)
+    notes = queries.therapy_sessions(engine, [athlete_id], include_notes=True)["notes"].dropna()
+    injury_notes = queries.injuries(engine, [athlete_id], include_notes=True)["notes"].dropna()
+    engine.dispose()
+    me = people[people["athlete_id"] == athlete_id].iloc[0]
+    name, data = downloaded(media, button)
+    page = data.decode("utf-8")
+    assert name.startswith(f"progress-{me['external_id']}-")
+    assert f"Progress report — {html.escape(me['display_name'])}" in page
+    assert "athlete copy, without clinical notes" in page
+    assert len(notes) + len(injury_notes) > 0, "the demo athlete has notes to keep out"
+    assert not [n for n in [*notes, *injury_notes] if html.escape(n) in page or n in page]
+    others = people.loc[people["athlete_id"] != athlete_id, "display_name"]
+    assert not [n for n in others if n != me["display_name"] and html.escape(n) in page]
+
+
+def test_weekly_ostrc_chart_keeps_the_png_button_and_offers_its_data(app_at: StartApp, demo_url: str) -> None:
+    at = sign_in(app_at(demo_url), "athlete", "fascia-athlete").switch_page("pages/ostrc.py").run()
+    assert not at.exception
+    [chart] = at.get("plotly_chart")
+    config = chart.proto.config
+    assert '"displayModeBar": false' not in config and '"toImageButtonOptions"' in config
+    assert "toImage" not in config.split('"modeBarButtonsToRemove"')[1]
+    assert [b.label for b in at.download_button] == [CSV_LABEL]
 
 
 # --------------------------------------------------------------------------- chart builders

@@ -1,22 +1,26 @@
-"""Exports: the demo round-trips exactly through CSV and Excel; formulas are neutralised; the CLI."""
+"""Exports: the demo round-trips exactly through CSV and Excel, links between records included;
+formulas are neutralised; notes can be left out; the .zip download; the audit entry; the CLI."""
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from data import queries
 from data.cli import main
 from data.db import make_engine
 from data.demo import load_demo
-from data.exports import export_all
+from data.exports import export_all, export_frames, export_zip
 from data.imports import KINDS, LAYOUTS, import_file
+from data.models import RomMeasurement
 from data.queries import table_counts
 from data.schema import upgrade
-from data.writes import save_records
+from data.writes import create_user, save_records
 from tests.unit.test_cli import run
 
 
@@ -35,7 +39,8 @@ def comparable(engine: Engine) -> dict[str, pd.DataFrame]:
         "training_sessions": queries.training_sessions(engine),
         "ostrc_responses": queries.ostrc_responses(engine),
     }
-    ids = {"athlete_id", "session_id", "measurement_id", "injury_id", "training_id", "therapist_id"}
+    _name_links(engine, frames)
+    ids = {"athlete_id", "session_id", "measurement_id", "injury_id", "training_id", "therapist_id", "measured_by"}
     out = {}
     for name, frame in frames.items():
         if "athlete_id" in frame:
@@ -43,6 +48,30 @@ def comparable(engine: Engine) -> dict[str, pd.DataFrame]:
         frame = frame.drop(columns=[c for c in frame.columns if c in ids])
         out[name] = frame.sort_values(list(frame.columns)).reset_index(drop=True)
     return out
+
+
+def _name_links(engine: Engine, frames: dict[str, pd.DataFrame]) -> None:
+    """Name each link by the linked record's natural identity (usernames; injury and session keys)."""
+    users = queries.users(engine).set_index("user_id")["username"]
+    with engine.connect() as connection:
+        measured = dict(connection.execute(select(RomMeasurement.id, RomMeasurement.measured_by)).all())
+    sessions, rom = frames["therapy_sessions"], frames["rom_measurements"]
+    injuries = frames["injuries"].set_index("injury_id")
+    sessions["therapist"] = sessions["therapist_id"].map(users)
+    for column in ("onset_date", "body_region", "side", "injury_type"):
+        sessions[f"injury_{column}"] = sessions["injury_id"].map(injuries[column])
+    rom["measured_by"] = rom["measurement_id"].map(measured).astype("Int64")
+    rom["measured_by_name"] = rom["measured_by"].map(users)
+    by_id = sessions.set_index("session_id")
+    for column in ("date", "technique", "body_region", "side"):
+        rom[f"session_{column}"] = rom["session_id"].map(by_id[column])
+
+
+def copy_staff_accounts(source: Engine, target: Engine) -> None:
+    """Users travel separately from exports (accounts hold passwords): create the same usernames."""
+    for user in queries.users(source).itertuples():
+        if user.role != "athlete":
+            create_user(target, user.username, "a-long-enough-password-1", user.role)
 
 
 def assert_same(left: dict[str, pd.DataFrame], right: dict[str, pd.DataFrame]) -> None:
@@ -63,9 +92,15 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Engine:
 def test_export_then_import_round_trips_the_demo(demo: Engine, db_engine: Engine, tmp_path: Path, fmt: str) -> None:
     written = export_all(demo, tmp_path, fmt=fmt)
     assert [p.name for p in written.values()] == [f"{k}.{fmt}" for k in KINDS]
+    copy_staff_accounts(demo, db_engine)
     for kind, path in written.items():
         import_file(db_engine, kind, path)
-    assert_same(comparable(demo), comparable(db_engine))
+    source, copy = comparable(demo), comparable(db_engine)
+    assert_same(source, copy)
+    sessions, rom = source["therapy_sessions"], source["rom_measurements"]
+    # the demo has every kind of link, so the comparison above covers them
+    assert sessions["therapist"].notna().all() and sessions["injury_onset_date"].notna().any()
+    assert rom["session_date"].notna().any() and rom["measured_by_name"].notna().any()
     for kind, path in written.items():  # and a second time changes nothing
         report = import_file(db_engine, kind, path)
         assert report.inserted == report.updated == 0, kind
@@ -152,6 +187,8 @@ def test_cli_export_then_import_into_an_empty_database(tmp_path: Path) -> None:
     exported = run(source, "export", "--format", "csv", str(out))  # as a user runs it: a separate process
     assert exported.returncode == 0, exported.stderr
     target = f"sqlite:///{tmp_path / 'target.db'}"
+    assert main(["--database-url", target, "init"]) == 0
+    copy_staff_accounts(make_engine(source), make_engine(target))
     done = run(target, "import", "--kind", "athletes", str(out / "athletes.csv"))
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("athletes: 2 rows: 2 inserted")
@@ -217,3 +254,53 @@ def test_cli_create_athletes_needs_a_team(tmp_path: Path, capsys: pytest.Capture
     capsys.readouterr()
     assert main([*cli, "--create-athletes", "--team", "New"]) == 0
     assert "created 1 athletes: N1" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- notes, the .zip, the audit entry
+
+
+def test_without_notes_the_clinical_notes_are_written_empty(demo: Engine, tmp_path: Path) -> None:
+    with_notes = export_frames(demo)
+    without = export_frames(demo, include_notes=False)
+    for kind in ("therapy_sessions", "injuries"):
+        assert with_notes[kind]["notes"].notna().any(), kind
+        assert without[kind]["notes"].isna().all(), kind
+        pd.testing.assert_frame_equal(with_notes[kind].drop(columns="notes"), without[kind].drop(columns="notes"))
+    export_all(demo, tmp_path, include_notes=False)
+    written = pd.read_csv(tmp_path / "therapy_sessions.csv", dtype=str, keep_default_na=False)
+    assert list(written.columns) == LAYOUTS["therapy_sessions"] and (written["notes"] == "").all()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_zip_holds_the_files_export_all_writes(demo: Engine, tmp_path: Path, fmt: str) -> None:
+    one_team = queries.athletes(demo).query("team_id == team_id.min()")["athlete_id"].tolist()
+    written = export_all(demo, tmp_path, fmt=fmt, athlete_ids=one_team, include_notes=False)
+    archive = zipfile.ZipFile(io.BytesIO(export_zip(demo, fmt, athlete_ids=one_team, include_notes=False)))
+    assert archive.namelist() == [p.name for p in written.values()]
+    for path in written.values():
+        member = archive.read(path.name)
+        if fmt == "csv":
+            assert member == path.read_bytes(), path.name
+        else:  # a workbook stamps its creation time: compare the cells
+            pd.testing.assert_frame_equal(
+                pd.read_excel(io.BytesIO(member), dtype=object), pd.read_excel(path, dtype=object), obj=path.name
+            )
+
+
+def test_an_export_by_a_user_is_audited_once(db_engine: Engine, tmp_path: Path) -> None:
+    admin = create_user(db_engine, "exporter", "a-long-enough-password-1", "admin")
+    athletes = tmp_path / "athletes.csv"
+    athletes.write_text("external_id,display_name,team\nA1,Ada,Team A\nA2,Bo,Team A\n")
+    import_file(db_engine, "athletes", athletes)
+    before = len(queries.audit_entries(db_engine))
+    export_all(db_engine, tmp_path / "anonymous")  # no actor: nothing to audit
+    assert len(queries.audit_entries(db_engine)) == before
+    export_zip(db_engine, "xlsx", include_notes=False, actor_id=admin)
+    first = int(queries.athletes(db_engine)["athlete_id"].min())
+    export_all(db_engine, tmp_path / "out", athlete_ids=[first], actor_id=admin)
+    entries = queries.audit_entries(db_engine)
+    exports = entries[entries["action"] == "export"].sort_values("at", kind="stable")
+    assert len(exports) == 2 and set(exports["username"]) == {"exporter"}
+    details = sorted(exports["detail"])
+    assert details[0].startswith(f"csv; athletes {first}; with notes; rows: athletes 1, injuries 0,")
+    assert details[1].startswith("xlsx; all athletes; without notes; rows: athletes 2, injuries 0,")

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
-from data.imports import LAYOUTS, import_file, template
-from data.queries import injuries, table_counts, wellness_checkins
-from data.writes import InvalidRecords
+from data.imports import KINDS, LAYOUTS, import_file, template
+from data.queries import injuries, rom_measurements, table_counts, therapy_sessions, wellness_checkins
+from data.writes import InvalidRecords, create_user
 
 ATHLETES = (
     "external_id,display_name,team,sport,timezone,position,dominant_side,active\n"
@@ -49,9 +49,14 @@ def test_every_kind_has_a_template_its_import_reads(tmp_path: Path) -> None:
 
 
 def test_templates_import_cleanly(db_engine: Engine, tmp_path: Path) -> None:
-    for kind in LAYOUTS:
+    create_user(db_engine, "therapist", "a-long-enough-password-1", "therapist")  # the templates' username
+    for kind in LAYOUTS:  # in import order: the session links to the injury, the ROM to the session
         report = import_file(db_engine, kind, write(tmp_path, f"{kind}.csv", template(kind)))
         assert report.inserted == 1, kind
+    session = therapy_sessions(db_engine).iloc[0]
+    injury_id = int(injuries(db_engine)["injury_id"].iloc[0])
+    assert session["injury_id"] == injury_id and pd.notna(session["therapist_id"])
+    assert rom_measurements(db_engine)["session_id"].tolist() == [session["session_id"]]
 
 
 def test_bad_rows_are_refused_whole_with_every_row_named(with_athletes: Engine, tmp_path: Path) -> None:
@@ -152,3 +157,82 @@ def test_a_changed_date_is_an_update(with_athletes: Engine, tmp_path: Path) -> N
     assert returned == [pd.Timestamp("2024-03-01")]
     again = import_file(with_athletes, "injuries", write(tmp_path, "j.csv", header + row.format("2024-03-01")))
     assert again.unchanged == 1
+
+
+# ---------------------------------------------------------------- links between records
+
+INJURIES = (
+    "athlete_external_id,onset_date,body_region,side,injury_type,mechanism,time_loss,return_date,notes\n"
+    "A1,2024-02-10,thigh,left,muscle_strain,acute,true,2024-03-01,\n"
+    "A2,2024-02-10,thigh,left,muscle_strain,acute,true,,\n"
+)
+SESSION_HEADER = (
+    "athlete_external_id,therapist_username,date,technique,body_region,side,minutes,pain_before,pain_after,"
+    "discomfort,injury_onset_date,injury_body_region,injury_side,injury_type,notes\n"
+)
+SESSION = "A1,pt,2024-03-04,active_release,thigh,left,30,5,3,6,2024-02-10,thigh,left,muscle_strain,\n"
+
+
+@pytest.fixture
+def with_injuries(with_athletes: Engine, tmp_path: Path) -> Engine:
+    create_user(with_athletes, "pt", "a-long-enough-password-1", "therapist")
+    import_file(with_athletes, "injuries", write(tmp_path, "injuries.csv", INJURIES))
+    return with_athletes
+
+
+def test_links_resolve_to_records_imported_before_and_by_username(with_injuries: Engine, tmp_path: Path) -> None:
+    import_file(with_injuries, "therapy_sessions", write(tmp_path, "s.csv", SESSION_HEADER + SESSION))
+    rom = (
+        "athlete_external_id,date,joint,movement,side,value,unit,method,context,"
+        "session_date,session_technique,session_body_region,session_side,measured_by_username\n"
+        "A1,2024-03-04,hip,flexion,left,95,deg,goniometer,post_session,4 Mar 2024,active_release,thigh,left,pt\n"
+    )
+    import_file(with_injuries, "rom_measurements", write(tmp_path, "r.csv", rom))
+    session = therapy_sessions(with_injuries).iloc[0]
+    a1_injury = injuries(with_injuries).sort_values("athlete_id")["injury_id"].iloc[0]  # not A2's, same key
+    assert session["injury_id"] == a1_injury
+    assert rom_measurements(with_injuries)["session_id"].tolist() == [session["session_id"]]
+    # a second import changes nothing; a changed link is an update
+    assert import_file(with_injuries, "rom_measurements", write(tmp_path, "r.csv", rom)).unchanged == 1
+    unlinked = SESSION.replace(",2024-02-10,thigh,left,muscle_strain,", ",,,,,")
+    report = import_file(with_injuries, "therapy_sessions", write(tmp_path, "s2.csv", SESSION_HEADER + unlinked))
+    assert report.updated == 1 and therapy_sessions(with_injuries)["injury_id"].isna().all()
+
+
+def test_bad_links_are_refused_naming_row_and_column(with_injuries: Engine, tmp_path: Path) -> None:
+    rows = [
+        SESSION,  # row 2: fine
+        SESSION.replace(",pt,", ",nobody,").replace("03-04", "03-05"),  # row 3: unknown user
+        SESSION.replace("2024-02-10", "2024-02-11").replace("03-04", "03-06"),  # row 4: no such injury
+        SESSION.replace(",thigh,left,muscle_strain,\n", ",,left,muscle_strain,\n").replace("03-04", "03-07"),
+        SESSION.replace(",2024-02-10,", ",soon,").replace("03-04", "03-08"),  # row 6: not a date
+    ]
+    before = table_counts(with_injuries)
+    with pytest.raises(InvalidRecords) as refused:
+        import_file(with_injuries, "therapy_sessions", write(tmp_path, "bad.csv", SESSION_HEADER + "".join(rows)))
+    injury = "injury_onset_date+injury_body_region+injury_side+injury_type"
+    assert [str(e) for e in refused.value.errors] == [
+        "row 3, therapist_username: 'nobody' is not a known user",
+        f"row 4, {injury}: '2024-02-11, thigh, left, muscle_strain' matches no injury of this athlete "
+        "(stored or imported earlier)",
+        "row 5, injury_body_region: '' is needed to name the injury "
+        "(injury_onset_date, injury_body_region, injury_side, injury_type)",
+        "row 6, injury_onset_date: 'soon' is not a date",
+    ]
+    assert table_counts(with_injuries) == before
+
+
+def test_files_without_link_columns_import_and_keep_stored_links(with_injuries: Engine, tmp_path: Path) -> None:
+    import_file(with_injuries, "therapy_sessions", write(tmp_path, "s.csv", SESSION_HEADER + SESSION))
+    old = pd.read_csv(io.StringIO(SESSION_HEADER + SESSION), dtype=str, keep_default_na=False)
+    old = old.drop(columns=[c for c in old.columns if c.startswith("injury_") or c == "therapist_username"])
+    old["minutes"] = "45"
+    report = import_file(with_injuries, "therapy_sessions", write(tmp_path, "old.csv", old.to_csv(index=False)))
+    assert report.updated == 1
+    session = therapy_sessions(with_injuries).iloc[0]
+    assert session["minutes"] == 45 and pd.notna(session["injury_id"]) and pd.notna(session["therapist_id"])
+
+
+def test_import_order_puts_linked_records_first() -> None:
+    assert KINDS.index("athletes") < KINDS.index("injuries") < KINDS.index("therapy_sessions")
+    assert KINDS.index("therapy_sessions") < KINDS.index("rom_measurements")

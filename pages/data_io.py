@@ -1,0 +1,272 @@
+"""Import and export (admin): CSV / Excel records, a PMSys / PMData .zip, and exports of every table,
+one team or one athlete.
+
+Imports go through `ui.transfer` (the same functions the tests call, and the same importers as
+`python -m data import`): every file is validated whole first, and a file with any bad row is refused
+with every problem listed, nothing written. After a write the cached frames are cleared. Admin
+exports carry the clinical notes; every export is audited.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from data.errors import ValidationError
+from data.imports import KINDS, LAYOUTS, template
+from data.pmsys import DEFAULT_TEAM
+from data.writes import InvalidRecords
+from ui import loaders, transfer
+from ui.labels import RECORD_LABELS
+from ui.session import engine, page_viewer
+
+RESULT = "data_io_result"  # {"records" | "pmsys": what the last import said}
+TIMEZONES = sorted(available_timezones())
+
+
+def said(error: ValidationError) -> str:
+    """A refusal in words: "pmdata.zip is not a .zip file", or the field, value and reason."""
+    if error.field in ("zip", "file") and error.row is None:
+        return f"{error.value} {error.reason}"
+    if error.row is None:
+        return f"{error.field} {error.reason}"
+    return str(error)
+
+
+def kind_label(kind: str) -> str:
+    return RECORD_LABELS.get(kind, kind.replace("_", " ").capitalize())
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
+def progress_bar(text: str) -> tuple[transfer.Progress, DeltaGenerator]:
+    """A progress bar fed by an importer's `progress(done, total)` callback, and its place on the page."""
+    place = st.empty()
+    bar = place.progress(0.0, text=text)
+
+    def update(done: int, total: int) -> None:
+        bar.progress(min(done / max(total, 1), 1.0), text=f"{text} {done:,} of {total:,}")
+
+    return update, place
+
+
+def on_create_unknown() -> None:
+    """On "Create them and import": tick the option, name the team, and import again on the next run."""
+    st.session_state["records_create"] = True
+    st.session_state["records_team"] = st.session_state.get("unknown_team") or ""
+    st.session_state["records_run"] = True
+
+
+def show_refusal(name: str, error: InvalidRecords) -> None:
+    problems = transfer.problem_table(error)
+    rows = int(problems["Row"].dropna().nunique())
+    st.error(
+        f"Nothing was imported: {transfer.plain(name)} has {plural(len(problems), 'problem')} in "
+        f"{plural(rows, 'row')}. Nothing was written; correct the file and import it again.",
+        icon=":material/block:",
+    )
+    st.caption("Every problem, by spreadsheet row (the header is row 1):")
+    st.dataframe(
+        problems,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Row": st.column_config.NumberColumn("Row", format="%d", width="small"),
+            "Column": st.column_config.TextColumn("Column", width="small"),
+            "Value": st.column_config.TextColumn("Value", width="small"),
+            "Problem": st.column_config.TextColumn("Problem", width="large"),
+        },
+    )
+    unknown = transfer.unknown_athletes(error)
+    if unknown:
+        with st.container(border=True):
+            st.markdown(f"**{plural(len(unknown), 'athlete')} not on file yet.** External ids:")
+            st.text(", ".join(unknown))
+            names = loaders.all_teams()["name"].tolist()
+            st.selectbox(
+                "Team they join",
+                names,
+                index=0 if names else None,
+                accept_new_options=True,
+                placeholder="Pick a team or type a new name",
+                key="unknown_team",
+                help="A new name creates the team (time zone UTC).",
+            )
+            st.button(
+                f"Create {'this athlete' if len(unknown) == 1 else f'these {len(unknown)} athletes'} and import",
+                on_click=on_create_unknown,
+                key="create_unknown",
+                icon=":material/person_add:",
+            )
+
+
+def show_records_result() -> None:
+    result = st.session_state.get(RESULT, {}).get("records")
+    if not result:
+        return
+    if "error" in result:
+        if isinstance(result["error"], InvalidRecords):
+            show_refusal(result["name"], result["error"])
+        else:
+            st.error(f"Nothing was imported: {said(result['error'])}.", icon=":material/block:")
+        return
+    report = result["report"]
+    st.success(
+        f"Imported {transfer.plain(result['name'])}: {plural(report.rows, 'row')} of "
+        f"{kind_label(report.kind).lower()}. "
+        f"{report.inserted:,} inserted, {report.updated:,} updated, {report.unchanged:,} unchanged.",
+        icon=":material/task_alt:",
+    )
+    notes = []
+    if report.blank_rows:
+        notes.append(f"Skipped {report.blank_rows:,} blank rows.")
+    if report.teams_created:
+        notes.append(f"Created {plural(len(report.teams_created), 'team')}: {', '.join(report.teams_created)}.")
+    if report.athletes_created:
+        notes.append(
+            f"Created {plural(len(report.athletes_created), 'athlete')}: {', '.join(report.athletes_created)} "
+            "(named after their external ids until an athletes file gives their names)."
+        )
+    for note in notes:
+        st.text(note)
+
+
+def import_records_tab(actor_id: int) -> None:
+    st.caption(
+        "One kind of record per file, CSV or Excel (.xlsx), in the layout of its template: athletes are "
+        "named by their external id. The whole file is checked first; a file with any bad row is refused "
+        "with every problem listed and nothing written. Importing the same file again changes nothing; "
+        "a changed value of a record already on file is an update. See docs/IMPORT_EXPORT.md."
+    )
+    kind = st.selectbox("Kind of record", KINDS, format_func=kind_label, key="records_kind")
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    left.caption("Columns, in this order: " + ", ".join(LAYOUTS[kind]))
+    right.download_button(
+        "Download template",
+        data=template(kind),
+        file_name=f"{kind}.csv",
+        mime="text/csv",
+        icon=":material/description:",
+        key=f"template_{kind}",
+        on_click="ignore",
+        width="stretch",
+    )
+    upload = st.file_uploader("File to import", type=["csv", "xlsx"], key="records_file")
+    create = st.checkbox(
+        "Create athletes that are not on file yet",
+        key="records_create",
+        help="Otherwise a file naming an unknown external id is refused. Athletes are best imported "
+        "first from an athletes file, which carries their names and teams.",
+    )
+    team = ""
+    if create:
+        team = st.text_input(
+            "Team the new athletes join", key="records_team", help="Created (time zone UTC) when missing."
+        )
+    pressed = st.button("Import", type="primary", disabled=upload is None, key="records_import")
+    if st.session_state.pop("records_run", False) and upload is not None:
+        pressed = True
+    if pressed and upload is not None:
+        update, place = progress_bar("Rows written:")
+        try:
+            report = transfer.import_records(
+                engine(),
+                kind,
+                upload.getvalue(),
+                upload.name,
+                create_athletes=create,
+                team=team,
+                actor_id=actor_id,
+                progress=update,
+            )
+        except (InvalidRecords, ValidationError) as error:
+            place.empty()
+            st.session_state[RESULT] = {"records": {"name": upload.name, "error": error}}
+        else:
+            loaders.clear()
+            st.session_state[RESULT] = {"records": {"name": upload.name, "report": report}}
+    show_records_result()
+
+
+def show_pmsys_result() -> None:
+    result = st.session_state.get(RESULT, {}).get("pmsys")
+    if not result:
+        return
+    error = result.get("error")
+    if isinstance(error, InvalidRecords):
+        show_refusal(result["name"], error)
+        return
+    if error is not None:
+        st.error(f"Nothing was imported: {said(error)}.", icon=":material/block:")
+        return
+    report = result["report"]
+    st.success(
+        f"Imported {transfer.plain(report.folder)}: {plural(report.participants, 'participant')} into the team "
+        f"{transfer.plain(report.team)} "
+        f"(dates in {report.timezone}); {report.athletes_created} athletes created, "
+        f"{report.athletes_matched} matched" + (", team created." if report.team_created else "."),
+        icon=":material/task_alt:",
+    )
+    st.dataframe(transfer.pmsys_tables(report), hide_index=True, width="content")
+    st.caption("What was skipped or fixed (the rules are in docs/PMSYS.md):")
+    st.dataframe(
+        transfer.pmsys_fixes(report),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "What": st.column_config.TextColumn("What", width="large"),
+            "Count": st.column_config.NumberColumn("Count", width="small"),
+            "Details": st.column_config.TextColumn("Details", width="large"),
+        },
+    )
+
+
+def import_pmsys_tab(actor_id: int) -> None:
+    st.caption(
+        "A .zip of a PMSys / PMData folder: one folder per participant (its name is the athlete's external id), "
+        "each with pmsys/wellness.csv, srpe.csv and injury.csv; the folders may sit inside one top-level "
+        "folder. The same import as `python -m data import --format pmsys DIR`: one transaction, and "
+        "importing the same data again changes nothing. Mapping and rules: docs/PMSYS.md."
+    )
+    upload = st.file_uploader("PMSys .zip", type=["zip"], key="pmsys_file")
+    left, right = st.columns(2)
+    team = left.text_input("Team", value=DEFAULT_TEAM, key="pmsys_team", help="Created when missing.")
+    timezone = right.selectbox(
+        "Time zone of the dates",
+        TIMEZONES,
+        index=TIMEZONES.index("UTC"),
+        key="pmsys_timezone",
+        help="Time stamps are turned into local dates in this zone (PMData's participants are in Norway).",
+    )
+    if st.button("Import PMSys data", type="primary", disabled=upload is None, key="pmsys_import"):
+        assert upload is not None
+        update, place = progress_bar("Participants imported:")
+        try:
+            report = transfer.import_pmsys_zip(
+                engine(), upload.getvalue(), upload.name, team, timezone, progress=update, actor_id=actor_id
+            )
+        except (InvalidRecords, ValidationError) as error:
+            place.empty()
+            st.session_state[RESULT] = {"pmsys": {"name": upload.name, "error": error}}
+        else:
+            loaders.clear()
+            st.session_state[RESULT] = {"pmsys": {"name": upload.name, "report": report}}
+    show_pmsys_result()
+
+
+# --------------------------------------------------------------------------- the page
+
+who = page_viewer(__file__)
+
+st.title("Import and export")
+records_tab, pmsys_tab, export_tab = st.tabs(["Import records", "Import PMSys / PMData", "Export"])
+with records_tab:
+    import_records_tab(who.user_id)
+with pmsys_tab:
+    import_pmsys_tab(who.user_id)
+with export_tab:
+    transfer.export_panel(engine(), who, loaders.scope_athletes(who.user_id), loaders.scope_teams(who.user_id))

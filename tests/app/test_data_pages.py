@@ -1,0 +1,163 @@
+"""Import and export (admin) and Export data (coach, therapist, athlete) under AppTest.
+
+AppTest has no file uploads: the uploads themselves are driven in tests/e2e/test_data_io.py. Here: who
+reaches which page, what the admin page offers, and that the export each page builds is the user's scope.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
+
+from data import queries
+from data.access import viewer
+from data.db import ROOT, make_engine
+from data.imports import KINDS
+from data.models import Athlete, User
+from tests.app.conftest import reload
+from ui import transfer
+
+StartApp = Callable[[str], AppTest]
+DATA_IO = "pages/data_io.py"
+EXPORT = "pages/export.py"
+
+
+def user_ids(url: str) -> dict[str, int]:
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        found = dict(connection.execute(select(User.username, User.id)).all())
+    engine.dispose()
+    return found
+
+
+def open_as(app_at: StartApp, url: str, username: str, page: str) -> AppTest:
+    st.cache_data.clear()
+    at = app_at(url)
+    at.session_state["user_id"] = user_ids(url)[username]
+    return at.run().switch_page(page).run()
+
+
+def download_buttons(at: AppTest) -> dict[str, str]:
+    return {button.key: button.label for button in at.get("download_button")}
+
+
+def test_the_admin_page_offers_imports_templates_and_the_export(app_at: StartApp, demo_url: str) -> None:
+    at = open_as(app_at, demo_url, "admin", DATA_IO)
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Import and export"]
+    assert [t.label for t in at.tabs] == ["Import records", "Import PMSys / PMData", "Export"]
+    assert len(at.get("file_uploader")) == 2
+    buttons = download_buttons(at)
+    assert buttons == {"template_athletes": "Download template", "export_download": "Download the export"}
+    assert at.button(key="records_import").disabled and at.button(key="pmsys_import").disabled  # no file yet
+    assert at.text_input(key="pmsys_team").value == "PMData"
+    assert at.selectbox(key="pmsys_timezone").value == "UTC"
+    assert at.radio(key="export_what").options == ["Every table", "One team", "One athlete"]
+    assert "Clinical notes (therapy sessions, injuries) are included" in at.caption[-1].value
+
+    for kind in KINDS[1:]:
+        at.selectbox(key="records_kind").set_value(kind)
+        at = at.run()
+        assert download_buttons(at).get(f"template_{kind}") == "Download template", kind
+    at.selectbox(key="records_kind").set_value("pain_reports")
+    at = at.run()
+    assert any(c.value.endswith("athlete_external_id, date, body_region, side, pain") for c in at.caption)
+
+    at.radio(key="export_what").set_value("One athlete").run()
+    assert not at.exception
+    assert len(at.selectbox(key="export_athlete").options) == 12
+    at.checkbox(key="records_create").check().run()
+    assert at.text_input(key="records_team").label == "Team the new athletes join"
+
+
+@pytest.mark.parametrize("username", ["coach", "therapist", "athlete"])
+def test_staff_and_athletes_cannot_open_the_import_page(app_at: StartApp, demo_url: str, username: str) -> None:
+    st.cache_data.clear()
+    at = app_at(demo_url)
+    at.session_state["user_id"] = user_ids(demo_url)[username]
+    at = reload(at)
+    assert [t.value for t in at.title]  # the role's landing page
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(DATA_IO)
+    # and the page itself refuses them, should it ever be reached
+    direct = AppTest.from_file(str(ROOT / DATA_IO), default_timeout=60)
+    direct.session_state["user_id"] = user_ids(demo_url)[username]
+    direct = direct.run()
+    assert not direct.exception
+    assert [w.value for w in direct.warning] == ["This page is not open to you. Go to Fascia's start page and sign in."]
+    assert not direct.get("file_uploader") and not direct.get("download_button")
+
+
+def test_the_admin_has_no_separate_export_page(app_at: StartApp, demo_url: str) -> None:
+    at = app_at(demo_url)
+    at.session_state["user_id"] = user_ids(demo_url)["admin"]
+    at = reload(at)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(EXPORT)
+
+
+@pytest.mark.parametrize(
+    ("username", "title", "notes"),
+    [
+        ("coach", "Export data", "Clinical notes are left out"),
+        ("therapist", "Export data", "Clinical notes (therapy sessions, injuries) are included"),
+    ],
+)
+def test_staff_export_their_teams(app_at: StartApp, demo_url: str, username: str, title: str, notes: str) -> None:
+    at = open_as(app_at, demo_url, username, EXPORT)
+    assert not at.exception
+    assert [t.value for t in at.title] == [title]
+    assert at.radio(key="export_what").options == ["All my teams", "One team", "One athlete"]
+    assert download_buttons(at) == {"export_download": "Download the export"}
+    assert notes in at.caption[-1].value
+    engine = make_engine(demo_url)
+    who = viewer(engine, user_ids(demo_url)[username])
+    assert who is not None
+    at.radio(key="export_what").set_value("One team").run()
+    assert sorted(at.selectbox(key="export_team").options) == sorted(queries.teams(engine, who.team_ids)["name"])
+    scope = transfer.export_scope(engine, who)
+    assert scope.include_notes == (username == "therapist")
+    engine.dispose()
+
+
+def test_the_athlete_downloads_only_their_own_rows(app_at: StartApp, demo_url: str, tmp_path: Path) -> None:
+    at = open_as(app_at, demo_url, "athlete", EXPORT)
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Download my data"]
+    assert download_buttons(at) == {"export_download": "Download my data"}
+    assert not at.get("radio") and not at.selectbox  # no choice of whom to export
+    assert "your own records only" in at.caption[-1].value
+
+    copy = tmp_path / "copy.db"  # building the export writes an audit entry: use a copy
+    copy.write_bytes(Path(demo_url.removeprefix("sqlite:///")).read_bytes())
+    engine = make_engine(f"sqlite:///{copy}")
+    who = viewer(engine, user_ids(demo_url)["athlete"])
+    assert who is not None and who.athlete_id is not None
+    with engine.connect() as connection:
+        mine = connection.scalar(select(Athlete.external_id).where(Athlete.id == who.athlete_id))
+        others = connection.scalars(select(Athlete.id).where(Athlete.id != who.athlete_id)).all()
+    scope = transfer.export_scope(engine, who, athlete_id=others[0])  # what the page builds, asking for another
+    data = transfer.build_export(engine, who, scope, "csv")
+    engine.dispose()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        files = {
+            Path(name).stem: pd.read_csv(archive.open(name), dtype=str, keep_default_na=False)
+            for name in archive.namelist()
+        }
+    assert sorted(files) == sorted(KINDS)
+    assert list(files["athletes"]["external_id"]) == [mine]
+    rows = 0
+    for kind, frame in files.items():
+        if kind != "athletes":
+            assert set(frame["athlete_external_id"]) <= {mine}, kind
+            rows += len(frame)
+    assert rows > 100
+    assert (files["therapy_sessions"]["notes"] == "").all()

@@ -1,0 +1,512 @@
+"""The athlete's progress report: one self-contained HTML file (plotly.js inline, no network needed to
+open it) that prints cleanly to PDF from a browser (A4, charts and tables kept whole on a page).
+
+Pure: frames in, HTML out (no Streamlit, no database). The frames are those *Athlete progress* draws
+(`ui.loaders.progress_frames`) plus the plain sentences of `summary_sentences`; the charts are the
+page's own builders (`ui.charts.progress`). Everything a person typed (names, team, notes) is
+HTML-escaped; the charts are built from coded values only (regions, sides, techniques, categories).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Callable, Mapping, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from analytics import caseload
+from analytics.rom import rom_status, rom_symmetry
+from analytics.vocabulary import ROM_MEASURES, label
+from ui.charts.progress import CATEGORY_WORDS, pain_timeline, rom_chart, treatment_chart
+
+#: Rules printed in the footer, from DESIGN.md (*What the numbers mean*).
+DEFINITIONS: tuple[tuple[str, str], ...] = (
+    (
+        "Pain",
+        "NPRS 0–10 (LOINC 72514-3), self-reported per body region and side on the daily check-in. An improvement "
+        "is clinically important when pain falls by at least 2 points and at least 30 % (Farrar et al. 2001). "
+        "Pain is resolved on the first day of three consecutive reports at 0–1. A gap in a line is no report, "
+        "not 0.",
+    ),
+    (
+        "Range of motion",
+        "Each value is the mean of the day's trials (post-session measurements belong to the treatment response). "
+        "A change is real only when it exceeds the minimal detectable change (MDC): 5° for goniometry and "
+        "inclinometry, 1.5 cm for the knee-to-wall lunge (Chisholm et al. 2012). % of norm = latest ÷ the "
+        "published norm × 100. Limb symmetry index (LSI) = involved ÷ uninvolved × 100 (involved = the injured "
+        "side when there is an injury in that region, otherwise the smaller value); asymmetry when |left − right| "
+        "exceeds both the MDC and 10 % of the larger side.",
+    ),
+    (
+        "Treatment response",
+        "Per session: pain before − after (NPRS points; positive = less pain) and ROM post − pre when measured "
+        "around the session; per technique: count, mean and a t-based 95 % interval (none with n < 2). Held: at "
+        "the next check-in within 7 days the region's pain was no higher than right after the session.",
+    ),
+    (
+        "Recurrence",
+        "Fuller et al. 2006 consensus: an injury of the same type at the same region and side as an earlier one "
+        "is an exacerbation if the earlier one had not returned to full participation, otherwise a recurrence — "
+        "early within 60 days of that return, late within 365 days, delayed after that; anything else is new.",
+    ),
+    (
+        "Recovery",
+        "Days from injury onset to return to full participation and to pain resolution; an episode not finished "
+        "by the newest data is still open.",
+    ),
+)
+
+STYLE = """
+:root { --ink: #1f2a30; --muted: #5f6b72; --rule: #d8dde0; --left: #1f77b4; --right: #ff7f0e; }
+* { box-sizing: border-box; }
+body { margin: 0; background: #f3f5f6; color: var(--ink);
+  font: 13px/1.45 -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
+main { width: 720px; margin: 24px auto; padding: 28px 10px 20px; background: white;
+  box-shadow: 0 1px 4px rgba(0, 0, 0, 0.12); }
+header { border-bottom: 2px solid var(--ink); padding: 0 0 10px; margin: 0 0 14px; }
+header h1 { font-size: 22px; margin: 0 0 4px; }
+header .who { font-size: 14px; margin: 0; }
+header .period { color: var(--muted); margin: 2px 0 0; }
+h2 { font-size: 17px; margin: 22px 0 6px; padding-bottom: 3px; border-bottom: 1px solid var(--rule); }
+h3 { font-size: 14px; margin: 14px 0 4px; }
+p, ul { margin: 4px 0 8px; }
+ul { padding-left: 20px; }
+.facts { display: flex; gap: 8px; margin: 10px 0 4px; }
+.fact { flex: 1; border: 1px solid var(--rule); border-radius: 6px; padding: 6px 8px; }
+.fact b { display: block; font-size: 18px; }
+.fact span { color: var(--muted); font-size: 11px; }
+.note { color: var(--muted); font-size: 11px; margin: 2px 0 10px; }
+.empty { color: var(--muted); font-style: italic; }
+.warn { background: #fff4e5; border-left: 4px solid #e8a33d; padding: 5px 8px; margin: 6px 0; }
+figure.chart { margin: 6px 0 4px; }
+.grid { display: grid; grid-template-columns: 1fr 1fr; gap: 6px 10px; }
+table { width: 100%; border-collapse: collapse; margin: 6px 0 6px; font-size: 11.5px; }
+th, td { text-align: left; padding: 3px 5px; border-bottom: 1px solid var(--rule); vertical-align: top; }
+th { background: #eef1f3; font-weight: 600; }
+th.num { text-align: right; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.notes { white-space: pre-wrap; overflow-wrap: anywhere; color: #37474f; min-width: 120px; }
+footer { margin-top: 26px; padding-top: 8px; border-top: 2px solid var(--ink); font-size: 10.5px; color: #37474f; }
+footer dl { margin: 6px 0 0; }
+footer dt { font-weight: 600; margin-top: 4px; }
+footer dd { margin: 0 0 0 0; }
+@page { size: A4; margin: 12mm 11mm 14mm; }
+@media print {
+  body { background: white; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  main { width: auto; margin: 0; padding: 0; box-shadow: none; }
+  .modebar-container, .modebar, button, .no-print { display: none !important; }
+  figure.chart, table, tr, .facts, .keep, footer dl > div { break-inside: avoid; page-break-inside: avoid; }
+  h2, h3 { break-after: avoid; page-break-after: avoid; }
+  thead { display: table-header-group; }
+}
+"""
+
+#: Shown instead of the clinical notes in a report made without them.
+NO_NOTES = "Clinical notes are not part of this report."
+
+
+def _e(value: object) -> str:
+    """`value` as escaped text ("—" when missing)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "—"
+    return html.escape(str(value), quote=True)
+
+
+def _day(value: object) -> str:
+    return "—" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d}"
+
+
+def _num(digits: int) -> Callable[[object], str]:
+    def fmt(value: object) -> str:
+        return "—" if value is None or pd.isna(value) else f"{float(value):.{digits}f}"
+
+    return fmt
+
+
+def _yes(value: object) -> str:
+    return "—" if value is None or pd.isna(value) else ("yes" if bool(value) else "no")
+
+
+def _table(rows: pd.DataFrame, columns: Sequence[tuple[str, str, Callable[[object], str] | None]]) -> str:
+    """An HTML table of `rows`: (column, heading, formatter) per column; text cells escaped, formatted
+    cells (numbers, dates) right-aligned."""
+    head = "".join(f'<th class="{"num" if f else ""}">{_e(h)}</th>' for _, h, f in columns)
+    body = []
+    for record in rows.to_dict("records"):  # a report's tables: tens of rows
+        cells = []
+        for column, _, fmt in columns:
+            value = record.get(column)
+            if fmt is None:
+                cells.append(f'<td class="{"notes" if column == "notes" else ""}">{_e(value)}</td>')
+            else:
+                cells.append(f'<td class="num">{_e(fmt(value))}</td>')
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+class _Charts:
+    """Figures to HTML divs; plotly.js is written inline with the first one only."""
+
+    def __init__(self) -> None:
+        self.first = True
+
+    def __call__(self, fig: go.Figure) -> str:
+        # plotly's own template, whatever the process's default: Streamlit makes its "streamlit" template the
+        # default once it has drawn a chart, and that one leaves the axes' margins to Streamlit's front end
+        fig.layout.template = pio.templates["plotly"]  # assigned, not merged into the default one
+        fig.update_layout(autosize=True, width=None)
+        div = fig.to_html(
+            full_html=False,
+            include_plotlyjs=self.first,
+            default_width="100%",
+            config={"displayModeBar": False, "responsive": True},
+        )
+        self.first = False
+        return f'<figure class="chart">{div}</figure>'
+
+
+def summary_sentences(
+    reports: pd.DataFrame,
+    measured: pd.DataFrame,
+    injuries: pd.DataFrame,
+    norms: pd.DataFrame,
+    start: dt.date,
+    end: dt.date,
+) -> dict[str, object]:
+    """The plain sentences *My recovery* writes, for the report: ``pain_sentences`` (first vs latest
+    report per sore area in the period), ``rom_sentences`` (change since the first measurement since the
+    latest injury in that area, real changes first) and ``rom_status`` (the table behind them)."""
+    status = rom_status(caseload.rom_since_injury(measured, injuries, start), norms) if not measured.empty else None
+    return {
+        "pain_sentences": caseload.pain_sentences(reports, end, start) if not reports.empty else [],
+        "rom_sentences": (
+            caseload.rom_sentences_ordered(status, rom_symmetry(measured, injuries, norms))
+            if status is not None
+            else []
+        ),
+        "rom_status": status if status is not None else pd.DataFrame(),
+    }
+
+
+def report_file_name(external_id: object, day: dt.date) -> str:
+    """``progress-<external id>-<YYYY-MM-DD>.html``; characters unsafe in a file name become "-"."""
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", str(external_id or "athlete")).strip("-.") or "athlete"
+    return f"progress-{safe}-{day:%Y-%m-%d}.html"
+
+
+def _pain_course(trend: pd.DataFrame) -> pd.DataFrame:
+    """Per region and side: reports, first and latest report, highest and mean pain in the period."""
+    ordered = trend.sort_values("date")
+    g = ordered.groupby(["body_region", "side"], as_index=False, dropna=False).agg(
+        n=("pain", "size"),
+        first_date=("date", "first"),
+        first_pain=("pain", "first"),
+        last_date=("date", "last"),
+        last_pain=("pain", "last"),
+        highest=("pain", "max"),
+        mean=("pain", "mean"),
+    )
+    g["where"] = [caseload.region_words(r, s) for r, s in zip(g["body_region"], g["side"], strict=True)]
+    return g.sort_values(["last_pain", "highest"], ascending=False)
+
+
+def _pain_section(frames: Mapping[str, object], chart: _Charts, start: dt.date, end: dt.date) -> str:
+    trend: pd.DataFrame = frames["trend"]  # type: ignore[assignment]
+    sessions: pd.DataFrame = frames["sessions"]  # type: ignore[assignment]
+    parts = ['<section id="pain"><h2>Pain course</h2>']
+    if trend.empty and sessions.empty:
+        return parts[0] + '<p class="empty">No pain reported and no sessions in this period.</p></section>'
+    fig = pain_timeline(trend, sessions, frames["injuries"], start, end, height=430)  # type: ignore[arg-type]
+    parts.append(chart(fig))
+    parts.append(
+        '<p class="note">Lines: pain per region and side (blue left, orange right, grey central or both; one dash '
+        "style per region) on the days it was reported. Diamonds: therapy sessions at the pain after, with a stroke "
+        "from the pain before (hollow: pain not recorded). Shaded: injuries from onset to return to full "
+        "participation, coloured by recurrence category.</p>"
+    )
+    if not trend.empty:
+        course = _pain_course(trend)
+        parts.append("<h3>Per region</h3>")
+        parts.append(
+            _table(
+                course,
+                [
+                    ("where", "Region", None),
+                    ("n", "Reports", _num(0)),
+                    ("first_date", "First", _day),
+                    ("first_pain", "Pain", _num(0)),
+                    ("last_date", "Latest", _day),
+                    ("last_pain", "Pain", _num(0)),
+                    ("highest", "Highest", _num(0)),
+                    ("mean", "Mean", _num(1)),
+                ],
+            )
+        )
+    chronic = frames.get("chronic_where")
+    if chronic:
+        parts.append(
+            f'<p class="warn">Chronic pain: {_e(chronic)} — reported in more than 6 of the last 12 weeks '
+            "(IASP; Treede et al. 2019).</p>"
+        )
+    return "".join(parts) + "</section>"
+
+
+def _rom_section(frames: Mapping[str, object], chart: _Charts, start: dt.date, end: dt.date) -> str:
+    history: pd.DataFrame = frames["history"]  # type: ignore[assignment]
+    parts = ['<section id="rom"><h2>Range of motion: left vs right against normal</h2>']
+    if history.empty:
+        return parts[0] + '<p class="empty">No range of motion measured in this period.</p></section>'
+    measured = set(zip(history["joint"], history["movement"], strict=True))
+    present = [(j, m) for j, m, _, _ in ROM_MEASURES if (j, m) in measured]
+    charts = [
+        # month labels centred on their month: at half an A4 width the first would run into the y-axis's
+        chart(
+            rom_chart(history, j, m, height=300, compact_layout=True, start=start, end=end).update_xaxes(
+                ticklabelmode="period"
+            )
+        )
+        for j, m in present
+    ]
+    parts.append('<div class="grid">' + "".join(charts) + "</div>")
+    parts.append(
+        '<p class="note">Blue left, orange right. Filled point: the first measurement or a real change since the '
+        "previous one (beyond the MDC); hollow: a change within measurement error. Green band: the published norm "
+        "± its MDC; dashed line: the norm.</p>"
+    )
+    status: pd.DataFrame = frames.get("rom_status", pd.DataFrame())  # type: ignore[assignment]
+    if not status.empty:
+        unit = status["unit"].map({"deg": "°", "cm": "cm"})
+        shown = status.assign(
+            measure=[
+                f"{caseload.measure_words(j, m)} ({u})"
+                for j, m, u in zip(status["joint"], status["movement"], unit, strict=True)
+            ],
+            side=status["side"].str.capitalize(),
+        )
+        parts.append("<h3>Change and % of normal</h3>")
+        parts.append(
+            _table(
+                shown,
+                [
+                    ("measure", "Measure", None),
+                    ("side", "Side", None),
+                    ("baseline_date", "Baseline", _day),
+                    ("baseline_value", "Value", _num(1)),
+                    ("latest_date", "Latest", _day),
+                    ("latest_value", "Value", _num(1)),
+                    ("change", "Change", _num(1)),
+                    ("change_label", "Meaning", None),
+                    ("pct_of_norm", "% of norm", _num(0)),
+                ],
+            )
+        )
+    symmetry: pd.DataFrame = frames.get("symmetry", pd.DataFrame())  # type: ignore[assignment]
+    if not symmetry.empty:
+        parts.append("<h3>Symmetry (latest day both sides were measured)</h3>")
+        parts.append(
+            _table(
+                symmetry,
+                [
+                    ("measure", "Measure", None),
+                    ("date", "Measured", _day),
+                    ("left", "Left", _num(1)),
+                    ("right", "Right", _num(1)),
+                    ("abs_diff", "|L − R|", _num(1)),
+                    ("mdc", "MDC", _num(1)),
+                    ("lsi", "LSI %", _num(0)),
+                    ("asymmetric", "Asymmetry", _yes),
+                    ("involved_side", "Involved", None),
+                    ("why", "Why that side", None),
+                ],
+            )
+        )
+    return "".join(parts) + "</section>"
+
+
+def _treatment_section(frames: Mapping[str, object], chart: _Charts, include_notes: bool) -> str:
+    sessions: pd.DataFrame = frames["sessions"]  # type: ignore[assignment]
+    summary: pd.DataFrame = frames["treatment"]  # type: ignore[assignment]
+    parts = ['<section id="sessions"><h2>Sessions and their response</h2>']
+    if sessions.empty:
+        return parts[0] + '<p class="empty">No therapy sessions in this period.</p></section>'
+    if not summary.empty and (summary["outcome"] == "pain_relief").any():
+        parts.append(chart(treatment_chart(summary)))
+    if not summary.empty:
+        parts.append(
+            _table(
+                summary.assign(
+                    technique=summary["technique"].map(label), outcome=summary["outcome"].str.replace("_", " ")
+                ),
+                [
+                    ("technique", "Technique", None),
+                    ("outcome", "Outcome", None),
+                    ("unit", "Unit", None),
+                    ("n", "n", _num(0)),
+                    ("mean", "Mean change", _num(1)),
+                    ("ci_lower", "95 % low", _num(1)),
+                    ("ci_upper", "95 % high", _num(1)),
+                    ("n_held_known", "With next check-in", _num(0)),
+                    ("share_held", "Held %", lambda v: _num(0)(None if pd.isna(v) else 100 * float(v))),
+                ],
+            )
+        )
+        parts.append(
+            '<p class="note">Pain relief = pain before − after (NPRS points; positive = less pain). ROM rows: post − '
+            "pre session (degrees or cm; positive = more motion).</p>"
+        )
+    listed = sessions.sort_values(["date", "session_id"], ascending=False)
+    listed = listed.assign(
+        technique=listed["technique"].map(label),
+        where=[caseload.region_words(r, s) for r, s in zip(listed["body_region"], listed["side"], strict=True)],
+    )
+    columns: list[tuple[str, str, Callable[[object], str] | None]] = [
+        ("date", "Date", _day),
+        ("technique", "Technique", None),
+        ("where", "Region", None),
+        ("minutes", "Minutes", _num(0)),
+        ("pain_before", "Pain before", _num(0)),
+        ("pain_after", "Pain after", _num(0)),
+        ("discomfort", "Discomfort", _num(0)),
+    ]
+    if include_notes and "notes" in listed.columns:
+        columns.append(("notes", "Notes", None))
+    parts.append(f"<h3>All {len(listed)} sessions in the period</h3>")
+    parts.append(_table(listed, columns))
+    if not include_notes:
+        parts.append(f'<p class="note">{NO_NOTES}</p>')
+    return "".join(parts) + "</section>"
+
+
+def _episodes_section(frames: Mapping[str, object], include_notes: bool) -> str:
+    episodes: pd.DataFrame = frames["episodes"]  # type: ignore[assignment]
+    parts = ['<section id="episodes"><h2>Injury episodes and recurrence</h2>']
+    if episodes.empty:
+        return parts[0] + '<p class="empty">No injuries on record.</p></section>'
+    repeats = episodes["index_injury_id"].map(lambda i: "" if pd.isna(i) else f" of #{int(i)}")
+    shown = episodes.assign(
+        type=episodes["injury_type"].map(label),
+        category_text=episodes["category"].map(lambda c: CATEGORY_WORDS.get(c, str(c)).capitalize()) + repeats,
+    )
+    columns: list[tuple[str, str, Callable[[object], str] | None]] = [
+        ("injury_id", "Injury #", _num(0)),
+        ("onset_date", "Onset", _day),
+        ("where", "Region", None),
+        ("type", "Type", None),
+        ("category_text", "Recurrence category", None),
+        ("return_date", "Returned", _day),
+        ("days_to_return", "Days to return", _num(0)),
+        ("days_to_resolution", "Days to pain 0–1", _num(0)),
+        ("status", "Status", None),
+    ]
+    if include_notes and "notes" in shown.columns:
+        columns.append(("notes", "Notes", None))
+    parts.append(_table(shown, columns))
+    parts.append(
+        '<p class="note">The whole injury history (categories depend on earlier injuries), newest first; "of #n": the '
+        "earlier injury a recurrence or exacerbation repeats. Days to pain 0–1: onset to the first of three "
+        "consecutive reports at 0–1.</p>"
+    )
+    return "".join(parts) + "</section>"
+
+
+def _summary_section(frames: Mapping[str, object]) -> str:
+    pain_words: list[str] = list(frames.get("pain_sentences", []))  # type: ignore[call-overload]
+    rom_words: list[str] = list(frames.get("rom_sentences", []))  # type: ignore[call-overload]
+    episodes: pd.DataFrame = frames["episodes"]  # type: ignore[assignment]
+    parts = ['<section id="summary"><h2>Summary</h2>']
+    open_now = episodes[episodes["status"] == "open"] if not episodes.empty else episodes
+    for injury in open_now.itertuples(index=False):  # open injuries: one or two
+        category = CATEGORY_WORDS.get(injury.category, str(injury.category))
+        parts.append(
+            f'<p class="warn">Open injury: {_e(injury.where)} {_e(label(injury.injury_type).lower())} since '
+            f"{_day(injury.onset_date)} ({_e(injury.days_since_onset)} days) — {_e(category)}.</p>"
+        )
+    parts.append("<h3>Pain</h3>")
+    parts.append(
+        "<ul>" + "".join(f"<li>{_e(s)}</li>" for s in pain_words) + "</ul>"
+        if pain_words
+        else '<p class="empty">No pain reported in this period.</p>'
+    )
+    parts.append("<h3>Range of motion</h3>")
+    parts.append(
+        "<ul>" + "".join(f"<li>{_e(s)}</li>" for s in rom_words) + "</ul>"
+        if rom_words
+        else '<p class="empty">No range of motion measured in this period.</p>'
+    )
+    parts.append(
+        '<p class="note">Written to the athlete, as on <i>My recovery</i>. Pain: the first and the latest report of '
+        "each sore area in the period. ROM: compared with the first measurement since the latest injury in that "
+        "area (otherwise the first in the period); changes within measurement error count as unchanged.</p>"
+    )
+    return "".join(parts) + "</section>"
+
+
+def progress_report_html(
+    athlete: Mapping[str, object],
+    frames: Mapping[str, object],
+    start: dt.date,
+    end: dt.date,
+    *,
+    generated: dt.datetime,
+    include_notes: bool,
+) -> str:
+    """One athlete's progress report as a complete, self-contained HTML document.
+
+    - `athlete`: ``display_name``, ``team``, ``external_id`` (``position``, ``dominant_side`` optional).
+    - `frames`: ``ui.loaders.progress_frames`` (``trend``, ``sessions``, ``injuries``, ``history``,
+      ``symmetry``, ``treatment``, ``episodes``, ``chronic_where``) with `summary_sentences`
+      (``pain_sentences``, ``rom_sentences``, ``rom_status``).
+    - `include_notes`: clinical notes (sessions, injuries) only when True — never in an athlete's own copy,
+      whatever the frames hold.
+    - `generated`: the time printed in the footer (the function reads no clock).
+    """
+    chart = _Charts()
+    name = _e(athlete.get("display_name"))
+    details = [f"Team {_e(athlete.get('team'))}", f"ID {_e(athlete.get('external_id'))}"]
+    for key, words in (("position", "Position"), ("dominant_side", "Dominant side")):
+        value = athlete.get(key)
+        if isinstance(value, str) and value:
+            details.append(f"{words} {_e(value)}")
+    sessions: pd.DataFrame = frames["sessions"]  # type: ignore[assignment]
+    trend: pd.DataFrame = frames["trend"]  # type: ignore[assignment]
+    episodes: pd.DataFrame = frames["episodes"]  # type: ignore[assignment]
+    history: pd.DataFrame = frames["history"]  # type: ignore[assignment]
+    open_count = int((episodes["status"] == "open").sum()) if not episodes.empty else 0
+    facts = [
+        (len(trend), "pain reports"),
+        (len(sessions), "therapy sessions"),
+        (history["date"].nunique() if not history.empty else 0, "ROM measurement days"),
+        (open_count, "open injuries"),
+    ]
+    body = [
+        "<header>",
+        f"<h1>Progress report — {name}</h1>",
+        f'<p class="who">{" · ".join(details)}</p>',
+        f'<p class="period">Period {start:%d %b %Y} to {end:%d %b %Y}'
+        f"{'' if include_notes else ' · athlete copy, without clinical notes'}</p>",
+        '<div class="facts">'
+        + "".join(f'<div class="fact"><b>{n}</b><span>{_e(w)}</span></div>' for n, w in facts)
+        + "</div>",
+        "</header>",
+        _summary_section(frames),
+        _pain_section(frames, chart, start, end),
+        _rom_section(frames, chart, start, end),
+        _treatment_section(frames, chart, include_notes),
+        _episodes_section(frames, include_notes),
+        "<footer>",
+        f"<p>Generated {generated:%Y-%m-%d %H:%M} by Fascia for {name}, from the records of {start:%Y-%m-%d} to "
+        f"{end:%Y-%m-%d} (injury history: all of it). Sources: daily check-in pain reports, therapy sessions, "
+        "ROM measurements, injuries. Confidential health information.</p>",
+        "<dl>" + "".join(f"<div><dt>{_e(term)}</dt><dd>{_e(text)}</dd></div>" for term, text in DEFINITIONS) + "</dl>",
+        "</footer>",
+    ]
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>Progress report — {name} — {end:%Y-%m-%d}</title><style>{STYLE}</style></head>"
+        f"<body><main>{''.join(body)}</main></body></html>\n"
+    )
