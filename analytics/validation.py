@@ -14,6 +14,68 @@ from collections.abc import Sequence
 import pandas as pd
 import pandera.pandas as pa
 
+# The column checks `passes` evaluates itself: pandera check name -> (series, statistics) -> all pass.
+_CHECKS = {
+    "greater_than_or_equal_to": lambda s, k: bool((s >= k["min_value"]).all()),
+    "greater_than": lambda s, k: bool((s > k["min_value"]).all()),
+    "less_than_or_equal_to": lambda s, k: bool((s <= k["max_value"]).all()),
+    "less_than": lambda s, k: bool((s < k["max_value"]).all()),
+    "isin": lambda s, k: bool(s.isin(k["allowed_values"]).all()),
+    "in_range": lambda s, k: bool(
+        ((s >= k["min_value"]) if k["include_min"] else (s > k["min_value"])).all()
+        and ((s <= k["max_value"]) if k["include_max"] else (s < k["max_value"])).all()
+    ),
+}
+
+
+def passes(schema: pa.DataFrameSchema, df: pd.DataFrame) -> bool:
+    """Whether `df` certainly passes `schema` as it is (no coercion needed), decided cheaply.
+
+    pandera costs several milliseconds per call even on a two-row frame, and a page makes about a
+    hundred validations. This evaluates the same rules directly: dtypes equal to the schema's,
+    nullability, uniqueness and the range/membership checks the schemas use. It only ever answers
+    True when pandera would pass the frame unchanged; anything it cannot decide (a dtype to coerce, an
+    unknown check, a failing value) answers False, and the caller runs pandera for its verdict and
+    its error message.
+    """
+    if schema.checks or schema.strict or schema.ordered or schema.unique:
+        return False
+    for name, column in schema.columns.items():
+        if column.regex or name not in df.columns:
+            return False
+        series = df[name]
+        if isinstance(series, pd.DataFrame):  # duplicated column name
+            return False
+        expected = str(column.dtype) if column.dtype is not None else None
+        if expected == "str":
+            if series.dtype != object:
+                return False
+            distinct = pd.unique(series.dropna().to_numpy(dtype=object))
+            if not all(isinstance(v, str) for v in distinct):
+                return False
+        elif expected is not None and str(series.dtype) != expected:
+            return False
+        nulls = series.isna()
+        if nulls.any() and not column.nullable:
+            return False
+        if column.unique and series.duplicated().any():
+            return False
+        values = series[~nulls.to_numpy()] if nulls.any() else series
+        for check in column.checks:
+            rule = _CHECKS.get(check.name)
+            if rule is None or not check.ignore_na or not rule(values, check.statistics):
+                return False
+    return True
+
+
+def validated(schema: pa.DataFrameSchema, df: pd.DataFrame, copy: bool = True) -> pd.DataFrame:
+    """``schema.validate(df)``, skipping pandera's fixed cost when `passes` already decides it.
+
+    Like pandera, it returns a copy (callers may change what they get) unless `copy=False`."""
+    if passes(schema, df):
+        return df.copy() if copy else df
+    return schema.validate(df)
+
 
 @functools.cache
 def column_schema(
@@ -46,10 +108,10 @@ def validate_columns(df: pd.DataFrame, model: type[pa.DataFrameModel], columns: 
     out = pd.DataFrame(index=df.index)
     if other:
         coerce = tuple(str(df[c].dtype) != str(full.columns[c].dtype) for c in other)
-        out = column_schema(model, other, coerce).validate(df[list(other)])
+        out = validated(column_schema(model, other, coerce), df[list(other)], copy=False)
     for c in text:
         values = df[c].astype(object) if df[c].dtype != object else df[c]
-        column_schema(model, (c,)).validate(pd.DataFrame({c: pd.unique(values)}))
+        validated(column_schema(model, (c,)), pd.DataFrame({c: pd.unique(values)}), copy=False)
         out[c] = values
     return out.take([out.columns.get_loc(c) for c in columns], axis=1)  # take: a new frame, not a "copy of a slice"
 
@@ -62,9 +124,10 @@ def validate_output(out: pd.DataFrame, model: type[pa.DataFrameModel]) -> pd.Dat
     columns = model.to_schema().columns
     text = tuple(c for c, col in columns.items() if str(col.dtype) == "str")
     other = tuple(c for c in columns if c not in text)
-    column_schema(model, other).validate(out[list(other)])
+    validated(column_schema(model, other), out[list(other)], copy=False)
     for c in text:
-        column_schema(model, (c,)).validate(pd.DataFrame({c: pd.unique(out[c].to_numpy(dtype=object))}))
+        frame = pd.DataFrame({c: pd.unique(out[c].to_numpy(dtype=object))})
+        validated(column_schema(model, (c,)), frame, copy=False)
     return out
 
 
