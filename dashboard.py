@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from data.writes import has_users
+from ui.faults import run_page
 from ui.menu import MENUS
-from ui.session import engine, sign_out, signed_in
+from ui.session import engine, sign_out, signed_in, sso_signed_in
 
 st.set_page_config(page_title="Fascia", page_icon=":material/healing:", layout="wide")
 
@@ -22,7 +23,10 @@ def navigation() -> st.navigation:
         st.caption(f"Signed in as **{who.username}** ({who.role})")
         if st.button("Sign out", icon=":material/logout:", key="sign_out"):
             sign_out()
-            st.rerun()
+            if sso_signed_in():
+                st.logout()  # forget the single sign-on identity too, or it would sign them straight back in
+            else:
+                st.rerun()
     menu = {
         section: [
             st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=(i == 0 and j == 0))
@@ -33,4 +37,4 @@ def navigation() -> st.navigation:
     return st.navigation(menu)
 
 
-navigation().run()
+run_page(navigation)

@@ -8,6 +8,7 @@ Clinical notes (therapy notes, injury notes) reach therapists and admins only.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,8 +16,9 @@ from functools import cache
 
 from sqlalchemy import Engine, select
 
-from data.auth import hash_password, verify_password
+from data.auth import clear_failures, hash_password, locked_for, normalise_email, record_failure, verify_password
 from data.models import Athlete, User, user_teams
+from data.writes import audit_entry
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,58 @@ def authenticate(engine: Engine, username: str, password: str) -> Viewer | None:
     if not verify_password(row.password_hash, password):
         return None
     return viewer(engine, row.id)
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of a sign-in attempt: the Viewer, or None with `retry_after` seconds (0 = may retry now).
+
+    `checked` is False when the username was refused without checking the password (still locked)."""
+
+    viewer: Viewer | None
+    retry_after: int = 0
+    checked: bool = True
+
+
+def sign_in(engine: Engine, username: str, password: str, now: dt.datetime | None = None) -> SignIn:
+    """Authenticate through the throttle (data/auth.py), auditing every attempt with the username typed.
+
+    A username refused for too many failures is not checked at all until its delay has passed, and
+    the answer is the same for a known and an unknown username.
+    """
+    name = username.strip()
+    wait = locked_for(engine, name, now)
+    if wait:
+        audit_entry(engine, None, "sign_in_refused", "users", None, f"{name}: locked for {wait} s")
+        return SignIn(None, wait, checked=False)
+    who = authenticate(engine, name, password)
+    if who is None:
+        wait = record_failure(engine, name, now)
+        audit_entry(engine, None, "sign_in_failed", "users", None, name)
+        return SignIn(None, wait)
+    clear_failures(engine, name)
+    audit_entry(engine, who.user_id, "sign_in", "users", who.user_id, f"{who.username}: password")
+    return SignIn(who)
+
+
+def viewer_for_email(engine: Engine, email: str | None) -> Viewer | None:
+    """The active user whose e-mail is `email` (case-insensitive), or None."""
+    wanted = normalise_email(email)
+    if wanted is None:
+        return None
+    with engine.connect() as connection:
+        user_id = connection.scalar(select(User.id).where(User.email == wanted, User.active.is_(True)))
+    return viewer(engine, user_id) if user_id is not None else None
+
+
+def sso_sign_in(engine: Engine, email: str | None) -> Viewer | None:
+    """Map the e-mail a single sign-on provider vouched for to a Fascia user; audited either way."""
+    who = viewer_for_email(engine, email)
+    if who is None:
+        audit_entry(engine, None, "sign_in_failed", "users", None, f"single sign-on: no active user has {email!r}")
+        return None
+    audit_entry(engine, who.user_id, "sign_in", "users", who.user_id, f"{who.username}: single sign-on")
+    return who
 
 
 def visible_athlete_ids(engine: Engine, who: Viewer) -> list[int]:

@@ -1,4 +1,4 @@
-"""The admin CLI, `python -m data`: init, demo, create-user, stats, import, export.
+"""The admin CLI, `python -m data`: init, demo, create-user, stats, import, export, backup, restore.
 
 Every subcommand honours `DATABASE_URL` (or `--database-url`) and exits non-zero
 with a one-line message on bad input.
@@ -14,10 +14,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import SQLAlchemyError
 
 from analytics.vocabulary import ROLES
-from data.db import database_url, make_engine
+from data.db import DATABASE_ERROR, database_url, describe_fault, make_engine
 from data.errors import DatabaseNotEmpty, ValidationError
 from data.models import Athlete, Team
 from data.queries import table_counts
@@ -215,6 +215,27 @@ def cmd_export(args: argparse.Namespace) -> None:
         print(f"{kind}: {path}")
 
 
+def cmd_backup(args: argparse.Namespace) -> None:
+    from data.backup import BackupError, backup
+
+    engine = make_engine(args.database_url or database_url())
+    try:
+        print(backup(engine, Path(args.path), force=args.force))
+    except BackupError as error:
+        raise CliError(str(error)) from error
+
+
+def cmd_restore(args: argparse.Namespace) -> None:
+    from data.backup import BackupError, restore
+
+    engine = make_engine(args.database_url or database_url())
+    try:
+        print(restore(engine, Path(args.path), force=args.force))
+    except BackupError as error:
+        raise CliError(str(error)) from error
+    upgrade(engine)
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m data", description="Fascia admin commands")
     root.add_argument("--database-url", help="overrides DATABASE_URL")
@@ -255,6 +276,16 @@ def parser() -> argparse.ArgumentParser:
     exp.add_argument("--athlete", metavar="EXTERNAL_ID", help="only this athlete's records")
     exp.add_argument("--team", metavar="NAME", help="only this team's athletes' records")
     exp.set_defaults(run=cmd_export)
+
+    back = commands.add_parser("backup", help="back up the database to a file (SQLite online backup, or pg_dump)")
+    back.add_argument("path", metavar="PATH")
+    back.add_argument("--force", action="store_true", help="replace an existing file at PATH")
+    back.set_defaults(run=cmd_backup)
+
+    rest = commands.add_parser("restore", help="replace the database's content by a backup made with `backup`")
+    rest.add_argument("path", metavar="PATH")
+    rest.add_argument("--force", action="store_true", help="replace a database that holds data")
+    rest.set_defaults(run=cmd_restore)
     return root
 
 
@@ -267,10 +298,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in getattr(error, "problems", ()):
             print(line, file=sys.stderr)
         return 2
-    except OperationalError as error:
-        print(f"error: cannot use the database: {str(error.orig).strip().splitlines()[0]}", file=sys.stderr)
-        return 1
-    except OSError as error:
-        print(f"error: cannot use the database: {error}", file=sys.stderr)
+    except (SQLAlchemyError, OSError) as error:
+        message = describe_fault(error)
+        if message is None:
+            message = str(error) if isinstance(error, OSError) else DATABASE_ERROR
+        print(f"error: {message}", file=sys.stderr)
         return 1
     return 0

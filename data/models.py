@@ -119,8 +119,25 @@ class User(Base):
     athlete_id: Mapped[int | None] = mapped_column(ForeignKey("athletes.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    #: The e-mail single sign-on maps to this user (stored lower-case; optional, unique).
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
 
     teams: Mapped[list[Team]] = relationship(secondary=user_teams)
+
+
+class SignInFailure(Base):
+    """Failed password sign-ins per username (known or not), shared by every app process.
+
+    After `data.auth.FREE_ATTEMPTS` failures a username is refused until `locked_until`;
+    a successful sign-in deletes the row.
+    """
+
+    __tablename__ = "sign_in_failures"
+
+    username: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    last_failed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class TherapySession(Base):

@@ -20,6 +20,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select
 
 from analytics.vocabulary import WELLNESS_ITEMS
+from data.db import write_transaction
 from data.errors import ValidationError
 from data.models import Athlete, Team, TrainingSession
 from data.records import RECORD_KINDS
@@ -215,6 +216,9 @@ def _read_csv_text(path: Path) -> pd.DataFrame:
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)  # more fields than the header names
             return pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=True, index_col=False)
+    except pd.errors.EmptyDataError as error:
+        label = "/".join(path.parts[-3:])
+        raise ValidationError(label, path.name, "is empty: not even a header row") from error
     except (pd.errors.ParserError, pd.errors.ParserWarning, UnicodeDecodeError) as error:
         label = "/".join(path.parts[-3:])
         raise ValidationError(label, path.name, f"is not a readable CSV file ({error})") from error
@@ -542,7 +546,7 @@ def import_pmsys(
             )
         )
     totals = {table: [0, 0, 0] for table in TABLES}
-    with engine.begin() as connection:
+    with write_transaction(engine) as connection:
         team_id = _team(connection, team, timezone, actor_id, report)
         for done, (participant, frames) in enumerate(participants, start=1):
             athlete_id = _athlete(connection, team_id, participant.external_id, actor_id, report)

@@ -429,3 +429,58 @@ def data_date_range(engine: Engine) -> tuple[dt.date | None, dt.date | None]:
     starts = [b[0] for b in bounds if b[0] is not None]
     ends = [b[1] for b in bounds if b[1] is not None]
     return (min(starts) if starts else None, max(ends) if ends else None)
+
+
+def audit_log(
+    engine: Engine,
+    user_ids: Iterable[int] | None = None,
+    actions: Iterable[str] | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    offset: int = 0,
+    limit: int = 50,
+    detail_contains: str | None = None,
+) -> tuple[pd.DataFrame, int]:
+    """One page of audit entries, newest first, and the count of all entries matching the filters.
+
+    Columns: at, username, action, table_name, record_id, detail (username is empty for events
+    without a signed-in user, such as a failed sign-in). `start`/`end` are UTC dates, inclusive;
+    `detail_contains` matches the detail case-insensitively (e.g. the username of failed sign-ins).
+    """
+    a = AuditEntry
+    conditions = []
+    if user_ids is not None:
+        conditions.append(a.user_id.in_([int(u) for u in user_ids]))
+    if actions is not None:
+        conditions.append(a.action.in_(list(actions)))
+    if start is not None:
+        conditions.append(a.at >= dt.datetime.combine(start, dt.time.min, dt.UTC))
+    if end is not None:
+        conditions.append(a.at < dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, dt.UTC))
+    if detail_contains:
+        conditions.append(func.lower(a.detail).contains(detail_contains.strip().lower(), autoescape=True))
+    statement = (
+        select(a.at, User.username, a.action, a.table_name, a.record_id, a.detail)
+        .outerjoin(User, User.id == a.user_id)
+        .where(*conditions)
+        .order_by(a.at.desc(), a.id.desc())
+        .offset(max(0, int(offset)))
+        .limit(int(limit))
+    )
+    with engine.connect() as connection:
+        total = connection.scalar(select(func.count()).select_from(a).where(*conditions)) or 0
+    frame = _frame(engine, statement, {"username": "str", "record_id": "Int64"})
+    frame["username"] = frame["username"].fillna("")
+    return frame, int(total)
+
+
+def audit_actions(engine: Engine) -> list[str]:
+    """Every action the audit log holds, alphabetically (for the audit page's filter)."""
+    with engine.connect() as connection:
+        return list(connection.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all())
+
+
+def user_email(engine: Engine, user_id: int) -> str | None:
+    """The e-mail single sign-on maps to `user_id`, or None."""
+    with engine.connect() as connection:
+        return connection.scalar(select(User.email).where(User.id == user_id))

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from analytics.vocabulary import DOMINANT_SIDES, ROLES, ROM_VALUE_RANGE
 from data.auth import MIN_PASSWORD_LENGTH, hash_password
+from data.db import retry_on_conflict, write_transaction
 from data.errors import ValidationError
 from data.models import Athlete, AuditEntry, FlagReview, Team, User, user_teams
 from data.records import RECORD_KINDS, Field, RecordKind
@@ -40,6 +41,13 @@ class SaveResult:
     ids: list[int]
 
 
+#: Dates are records of what happened: none before 1900, none in the future, except an injury's
+#: return date, which may be the planned one.
+EARLIEST_DATE = pd.Timestamp("1900-01-01")
+FUTURE_ALLOWED = frozenset({"return_date"})
+INT_LIMIT = 2_147_483_647
+
+
 def _blank(series: pd.Series) -> pd.Series:
     return series.isna() | series.astype(str).str.strip().isin(["", "nan", "NaT", "None", "<NA>"])
 
@@ -57,6 +65,10 @@ def _parse(field: Field, raw: pd.Series) -> tuple[pd.Series, pd.Series]:
         return parsed, bad
     if field.kind == "date":
         parsed = pd.to_datetime(raw.where(~blank), errors="coerce", format="mixed")
+        if isinstance(parsed.dtype, pd.DatetimeTZDtype):  # one UTC offset throughout: the date as written
+            parsed = parsed.dt.tz_localize(None)
+        elif not pd.api.types.is_datetime64_dtype(parsed):  # several offsets: each date as written
+            parsed = pd.to_datetime(parsed.map(lambda v: v.replace(tzinfo=None) if isinstance(v, dt.datetime) else v))
         return parsed, parsed.isna() & ~blank
     if field.kind == "bool":
         text = raw.where(~blank).astype(str).str.strip().str.lower()
@@ -87,6 +99,11 @@ def validate_frame(
         present = parsed.notna()
         if field.required:
             problems += _errors(~present & ~unparsable, raw, field.name, "is required", first_row)
+        if field.kind == "int":  # the databases' INTEGER is 32-bit on PostgreSQL
+            huge = present & ~unparsable & (parsed.abs() > INT_LIMIT)
+            problems += _errors(huge, raw, field.name, "is too large a number", first_row)
+            parsed = parsed.where(~huge)
+            present = parsed.notna()
         if field.low is not None:
             problems += _errors(present & (parsed < field.low), raw, field.name, f"is below {field.low:g}", first_row)
         if field.high is not None:
@@ -99,6 +116,11 @@ def validate_frame(
             outside = present & ~parsed.isin(list(field.choices))
             allowed = ", ".join(str(c) for c in field.choices)
             problems += _errors(outside, raw, field.name, f"is not one of: {allowed}", first_row)
+        if field.kind == "date":
+            problems += _errors(present & (parsed < EARLIEST_DATE), raw, field.name, "is before 1900", first_row)
+            if field.name not in FUTURE_ALLOWED:
+                latest = pd.Timestamp(dt.date.today() + dt.timedelta(days=1))  # a day ahead of UTC for time zones
+                problems += _errors(present & (parsed > latest), raw, field.name, "is in the future", first_row)
         if field.max_length is not None:
             too_long = present & (parsed.astype(str).str.len() > field.max_length)
             problems += _errors(too_long, raw, field.name, f"is longer than {field.max_length} characters", first_row)
@@ -169,6 +191,7 @@ def audit(
     )
 
 
+@retry_on_conflict
 def save_records(
     engine: Engine,
     kind_name: str,
@@ -187,7 +210,7 @@ def save_records(
     kind = RECORD_KINDS[kind_name]
     frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
     clean, problems = validate_frame(kind, frame, first_row)
-    with engine.begin() as connection:
+    with write_transaction(engine) as connection:
         problems += _unknown_athletes(connection, clean, first_row)
         if allowed_athlete_ids is not None:
             outside = clean["athlete_id"].notna() & ~clean["athlete_id"].isin(list(allowed_athlete_ids))
@@ -249,6 +272,7 @@ def upsert_records(connection: Connection, kind: RecordKind, records: list[dict[
     return SaveResult(len(to_insert), updated, unchanged, ids)
 
 
+@retry_on_conflict
 def update_record(
     engine: Engine,
     kind_name: str,
@@ -264,7 +288,7 @@ def update_record(
     unknown = set(changes) - set(kind.columns)
     if unknown:
         raise ValidationError(sorted(unknown)[0], changes[sorted(unknown)[0]], f"is not a field of {kind_name}")
-    with engine.begin() as connection:
+    with write_transaction(engine) as connection:
         current = (
             connection.execute(select(*[getattr(model, c) for c in kind.columns]).where(model.id == record_id))
             .mappings()
@@ -290,6 +314,7 @@ def update_record(
         audit(connection, actor_id, "update", model.__tablename__, record_id, ", ".join(sorted(changes)))
 
 
+@retry_on_conflict
 def replace_day_records(
     engine: Engine,
     kind_name: str,
@@ -310,7 +335,7 @@ def replace_day_records(
         problems.append(ValidationError("athlete_id", athlete_id, "is not an athlete you may record for"))
     if problems:
         raise InvalidRecords(problems)
-    with engine.begin() as connection:
+    with write_transaction(engine) as connection:
         connection.execute(delete(model).where(model.athlete_id == athlete_id, model.date == day))
         result = (
             upsert_records(connection, kind, to_records(kind, clean)) if not clean.empty else SaveResult(0, 0, 0, [])
@@ -326,6 +351,7 @@ def replace_day_records(
     return result
 
 
+@retry_on_conflict
 def close_flag(
     engine: Engine,
     athlete_id: int,
@@ -341,7 +367,7 @@ def close_flag(
     if allowed_athlete_ids is not None and athlete_id not in set(allowed_athlete_ids):
         raise ValidationError("athlete_id", athlete_id, "is not an athlete you may review")
     key = {"athlete_id": athlete_id, "date": day, "kind": kind, "body_region": body_region or "", "side": side or ""}
-    with engine.begin() as connection:
+    with write_transaction(engine) as connection:
         exists = connection.scalar(select(FlagReview.id).filter_by(**key))
         if exists is None:
             new_id = connection.execute(
@@ -352,10 +378,11 @@ def close_flag(
             )
 
 
+@retry_on_conflict
 def delete_record(engine: Engine, kind_name: str, record_id: int, actor_id: int | None = None) -> None:
     """Delete one record of a kind, with an audit entry."""
     model = RECORD_KINDS[kind_name].model
-    with engine.begin() as connection:
+    with write_transaction(engine) as connection:
         deleted = connection.execute(delete(model).where(model.id == record_id)).rowcount
         if not deleted:
             raise ValidationError("id", record_id, f"is not a {kind_name} record")
@@ -368,7 +395,7 @@ def create_team(engine: Engine, name: str, sport: str = "", timezone: str = "UTC
     if not name:
         raise ValidationError("name", name, "is required")
     check_timezone(timezone)
-    with engine.begin() as connection:
+    with write_transaction(engine) as connection:
         if connection.scalar(select(Team.id).where(Team.name == name)) is not None:
             raise ValidationError("name", name, "is already a team")
         team_id = connection.execute(
@@ -383,7 +410,7 @@ def check_timezone(timezone: str) -> None:
 
     try:
         ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError) as error:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as error:  # OSError: a name too long for a file
         raise ValidationError("timezone", timezone, "is not a known time zone (e.g. Europe/Oslo)") from error
 
 
@@ -404,7 +431,7 @@ def create_athlete(
         raise ValidationError("external_id", external_id, "is required")
     if dominant_side is not None and dominant_side not in DOMINANT_SIDES:
         raise ValidationError("dominant_side", dominant_side, f"is not one of: {', '.join(DOMINANT_SIDES)}")
-    with engine.begin() as connection:
+    with write_transaction(engine) as connection:
         if connection.scalar(select(Team.id).where(Team.id == team_id)) is None:
             raise ValidationError("team_id", team_id, "is not a known team")
         if connection.scalar(select(Athlete.id).where(Athlete.external_id == external_id)) is not None:
@@ -439,8 +466,12 @@ def create_user(
     athlete_id: int | None = None,
     team_ids: Iterable[int] = (),
     actor_id: int | None = None,
+    first: bool = False,
 ) -> int:
-    """A new user's id. Athletes must be linked to an athlete; only the argon2id hash is stored."""
+    """A new user's id. Athletes must be linked to an athlete; only the argon2id hash is stored.
+
+    `first=True` is the first-run screen's "create the first admin": refused once any user exists,
+    checked in the same transaction, so a stale first-run page cannot add an admin later."""
     username = username.strip()
     if not username or len(username) > 80 or any(c.isspace() for c in username):
         raise ValidationError("username", username, "must be 1-80 characters without spaces")
@@ -450,7 +481,9 @@ def create_user(
         raise ValidationError("athlete", athlete_id, "is required for an athlete account")
     check_password(password)
     team_ids = sorted(set(team_ids))
-    with engine.begin() as connection:
+    with write_transaction(engine) as connection:
+        if first and connection.scalar(select(User.id).limit(1)) is not None:
+            raise ValidationError("username", username, "cannot be created here: Fascia already has users")
         if connection.scalar(select(User.id).where(User.username == username)) is not None:
             raise ValidationError("username", username, "is already taken")
         if athlete_id is not None and connection.scalar(select(Athlete.id).where(Athlete.id == athlete_id)) is None:
@@ -473,7 +506,7 @@ def create_user(
 def set_password(engine: Engine, user_id: int, password: str, actor_id: int | None = None) -> None:
     """Replace a user's password hash."""
     check_password(password)
-    with engine.begin() as connection:
+    with write_transaction(engine) as connection:
         changed = connection.execute(
             update(User).where(User.id == user_id).values(password_hash=hash_password(password))
         ).rowcount
@@ -486,7 +519,9 @@ def set_user_active(engine: Engine, user_id: int, active: bool, actor_id: int | 
     """Activate or deactivate a user (a deactivated user cannot sign in); nobody deactivates themself."""
     if not active and actor_id is not None and actor_id == user_id:
         raise ValidationError("user", user_id, "is you: another admin must deactivate your account")
-    with engine.begin() as connection:
+    with write_transaction(engine) as connection:
+        if not active:
+            refuse_last_admin(connection, user_id, "deactivate")
         connection.execute(update(User).where(User.id == user_id).values(active=active))
         audit(connection, actor_id, "activate" if active else "deactivate", "users", user_id, "")
 
@@ -494,7 +529,7 @@ def set_user_active(engine: Engine, user_id: int, active: bool, actor_id: int | 
 def set_user_teams(engine: Engine, user_id: int, team_ids: Iterable[int], actor_id: int | None = None) -> None:
     """Replace the teams a coach or therapist may see."""
     team_ids = sorted(set(team_ids))
-    with engine.begin() as connection:
+    with write_transaction(engine) as connection:
         connection.execute(delete(user_teams).where(user_teams.c.user_id == user_id))
         if team_ids:
             connection.execute(insert(user_teams), [{"user_id": user_id, "team_id": t} for t in team_ids])
@@ -520,6 +555,7 @@ class SessionSaveResult:
     rom_ids: list[int]
 
 
+@retry_on_conflict
 def save_session_with_rom(
     engine: Engine,
     session: Mapping[str, Any],
@@ -568,7 +604,7 @@ def save_session_with_rom(
     athlete_id = clean_session["athlete_id"].iloc[0]
     if allowed_athlete_ids is not None and pd.notna(athlete_id) and int(athlete_id) not in set(allowed_athlete_ids):
         problems.append(ValidationError("athlete_id", athlete_id, "is not an athlete you may record for"))
-    with engine.begin() as connection:
+    with write_transaction(engine) as connection:
         problems += [
             ValidationError(p.field, p.value, p.reason) for p in _unknown_athletes(connection, clean_session, 1)
         ]
@@ -600,6 +636,7 @@ def save_session_with_rom(
     return SessionSaveResult(session_id, rom_ids)
 
 
+@retry_on_conflict
 def save_checkin(
     engine: Engine,
     athlete_id: int,
@@ -627,7 +664,7 @@ def save_checkin(
     problems += pain_problems
     if allowed_athlete_ids is not None and athlete_id not in set(allowed_athlete_ids):
         problems.append(ValidationError("athlete_id", athlete_id, "is not an athlete you may record for"))
-    with engine.begin() as connection:
+    with write_transaction(engine) as connection:
         unknown = _unknown_athletes(connection, checkin_clean, 1)
         problems += [ValidationError(p.field, p.value, p.reason) for p in unknown]
         if problems:
@@ -653,3 +690,109 @@ def save_checkin(
             f"{pains.inserted} pain reports",
         )
     return saved, pains
+
+
+# --------------------------------------------------------------------------- account security (issue 6)
+
+LAST_ADMIN = "is the last active admin: make another user an admin first"
+
+
+def audit_entry(
+    engine: Engine, actor_id: int | None, action: str, table: str, record_id: int | None, detail: str
+) -> None:
+    """`audit` in a transaction of its own (for events that write nothing else: sign-ins, exports)."""
+    with write_transaction(engine) as connection:
+        audit(connection, actor_id, action, table, record_id, detail)
+
+
+def refuse_last_admin(connection: Connection, user_id: int, verb: str) -> None:
+    """Raise `ValidationError` when `user_id` is the only active admin: nobody may `verb` them.
+
+    The admins' rows are locked (FOR UPDATE on PostgreSQL; SQLite has one writer at a time), so two
+    admins deactivating each other at once cannot both succeed."""
+    admins = connection.scalars(
+        select(User.id).where(User.role == "admin", User.active.is_(True)).with_for_update()
+    ).all()
+    if list(admins) == [user_id]:
+        raise ValidationError("user", user_id, f"{LAST_ADMIN} (you cannot {verb} them)")
+
+
+def set_user_email(engine: Engine, user_id: int, email: str | None, actor_id: int | None = None) -> None:
+    """Set (or clear, with a blank) the e-mail single sign-on maps to this user; unique, stored lower-case."""
+    from data.auth import normalise_email
+
+    address = normalise_email(email)
+    if address is not None and (len(address) > 254 or address.count("@") != 1 or any(c.isspace() for c in address)):
+        raise ValidationError("email", email, "is not an e-mail address (one @, no spaces)")
+    with write_transaction(engine) as connection:
+        if connection.scalar(select(User.id).where(User.id == user_id)) is None:
+            raise ValidationError("user", user_id, "is not a known user")
+        if address is not None:
+            holder = connection.scalar(select(User.username).where(User.email == address, User.id != user_id))
+            if holder is not None:
+                raise ValidationError("email", address, f"is already the e-mail of {holder}")
+        connection.execute(update(User).where(User.id == user_id).values(email=address))
+        audit(connection, actor_id, "set_email", "users", user_id, address or "(cleared)")
+
+
+STAFF_ROLES = ("admin", "coach", "therapist")
+
+
+def set_user_role(engine: Engine, user_id: int, role: str, actor_id: int | None = None) -> None:
+    """Change a staff account's role among admin, coach and therapist; the last active admin keeps theirs.
+
+    Athlete accounts keep their role (they are tied to one athlete)."""
+    if role not in STAFF_ROLES:
+        raise ValidationError("role", role, f"is not one of: {', '.join(STAFF_ROLES)}")
+    with write_transaction(engine) as connection:
+        current = connection.scalar(select(User.role).where(User.id == user_id))
+        if current is None:
+            raise ValidationError("user", user_id, "is not a known user")
+        if current not in STAFF_ROLES:
+            raise ValidationError("role", role, "cannot be given to an athlete account")
+        if current == role:
+            return
+        if current == "admin":
+            refuse_last_admin(connection, user_id, "demote")
+        connection.execute(update(User).where(User.id == user_id).values(role=role))
+        audit(connection, actor_id, "set_role", "users", user_id, f"{current} -> {role}")
+
+
+def erase_athlete(engine: Engine, athlete_id: int, actor_id: int | None = None) -> str:
+    """Delete an athlete, every record of theirs and their user account, in one transaction.
+
+    Every table with an `athlete_id` column is emptied of the athlete's rows (children before
+    parents, in the schema's dependency order), so a table added later is erased too. The audit
+    entries their account wrote are kept, unlinked from the deleted account; one entry
+    "erased athlete <external id>" is added, without the name. Returns the external id.
+    """
+    from data.models import Base
+
+    with write_transaction(engine) as connection:
+        external_id = connection.scalar(select(Athlete.external_id).where(Athlete.id == athlete_id))
+        if external_id is None:
+            raise ValidationError("athlete", athlete_id, "is not a known athlete")
+        accounts = list(connection.scalars(select(User.id).where(User.athlete_id == athlete_id)).all())
+        counts: dict[str, int] = {}
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name in ("users", "athletes") or "athlete_id" not in table.c:
+                continue
+            counts[table.name] = connection.execute(delete(table).where(table.c.athlete_id == athlete_id)).rowcount
+        if accounts:
+            for table in Base.metadata.sorted_tables:
+                for column in table.c:
+                    if table.name != "user_teams" and any(k.column.table.name == "users" for k in column.foreign_keys):
+                        connection.execute(update(table).where(column.in_(accounts)).values({column.name: None}))
+            connection.execute(delete(user_teams).where(user_teams.c.user_id.in_(accounts)))
+            connection.execute(delete(User).where(User.id.in_(accounts)))
+        connection.execute(delete(Athlete).where(Athlete.id == athlete_id))
+        removed = sum(counts.values())
+        audit(
+            connection,
+            actor_id,
+            "erase",
+            "athletes",
+            athlete_id,
+            f"erased athlete {external_id}: {removed} records, {len(accounts)} user account(s)",
+        )
+    return external_id

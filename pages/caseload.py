@@ -12,13 +12,12 @@ from data.writes import close_flag
 from ui import loaders
 from ui.charts.progress import severity_badge
 from ui.filters import ATHLETE_KEY
-from ui.session import engine, signed_in
+from ui.session import engine, page_viewer
 
 PROGRESS_PAGE = "pages/athlete_progress.py"
 MESSAGE_KEY = "caseload_message"
 
-who = signed_in()
-assert who is not None
+who = page_viewer(__file__)
 
 
 def close(flag: dict[str, object], scope: list[int]) -> None:

@@ -22,7 +22,7 @@ from analytics.vocabulary import AVAILABILITY, BODY_REGIONS, SIDES
 from data.errors import ValidationError
 from data.writes import InvalidRecords, save_checkin, today_in
 from ui import loaders
-from ui.session import engine, signed_in
+from ui.session import engine, page_viewer
 
 #: The five wellness items, each with the words of its 1-5 anchors (McLean et al. 2010; 5 = best).
 WELLNESS: dict[str, tuple[str, dict[int, str]]] = {
@@ -134,8 +134,7 @@ def summary_lines(checkin: pd.Series, pains: pd.DataFrame) -> list[str]:
     return lines
 
 
-who = signed_in()
-assert who is not None
+who = page_viewer(__file__)
 me = loaders.own_athlete(who.user_id) if who.role == "athlete" else None
 if me is None:
     st.title("Daily check-in")

@@ -6,11 +6,14 @@ import streamlit as st
 
 from data.demo import DEMO_ACCOUNTS, load_demo
 from data.errors import DatabaseNotEmpty, ValidationError
-from data.writes import create_user
+from data.writes import create_user, has_users
 from ui import loaders
 from ui.session import engine, sign_in_as
 
 st.title("Welcome to Fascia")
+if has_users(engine()):
+    st.info("Fascia is already set up. Open the start page and sign in.")
+    st.stop()
 st.write(
     "Fascia keeps treatment sessions, self-reported pain and soreness, range of motion, injuries and "
     "training load for your teams, and shows recovery, recurrence and ROM trends. "
@@ -49,7 +52,7 @@ with admin:
             st.error("The two passwords differ.")
         else:
             try:
-                user_id = create_user(engine(), username, password, "admin")
+                user_id = create_user(engine(), username, password, "admin", first=True)
             except ValidationError as error:
                 st.error(str(error))
             else:

@@ -16,12 +16,11 @@ from data.errors import ValidationError
 from data.writes import InvalidRecords, save_records, update_record
 from ui import forms, loaders
 from ui.filters import record_target
-from ui.session import engine, signed_in
+from ui.session import engine, page_viewer
 
 FIELDS = ("onset_date", "body_region", "side", "injury_type", "mechanism", "time_loss", "return_date", "notes")
 
-who = signed_in()
-assert who is not None
+who = page_viewer(__file__)
 
 st.title("Injuries")
 st.caption(

@@ -13,7 +13,7 @@ from data.errors import ValidationError
 from data.writes import InvalidRecords, save_session_with_rom
 from ui import forms, loaders
 from ui.filters import record_target
-from ui.session import engine, signed_in
+from ui.session import engine, page_viewer
 
 #: The ROM inputs' names, for the refusals shown under them.
 ROM_INPUTS = {
@@ -23,8 +23,7 @@ ROM_INPUTS = {
     "rom_post": "ROM after the session",
 }
 
-who = signed_in()
-assert who is not None
+who = page_viewer(__file__)
 
 st.title("Log a session")
 st.caption(

@@ -9,10 +9,9 @@ import streamlit as st
 
 from ui import loaders
 from ui.labels import RECORD_LABELS
-from ui.session import signed_in
+from ui.session import page_viewer
 
-who = signed_in()
-assert who is not None
+who = page_viewer(__file__)
 
 athletes = loaders.scope_athletes(who.user_id)
 counts = loaders.scope_counts(who.user_id)

@@ -14,13 +14,12 @@ from data.errors import ValidationError
 from data.writes import InvalidRecords, save_records
 from ui import forms, loaders
 from ui.filters import record_target
-from ui.session import engine, signed_in
+from ui.session import engine, page_viewer
 
 #: Contexts recorded here; pre- and post-session values are recorded with the session (*Log a session*).
 CONTEXTS = tuple(c for c in ROM_CONTEXTS if c not in ("pre_session", "post_session"))
 
-who = signed_in()
-assert who is not None
+who = page_viewer(__file__)
 
 st.title("Record ROM")
 st.caption(

@@ -3,7 +3,10 @@ reset a password, and assign coaches and therapists to teams.
 
 Every change goes through `data/writes.py` with the admin as the actor (audited there). Actions run
 in widget callbacks, so the page that follows already shows the change; a refusal is kept in
-session state and shown under the field it names. An admin cannot deactivate their own account.
+session state and shown under the field it names. An admin cannot deactivate their own account,
+and nobody can deactivate or demote the last active admin (refused in `data/writes.py`). An admin
+sets the e-mail single sign-on maps to a user, and erases an athlete (typed confirmation: the
+external id) with every record of theirs.
 """
 
 from __future__ import annotations
@@ -13,11 +16,23 @@ from zoneinfo import available_timezones
 import streamlit as st
 
 from analytics.vocabulary import ROLES
+from data import scoped
 from data.auth import MIN_PASSWORD_LENGTH
 from data.errors import ValidationError
-from data.writes import check_password, create_team, create_user, set_password, set_user_active, set_user_teams
+from data.writes import STAFF_ROLES as CHANGEABLE_ROLES
+from data.writes import (
+    check_password,
+    create_team,
+    create_user,
+    erase_athlete,
+    set_password,
+    set_user_active,
+    set_user_email,
+    set_user_role,
+    set_user_teams,
+)
 from ui import loaders
-from ui.session import engine, signed_in
+from ui.session import engine, page_viewer
 
 ROLE_LABELS = {"admin": "Admin", "coach": "Coach", "therapist": "Therapist", "athlete": "Athlete"}
 STAFF_ROLES = ("coach", "therapist")
@@ -115,9 +130,61 @@ def on_set_active(actor_id: int, user_id: int, username: str, active: bool) -> N
     if user_id == actor_id and not active:
         refuse("change", {"form": "You cannot deactivate your own account."})
         return
-    set_user_active(engine(), user_id, active, actor_id=actor_id)
+    try:
+        set_user_active(engine(), user_id, active, actor_id=actor_id)
+    except ValidationError as error:
+        refuse("change", {"form": f"{username} {error.reason}."})
+        return
     succeed(
         "change", f"{username} is {'active again and can sign in' if active else 'deactivated and cannot sign in'}."
+    )
+
+
+def on_set_role(actor_id: int, user_id: int, username: str) -> None:
+    role = st.session_state.get(f"role_of_{user_id}")
+    try:
+        set_user_role(engine(), user_id, str(role), actor_id=actor_id)
+    except ValidationError as error:
+        refuse("role", {"form": f"{username} {error.reason}." if error.field == "user" else said(error, "Role")})
+        return
+    succeed("role", f"{username} is now {ROLE_LABELS.get(str(role), role).lower()}.")
+
+
+def on_set_email(actor_id: int, user_id: int, username: str) -> None:
+    email = st.session_state.get(f"email_of_{user_id}", "")
+    try:
+        set_user_email(engine(), user_id, email, actor_id=actor_id)
+    except ValidationError as error:
+        refuse("email", {"email": said(error, "E-mail")})
+        return
+    succeed(
+        "email",
+        f"Saved the single sign-on e-mail of {username}." if email.strip() else f"Cleared the e-mail of {username}.",
+    )
+
+
+def on_erase_athlete(actor_id: int) -> None:
+    athlete_id = st.session_state.get("erase_athlete")
+    typed = st.session_state.get("erase_confirm", "").strip()
+    athletes = loaders.all_athletes()
+    match = athletes[athletes["athlete_id"] == athlete_id]
+    if athlete_id is None or match.empty:
+        refuse("erase", {"athlete": "Athlete: pick who to erase."})
+        return
+    external_id = str(match["external_id"].iloc[0])
+    if typed != external_id:
+        refuse("erase", {"confirm": "Confirmation does not match the athlete's external id: nothing was erased."})
+        return
+    try:
+        erase_athlete(engine(), int(athlete_id), actor_id=actor_id)
+    except ValidationError as error:
+        refuse("erase", {"form": str(error)})
+        return
+    st.session_state.pop("erase_athlete", None)
+    st.session_state["erase_confirm"] = ""
+    succeed(
+        "erase",
+        f"Erased athlete {external_id} and every record of theirs. The audit log keeps an entry without the name.",
     )
 
 
@@ -152,8 +219,7 @@ def on_reset_password(actor_id: int, user_id: int, username: str) -> None:
 
 # --------------------------------------------------------------------------- the page
 
-who = signed_in()
-assert who is not None
+who = page_viewer(__file__)
 if who.role != "admin":
     st.title("Users and teams")
     st.info("Only admins manage users and teams.")
@@ -170,7 +236,7 @@ st.caption(
     "an athlete account sees only its own athlete. Every change here is recorded in the audit log."
 )
 
-users_tab, teams_tab = st.tabs(["Users", "Teams"])
+users_tab, teams_tab, erase_tab = st.tabs(["Users", "Teams", "Erase an athlete"])
 
 with users_tab:
     st.dataframe(
@@ -283,6 +349,46 @@ with users_tab:
                     )
                 form_result("change")
 
+            if user["role"] in CHANGEABLE_ROLES:
+                with st.container(border=True):
+                    st.selectbox(
+                        f"Role of {name}",
+                        list(CHANGEABLE_ROLES),
+                        index=list(CHANGEABLE_ROLES).index(str(user["role"])),
+                        format_func=ROLE_LABELS.get,
+                        key=f"role_of_{picked}",
+                        help="The last active admin stays an admin: make another user an admin first.",
+                    )
+                    st.button(
+                        "Change role",
+                        icon=":material/badge:",
+                        key=f"save_role_{picked}",
+                        on_click=on_set_role,
+                        args=(who.user_id, picked, name),
+                    )
+                    form_result("role")
+
+            with st.container(border=True):
+                current_email = scoped.user_email(engine(), who, int(picked)) or ""
+                if f"email_of_{picked}" not in st.session_state:
+                    st.session_state[f"email_of_{picked}"] = current_email
+                st.text_input(
+                    f"Single sign-on e-mail of {name}",
+                    key=f"email_of_{picked}",
+                    placeholder="name@example.org",
+                    help="Signing in with single sign-on (if set up) under this e-mail signs in as this user. "
+                    "Leave empty for none.",
+                )
+                field_error("email", "email")
+                st.button(
+                    "Save e-mail",
+                    icon=":material/alternate_email:",
+                    key=f"save_email_{picked}",
+                    on_click=on_set_email,
+                    args=(who.user_id, picked, name),
+                )
+                form_result("email")
+
             if user["role"] in STAFF_ROLES:
                 with st.container(border=True):
                     st.multiselect(
@@ -355,3 +461,43 @@ with teams_tab:
                 "Create team", type="primary", icon=":material/group_add:", on_click=on_create_team, args=(who.user_id,)
             )
         form_result("team")
+
+with erase_tab, st.container(width=620):
+    st.subheader("Erase an athlete")
+    st.warning(
+        "Erasing deletes the athlete, every record of theirs (check-ins, pain, sessions, ROM, injuries, "
+        "training, OSTRC, flag reviews) and their user account, for good. **Export their data first** "
+        "(Import and export) if they asked for a copy. The audit log keeps one entry with the external id, "
+        "not the name.",
+        icon=":material/warning:",
+    )
+    labels = {
+        int(a): f"{n} · {e} · {t}"
+        for a, n, e, t in zip(
+            athletes["athlete_id"], athletes["display_name"], athletes["external_id"], athletes["team"], strict=True
+        )
+    }
+    picked_athlete = st.selectbox(
+        "Athlete",
+        list(labels),
+        index=None,
+        format_func=labels.get,
+        key="erase_athlete",
+        placeholder="Who is to be erased?",
+    )
+    field_error("erase", "athlete")
+    st.text_input(
+        "Type the athlete's external id to confirm",
+        key="erase_confirm",
+        help="The id shown after the name in the list above; erasing cannot be undone.",
+    )
+    field_error("erase", "confirm")
+    st.button(
+        "Erase athlete for good",
+        type="primary",
+        icon=":material/delete_forever:",
+        disabled=picked_athlete is None,
+        on_click=on_erase_athlete,
+        args=(who.user_id,),
+    )
+    form_result("erase")

@@ -1,5 +1,9 @@
 """The shared filters: athlete, date range and team. Their values live in session state under
 keys no widget owns, so they keep their values when the user moves between pages.
+
+Nothing in session state or the URL is trusted: a remembered athlete or team is used only when it is
+among the options the page passes (the user's scope, read through `data/scoped.py`), a deep link
+`?athlete=<id>` only when that athlete is in scope; anything else falls back to the first option.
 """
 
 from __future__ import annotations
@@ -11,9 +15,32 @@ import pandas as pd
 import streamlit as st
 
 ATHLETE_KEY = "filter_athlete_id"
+#: The query parameter of a link to one athlete (e.g. `/progress?athlete=12`), read once then dropped.
+ATHLETE_PARAM = "athlete"
 RANGE_KEY = "filter_date_range"
 TEAM_KEY = "filter_team_id"
 DEFAULT_DAYS = 90
+
+
+def _as_id(value: object) -> int | None:
+    """`value` as an id (an int, or text of digits as query parameters carry), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _as_range(value: object) -> tuple[dt.date, dt.date] | None:
+    """`value` as a (start, end) pair of dates with start <= end, else None."""
+    if not (isinstance(value, tuple | list) and len(value) == 2):
+        return None
+    start, end = value
+    if not all(isinstance(d, dt.date) and not isinstance(d, dt.datetime) for d in (start, end)) or start > end:
+        return None
+    return start, end
 
 
 def team_picker(teams: pd.DataFrame, label: str = "Team") -> int | None:
@@ -22,7 +49,7 @@ def team_picker(teams: pd.DataFrame, label: str = "Team") -> int | None:
         return int(teams["team_id"].iloc[0]) if len(teams) == 1 else None
     options: list[int | None] = [None, *teams["team_id"].astype(int).tolist()]
     names = dict(zip(teams["team_id"].astype(int), teams["name"], strict=True))
-    current = st.session_state.get(TEAM_KEY)
+    current = _as_id(st.session_state.get(TEAM_KEY))
     choice = st.selectbox(
         label,
         options,
@@ -34,7 +61,11 @@ def team_picker(teams: pd.DataFrame, label: str = "Team") -> int | None:
 
 
 def athlete_picker(athletes: pd.DataFrame, label: str = "Athlete") -> int | None:
-    """An athlete id from `athletes` (the user's scope), remembered across pages."""
+    """An athlete id from `athletes` (the user's scope, from a scoped loader), remembered across pages.
+
+    The remembered id (session state) and a `?athlete=` link are only used when they name an athlete of
+    `athletes`; otherwise the first athlete is picked. The link is consumed (removed from the URL) so it
+    does not override the user's later choices."""
     if athletes.empty:
         return None
     ordered = athletes.sort_values(["display_name"])
@@ -43,7 +74,12 @@ def athlete_picker(athletes: pd.DataFrame, label: str = "Athlete") -> int | None
         int(a): f"{n} · {t}"
         for a, n, t in zip(ordered["athlete_id"], ordered["display_name"], ordered["team"], strict=True)
     }
-    current = st.session_state.get(ATHLETE_KEY)
+    current = _as_id(st.session_state.get(ATHLETE_KEY))
+    if ATHLETE_PARAM in st.query_params:
+        linked = _as_id(st.query_params.get(ATHLETE_PARAM))
+        del st.query_params[ATHLETE_PARAM]
+        if linked in options:
+            current = linked
     choice = st.selectbox(
         label,
         options,
@@ -58,7 +94,7 @@ def date_range_picker(last_day: dt.date | None, label: str = "Dates") -> tuple[d
     """A (start, end) range, by default the 90 days up to the newest data; remembered across pages."""
     end_default = last_day or dt.date.today()
     start_default = end_default - dt.timedelta(days=DEFAULT_DAYS - 1)
-    start, end = st.session_state.get(RANGE_KEY, (start_default, end_default))
+    start, end = _as_range(st.session_state.get(RANGE_KEY)) or (start_default, end_default)
     picked = st.date_input(label, value=(start, end), format="YYYY-MM-DD")
     if isinstance(picked, tuple) and len(picked) == 2:
         start, end = picked

@@ -1,8 +1,9 @@
 """Cached loaders: the one place pages read data through. Cleared after every write.
 
-Every loader takes the signed-in user's id, so the scope (`data/access.py`) is decided in
-`data/` and is part of the cache key: one user's cached frame is never served to another.
-Requested athlete ids outside the user's scope are dropped, whatever a widget asked for.
+Every loader takes the signed-in user's id and reads through `data/scoped.py` with that user's
+`Viewer`, so the scope (which athletes, which fields) is decided in `data/` and is part of the cache
+key: one user's cached frame is never served to another. Requested athlete ids outside the user's
+scope are dropped, whatever a widget asked for; no loader calls `data.queries` directly.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ import pandas as pd
 import streamlit as st
 
 from analytics import soreness
-from data import access, queries
-from ui.session import engine
+from data import access, scoped
+from ui.session import USER_KEY, engine
 
 TTL_SECONDS = 300
 
@@ -39,40 +40,36 @@ def _viewer(user_id: int) -> access.Viewer:
     return who
 
 
-def _scoped(user_id: int, athlete_ids: Ids) -> list[int]:
-    return access.allowed_athlete_ids(engine(), _viewer(user_id), athlete_ids)
-
-
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def scope_athletes(user_id: int) -> pd.DataFrame:
     """The athletes the user may see."""
-    return queries.athletes(engine(), athlete_ids=_scoped(user_id, None))
+    return scoped.athletes(engine(), _viewer(user_id))
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def scope_teams(user_id: int) -> pd.DataFrame:
     """The teams the user may see."""
-    return queries.teams(engine(), team_ids=access.visible_team_ids(engine(), _viewer(user_id)))
+    return scoped.teams(engine(), _viewer(user_id))
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def scope_counts(user_id: int) -> dict[str, int]:
     """Row counts of each time series within the user's scope."""
-    return queries.athlete_record_counts(engine(), _scoped(user_id, None))
+    return scoped.record_counts(engine(), _viewer(user_id))
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def checkins(
     user_id: int, athlete_ids: Ids = None, start: dt.date | None = None, end: dt.date | None = None
 ) -> pd.DataFrame:
-    return queries.wellness_checkins(engine(), _scoped(user_id, athlete_ids), start, end)
+    return scoped.checkins(engine(), _viewer(user_id), athlete_ids, start, end)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def pain(
     user_id: int, athlete_ids: Ids = None, start: dt.date | None = None, end: dt.date | None = None
 ) -> pd.DataFrame:
-    return queries.pain_reports(engine(), _scoped(user_id, athlete_ids), start, end)
+    return scoped.pain_reports(engine(), _viewer(user_id), athlete_ids, start, end)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -80,49 +77,45 @@ def therapy(
     user_id: int, athlete_ids: Ids = None, start: dt.date | None = None, end: dt.date | None = None
 ) -> pd.DataFrame:
     """Therapy sessions; clinical notes only for therapists and admins."""
-    who = _viewer(user_id)
-    return queries.therapy_sessions(
-        engine(), _scoped(user_id, athlete_ids), start, end, include_notes=who.sees_clinical_notes
-    )
+    return scoped.therapy_sessions(engine(), _viewer(user_id), athlete_ids, start, end)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def rom(
     user_id: int, athlete_ids: Ids = None, start: dt.date | None = None, end: dt.date | None = None
 ) -> pd.DataFrame:
-    return queries.rom_measurements(engine(), _scoped(user_id, athlete_ids), start, end)
+    return scoped.rom_measurements(engine(), _viewer(user_id), athlete_ids, start, end)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def injuries(user_id: int, athlete_ids: Ids = None) -> pd.DataFrame:
     """Every injury of the athletes (not date-filtered: recurrence needs the history); notes per role."""
-    who = _viewer(user_id)
-    return queries.injuries(engine(), _scoped(user_id, athlete_ids), include_notes=who.sees_clinical_notes)
+    return scoped.injuries(engine(), _viewer(user_id), athlete_ids)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def training(
     user_id: int, athlete_ids: Ids = None, start: dt.date | None = None, end: dt.date | None = None
 ) -> pd.DataFrame:
-    return queries.training_sessions(engine(), _scoped(user_id, athlete_ids), start, end)
+    return scoped.training_sessions(engine(), _viewer(user_id), athlete_ids, start, end)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def ostrc(
     user_id: int, athlete_ids: Ids = None, start: dt.date | None = None, end: dt.date | None = None
 ) -> pd.DataFrame:
-    return queries.ostrc_responses(engine(), _scoped(user_id, athlete_ids), start, end)
+    return scoped.ostrc_responses(engine(), _viewer(user_id), athlete_ids, start, end)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def norms() -> pd.DataFrame:
-    return queries.rom_norms(engine())
+    return scoped.rom_norms(engine())
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def last_data_day() -> dt.date | None:
     """The newest day with any check-in, pain report or training session."""
-    return queries.data_date_range(engine())[1]
+    return scoped.newest_data_day(engine())
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -142,14 +135,30 @@ def recent_checkin_summary(user_id: int, days: int = 7) -> pd.DataFrame:
     ].sort_values("date", ascending=False)
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def all_users() -> pd.DataFrame:
-    return queries.users(engine())
+def _signed_in_id(user_id: int | None) -> int:
+    """`user_id`, or the session's signed-in user for the directory loaders the admin screens call
+    without one (the cached loader below is still keyed by the resolved id)."""
+    if user_id is None:
+        user_id = st.session_state.get(USER_KEY)
+    if user_id is None:
+        raise PermissionError("nobody is signed in")
+    return int(user_id)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def all_teams() -> pd.DataFrame:
-    return queries.teams(engine())
+def scope_users(user_id: int) -> pd.DataFrame:
+    """The user directory the user may read (`data.scoped.users`): everyone for an admin, else their own row."""
+    return scoped.users(engine(), _viewer(user_id))
+
+
+def all_users(user_id: int | None = None) -> pd.DataFrame:
+    """Every user the (signed-in) user may read: the whole directory for an admin."""
+    return scope_users(_signed_in_id(user_id))
+
+
+def all_teams(user_id: int | None = None) -> pd.DataFrame:
+    """Every team the (signed-in) user may see: all teams for an admin."""
+    return scope_teams(_signed_in_id(user_id))
 
 
 # --------------------------------------------------------------------------- coach screens (Team today, Team trends)
@@ -167,7 +176,8 @@ def open_flags_on(user_id: int, athlete_ids: Ids, day: dt.date) -> pd.DataFrame:
     from analytics import flags
 
     people = scope_athletes(user_id)
-    people = people[people["athlete_id"].isin(_scoped(user_id, athlete_ids))]
+    if athlete_ids is not None:
+        people = people[people["athlete_id"].isin(athlete_ids)]
     who = ids(people["athlete_id"])
     first = day - dt.timedelta(days=FLAG_LOOKBACK_DAYS)
     raised = flags.compute_flags(
@@ -180,7 +190,7 @@ def open_flags_on(user_id: int, athlete_ids: Ids, day: dt.date) -> pd.DataFrame:
         athletes=people,
         rom_norms=norms(),
     )
-    return flags.open_flags(raised, queries.flag_reviews(engine(), who))
+    return flags.open_flags(raised, scoped.flag_reviews(engine(), _viewer(user_id), who))
 
 
 COACH_LOOKBACK_DAYS = 120
@@ -270,11 +280,11 @@ def own_athlete(user_id: int) -> dict[str, object] | None:
     who = _viewer(user_id)
     if who.role != "athlete" or who.athlete_id is None:
         return None
-    mine = queries.athletes(engine(), athlete_ids=_scoped(user_id, (who.athlete_id,)))
+    mine = scoped.athletes(engine(), who, (who.athlete_id,))
     if mine.empty:
         return None
     row = mine.iloc[0]
-    zones = queries.teams(engine(), team_ids=[int(row["team_id"])])
+    zones = scoped.teams(engine(), who, [int(row["team_id"])])
     timezone = str(zones["timezone"].iloc[0]) if not zones.empty else "UTC"
     return {
         "athlete_id": int(row["athlete_id"]),
@@ -309,14 +319,20 @@ def ostrc_weeks(user_id: int, athlete_id: int, last_week: dt.date, weeks: int = 
     return frame
 
 
+def user_directory(user_id: int | None = None) -> pd.DataFrame:
+    """Every user for the admin screen (`directory_of_users`), read as the (signed-in) user."""
+    return directory_of_users(_signed_in_id(user_id))
+
+
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def user_directory() -> pd.DataFrame:
-    """Every user for the admin screen: user_id, username, role, active, team_ids, teams (what the user
-    sees: "every team" for an admin, the athlete's team for an athlete, the assigned team names for a coach
-    or therapist), athlete_id, athlete (the linked athlete's name, "" when none), created_at."""
-    users = all_users()
-    names = dict(zip(all_teams()["team_id"].astype(int), all_teams()["name"], strict=True))
-    athletes = queries.athletes(engine())
+def directory_of_users(user_id: int) -> pd.DataFrame:
+    """Every user the user may read (an admin: everyone): user_id, username, role, active, team_ids, teams
+    (what the user sees: "every team" for an admin, the athlete's team for an athlete, the assigned team
+    names for a coach or therapist), athlete_id, athlete (the linked athlete's name, "" when none), created_at."""
+    users = scope_users(user_id)
+    teams = scope_teams(user_id)
+    names = dict(zip(teams["team_id"].astype(int), teams["name"], strict=True))
+    athletes = scope_athletes(user_id)
     athlete_names = dict(zip(athletes["athlete_id"].astype(int), athletes["display_name"], strict=True))
     athlete_teams = dict(zip(athletes["athlete_id"].astype(int), athletes["team"], strict=True))
 
@@ -335,14 +351,19 @@ def user_directory() -> pd.DataFrame:
     )
 
 
+def team_directory(user_id: int | None = None) -> pd.DataFrame:
+    """Every team for the admin screen (`directory_of_teams`), read as the (signed-in) user."""
+    return directory_of_teams(_signed_in_id(user_id))
+
+
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def team_directory() -> pd.DataFrame:
-    """Every team for the admin screen: team_id, name, sport, timezone, athletes (active athletes),
-    staff (the coaches and therapists assigned, comma separated)."""
-    teams = all_teams()
-    athletes = queries.athletes(engine(), active_only=True)
-    counts = athletes.groupby("team_id").size()
-    users = all_users()
+def directory_of_teams(user_id: int) -> pd.DataFrame:
+    """Every team the user may see (an admin: every team): team_id, name, sport, timezone, athletes
+    (active athletes), staff (the coaches and therapists assigned, comma separated)."""
+    teams = scope_teams(user_id)
+    athletes = scope_athletes(user_id)
+    counts = athletes[athletes["active"]].groupby("team_id").size()
+    users = scope_users(user_id)
     staff = users[users["role"].isin(["coach", "therapist"]) & users["active"]].explode("team_ids")
     staff_names = staff.groupby("team_ids")["username"].agg(lambda names: ", ".join(sorted(names)))
     return teams.assign(
@@ -351,10 +372,10 @@ def team_directory() -> pd.DataFrame:
     )
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def all_athletes() -> pd.DataFrame:
-    """Every athlete (admin screens): athlete_id, team_id, team, display_name, external_id, ..., active."""
-    return queries.athletes(engine())
+def all_athletes(user_id: int | None = None) -> pd.DataFrame:
+    """Every athlete the (signed-in) user may see (admin screens: every athlete): athlete_id, team_id,
+    team, display_name, external_id, ..., active."""
+    return scope_athletes(_signed_in_id(user_id))
 
 
 # --- the therapist's entry forms (pages/log_session.py, pages/record_rom.py, pages/injuries.py)
@@ -532,3 +553,20 @@ def recovery_frames(user_id: int, start: dt.date, end: dt.date) -> dict[str, obj
         "injuries": recurrence.classify_injuries(injured) if not injured.empty else injured,
         "history": caseload.rom_history(measured, norms()) if not measured.empty else pd.DataFrame(),
     }
+
+
+# --- the progress report (ui/report.py; pages/athlete_progress.py, pages/my_recovery.py)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def progress_report_frames(user_id: int, athlete_id: int, start: dt.date, end: dt.date) -> dict[str, object]:
+    """What the progress report prints for one athlete and date range: `progress_frames` (the frames of
+    *Athlete progress*, in the user's scope; notes only for those who see clinical notes) with the plain
+    pain and ROM sentences of *My recovery* and the ROM status table (`ui.report.summary_sentences`)."""
+    from ui import report
+
+    me = ids([athlete_id])
+    sentences = report.summary_sentences(
+        pain(user_id, me, start, end), rom(user_id, me, start, end), injuries(user_id, me), norms(), start, end
+    )
+    return {**progress_frames(user_id, athlete_id, start, end), **sentences}

@@ -170,3 +170,69 @@ def test_admin_assigns_teams_and_resets_a_password(app_at: StartApp, own_url: st
     at = press(at, "Set new password")
     assert not errors(at)
     assert authenticate(engine, "therapist", "new-secret-1") is not None
+
+
+def test_the_last_active_admin_cannot_be_deactivated_or_demoted(app_at: StartApp, own_url: str, engine: Engine) -> None:
+    from data.writes import create_user
+
+    other = create_user(engine, "deputy", "deputy-admin", "admin")
+    admin = user_id(engine, "admin")
+    at = open_admin(app_at, own_url, engine)
+    at.selectbox(key="admin_user_pick").set_value(other)
+    at = at.run()
+    at = at.button(key=f"deactivate_{other}").click().run()
+    assert "deputy is deactivated and cannot sign in." in [s.value for s in at.success]
+    at.selectbox(key="admin_user_pick").set_value(admin)
+    at = at.run()
+    at.selectbox(key=f"role_of_{admin}").set_value("coach")
+    at = at.button(key=f"save_role_{admin}").click().run()
+    assert not at.exception
+    assert any("is the last active admin" in e for e in errors(at)), errors(at)
+    with engine.connect() as connection:
+        assert connection.scalar(select(User.role).where(User.id == admin)) == "admin"
+
+
+def test_admin_sets_a_single_sign_on_email(app_at: StartApp, own_url: str, engine: Engine) -> None:
+    coach = user_id(engine, "coach")
+    at = open_admin(app_at, own_url, engine)
+    at.selectbox(key="admin_user_pick").set_value(coach)
+    at = at.run()
+    at.text_input(key=f"email_of_{coach}").input("not-an-email")
+    at = at.button(key=f"save_email_{coach}").click().run()
+    assert "E-mail is not an e-mail address (one @, no spaces)." in errors(at)
+    at.text_input(key=f"email_of_{coach}").input("Coach@Club.example")
+    at = at.button(key=f"save_email_{coach}").click().run()
+    assert "Saved the single sign-on e-mail of coach." in [s.value for s in at.success]
+    with engine.connect() as connection:
+        assert connection.scalar(select(User.email).where(User.id == coach)) == "coach@club.example"
+
+
+def test_admin_erases_an_athlete_after_typing_the_external_id(app_at: StartApp, own_url: str, engine: Engine) -> None:
+    from data.models import Athlete, AuditEntry, WellnessCheckin
+
+    with engine.connect() as connection:
+        athlete_id, external_id, name = connection.execute(
+            select(Athlete.id, Athlete.external_id, Athlete.display_name)
+            .join(User, User.athlete_id == Athlete.id)
+            .where(User.username == "athlete")
+        ).one()
+    at = open_admin(app_at, own_url, engine)
+    at.selectbox(key="erase_athlete").set_value(athlete_id)
+    at = at.run()
+    at.text_input(key="erase_confirm").input("wrong")
+    at = press(at, "Erase athlete for good")
+    assert "Confirmation does not match the athlete's external id: nothing was erased." in errors(at)
+    assert user_id(engine, "athlete") is not None
+
+    at.text_input(key="erase_confirm").input(external_id)
+    at = press(at, "Erase athlete for good")
+    assert not at.exception
+    assert any(s.value.startswith(f"Erased athlete {external_id}") for s in at.success)
+    assert user_id(engine, "athlete") is None
+    with engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(Athlete).where(Athlete.id == athlete_id)) == 0
+        assert not connection.scalar(
+            select(func.count()).select_from(WellnessCheckin).where(WellnessCheckin.athlete_id == athlete_id)
+        )
+        detail = connection.scalar(select(AuditEntry.detail).where(AuditEntry.action == "erase"))
+    assert detail.startswith(f"erased athlete {external_id}") and name not in detail

@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
+from data.db import ROOT, make_engine
 from data.demo import DEMO_ACCOUNTS
+from data.models import User
 from tests.app.conftest import APP, reload, sign_in
 from ui.menu import MENUS, page_paths
 
@@ -116,16 +119,17 @@ def test_every_page_of_every_role_renders(app_at: StartApp, demo_url: str, role:
 
 def test_menus_hold_exactly_each_roles_pages() -> None:
     assert {role: page_paths(role) for role in MENUS} == {
-        "admin": ["pages/overview.py", "pages/users_teams.py"],
-        "coach": ["pages/team_today.py", "pages/team_trends.py"],
+        "admin": ["pages/overview.py", "pages/users_teams.py", "pages/data_io.py", "pages/audit_log.py"],
+        "coach": ["pages/team_today.py", "pages/team_trends.py", "pages/export.py"],
         "therapist": [
             "pages/caseload.py",
             "pages/athlete_progress.py",
             "pages/log_session.py",
             "pages/record_rom.py",
             "pages/injuries.py",
+            "pages/export.py",
         ],
-        "athlete": ["pages/my_recovery.py", "pages/checkin.py", "pages/ostrc.py"],
+        "athlete": ["pages/my_recovery.py", "pages/checkin.py", "pages/ostrc.py", "pages/export.py"],
     }
 
 
@@ -137,3 +141,97 @@ def test_a_role_cannot_open_another_roles_page(app_at: StartApp, demo_url: str, 
     foreign = next(p for other in MENUS if other != role for p in page_paths(other) if p not in page_paths(role))
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page(foreign)
+
+
+def test_five_failures_lock_a_username_with_a_clear_message(app_at: StartApp, own_url: str) -> None:
+    """Known or unknown, a username is refused after five failures, and the message says for how long."""
+    for username in ("coach", "no-such-user"):
+        at = app_at(own_url)
+        for _ in range(4):
+            at = sign_in(at, username, "not-the-password")
+            assert [e.value for e in at.error] == ["Wrong username or password."]
+        at = sign_in(at, username, "not-the-password")
+        assert [e.value for e in at.error] == [
+            "Wrong username or password. Too many failed attempts for this username; try again in 1 second."
+        ]
+    from data.auth import failures_of
+    from data.db import make_engine
+
+    engine = make_engine(own_url)
+    assert failures_of(engine, "coach") == failures_of(engine, "no-such-user") == 5
+    engine.dispose()
+
+
+def test_an_idle_session_expires_and_the_sign_in_page_says_so(
+    app_at: StartApp, demo_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    username, _, password = next(a for a in DEMO_ACCOUNTS if a[1] == "coach")
+    monkeypatch.setenv("FASCIA_IDLE_MINUTES", "10")
+    at = sign_in(app_at(demo_url), username, password)
+    assert "user_id" in at.session_state
+    at.session_state["last_seen"] = time.time() - 9 * 60  # 9 idle minutes: still signed in
+    at = at.run()
+    assert "Sign in to Fascia" not in texts(at)
+    at.session_state["last_seen"] = time.time() - 11 * 60  # 11 idle minutes: expired
+    at = at.run()
+    assert "Sign in to Fascia" in texts(at)
+    assert "Your session expired after 10 minutes without activity. Sign in again." in [w.value for w in at.warning]
+    assert "user_id" not in at.session_state
+
+
+def test_idle_minutes_come_from_the_environment_or_default() -> None:
+    from ui.session import DEFAULT_IDLE_MINUTES, parse_idle_minutes
+
+    assert parse_idle_minutes("45") == 45
+    assert parse_idle_minutes(None) == DEFAULT_IDLE_MINUTES == 30
+    assert parse_idle_minutes("soon") == DEFAULT_IDLE_MINUTES
+    assert parse_idle_minutes("-5") == DEFAULT_IDLE_MINUTES
+
+
+def test_sign_in_offers_single_sign_on_only_when_auth_is_configured(app_at: StartApp, demo_url: str) -> None:
+    at = app_at(demo_url)
+    assert "Sign in with single sign-on" not in [b.label for b in at.button]
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "test-only",
+        "client_id": "fascia",
+        "client_secret": "test-only",
+        "server_metadata_url": "https://id.example.org/.well-known/openid-configuration",
+    }
+    at = at.run()
+    assert not at.exception
+    assert "Sign in with single sign-on" in [b.label for b in at.button]
+    assert "Sign in to Fascia" in texts(at)
+
+
+@pytest.mark.parametrize("page", sorted({spec.path for menu in MENUS.values() for s in menu.values() for spec in s}))
+def test_a_page_run_directly_refuses_anyone_its_menu_does_not_hold(
+    app_at: Callable[[str], AppTest], demo_url: str, page: str
+) -> None:
+    """Streamlit serves every script in pages/ by file name until a new server process first reaches
+    st.navigation; each page checks the signed-in role itself, so a direct run shows nothing."""
+    app_at(demo_url)  # clears the cache and points the app at the demo database
+    roles = {role for role, menu in MENUS.items() if any(spec.path == page for s in menu.values() for spec in s)}
+    outsider = next(u for u, role, _ in DEMO_ACCOUNTS if role not in roles)
+    with make_engine(demo_url).connect() as connection:
+        outsider_id = connection.scalar(select(User.id).where(User.username == outsider))
+    for who in (None, outsider_id):
+        direct = AppTest.from_file(str(ROOT / page), default_timeout=60)
+        if who is not None:
+            direct.session_state["user_id"] = who
+        direct = direct.run()
+        assert not direct.exception
+        assert [w.value for w in direct.warning] == [
+            "This page is not open to you. Go to Fascia's start page and sign in."
+        ]
+        assert not direct.dataframe and not direct.button and not direct.get("plotly_chart")
+
+
+def test_the_first_run_page_refuses_once_users_exist(app_at: Callable[[str], AppTest], demo_url: str) -> None:
+    app_at(demo_url)
+    direct = AppTest.from_file(str(ROOT / "pages/first_run.py"), default_timeout=60).run()
+    assert [i.value for i in direct.info] == ["Fascia is already set up. Open the start page and sign in."]
+    assert not direct.text_input and not direct.button

@@ -327,3 +327,21 @@ def test_query_frames_validate_against_the_analytics_schemas(db_engine: Engine, 
     schemas.Athletes.validate(queries.athletes(db_engine))
     schemas.RomNorms.validate(queries.rom_norms(db_engine))
     assert isinstance(queries.users(db_engine), pd.DataFrame)
+
+
+def test_dates_before_1900_or_in_the_future_are_refused_and_offsets_keep_the_written_date() -> None:
+    from data.records import RECORD_KINDS
+    from data.writes import validate_frame
+
+    tomorrow_but_one = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+    dates = ["1899-12-31", tomorrow_but_one, "2019-11-01T23:30:00+01:00", "2019-11-02T00:30:00+02:00", "1500-01-01"]
+    frame = pd.DataFrame(
+        {"athlete_id": 1, "date": dates, "body_region": "knee", "side": ["left", "left", "left", "right", "left"]}
+    ).assign(pain=3)
+    clean, problems = validate_frame(RECORD_KINDS["pain_reports"], frame)
+    assert [str(p) for p in problems] == [
+        "row 1, date: '1899-12-31' is before 1900",
+        f"row 2, date: '{tomorrow_but_one}' is in the future",
+        "row 5, date: '1500-01-01' is not a valid date",
+    ]
+    assert [d.date() for d in clean["date"].iloc[2:4]] == [dt.date(2019, 11, 1), dt.date(2019, 11, 2)]

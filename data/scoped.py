@@ -1,0 +1,229 @@
+"""Scoped reads: every record a page shows, cut to what the signed-in user may see.
+
+Each function takes the engine, the signed-in `Viewer` and what the page asks for (athlete ids,
+dates), and returns
+- only rows of athletes the viewer may see: the requested ids are intersected with
+  `data.access.allowed_athlete_ids` (None = everyone in the viewer's scope);
+- only fields the viewer may see: the clinical free text (therapy and injury `notes`, the `note` a
+  therapist left when closing a flag) is dropped from the frame, column and all, unless
+  `viewer.sees_clinical_notes` (therapists and admins).
+
+A request outside the scope is not an error: the ids the viewer may not see are dropped, so a
+tampered selector, query parameter or URL gets an empty frame with the usual columns, never
+another athlete's rows and never a traceback that confirms the athlete exists.
+
+Pages read only through these functions (via the cached loaders in `ui/loaders.py`); nothing in
+`pages/` or `ui/` calls `data.queries` directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from data import access, queries
+from data.access import Viewer
+
+#: The clinical free-text columns, per record type, that reach therapists and admins only.
+CLINICAL_COLUMNS: dict[str, str] = {"therapy_sessions": "notes", "injuries": "notes", "flag_reviews": "note"}
+
+
+def athlete_scope(engine: Engine, viewer: Viewer, athlete_ids: Iterable[int] | None = None) -> list[int] | None:
+    """The requested athletes the viewer may see, as ids for `data.queries`.
+
+    None (no filter) only for an admin asking for everyone, so an organisation-wide read does not
+    carry every id in its SQL; every other answer is an explicit list, possibly empty."""
+    if viewer.role == "admin" and athlete_ids is None:
+        return None
+    return access.allowed_athlete_ids(engine, viewer, athlete_ids)
+
+
+def _clinical(viewer: Viewer, frame: pd.DataFrame, kind: str) -> pd.DataFrame:
+    column = CLINICAL_COLUMNS[kind]
+    if viewer.sees_clinical_notes or column not in frame.columns:
+        return frame
+    return frame.drop(columns=column)
+
+
+def teams(engine: Engine, viewer: Viewer, team_ids: Iterable[int] | None = None) -> pd.DataFrame:
+    """team_id, name, sport, timezone of the teams the viewer may see (an athlete: their own team)."""
+    visible = access.visible_team_ids(engine, viewer)
+    if team_ids is not None:
+        wanted = {int(t) for t in team_ids}
+        visible = sorted(wanted if visible is None else wanted.intersection(visible))
+    return queries.teams(engine, team_ids=visible)
+
+
+def athletes(
+    engine: Engine,
+    viewer: Viewer,
+    athlete_ids: Iterable[int] | None = None,
+    team_ids: Iterable[int] | None = None,
+    active_only: bool = False,
+) -> pd.DataFrame:
+    """athlete_id, team_id, team, display_name, external_id, position, dominant_side, active."""
+    return queries.athletes(
+        engine, athlete_ids=athlete_scope(engine, viewer, athlete_ids), team_ids=team_ids, active_only=active_only
+    )
+
+
+def checkins(
+    engine: Engine,
+    viewer: Viewer,
+    athlete_ids: Iterable[int] | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> pd.DataFrame:
+    """Wellness check-ins (`data.queries.wellness_checkins`) of the athletes in scope."""
+    return queries.wellness_checkins(engine, athlete_scope(engine, viewer, athlete_ids), start, end)
+
+
+def pain_reports(
+    engine: Engine,
+    viewer: Viewer,
+    athlete_ids: Iterable[int] | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> pd.DataFrame:
+    """Pain reports (`data.queries.pain_reports`) of the athletes in scope."""
+    return queries.pain_reports(engine, athlete_scope(engine, viewer, athlete_ids), start, end)
+
+
+def therapy_sessions(
+    engine: Engine,
+    viewer: Viewer,
+    athlete_ids: Iterable[int] | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> pd.DataFrame:
+    """Therapy sessions of the athletes in scope; the `notes` column only for therapists and admins."""
+    return queries.therapy_sessions(
+        engine,
+        athlete_scope(engine, viewer, athlete_ids),
+        start,
+        end,
+        include_notes=viewer.sees_clinical_notes,
+    )
+
+
+def rom_measurements(
+    engine: Engine,
+    viewer: Viewer,
+    athlete_ids: Iterable[int] | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> pd.DataFrame:
+    """ROM measurements (`data.queries.rom_measurements`) of the athletes in scope."""
+    return queries.rom_measurements(engine, athlete_scope(engine, viewer, athlete_ids), start, end)
+
+
+def injuries(
+    engine: Engine,
+    viewer: Viewer,
+    athlete_ids: Iterable[int] | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> pd.DataFrame:
+    """Injuries of the athletes in scope (the range filters the onset date); `notes` only for
+    therapists and admins."""
+    return queries.injuries(
+        engine,
+        athlete_scope(engine, viewer, athlete_ids),
+        start,
+        end,
+        include_notes=viewer.sees_clinical_notes,
+    )
+
+
+def training_sessions(
+    engine: Engine,
+    viewer: Viewer,
+    athlete_ids: Iterable[int] | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> pd.DataFrame:
+    """Training sessions (`data.queries.training_sessions`) of the athletes in scope."""
+    return queries.training_sessions(engine, athlete_scope(engine, viewer, athlete_ids), start, end)
+
+
+def ostrc_responses(
+    engine: Engine,
+    viewer: Viewer,
+    athlete_ids: Iterable[int] | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> pd.DataFrame:
+    """OSTRC-O2 answers (`data.queries.ostrc_responses`) of the athletes in scope."""
+    return queries.ostrc_responses(engine, athlete_scope(engine, viewer, athlete_ids), start, end)
+
+
+def flag_reviews(engine: Engine, viewer: Viewer, athlete_ids: Iterable[int] | None = None) -> pd.DataFrame:
+    """The flags a therapist has closed, for the athletes in scope; the closing `note` (clinical)
+    only for therapists and admins."""
+    frame = queries.flag_reviews(engine, athlete_scope(engine, viewer, athlete_ids))
+    return _clinical(viewer, frame, "flag_reviews")
+
+
+def record_counts(engine: Engine, viewer: Viewer) -> dict[str, int]:
+    """Row count of each per-athlete table within the viewer's scope."""
+    return queries.athlete_record_counts(engine, athlete_scope(engine, viewer))
+
+
+def users(engine: Engine, viewer: Viewer) -> pd.DataFrame:
+    """The user directory (`data.queries.users`): every user for an admin, only their own row for
+    anyone else (accounts are managed by admins)."""
+    frame = queries.users(engine)
+    if viewer.role == "admin":
+        return frame
+    return frame[frame["user_id"] == viewer.user_id].reset_index(drop=True)
+
+
+def user_email(engine: Engine, viewer: Viewer, user_id: int) -> str | None:
+    """The single sign-on e-mail of `user_id` (`data.queries.user_email`): any user's for an admin,
+    only their own for anyone else (None otherwise)."""
+    if viewer.role != "admin" and user_id != viewer.user_id:
+        return None
+    return queries.user_email(engine, user_id)
+
+
+def audit_entries(engine: Engine, viewer: Viewer, limit: int = 200) -> pd.DataFrame:
+    """The newest audit entries (`data.queries.audit_entries`) for an admin; none (same columns)
+    for anyone else."""
+    return queries.audit_entries(engine, limit=limit if viewer.role == "admin" else 0)
+
+
+def audit_log(
+    engine: Engine,
+    viewer: Viewer,
+    user_ids: Iterable[int] | None = None,
+    actions: Iterable[str] | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    offset: int = 0,
+    limit: int = 50,
+    detail_contains: str | None = None,
+) -> tuple[pd.DataFrame, int]:
+    """One page of the audit log and the count matching the filters (`data.queries.audit_log`) for an
+    admin; for anyone else no entries (same columns) and a count of 0."""
+    if viewer.role != "admin":
+        return queries.audit_log(engine, user_ids=[], limit=0)[0], 0
+    return queries.audit_log(engine, user_ids, actions, start, end, offset, limit, detail_contains)
+
+
+def audit_actions(engine: Engine, viewer: Viewer) -> list[str]:
+    """Every action the audit log holds (`data.queries.audit_actions`), for an admin; none for anyone else."""
+    return queries.audit_actions(engine) if viewer.role == "admin" else []
+
+
+def rom_norms(engine: Engine) -> pd.DataFrame:
+    """The shipped ROM norms: reference values, no athlete's data, the same for every user."""
+    return queries.rom_norms(engine)
+
+
+def newest_data_day(engine: Engine) -> dt.date | None:
+    """The newest day with any check-in, pain report or training session in the organisation: a date
+    only (no athlete, no value), so every page's date range ends on the same day."""
+    return queries.data_date_range(engine)[1]
