@@ -108,7 +108,7 @@ def validate_columns(df: pd.DataFrame, model: type[pa.DataFrameModel], columns: 
     out = pd.DataFrame(index=df.index)
     if other:
         coerce = tuple(str(df[c].dtype) != str(full.columns[c].dtype) for c in other)
-        out = validated(column_schema(model, other, coerce), df[list(other)], copy=False)
+        out = validated(column_schema(model, other, coerce), df[list(other)])
     for c in text:
         values = df[c].astype(object) if df[c].dtype != object else df[c]
         validated(column_schema(model, (c,)), pd.DataFrame({c: pd.unique(values)}), copy=False)

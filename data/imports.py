@@ -738,13 +738,17 @@ def _write(
     order = [at[name] for name in compiled.positiontup] if compiled.positional else None
     for start in range(0, len(to_insert), chunk_size):
         chunk = to_insert[start : start + chunk_size]
-        if order is not None:
+        if connection.dialect.name == "postgresql":
+            # multi-row VALUES batches (SQLAlchemy's insertmanyvalues): psycopg's executemany of a
+            # driver statement sends one statement per row, several times slower
+            connection.execute(insert(model.__table__), [dict(zip(columns, r, strict=True)) for r in chunk])
+        elif order is not None:
             params: list[Any] = (
                 [tuple(r[i] for i in order) for r in chunk] if order != list(range(len(columns))) else chunk
             )
+            connection.exec_driver_sql(sql, params)
         else:
-            params = [dict(zip(columns, r, strict=True)) for r in chunk]
-        connection.exec_driver_sql(sql, params)
+            connection.exec_driver_sql(sql, [dict(zip(columns, r, strict=True)) for r in chunk])
         report.inserted += len(chunk)
         done += len(chunk)
         if progress is not None:
