@@ -3,7 +3,7 @@
 Random bytes, wrong encodings, huge fields, wrong types, dates far in the future or before 1900,
 scores out of range, fed to the CSV/.xlsx importer, the record validator and writer, and the
 PMSys folder importer. The only exception allowed is `ValidationError` (InvalidRecords is one),
-and after a refusal the database is exactly as before. Each test runs on its own SQLite file.
+and after a refusal the database is exactly as before. Each test runs on a fresh database of each backend (SQLite and PostgreSQL).
 """
 
 from __future__ import annotations
@@ -20,12 +20,10 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from sqlalchemy import Engine
 
-from data.db import make_engine
 from data.errors import ValidationError
 from data.imports import LAYOUTS, import_file
 from data.pmsys import import_pmsys
 from data.records import RECORD_KINDS
-from data.schema import upgrade
 from data.writes import create_athlete, create_team, save_records, validate_frame
 from tests.unit.reliability import fingerprint, record_figures
 
@@ -56,9 +54,8 @@ cells: st.SearchStrategy[Any] = st.one_of(
 encodings = st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "latin-1", "cp1252", "shift_jis"])
 
 
-def _database(tmp_path: Path) -> Engine:
-    engine = make_engine(f"sqlite:///{tmp_path / 'properties.db'}")
-    upgrade(engine)
+def _database(engine: Engine) -> Engine:
+    """`engine` (a fresh database of either backend, tests/conftest.py) with the known athletes."""
     team = create_team(engine, "Property FC")
     for external_id in KNOWN:
         create_athlete(engine, team, f"Athlete {external_id}", external_id)
@@ -111,8 +108,8 @@ def _xlsx(rows: list[dict[str, Any]]) -> bytes:
     return buffer.getvalue()
 
 
-def test_csv_and_xlsx_imports_refuse_bad_files_cleanly(tmp_path: Path) -> None:
-    engine = _database(tmp_path)
+def test_csv_and_xlsx_imports_refuse_bad_files_cleanly(db_engine: Engine, tmp_path: Path) -> None:
+    engine = _database(db_engine)
     tally: Counter[str] = Counter()
     kinds = st.sampled_from(["wellness_checkins", "pain_reports", "therapy_sessions", "injuries", "athletes"])
 
@@ -133,7 +130,7 @@ def test_csv_and_xlsx_imports_refuse_bad_files_cleanly(tmp_path: Path) -> None:
 
     check_bytes()
     record_figures(
-        "bad_input_imports[sqlite]",
+        f"bad_input_imports[{engine.dialect.name}]",
         inputs_tried=tally["inputs"],
         refused=tally["refused"],
         saved=tally["saved"],
@@ -141,8 +138,8 @@ def test_csv_and_xlsx_imports_refuse_bad_files_cleanly(tmp_path: Path) -> None:
     )
 
 
-def test_validate_and_save_records_refuse_bad_values_cleanly(tmp_path: Path) -> None:
-    engine = _database(tmp_path)
+def test_validate_and_save_records_refuse_bad_values_cleanly(db_engine: Engine, tmp_path: Path) -> None:
+    engine = _database(db_engine)
     tally: Counter[str] = Counter()
     kinds = st.sampled_from(sorted(RECORD_KINDS))
 
@@ -160,7 +157,7 @@ def test_validate_and_save_records_refuse_bad_values_cleanly(tmp_path: Path) -> 
 
     check()
     record_figures(
-        "bad_input_records[sqlite]",
+        f"bad_input_records[{engine.dialect.name}]",
         inputs_tried=tally["inputs"],
         refused=tally["refused"],
         saved=tally["saved"],
@@ -168,8 +165,8 @@ def test_validate_and_save_records_refuse_bad_values_cleanly(tmp_path: Path) -> 
     )
 
 
-def test_pmsys_import_refuses_bad_folders_cleanly(tmp_path: Path) -> None:
-    engine = _database(tmp_path)
+def test_pmsys_import_refuses_bad_folders_cleanly(db_engine: Engine, tmp_path: Path) -> None:
+    engine = _database(db_engine)
     tally: Counter[str] = Counter()
     columns = {
         "wellness.csv": [
@@ -218,7 +215,7 @@ def test_pmsys_import_refuses_bad_folders_cleanly(tmp_path: Path) -> None:
 
     check()
     record_figures(
-        "bad_input_pmsys[sqlite]",
+        f"bad_input_pmsys[{engine.dialect.name}]",
         inputs_tried=tally["inputs"],
         refused=tally["refused"],
         saved=tally["saved"],
