@@ -42,7 +42,7 @@ from analytics import recovery, rom
 from analytics import schemas as S
 from analytics.flags import FLAG_LEVEL
 from analytics.recurrence import classify_injuries
-from analytics.validation import validate_columns
+from analytics.validation import validate_columns, validated
 from analytics.vocabulary import MONTHS
 
 RED_KINDS: tuple[str, ...] = tuple(kind for kind, level in FLAG_LEVEL.items() if level == "red")
@@ -94,6 +94,7 @@ _INJURY_WORDS: dict[str, str] = {
     "other": "injury",
 }
 _DAY = pd.Timedelta(days=1)
+_NAT = np.datetime64("NaT", "ns")
 
 
 # --------------------------------------------------------------------------- words
@@ -140,13 +141,29 @@ def _as_of(value: object) -> pd.Timestamp:
     return pd.Timestamp(value).normalize()
 
 
+def _pair_words(regions: pd.Series | np.ndarray, sides: pd.Series | np.ndarray) -> np.ndarray:
+    """`region_words` of each row as an object array, computed once per distinct pair (missing = "")."""
+    region = np.asarray(regions, dtype=object)
+    side = np.asarray(sides, dtype=object)
+    region = np.where(pd.isna(region), "", region)
+    side = np.where(pd.isna(side), "", side)
+    words: dict[tuple[object, object], str] = {}
+    out = np.empty(len(region), dtype=object)
+    for i, key in enumerate(zip(region, side, strict=True)):  # a dict look-up per row: tiny frames
+        out[i] = words[key] if key in words else words.setdefault(key, region_words(*key))
+    return out
+
+
 def _pairs(regions: pd.Series, sides: pd.Series) -> pd.Series:
     """`region_words` of each row, computed once per distinct pair."""
-    if regions.empty:
-        return pd.Series([], dtype=object, index=regions.index)
-    keys = pd.Series(list(zip(regions.fillna(""), sides.fillna(""), strict=True)), index=regions.index)
-    words = {k: region_words(*k) for k in keys.unique()}
-    return keys.map(words).astype(object)
+    return pd.Series(_pair_words(regions, sides), index=regions.index, dtype=object)
+
+
+def _sort_codes(values: pd.Series | np.ndarray, ascending: bool = True) -> np.ndarray:
+    """Integer sort keys for `np.lexsort` that order like ``sort_values`` (missing values last)."""
+    codes, uniques = pd.factorize(values, sort=True)
+    n = len(uniques)
+    return np.where(codes < 0, n, codes if ascending else n - 1 - codes)
 
 
 # --------------------------------------------------------------------------- flags
@@ -160,16 +177,23 @@ def flag_severity(kinds: pd.Series) -> pd.Series:
 def describe_flags(flags: pd.DataFrame) -> pd.DataFrame:
     """`flags` (``analytics.flags`` rows) with ``severity``, ``label`` and ``where`` (region words),
     red first, then newest first; the rule, values and baseline size are kept as they are."""
-    f = flags.copy()
-    f["severity"] = flag_severity(f["kind"])
-    f["label"] = f["kind"].map(FLAG_LABELS).fillna(f["kind"]).astype(object)
-    f["where"] = _pairs(f["body_region"], f["side"])
-    asym = f["kind"] == "rom_asymmetry"
+    kinds = flags["kind"].to_numpy(dtype=object)
+    red = np.array([k in RED_KINDS for k in kinds], dtype=bool)
+    where = _pair_words(flags["body_region"], flags["side"])
+    asym = kinds == "rom_asymmetry"
     if asym.any():  # name the measure (it is in the values text) rather than its body region
-        f.loc[asym, "where"] = f.loc[asym, "values"].str.split(":").str[0].str.replace("_", " ")
-    f["_red"] = f["severity"] == "red"
-    f = f.sort_values(["_red", "date", "athlete_id", "kind"], ascending=[False, False, True, True], kind="stable")
-    return f.drop(columns="_red").reset_index(drop=True)
+        where[asym] = [
+            v.split(":")[0].replace("_", " ") if isinstance(v, str) else np.nan
+            for v in flags["values"].to_numpy(dtype=object)[asym]
+        ]
+    order = np.lexsort(  # red first, then newest, athlete and kind; ties keep their order
+        (_sort_codes(kinds), _sort_codes(flags["athlete_id"]), _sort_codes(flags["date"], ascending=False), ~red)
+    )
+    f = flags.take(order).reset_index(drop=True)
+    f["severity"] = np.where(red, "red", "amber").astype(object)[order]
+    f["label"] = np.array([FLAG_LABELS.get(k, k) for k in kinds], dtype=object)[order]
+    f["where"] = where[order]
+    return f
 
 
 def athlete_flag_messages(flags: pd.DataFrame) -> pd.DataFrame:
@@ -238,16 +262,17 @@ def chronic_words(chronic: pd.DataFrame) -> str:
     ("" when none is chronic), e.g. "lower back, left thigh"."""
     if chronic is None or chronic.empty:
         return ""
-    ch = chronic[chronic["chronic"].astype(bool)]
-    return ", ".join(region_words(r, s) for r, s in zip(ch["body_region"], ch["side"], strict=True))
+    chosen = chronic["chronic"].astype(bool).to_numpy()
+    regions, sides = chronic["body_region"].to_numpy()[chosen], chronic["side"].to_numpy()[chosen]
+    return ", ".join(region_words(r, s) for r, s in zip(regions, sides, strict=True))
 
 
 def open_injuries(injuries: pd.DataFrame, as_of: object) -> pd.DataFrame:
     """Injuries begun on or before `as_of` without a return to full participation by then."""
     as_of_ts = _as_of(as_of)
-    inj = injuries[pd.to_datetime(injuries["onset_date"]) <= as_of_ts]
-    ret = pd.to_datetime(inj["return_date"])
-    return inj[ret.isna() | (ret > as_of_ts)].reset_index(drop=True)
+    begun = (pd.to_datetime(injuries["onset_date"]) <= as_of_ts).to_numpy()
+    returned = (pd.to_datetime(injuries["return_date"]) <= as_of_ts).to_numpy()  # a missing date: False
+    return injuries[begun & ~returned].reset_index(drop=True)
 
 
 def caseload(
@@ -421,36 +446,57 @@ def rom_history(
     from_first_real``, sorted by athlete, measure, side and date.
     """
     r = validate_columns(rom_measurements, S.RomMeasurements, rom.ROM_COLUMNS)
-    r["date"] = r["date"].dt.normalize()
     if not include_post_session:
-        r = r[r["context"] != "post_session"]
-    keys = ["athlete_id", "joint", "movement", "unit", "side"]
-    d = r.groupby(keys + ["date"], as_index=False, sort=True).agg(
-        value=("value", "mean"),
-        n_trials=("value", "size"),
-        contexts=("context", lambda c: ", ".join(sorted(set(c)))),
+        r = r[r["context"].to_numpy(dtype=object) != "post_session"]
+    # Sort the trials by athlete, measure, side and day (factorised labels sort like the labels): each
+    # measured day is then a run of trials and each athlete-measure-side a run of days, so the rules
+    # are a few numpy passes rather than grouped pandas operations on a small frame.
+    labels = {c: pd.factorize(r[c].to_numpy(dtype=object), sort=True) for c in ("joint", "movement", "unit", "side")}
+    athlete = r["athlete_id"].to_numpy(np.int64)
+    day = r["date"].to_numpy().astype("datetime64[D]").astype("datetime64[ns]")  # the day (normalised)
+    order = np.lexsort((day, *(labels[c][0] for c in reversed(labels)), athlete))
+    codes = [athlete[order]] + [labels[c][0][order] for c in labels]
+    day = day[order]
+    new_series = np.ones(len(order), dtype=bool)  # first trial of an athlete, measure and side
+    new_series[1:] = np.any([c[1:] != c[:-1] for c in codes], axis=0)
+    new_day = new_series.copy()  # first trial of a measured day
+    new_day[1:] |= day[1:] != day[:-1]
+    starts = np.flatnonzero(new_day)
+
+    # One row per measured day from here on.
+    first = new_series[starts]  # the first measured day of its athlete, measure and side
+    values = pd.Series(r["value"].to_numpy(float)[order])
+    value = values.groupby(np.cumsum(new_day) - 1).mean().to_numpy(float)  # pandas' grouped mean, as before
+    date = day[starts]
+    previous = np.arange(len(starts)) - 1
+    series_start = np.maximum.accumulate(np.where(first, np.arange(len(starts)), 0))
+    change = np.where(first, np.nan, value - value[previous])
+    contexts = np.split(r["context"].to_numpy(dtype=object)[order], starts[1:]) if len(order) else []
+    measure = {c: np.asarray(labels[c][1], dtype=object).take(labels[c][0][order][starts]) for c in labels}
+    mdc, normal = rom.norm_values(measure["joint"], measure["movement"], measure["unit"], norms)  # one look-up
+    real = rom.beyond(np.abs(change), mdc)  # the first day (NaN change) is never real
+    from_first = value - value[series_start]
+    return pd.DataFrame(
+        {
+            "athlete_id": codes[0][starts],
+            **measure,
+            "date": date,
+            "value": value,
+            "n_trials": np.diff(np.append(starts, len(order))).astype(np.int64),
+            "contexts": np.array([", ".join(sorted(set(c))) for c in contexts], dtype=object),
+            "previous_date": np.where(first, np.datetime64("NaT", "ns"), date[previous]).astype(date.dtype),
+            "change": change,
+            "mdc": mdc,
+            "change_real": real,
+            "change_label": np.select(
+                [first, real & (change > 0), real], ["first measurement", "gain", "loss"], "within measurement error"
+            ).astype(object),
+            "normal_value": normal,
+            "first_date": date[series_start],
+            "change_from_first": from_first,
+            "from_first_real": rom.beyond(np.abs(from_first), mdc),
+        }
     )
-    d["previous_date"] = d.groupby(keys)["date"].shift(1)
-    d["change"] = (d["value"] - d.groupby(keys)["value"].shift(1)).astype(float)
-    looked = d[["joint", "movement", "unit"]].merge(
-        (S.RomNorms.validate(norms) if norms is not None else rom.rom_norms()).drop_duplicates(
-            ["joint", "movement", "unit"]
-        )[["joint", "movement", "unit", "normal_value"]],
-        on=["joint", "movement", "unit"],
-        how="left",
-    )
-    d["mdc"] = rom.mdc_for(d, norms).to_numpy(float)
-    d["change_real"] = rom.beyond(d["change"].abs(), d["mdc"]).fillna(False).astype(bool)
-    d["change_label"] = np.select(
-        [d["change"].isna(), d["change_real"] & (d["change"] > 0), d["change_real"]],
-        ["first measurement", "gain", "loss"],
-        "within measurement error",
-    )
-    d["normal_value"] = looked["normal_value"].astype(float).to_numpy()
-    d["first_date"] = d.groupby(keys)["date"].transform("first")
-    d["change_from_first"] = (d["value"] - d.groupby(keys)["value"].transform("first")).astype(float)
-    d["from_first_real"] = rom.beyond(d["change_from_first"].abs(), d["mdc"]).astype(bool)
-    return d.reset_index(drop=True)
 
 
 def rom_since_injury(
@@ -463,37 +509,47 @@ def rom_since_injury(
     ``analytics.rom.rom_status``, whose baseline is then the first measurement since that injury."""
     if injuries is None or injuries.empty or rom_measurements.empty:
         return rom_measurements
-    inj = injuries[["athlete_id", "onset_date", "body_region"]].assign(
-        onset_date=pd.to_datetime(injuries["onset_date"]).dt.normalize()
-    )
+    onsets = pd.to_datetime(injuries["onset_date"]).dt.normalize().to_numpy()
+    chosen = ~np.isnat(onsets)
     if start is not None:
-        inj = inj[inj["onset_date"] >= _as_of(start)]
-    latest = inj.groupby(["athlete_id", "body_region"], as_index=False)["onset_date"].max()
-    region = rom.body_region(rom_measurements["joint"], rom_measurements["movement"])
-    onset = (
-        pd.DataFrame({"athlete_id": rom_measurements["athlete_id"].to_numpy(), "body_region": region.to_numpy()})
-        .merge(latest, on=["athlete_id", "body_region"], how="left")["onset_date"]
-        .to_numpy()
+        chosen &= onsets >= _as_of(start).to_datetime64()
+    latest: dict[tuple[object, object], np.datetime64] = {}  # (athlete, region) -> latest onset
+    athletes, regions = injuries["athlete_id"].to_numpy()[chosen], injuries["body_region"].to_numpy()[chosen]
+    for athlete, region, onset in zip(athletes, regions, onsets[chosen], strict=True):  # a few injuries
+        if pd.isna(athlete) or pd.isna(region):  # as a groupby, which leaves out missing keys
+            continue
+        if (athlete, region) not in latest or onset > latest[(athlete, region)]:
+            latest[(athlete, region)] = onset
+    measured = rom.body_region(rom_measurements["joint"], rom_measurements["movement"]).to_numpy()
+    since = np.array(
+        [latest.get(k, _NAT) for k in zip(rom_measurements["athlete_id"].to_numpy(), measured, strict=True)],
+        dtype="datetime64[ns]",
     )
     dates = pd.to_datetime(rom_measurements["date"]).dt.normalize().to_numpy()
-    keep = pd.isna(onset) | (dates >= onset)
-    return rom_measurements[keep]
+    return rom_measurements[np.isnat(since) | (dates >= since)]
+
+
+_WHY = {"smaller": "smaller value"}  # symmetry_table's words for an involved side not from an injury
 
 
 def symmetry_table(symmetry: pd.DataFrame) -> pd.DataFrame:
     """`analytics.rom.rom_symmetry` rows with ``measure`` (words and unit, "hip internal rotation (°)")
     and ``why`` (why that side is the involved one: "injured side (#12)" when an injury of that side in
     the measure's region began on or before the day, else "smaller value", or "sides equal")."""
-    sym = S.RomSymmetry.validate(symmetry).copy()
-    sym["measure"] = [
-        f"{measure_words(j, m)} ({'°' if u == 'deg' else 'cm'})"
-        for j, m, u in zip(sym["joint"], sym["movement"], sym["unit"], strict=True)
-    ]
-    injury = "injured side (#" + sym["injury_id"].astype("string").fillna("") + ")"
-    sym["why"] = np.where(
-        sym["involved_basis"] == "injury",
-        injury,
-        np.where(sym["involved_basis"] == "smaller", "smaller value", "sides equal"),
+    sym = S.RomSymmetry.validate(symmetry)  # a copy already
+    sym["measure"] = np.array(
+        [
+            f"{measure_words(j, m)} ({'°' if u == 'deg' else 'cm'})"
+            for j, m, u in zip(sym["joint"], sym["movement"], sym["unit"], strict=True)
+        ],
+        dtype=object,
+    )
+    sym["why"] = np.array(
+        [
+            f"injured side (#{'' if pd.isna(i) else i})" if b == "injury" else _WHY.get(b, "sides equal")
+            for b, i in zip(sym["involved_basis"], sym["injury_id"], strict=True)
+        ],
+        dtype=object,
     )
     return sym
 
@@ -501,22 +557,38 @@ def symmetry_table(symmetry: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- episodes and Kaplan-Meier
 
 
-def episode_table(injuries: pd.DataFrame, episodes: pd.DataFrame, as_of: object) -> pd.DataFrame:
+def episode_table(
+    injuries: pd.DataFrame, episodes: pd.DataFrame, as_of: object, classified: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """One athlete's (or any) injuries with their Fuller category and recovery: classify_injuries
     (on all the given injuries: pass the athlete's whole history) joined to recovery_episodes on
     ``injury_id``, newest onset first, with ``where`` (region words), ``days_since_onset`` (to
     `as_of`) and ``status``: "returned" (to full participation by `as_of`) or "open"; whether the pain
-    resolved is in ``resolved`` / ``days_to_resolution``."""
-    classified = classify_injuries(injuries)
+    resolved is in ``resolved`` / ``days_to_resolution``.
+
+    `classified`: ``classify_injuries(injuries)`` when the caller has it already (not computed twice).
+    """
+    if classified is None:
+        classified = classify_injuries(injuries)
     keep = ["injury_id", "resolved", "resolution_date", "days_to_resolution", "days_to_return", "n_reports"]
-    ep = S.RecoveryEpisodes.validate(episodes)[keep]
-    out = classified.merge(ep, on="injury_id", how="left")
-    out["where"] = _pairs(out["body_region"], out["side"])
-    as_of_ts = _as_of(as_of)
-    out["days_since_onset"] = (as_of_ts - out["onset_date"].dt.normalize()).dt.days.astype(np.int64)
-    returned = out["return_date"].notna() & (out["return_date"] <= as_of_ts)
-    out["status"] = np.where(returned, "returned", "open")
-    return out.sort_values(["onset_date", "injury_id"], ascending=False).reset_index(drop=True)
+    ep = validated(S.RecoveryEpisodes.to_schema(), episodes, copy=False)  # same verdict; read, not changed
+    order = np.lexsort(  # newest onset first, then the higher injury id
+        (_sort_codes(classified["injury_id"], ascending=False), _sort_codes(classified["onset_date"], ascending=False))
+    )
+    ids = pd.Index(ep["injury_id"].to_numpy())
+    if ids.is_unique and not classified.columns.isin(keep[1:]).any():
+        # the left join on a unique key as a look-up (no merge): one episode per injury, or none
+        out = classified.take(order).reset_index(drop=True)
+        found = ep[keep[1:]].set_axis(ids).reindex(out["injury_id"].to_numpy())
+        out = pd.concat([out, found.set_axis(out.index)], axis=1)
+    else:
+        out = classified.take(order).merge(ep[keep], on="injury_id", how="left")
+    out["where"] = _pair_words(out["body_region"], out["side"])
+    as_of_day = _as_of(as_of).to_datetime64().astype("datetime64[D]")
+    out["days_since_onset"] = (as_of_day - out["onset_date"].to_numpy().astype("datetime64[D]")).astype(np.int64)
+    returned = out["return_date"].to_numpy() <= as_of_day  # a missing return date: False
+    out["status"] = np.where(returned, "returned", "open").astype(object)
+    return out
 
 
 def km_athlete_vs_team(
@@ -530,19 +602,42 @@ def km_athlete_vs_team(
     (the team's, the athlete's own included), via `analytics.recovery.km_curves` / `km_medians`.
 
     The groups are named `athlete_label` and `team_label`; an athlete without episodes gives only the
-    team's curve. Returns ``(curves, medians)`` in the ``KmCurve`` / ``KmMedian`` layouts.
+    team's curve. Returns ``(curves, medians)`` in the ``KmCurve`` / ``KmMedian`` layouts, the team's
+    rows first. Each group's estimate is computed once (`analytics.recovery`'s Kaplan-Meier, the
+    numbers of `km_curves` / `km_medians` grouped by team and athlete) and both tables built from it.
     """
-    ep = S.RecoveryEpisodes.validate(episodes)
-    parts = [(team_label, ep), (athlete_label, ep[ep["athlete_id"] == athlete_id])]
-    curves, medians = [], []
-    for label, part in parts:
-        if part.empty:
-            continue
-        curves.append(recovery.km_curves(part, outcome).assign(group=label))
-        medians.append(recovery.km_medians(part, outcome).assign(group=label))
-    if not curves:
+    ep = validated(S.RecoveryEpisodes.to_schema(), episodes, copy=False)  # same verdict; read, not changed
+    if ep.empty or outcome not in recovery.KM_OUTCOMES:  # the empty tables, or km_curves' error
         return recovery.km_curves(ep, outcome), recovery.km_medians(ep, outcome)
-    return pd.concat(curves, ignore_index=True), pd.concat(medians, ignore_index=True)
+    time_col, event_col = recovery.KM_OUTCOMES[outcome]
+    times, observed = ep[time_col].to_numpy(float), ep[event_col].to_numpy(bool)
+    mine = ep["athlete_id"].to_numpy() == athlete_id
+    groups = [(team_label, np.ones(len(ep), dtype=bool))] + ([(athlete_label, mine)] if mine.any() else [])
+    fits = [(label, rows, recovery.kaplan_meier(times[rows], observed[rows])) for label, rows in groups]
+    curves = pd.DataFrame(
+        {
+            "group": np.concatenate([np.full(len(km.days), label, dtype=object) for label, _, km in fits]),
+            **{
+                column: np.concatenate([getattr(km, column) for _, _, km in fits])
+                for column in ("days", "survival", "ci_lower", "ci_upper", "at_risk", "events", "censored")
+            },
+        }
+    )
+    n = np.array([int(rows.sum()) for _, rows, _ in fits], dtype=np.int64)
+    events = np.array([int(observed[rows].sum()) for _, rows, _ in fits], dtype=np.int64)
+    medians = pd.DataFrame(
+        {
+            "group": np.array([label for label, _, _ in fits], dtype=object),
+            "n": n,
+            "events": events,
+            "censored": n - events,
+            **{
+                column: np.array([np.nan if np.isinf(v) else v for v in (getattr(km, column) for _, _, km in fits)])
+                for column in ("median", "median_ci_lower", "median_ci_upper")
+            },
+        }
+    ).rename(columns={"median": "median_days"})
+    return S.KmCurve.validate(curves), S.KmMedian.validate(medians)
 
 
 # --------------------------------------------------------------------------- plain sentences

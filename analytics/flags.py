@@ -36,8 +36,9 @@ With a `start` you get the *history*: every flag dated from `start` to `as_of`. 
 never used.
 
 Performance: everything is vectorised (sorting, cumulative sums, binary search); there is no Python
-loop over athletes, days or rows, so a 1,000-athlete organisation with two years of check-ins runs in
-about a second.
+loop over athletes, days or rows. The rules work on numpy arrays (`Columns`) rather than DataFrames:
+a page asks for one athlete or one team (a few hundred rows), where pandas' fixed cost per operation
+would dominate, and a whole two-year organisation history runs in a few seconds.
 """
 
 from __future__ import annotations
@@ -49,15 +50,15 @@ import pandas as pd
 
 from analytics import schemas as S
 from analytics.recovery import (
-    _day_numbers,
-    daily_pain,
+    daily_pain_arrays,
+    day_numbers,
+    day_numbers_as_dates,
     run_lengths,
     sides_compatible,
     window_sums,
 )
-from analytics.rom import _symmetry, body_region
-from analytics.surveillance import ostrc_substantial
-from analytics.validation import empty_frame, validate_columns, validate_output
+from analytics.rom import run_ends, symmetry_columns
+from analytics.validation import columns_checked, empty_frame, validate_output
 
 FLAG_KINDS: tuple[str, ...] = (
     "pain_spike",
@@ -125,80 +126,125 @@ def _range(as_of: pd.Timestamp, start: object | None) -> pd.Timestamp:
     return lo
 
 
-def _num(values: pd.Series, decimals: int = 1, missing: str = "n/a") -> pd.Series:
-    """Numbers as text, rounded to 0 or 1 decimal, whole numbers without ".0"; vectorised.
+def _day_number(day: pd.Timestamp) -> int:
+    """Days since 1970-01-01 of a (normalised) timestamp."""
+    return int(day.to_datetime64().astype("datetime64[D]").astype(np.int64))
+
+
+def _num(values: np.ndarray, decimals: int = 1, missing: str = "n/a") -> np.ndarray:
+    """Numbers as text (an object array), rounded to 0 or 1 decimal, whole numbers without ".0"; vectorised.
 
     Built from integer tenths with numpy's C int-to-text conversion, because formatting floats one by
     one costs seconds on the ~10^5 flags of a two-year organisation history.
     """
     if decimals not in (0, 1):
         raise ValueError("decimals must be 0 or 1")
-    v = values.to_numpy(dtype=float)
+    v = np.asarray(values, dtype=float)
     finite = np.isfinite(v)
     scale = 10**decimals
     k = np.round(np.where(finite, v, 0.0) * scale).astype(np.int64)
     negative = k < 0
     k = np.abs(k)
-    text = (k // scale).astype(str).astype(object)
+    text = _text(k // scale)
     if decimals:
         tenths = k % scale
-        text = np.where(tenths > 0, text + "." + tenths.astype(str).astype(object), text)
+        text = np.where(tenths > 0, text + "." + _text(tenths), text)
     text = np.where(negative, "-" + text, text)
-    return pd.Series(np.where(finite, text, missing), index=values.index, dtype=object)
+    return np.where(finite, text, missing).astype(object)
 
 
-def _day(values: pd.Series) -> pd.Series:
-    return values.dt.strftime("%Y-%m-%d")
+def _text(values: np.ndarray) -> np.ndarray:
+    """Integers as text, an object array (so ``+`` joins it with other text element by element)."""
+    return np.asarray(values).astype(str).astype(object)
+
+
+def _days(values: np.ndarray) -> np.ndarray:
+    """Datetimes as days since 1970-01-01 (the calendar day, time of day dropped)."""
+    return values.astype("datetime64[D]").astype(np.int64)
+
+
+def _day(values: np.ndarray) -> np.ndarray:
+    """Datetimes or day numbers as ``YYYY-MM-DD`` text (an object array)."""
+    return np.asarray(values).astype("datetime64[D]").astype(str).astype(object)
+
+
+#: A rule's rows, or a prepared input, as equal-length numpy arrays by column name: the inputs of a page
+#: are a few hundred rows, where pandas' fixed cost per operation would dominate.
+Columns = dict[str, np.ndarray]
+
+
+def _take(columns: Columns, rows: np.ndarray) -> Columns:
+    """The `rows` (a mask or positions) of every column."""
+    return {c: v[rows] for c, v in columns.items()}
 
 
 def _rows(
-    df: pd.DataFrame,
     kind: str,
     rule: str,
-    values: pd.Series,
-    baseline_n: pd.Series | None = None,
-    body_region: pd.Series | None = None,
-    side: pd.Series | None = None,
-) -> pd.DataFrame:
-    n = len(df)
-    return pd.DataFrame(
-        {
-            "athlete_id": df["athlete_id"].to_numpy(np.int64),
-            "date": df["date"].to_numpy("datetime64[ns]"),
-            "kind": kind,
-            "rule": rule,
-            "values": values.to_numpy(object) if n else np.array([], dtype=object),
-            "baseline_n": pd.array(baseline_n.to_numpy() if baseline_n is not None else [pd.NA] * n, dtype="Int64"),
-            "body_region": body_region.to_numpy(object) if body_region is not None else np.full(n, None, object),
-            "side": side.to_numpy(object) if side is not None else np.full(n, None, object),
-        }
-    )
+    athlete_id: np.ndarray,
+    date: np.ndarray,
+    values: np.ndarray,
+    baseline_n: np.ndarray | None = None,
+    body_region: np.ndarray | None = None,
+    side: np.ndarray | None = None,
+) -> Columns:
+    """One rule's flags: the ``Flags`` columns as arrays (``baseline_n`` as float, NaN = none)."""
+    n = len(athlete_id)
+    return {
+        "athlete_id": np.asarray(athlete_id, dtype=np.int64),
+        "date": np.asarray(date, dtype="datetime64[ns]"),
+        "kind": np.full(n, kind, dtype=object),
+        "rule": np.full(n, rule, dtype=object),
+        "values": np.asarray(values, dtype=object),
+        "baseline_n": np.asarray(baseline_n, dtype=float) if baseline_n is not None else np.full(n, np.nan),
+        "body_region": np.asarray(body_region, dtype=object) if body_region is not None else np.full(n, None, object),
+        "side": np.asarray(side, dtype=object) if side is not None else np.full(n, None, object),
+    }
 
 
-def _finish(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Concatenate rule outputs column by column (pandas' concat inspects all-None columns element by
-    element), sort deterministically and check against ``Flags``."""
-    frames = [f for f in frames if len(f)]
-    if not frames:
+def _finish(rules: list[Columns]) -> pd.DataFrame:
+    """Concatenate the rules' rows column by column, sort deterministically and check against ``Flags``."""
+    rules = [f for f in rules if len(f["athlete_id"])]
+    if not rules:
         return S.Flags.validate(empty_frame(S.Flags))
-    columns = {}
-    for c in _COLUMNS:  # eight columns, not rows
-        if c == "baseline_n":
-            stacked = np.concatenate([f[c].to_numpy(dtype=float, na_value=np.nan) for f in frames])
-            columns[c] = pd.Series(stacked).astype("Int64")
-        else:
-            columns[c] = np.concatenate([f[c].to_numpy() for f in frames])
-    out = pd.DataFrame(columns)
-    out = out.sort_values(["date", "athlete_id", "kind", "body_region", "side", "values"], kind="stable")
-    return validate_output(out.reset_index(drop=True), S.Flags)
+    columns = {c: np.concatenate([f[c] for f in rules]) for c in _COLUMNS}
+    order = _sort_order(columns, ("date", "athlete_id", "kind", "body_region", "side", "values"))
+    out = {c: v[order] for c, v in columns.items()}
+    baseline_n = out["baseline_n"]
+    missing = np.isnan(baseline_n)
+    out["baseline_n"] = pd.arrays.IntegerArray(np.where(missing, 0, baseline_n).astype(np.int64), missing)
+    return validate_output(pd.DataFrame(out), S.Flags)
 
 
-def _pain(pain_reports: pd.DataFrame) -> pd.DataFrame:
-    """Daily pain (one per athlete, region, side, date; sorted) with its group code and day number."""
-    return daily_pain(pain_reports, with_codes=True)
+def _sort_order(columns: Columns, by: tuple[str, ...]) -> np.ndarray:
+    """Positions that sort `columns` by the `by` columns, missing values last: what pandas'
+    ``sort_values(by)`` does (ranks of each column's sorted distinct values, then a stable lexsort)."""
+    ranks = []
+    for c in reversed(by):  # np.lexsort's last key is the primary one
+        values = columns[c]
+        if values.dtype == object:
+            code, distinct = pd.factorize(values, sort=True)
+            values = np.where(code < 0, len(distinct), code)
+        ranks.append(values)
+    return np.lexsort(ranks)
 
 
-def _checkins(wellness_checkins: pd.DataFrame, items: bool) -> pd.DataFrame:
+def _pain(pain_reports: pd.DataFrame) -> Columns:
+    """Daily pain (`analytics.recovery.daily_pain` with its codes, as arrays: one per athlete, region,
+    side and date; sorted) with its group code and day number."""
+    d = daily_pain_arrays(pain_reports)
+    return {
+        "athlete_id": d.athlete,
+        "body_region": d.regions[d.region],
+        "side": d.sides[d.side],
+        "date": day_numbers_as_dates(d.day),
+        "pain": d.pain,
+        "group": np.cumsum(d.new_key) - 1,
+        "day": d.day,
+    }
+
+
+def _checkins(wellness_checkins: pd.DataFrame, items: bool) -> Columns:
     """Check-ins reduced to what the flags need: ``athlete_id, day, date`` [, ``total``].
 
     Validated; one per athlete and day (the first row of duplicates kept); sorted by athlete and day
@@ -206,9 +252,9 @@ def _checkins(wellness_checkins: pd.DataFrame, items: bool) -> pd.DataFrame:
     wellness items, missing when any item is missing.
     """
     columns = ("athlete_id", "date", *WELLNESS_ITEMS) if items else ("athlete_id", "date")
-    w = validate_columns(wellness_checkins, S.WellnessCheckins, columns)
+    w = columns_checked(wellness_checkins, S.WellnessCheckins, columns)
     athlete = w["athlete_id"].to_numpy(np.int64)
-    day = _day_numbers(w["date"])
+    day = day_numbers(w["date"])
     total = None
     if items:
         total = np.zeros(len(w))
@@ -226,16 +272,14 @@ def _checkins(wellness_checkins: pd.DataFrame, items: bool) -> pd.DataFrame:
     if take is not None:
         athlete, day = athlete[take], day[take]
         total = total[take] if total is not None else None
-    out = pd.DataFrame(
-        {"athlete_id": athlete, "day": day, "date": day.astype("datetime64[D]").astype("datetime64[ns]")}
-    )
+    out = {"athlete_id": athlete, "day": day, "date": day.astype("datetime64[D]").astype("datetime64[ns]")}
     if total is not None:
         out["total"] = total
     return out
 
 
-def _latest(*dates: pd.Series | None) -> pd.Timestamp:
-    found = [d.max() for d in dates if d is not None and len(d)]
+def _latest(*dates: pd.Series | np.ndarray | None) -> pd.Timestamp:
+    found = [pd.Timestamp(d.max()) for d in dates if d is not None and len(d)]
     found = [d for d in found if pd.notna(d)]
     if not found:
         raise ValueError("as_of cannot be inferred from empty inputs; pass it explicitly")
@@ -245,20 +289,15 @@ def _latest(*dates: pd.Series | None) -> pd.Timestamp:
 # --------------------------------------------------------------------------- pain rules
 
 
-def _pain_spike(p: pd.DataFrame, as_of: pd.Timestamp, lo: pd.Timestamp, rules: FlagRules) -> pd.DataFrame:
+def _pain_spike(p: Columns, as_of: pd.Timestamp, lo: pd.Timestamp, rules: FlagRules) -> Columns:
     days = rules.pain_baseline_days
-    p = p[(p["date"] <= as_of) & (p["date"] >= lo - pd.Timedelta(days=days))]
-    count, total, _ = window_sums(
-        p["group"].to_numpy(), p["day"].to_numpy(), p["pain"].to_numpy(float), days, include_current=False
-    )
+    lo_day = _day_number(lo)
+    p = _take(p, (p["day"] <= _day_number(as_of)) & (p["day"] >= lo_day - days))
+    pain = p["pain"].astype(float)
+    count, total, _ = window_sums(p["group"], p["day"], pain, days, include_current=False)
     mean = total / np.maximum(count, 1)
-    hit = (
-        (p["date"] >= lo).to_numpy()
-        & (count >= rules.pain_min_baseline)
-        & (p["pain"].to_numpy(float) >= mean + rules.pain_spike_points - _EPS)
-    )
-    f = p[hit]
-    mean_s = pd.Series(mean[hit], index=f.index)
+    hit = (p["day"] >= lo_day) & (count >= rules.pain_min_baseline) & (pain >= mean + rules.pain_spike_points - _EPS)
+    f, mean = _take(p, hit), mean[hit]
     rule = (
         f"pain >= own {days}-day mean + {rules.pain_spike_points:g} points (same region and side; "
         f">= {rules.pain_min_baseline} reports in the baseline; today excluded)"
@@ -268,21 +307,21 @@ def _pain_spike(p: pd.DataFrame, as_of: pd.Timestamp, lo: pd.Timestamp, rules: F
         + " "
         + f["side"]
         + ": pain "
-        + f["pain"].astype(str)
+        + _text(f["pain"])
         + " vs mean "
-        + _num(mean_s)
+        + _num(mean)
         + " (threshold "
-        + _num(mean_s + rules.pain_spike_points)
+        + _num(mean + rules.pain_spike_points)
         + ")"
     )
-    return _rows(f, "pain_spike", rule, values, pd.Series(count[hit]), f["body_region"], f["side"])
+    return _rows("pain_spike", rule, f["athlete_id"], f["date"], values, count[hit], f["body_region"], f["side"])
 
 
-def _persistent(p: pd.DataFrame, as_of: pd.Timestamp, lo: pd.Timestamp, rules: FlagRules) -> pd.DataFrame:
-    p = p[p["date"] <= as_of]
-    runs = run_lengths(p["group"].to_numpy(), (p["pain"] >= rules.persistent_min_pain).to_numpy())
-    hit = (runs >= rules.persistent_reports) & (p["date"] >= lo).to_numpy()
-    f = p[hit]
+def _persistent(p: Columns, as_of: pd.Timestamp, lo: pd.Timestamp, rules: FlagRules) -> Columns:
+    p = _take(p, p["day"] <= _day_number(as_of))
+    runs = run_lengths(p["group"], p["pain"] >= rules.persistent_min_pain)
+    hit = (runs >= rules.persistent_reports) & (p["day"] >= _day_number(lo))
+    f = _take(p, hit)
     rule = (
         f"same region and side at NPRS >= {rules.persistent_min_pain} on >= {rules.persistent_reports} "
         "consecutive reports"
@@ -294,76 +333,93 @@ def _persistent(p: pd.DataFrame, as_of: pd.Timestamp, lo: pd.Timestamp, rules: F
         + ": NPRS >= "
         + str(rules.persistent_min_pain)
         + " on "
-        + pd.Series(runs[hit], index=f.index).astype(str)
+        + _text(runs[hit])
         + " consecutive reports, latest "
-        + f["pain"].astype(str)
+        + _text(f["pain"])
     )
-    return _rows(f, "persistent_pain", rule, values, None, f["body_region"], f["side"])
+    return _rows("persistent_pain", rule, f["athlete_id"], f["date"], values, None, f["body_region"], f["side"])
 
 
-def _new_pain(
-    p: pd.DataFrame, injuries: pd.DataFrame, as_of: pd.Timestamp, lo: pd.Timestamp, rules: FlagRules
-) -> pd.DataFrame:
-    p = p[p["date"] <= as_of]
-    group = p["group"].to_numpy()
-    day = p["day"].to_numpy()
-    pain = p["pain"].to_numpy()
-    same = np.zeros(len(p), dtype=bool)
+def _injuries(injuries: pd.DataFrame) -> Columns:
+    """Validated injuries for ``new_pain_injured_region``, each once (its first row), as arrays."""
+    columns = ("injury_id", "athlete_id", "onset_date", "body_region", "side", "injury_type", "return_date")
+    inj = columns_checked(injuries, S.Injuries, columns)
+    ids = inj["injury_id"].to_numpy(np.int64)
+    _, first = np.unique(ids, return_index=True)
+    first.sort()
+    out = {c: inj[c].to_numpy() for c in columns}
+    out["injury_id"] = ids
+    return _take(out, first)
+
+
+def _pairs(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of every (left, right) pair with equal keys, as an inner merge gives them: in the order
+    of `left`, then of `right`. Binary search in the sorted right keys, no loop over rows."""
+    order = np.argsort(right, kind="stable")
+    ordered = right[order]
+    first = np.searchsorted(ordered, left, "left")
+    count = np.searchsorted(ordered, left, "right") - first
+    at = np.repeat(np.arange(len(left)), count)
+    offset = np.arange(len(at)) - np.repeat(np.cumsum(count) - count, count)
+    return at, order[first[at] + offset]
+
+
+def _new_pain(p: Columns, injuries: pd.DataFrame, as_of: pd.Timestamp, lo: pd.Timestamp, rules: FlagRules) -> Columns:
+    p = _take(p, p["day"] <= _day_number(as_of))
+    group, day, pain = p["group"], p["day"], p["pain"]
+    same = np.zeros(len(day), dtype=bool)
     same[1:] = group[1:] == group[:-1]
     prev_day = np.where(same, np.roll(day, 1), -(10**9))
     prev_pain = np.where(same, np.roll(pain, 1), -1)
     recent = same & (day - prev_day <= rules.new_pain_gap_days)
-    new = (pain >= rules.new_pain_min) & (~recent | (prev_pain == 0)) & (p["date"] >= lo).to_numpy()
-    c = p[new].assign(prev_day=prev_day[new], prev_pain=prev_pain[new], recent=recent[new])
-    inj = validate_columns(
-        injuries,
-        S.Injuries,
-        ("injury_id", "athlete_id", "onset_date", "body_region", "side", "injury_type", "return_date"),
-    ).drop_duplicates("injury_id")
-    m = c.merge(
-        inj.rename(columns={"side": "injury_side"}),
-        on=["athlete_id", "body_region"],
-        how="inner",
+    new = (pain >= rules.new_pain_min) & (~recent | (prev_pain == 0)) & (day >= _day_number(lo))
+    c = _take(p, new)
+    c["prev_day"], c["recent"] = prev_day[new], recent[new]
+    inj = _injuries(injuries)
+    n = len(c["day"])
+    athlete = pd.factorize(np.concatenate([c["athlete_id"], inj["athlete_id"]]))[0]
+    region, regions = pd.factorize(np.concatenate([c["body_region"], inj["body_region"]]))
+    key = athlete * np.int64(len(regions)) + region
+    report, injury = _pairs(key[:n], key[n:])
+    returned = inj["return_date"][injury]
+    ok = (
+        sides_compatible(c["side"][report], inj["side"][injury])
+        & (_days(inj["onset_date"][injury]) < c["day"][report])  # began before the report day
+        & ~np.isnat(returned)
+        & (_days(returned) <= c["day"][report])  # and returned to full participation on or before it
     )
-    m = m[
-        sides_compatible(m["side"], m["injury_side"])
-        & (m["onset_date"].dt.normalize() < m["date"])
-        & m["return_date"].notna()
-        & (m["return_date"].dt.normalize() <= m["date"])
-    ]
-    m = m.sort_values(["onset_date", "injury_id"]).drop_duplicates(_PAIN_KEYS + ["date"], keep="last")
-    m = m.sort_values(_PAIN_KEYS + ["date"]).reset_index(drop=True)
+    report, injury = report[ok], injury[ok]
+    # Per report, the injury with the latest onset (then the highest id)
+    last = np.lexsort((inj["injury_id"][injury], inj["onset_date"][injury], report))
+    report, injury = report[last], injury[last]
+    keep = run_ends(report)
+    m, i = _take(c, report[keep]), _take(inj, injury[keep])
     rule = (
         f"new pain (NPRS >= {rules.new_pain_min} with no report in the previous {rules.new_pain_gap_days} days, "
         "or after a 0) in a region and side injured before (returned to full participation)"
     )
-    prev_text = pd.Series(
-        np.where(
-            m["recent"],
-            "after 0 on " + _day(pd.to_datetime(m["prev_day"].where(m["recent"]), unit="D")),
-            "after no recent report",
-        ),
-        index=m.index,
+    prev_text = np.where(
+        m["recent"], "after 0 on " + _day(np.where(m["recent"], m["prev_day"], m["day"])), "after no recent report"
     )
     values = (
         m["body_region"]
         + " "
         + m["side"]
         + ": pain "
-        + m["pain"].astype(str)
+        + _text(m["pain"])
         + " "
         + prev_text
         + "; injury "
-        + m["injury_id"].astype(str)
+        + _text(i["injury_id"])
         + " ("
-        + m["injury_type"]
+        + i["injury_type"]
         + ", onset "
-        + _day(m["onset_date"])
+        + _day(i["onset_date"])
         + ", returned "
-        + _day(m["return_date"])
+        + _day(i["return_date"])
         + ")"
     )
-    return _rows(m, "new_pain_injured_region", rule, values, None, m["body_region"], m["side"])
+    return _rows("new_pain_injured_region", rule, m["athlete_id"], m["date"], values, None, m["body_region"], m["side"])
 
 
 def pain_spike_flags(
@@ -423,17 +479,17 @@ def _rom_asymmetry(
     as_of: object | None,
     start: object | None,
     rules: FlagRules,
-) -> pd.DataFrame:
+) -> Columns:
     as_of_ts = _latest(pd.to_datetime(rom_measurements["date"])) if as_of is None else _ts(as_of)
     if start is None:  # today board: the latest comparison per measure within rom_current_days
         first = as_of_ts - pd.Timedelta(days=rules.rom_current_days - 1)
-        sym = _symmetry(rom_measurements, injuries, norms, False, True, rules.rom_fraction, first, as_of_ts)
+        sym = symmetry_columns(rom_measurements, injuries, norms, False, True, rules.rom_fraction, first, as_of_ts)
     else:
-        sym = _symmetry(
+        sym = symmetry_columns(
             rom_measurements, injuries, norms, False, False, rules.rom_fraction, _range(as_of_ts, start), as_of_ts
         )
-    f = sym[sym["asymmetric"]]
-    unit = np.where(f["unit"] == "deg", " deg", " cm")
+    f = _take(sym, sym["asymmetric"])
+    unit = np.where(f["unit"] == "deg", " deg", " cm").astype(object)
     rule = (
         f"ROM asymmetry: |left - right| > MDC and > {rules.rom_fraction:.0%} of the larger side (same-day measurements)"
     )
@@ -457,8 +513,7 @@ def _rom_asymmetry(
         + _num(f["lsi"], 0)
         + " %"
     )
-    region = body_region(f["joint"], f["movement"])
-    return _rows(f, "rom_asymmetry", rule, values, None, region, f["involved_side"])
+    return _rows("rom_asymmetry", rule, f["athlete_id"], f["date"], values, None, f["body_region"], f["involved_side"])
 
 
 def rom_asymmetry_flags(
@@ -482,62 +537,60 @@ def rom_asymmetry_flags(
 # --------------------------------------------------------------------------- wellness and check-ins
 
 
-def _wellness_drop(w: pd.DataFrame, as_of: pd.Timestamp, lo: pd.Timestamp, rules: FlagRules) -> pd.DataFrame:
+def _wellness_drop(w: Columns, as_of: pd.Timestamp, lo: pd.Timestamp, rules: FlagRules) -> Columns:
     days = rules.wellness_baseline_days
-    w = w[(w["date"] <= as_of) & (w["date"] >= lo - pd.Timedelta(days=days))]
-    total = w["total"].to_numpy()
-    count, s, q = window_sums(
-        w["athlete_id"].to_numpy(np.int64), w["day"].to_numpy(), total, days, include_current=False
-    )
+    lo_day = _day_number(lo)
+    w = _take(w, (w["day"] <= _day_number(as_of)) & (w["day"] >= lo_day - days))
+    total = w["total"]
+    count, s, q = window_sums(w["athlete_id"], w["day"], total, days, include_current=False)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = s / count
         var = (q - s * s / count) / (count - 1)
     sd = np.sqrt(np.clip(var, 0.0, None))
     drop = mean - total
     hit = (
-        (w["date"] >= lo).to_numpy()
+        (w["day"] >= lo_day)
         & (count >= rules.wellness_min_baseline)
         & ~np.isnan(total)
         & (drop > _EPS)
         & (drop >= rules.wellness_drop_sd * sd - _EPS)
     )
-    f = w[hit]
-    idx = f.index
-    sd_s, drop_s = pd.Series(sd[hit], index=idx), pd.Series(drop[hit], index=idx)
-    in_sd = _num(drop_s / sd_s.where(sd_s > 0), missing="inf")
+    f, sd, drop = _take(w, hit), sd[hit], drop[hit]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        in_sd = _num(drop / np.where(sd > 0, sd, np.nan), missing="inf")
     rule = (
         f"wellness total (5 items, 5-25) down >= {rules.wellness_drop_sd:g} SD from own {days}-day mean "
         f"(>= {rules.wellness_min_baseline} check-ins in the baseline; today excluded)"
     )
     values = (
         "total "
-        + _num(pd.Series(total[hit], index=idx))
+        + _num(f["total"])
         + " vs mean "
-        + _num(pd.Series(mean[hit], index=idx))
+        + _num(mean[hit])
         + " (SD "
-        + _num(sd_s)
+        + _num(sd)
         + "); drop "
-        + _num(drop_s)
+        + _num(drop)
         + " = "
         + in_sd
         + " SD"
     )
-    return _rows(f, "wellness_drop", rule, values, pd.Series(count[hit]))
+    return _rows("wellness_drop", rule, f["athlete_id"], f["date"], values, count[hit])
 
 
 def _missing_checkin(
-    w: pd.DataFrame, athletes: pd.DataFrame | None, as_of: pd.Timestamp, lo: pd.Timestamp, rules: FlagRules
-) -> pd.DataFrame:
+    w: Columns, athletes: pd.DataFrame | None, as_of: pd.Timestamp, lo: pd.Timestamp, rules: FlagRules
+) -> Columns:
     n_days = rules.missing_checkin_days
-    w = w[w["date"] <= as_of]
+    lo_d, hi_d = _day_number(lo), _day_number(as_of)
+    keep = w["day"] <= hi_d
     expected = None
     if athletes is not None:
-        a = validate_columns(athletes, S.Athletes, ("athlete_id", "active"))
-        expected = np.unique(a.loc[a["active"], "athlete_id"].to_numpy(np.int64))
-        w = w[w["athlete_id"].isin(expected)]
-    athlete = w["athlete_id"].to_numpy(np.int64)
-    day = w["day"].to_numpy()
-    lo_d, hi_d = int(_day_numbers(pd.Series([lo]))[0]), int(_day_numbers(pd.Series([as_of]))[0])
+        a = columns_checked(athletes, S.Athletes, ("athlete_id", "active"))
+        expected = np.unique(a["athlete_id"].to_numpy(np.int64)[a["active"].to_numpy(dtype=bool)])
+        keep &= np.isin(w["athlete_id"], expected)
+    athlete = w["athlete_id"][keep]
+    day = w["day"][keep]
     last_of_athlete = np.ones(len(day), dtype=bool)
     last_of_athlete[:-1] = athlete[1:] != athlete[:-1]
     next_day = np.where(last_of_athlete, hi_d + 1, np.roll(day, -1))
@@ -548,26 +601,16 @@ def _missing_checkin(
     reps = np.repeat(np.arange(len(day)), length)
     offset = np.arange(reps.size) - np.repeat(np.cumsum(length) - length, length)
     flag_day = first[reps] + offset
-    f = pd.DataFrame(
-        {
-            "athlete_id": athlete[reps],
-            "date": flag_day.astype("datetime64[D]").astype("datetime64[ns]"),
-            "last": day[reps].astype("datetime64[D]").astype("datetime64[ns]"),
-        }
-    )
-    since = (f["date"] - f["last"]).dt.days
-    values = "last check-in " + _day(f["last"]) + " (" + since.astype(str) + " days before)"
-    frames = [f.assign(values=values)]
-    if expected is not None:
+    flagged_athlete = athlete[reps]
+    values = "last check-in " + _day(day[reps]) + " (" + _text(flag_day - day[reps]) + " days before)"
+    if expected is not None:  # active athletes with no check-in on record: every day of the range
         never = np.setdiff1d(expected, np.unique(athlete))
-        span = pd.date_range(lo, as_of, freq="D")
-        g = pd.DataFrame(
-            {"athlete_id": np.repeat(never, len(span)), "date": np.tile(span.to_numpy(), len(never))}
-        ).assign(values="no check-in on record")
-        frames.append(g)
-    f = pd.concat(frames, ignore_index=True)
+        span = np.arange(lo_d, hi_d + 1)
+        flagged_athlete = np.concatenate([flagged_athlete, np.repeat(never, len(span))])
+        flag_day = np.concatenate([flag_day, np.tile(span, len(never))])
+        values = np.concatenate([values, np.full(len(never) * len(span), "no check-in on record", dtype=object)])
     rule = f"no check-in for >= {n_days} days (none today nor on the {n_days - 1} days before)"
-    return _rows(f, "missing_checkin", rule, f["values"])
+    return _rows("missing_checkin", rule, flagged_athlete, flag_day.astype("datetime64[D]"), values)
 
 
 def wellness_drop_flags(
@@ -610,31 +653,41 @@ def missing_checkin_flags(
 # --------------------------------------------------------------------------- OSTRC
 
 
-def _ostrc(ostrc_responses: pd.DataFrame, as_of: object | None, start: object | None, rules: FlagRules) -> pd.DataFrame:
-    o = validate_columns(ostrc_responses, S.OstrcResponses, ("athlete_id", "week_start", "q1", "q2", "q3", "q4"))
-    o = o.assign(date=o["week_start"].dt.normalize()).drop_duplicates(["athlete_id", "date"])
-    as_of_ts = _ts(as_of) if as_of is not None else _latest(o["date"])
-    o = o[o["date"] <= as_of_ts].sort_values(["athlete_id", "date"])
-    if start is None:
-        o = o.groupby("athlete_id", sort=False).tail(1)
-        o = o[o["date"] > as_of_ts - pd.Timedelta(days=rules.ostrc_current_days)]
+def _ostrc(ostrc_responses: pd.DataFrame, as_of: object | None, start: object | None, rules: FlagRules) -> Columns:
+    o = columns_checked(ostrc_responses, S.OstrcResponses, ("athlete_id", "week_start", "q1", "q2", "q3", "q4"))
+    athlete = o["athlete_id"].to_numpy(np.int64)
+    day = _days(o["week_start"].to_numpy(dtype="datetime64[ns]"))
+    as_of_ts = _ts(as_of) if as_of is not None else _latest(day.astype("datetime64[D]"))
+    # Up to as_of, sorted by athlete and week, the first response of an athlete and week kept
+    order = np.lexsort((day, athlete))
+    order = order[day[order] <= _day_number(as_of_ts)]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (athlete[order][1:] != athlete[order][:-1]) | (day[order][1:] != day[order][:-1])
+    rows = order[first]
+    if start is None:  # each athlete's latest response, if it is recent
+        recent = _day_number(as_of_ts - pd.Timedelta(days=rules.ostrc_current_days))
+        rows = rows[run_ends(athlete[rows]) & (day[rows] > recent)]
     else:
-        o = o[o["date"] >= _range(as_of_ts, start)]
-    f = o[ostrc_substantial(o["q1"], o["q2"], o["q3"], o["q4"])]
+        rows = rows[day[rows] >= _day_number(_range(as_of_ts, start))]
+    q1, q2, q3, q4 = (o[q].to_numpy(np.int64)[rows] for q in ("q1", "q2", "q3", "q4"))
+    # `analytics.surveillance.ostrc_substantial`'s rule on answers the schema has checked (its own
+    # checks and conversions cost milliseconds per call); a test holds the two equal on all 256 answers.
+    substantial = (q1 == 25) | (q2 >= 17) | (q3 >= 17)
+    rows, q1, q2, q3, q4 = (x[substantial] for x in (rows, q1, q2, q3, q4))
     values = (
         "Q1 "
-        + f["q1"].astype(str)
+        + _text(q1)
         + ", Q2 "
-        + f["q2"].astype(str)
+        + _text(q2)
         + ", Q3 "
-        + f["q3"].astype(str)
+        + _text(q3)
         + ", Q4 "
-        + f["q4"].astype(str)
+        + _text(q4)
         + "; severity "
-        + (f["q1"] + f["q2"] + f["q3"] + f["q4"]).astype(str)
+        + _text(q1 + q2 + q3 + q4)
     )
     rule = "OSTRC-O2 substantial problem: Q1 = 25 or Q2 >= 17 or Q3 >= 17 (Clarsen et al. 2013)"
-    return _rows(f, "ostrc_substantial", rule, values)
+    return _rows("ostrc_substantial", rule, athlete[rows], day[rows].astype("datetime64[D]"), values)
 
 
 def ostrc_flags(

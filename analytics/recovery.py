@@ -8,7 +8,8 @@ Rules and sources, each implemented once here:
   consecutive reports at 0-1.
 - **Recovery** is the time from injury onset to pain resolution and to return to full participation.
   Episodes not finished at the data's end are censored, and summaries are Kaplan-Meier estimates
-  (``lifelines.KaplanMeierFitter``), never a mean of the finished ones.
+  (the numbers of ``lifelines.KaplanMeierFitter``, computed here in numpy and checked against it in the
+  tests), never a mean of the finished ones.
 - **Treatment response** per session is pain before - after (positive = relief) and ROM post - pre;
   per technique and region: n, mean and a t-based 95 % interval, and whether the gain held until the
   next report.
@@ -30,16 +31,15 @@ Choices common to the module (named again in each function that uses them):
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-from lifelines import KaplanMeierFitter
-from lifelines.utils import median_survival_times
 from scipy import stats
 
 from analytics import rom
 from analytics import schemas as S
-from analytics.validation import empty_frame, validate_columns
+from analytics.validation import columns_checked, empty_frame, frame_checked, validate_columns
 
 #: Clinically important improvement: at least this many NPRS points ...
 IMPORTANT_POINTS = 2
@@ -62,14 +62,15 @@ SESSION_COLUMNS = (
     "pain_after",
     "injury_id",
 )
-_DAY = pd.Timedelta(days=1)
-_OUTCOMES = {"resolution": ("resolution_time", "resolved"), "return": ("return_time", "returned")}
+#: "No day" in day-number arrays (NaT's own int64 value).
+_NO_DAY = np.iinfo(np.int64).min
+KM_OUTCOMES = {"resolution": ("resolution_time", "resolved"), "return": ("return_time", "returned")}
 
 
 # --------------------------------------------------------------------------- shared helpers
 
 
-def _day_numbers(dates: pd.Series) -> np.ndarray:
+def day_numbers(dates: pd.Series) -> np.ndarray:
     """Days since 1970-01-01 as int64 (dates are calendar days)."""
     return dates.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
 
@@ -82,18 +83,12 @@ def sides_compatible(a: pd.Series, b: pd.Series) -> pd.Series:
     """True where two sides can describe the same complaint: equal, or either ``central``/``bilateral``.
 
     Only ``left`` against ``right`` conflicts. Used to match pain reports to injuries and sessions.
+    `a` and `b` are paired by position (two columns of one frame); the result has `a`'s index.
     """
-    a = a.astype(str)
-    b = b.astype(str)
-    conflict = ((a == "left") & (b == "right")) | ((a == "right") & (b == "left"))
-    return ~conflict
-
-
-def _group_codes(df: pd.DataFrame, keys: list[str]) -> np.ndarray:
-    """Integer code per group, nondecreasing when `df` is sorted by `keys`."""
-    if df.empty:
-        return np.zeros(0, dtype=np.int64)
-    return df.groupby(keys, sort=False).ngroup().to_numpy(dtype=np.int64)
+    x = np.asarray(a, dtype=object)
+    y = np.asarray(b, dtype=object)
+    conflict = ((x == "left") & (y == "right")) | ((x == "right") & (y == "left"))
+    return pd.Series(~conflict, index=a.index) if isinstance(a, pd.Series) else ~conflict
 
 
 def window_sums(
@@ -146,19 +141,25 @@ def run_lengths(group: np.ndarray, cond: np.ndarray) -> np.ndarray:
     return np.where(cond, idx - last_break, 0)
 
 
-def daily_pain(pain_reports: pd.DataFrame, with_codes: bool = False) -> pd.DataFrame:
-    """Validated pain reports, one row per athlete, region, side and date, sorted by them.
+class DailyPain(NamedTuple):
+    """Daily pain reports as arrays, sorted by athlete, region, side and day (see :func:`daily_pain`)."""
 
-    Duplicate reports of the same key keep the highest pain (conservative). Columns:
-    ``athlete_id, body_region, side, date, pain``; with `with_codes` also ``group`` (an integer per
-    athlete, region and side, increasing in the sort order) and ``day`` (days since 1970-01-01).
-    Vectorised: factorised keys, one ``np.lexsort`` and ``np.maximum.reduceat`` for duplicates.
-    """
-    p = validate_columns(pain_reports, S.PainReports, PAIN_COLUMNS)
+    athlete: np.ndarray
+    region: np.ndarray  # codes into `regions` (sorted labels, so code order is label order)
+    regions: np.ndarray
+    side: np.ndarray  # codes into `sides`
+    sides: np.ndarray
+    day: np.ndarray  # days since 1970-01-01
+    pain: np.ndarray
+    new_key: np.ndarray  # True on the first row of each athlete, region and side
+
+
+def daily_pain_arrays(pain_reports: pd.DataFrame) -> DailyPain:
+    p = columns_checked(pain_reports, S.PainReports, PAIN_COLUMNS)
     athlete = p["athlete_id"].to_numpy(np.int64)
     region_code, regions = pd.factorize(p["body_region"], sort=True)
     side_code, sides = pd.factorize(p["side"], sort=True)
-    day = _day_numbers(p["date"])
+    day = day_numbers(p["date"])
     pain = p["pain"].to_numpy(np.int64)
     order = np.lexsort((day, side_code, region_code, athlete))
     athlete, region_code, side_code, day, pain = (x[order] for x in (athlete, region_code, side_code, day, pain))
@@ -175,19 +176,50 @@ def daily_pain(pain_reports: pd.DataFrame, with_codes: bool = False) -> pd.DataF
         athlete, region_code, side_code, day, new_key = (
             x[starts] for x in (athlete, region_code, side_code, day, new_key)
         )
-    out = pd.DataFrame(
-        {
-            "athlete_id": athlete,
-            "body_region": np.asarray(regions, dtype=object)[region_code],
-            "side": np.asarray(sides, dtype=object)[side_code],
-            "date": day.astype("datetime64[D]").astype("datetime64[ns]"),
-            "pain": pain,
-        }
+    return DailyPain(
+        athlete,
+        region_code,
+        np.asarray(regions, dtype=object),
+        side_code,
+        np.asarray(sides, dtype=object),
+        day,
+        pain,
+        new_key,
     )
+
+
+def day_numbers_as_dates(day: np.ndarray) -> np.ndarray:
+    """Day numbers (days since 1970-01-01) as datetime64[ns]."""
+    return day.astype("datetime64[D]").astype("datetime64[ns]")
+
+
+def _nat_dates(day: np.ndarray) -> np.ndarray:
+    """Day numbers as datetime64[ns], `_NO_DAY` as NaT."""
+    dates = day_numbers_as_dates(np.where(day == _NO_DAY, 0, day))
+    dates[day == _NO_DAY] = np.datetime64("NaT")
+    return dates
+
+
+def daily_pain(pain_reports: pd.DataFrame, with_codes: bool = False) -> pd.DataFrame:
+    """Validated pain reports, one row per athlete, region, side and date, sorted by them.
+
+    Duplicate reports of the same key keep the highest pain (conservative). Columns:
+    ``athlete_id, body_region, side, date, pain``; with `with_codes` also ``group`` (an integer per
+    athlete, region and side, increasing in the sort order) and ``day`` (days since 1970-01-01).
+    Vectorised: factorised keys, one ``np.lexsort`` and ``np.maximum.reduceat`` for duplicates.
+    """
+    d = daily_pain_arrays(pain_reports)
+    columns = {
+        "athlete_id": d.athlete,
+        "body_region": d.regions[d.region],
+        "side": d.sides[d.side],
+        "date": day_numbers_as_dates(d.day),
+        "pain": d.pain,
+    }
     if with_codes:
-        out["group"] = np.cumsum(new_key) - 1
-        out["day"] = day
-    return out
+        columns["group"] = np.cumsum(d.new_key) - 1
+        columns["day"] = d.day
+    return pd.DataFrame(columns)
 
 
 def _latest_date(*series: pd.Series) -> pd.Timestamp:
@@ -217,56 +249,114 @@ def pain_trend(pain_reports: pd.DataFrame, window_days: int = 7) -> pd.DataFrame
     )
     d["pain_rolling_mean"] = total / np.maximum(count, 1)
     d["rolling_n"] = count.astype(np.int64)
-    return S.PainTrend.validate(d)
+    return frame_checked(d, S.PainTrend)
 
 
 # --------------------------------------------------------------------------- injury episodes
 
 
-def _prepared_injuries(injuries: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    inj = validate_columns(injuries, S.Injuries, INJURY_COLUMNS)
-    inj["onset_date"] = inj["onset_date"].dt.normalize()
-    inj["return_date"] = inj["return_date"].dt.normalize()
-    inj = inj.drop_duplicates("injury_id")
-    inj = inj[inj["onset_date"] <= as_of]
-    inj = inj.sort_values(["athlete_id", "body_region", "side", "onset_date", "injury_id"], kind="stable")
-    nxt = inj.groupby(["athlete_id", "body_region", "side"], sort=False)["onset_date"].shift(-1)
-    limit = as_of + _DAY
-    nxt = nxt.where(nxt.notna() & (nxt > inj["onset_date"]) & (nxt < limit))
-    inj["window_end"] = nxt.fillna(limit)
-    return inj.reset_index(drop=True)
+def _compatible_reports(
+    pain: DailyPain, athlete: np.ndarray, region: pd.Series, side: pd.Series, first: np.ndarray, end: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per query row i and day: the highest pain reported by ``athlete[i]`` for ``region[i]`` with a side
+    compatible with ``side[i]`` (:func:`sides_compatible`), dated in days ``[first[i], end[i])``.
+
+    Returns ``(row, day, pain)`` arrays ordered by query row, then day. Binary search in the reports
+    sorted by (athlete, region, day): the cost follows the matched rows, not queries x reports.
+    """
+    n = len(athlete)
+    a_code = np.unique(np.concatenate([athlete, pain.athlete]), return_inverse=True)[1].reshape(-1)
+    r_code, regions = pd.factorize(np.concatenate([region.to_numpy(dtype=object), pain.regions]))
+    query_pair = a_code[:n] * len(regions) + r_code[:n]
+    report_pair = a_code[n:] * len(regions) + r_code[n:][pain.region]
+    days = np.concatenate([first, end, pain.day])
+    low = int(days.min()) if len(days) else 0
+    span = (int(days.max()) if len(days) else 0) - low + 1
+    key = report_pair * span + (pain.day - low)
+    by_key = np.argsort(key, kind="stable")  # keeps the side order within a day
+    key = key[by_key]
+    lo = np.searchsorted(key, query_pair * span + (first - low), "left")
+    hi = np.searchsorted(key, query_pair * span + (end - low), "left")
+    count = np.maximum(hi - lo, 0)
+    row = np.repeat(np.arange(n), count)
+    pos = by_key[np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count - lo, count)]
+    query_side = side.to_numpy(dtype=object)
+    left, right = (query_side == "left")[row], (query_side == "right")[row]
+    report_left, report_right = (pain.sides == "left")[pain.side[pos]], (pain.sides == "right")[pain.side[pos]]
+    keep = ~((left & report_right) | (right & report_left))
+    row, pos = row[keep], pos[keep]
+    day, value = pain.day[pos], pain.pain[pos]
+    if len(row):
+        starts = np.flatnonzero(np.concatenate(([True], (row[1:] != row[:-1]) | (day[1:] != day[:-1]))))
+        row, day, value = row[starts], day[starts], np.maximum.reduceat(value, starts)
+    return row, day, value
 
 
-def _episode_reports(inj: pd.DataFrame, pain: pd.DataFrame, baseline_days: int, window_days: int) -> pd.DataFrame:
-    """One row per injury and day with a compatible pain report inside the episode window."""
-    left = inj[["injury_id", "athlete_id", "body_region", "side", "onset_date", "window_end"]]
-    right = pain.rename(columns={"side": "report_side"})
-    m = left.merge(right, on=["athlete_id", "body_region"], how="inner")
-    keep = (
-        sides_compatible(m["side"], m["report_side"]) & (m["date"] >= m["onset_date"]) & (m["date"] < m["window_end"])
+class _Episodes(NamedTuple):
+    """Injuries (one row per ``injury_id``, onset on or before `as_of`, in ``injury_id`` order) and
+    their episode reports: one entry per injury and day with a compatible report, by injury then day."""
+
+    injuries: pd.DataFrame  # validated INJURY_COLUMNS, RangeIndex
+    onset: np.ndarray  # day numbers
+    end: np.ndarray  # day number the episode window ends before (exclusive)
+    of: np.ndarray  # per report day: position of its injury in `injuries`
+    day: np.ndarray  # per report day: day number
+    pain: np.ndarray  # per report day: the day's highest compatible report
+    baseline: np.ndarray  # per injury: the worst report in the first `baseline_days` days (NaN if none)
+
+
+def _episodes(injuries: pd.DataFrame, pain: DailyPain, as_of: pd.Timestamp, baseline_days: int) -> _Episodes:
+    """Episode windows and reports, on arrays (binary search, no merge of injuries x reports).
+
+    Window: from the onset up to (not including) the onset of the next injury of the same athlete,
+    region and side (a later one; one on the same day does not end it), and never beyond `as_of`.
+    Reports: the region's reports dated in the window whose side is compatible
+    (:func:`sides_compatible`); several on one day count as the day's maximum.
+    """
+    inj = columns_checked(injuries, S.Injuries, INJURY_COLUMNS)
+    onset = day_numbers(inj["onset_date"])
+    limit = int(day_numbers(pd.Series([as_of]))[0]) + 1
+    kept = np.flatnonzero(~inj["injury_id"].duplicated().to_numpy() & (onset < limit))
+    kept = kept[np.argsort(inj["injury_id"].to_numpy()[kept], kind="stable")]
+    inj = inj.take(kept).reset_index(drop=True)  # in injury_id order from here on
+    onset = onset[kept]
+    # The next onset of the same athlete, region and side, in onset (then injury_id) order.
+    keys = (inj["athlete_id"].to_numpy(), pd.factorize(inj["body_region"])[0], pd.factorize(inj["side"])[0])
+    order = np.lexsort((np.arange(len(inj)), onset, *keys[::-1]))
+    same_key = np.logical_and.reduce([k[order][1:] == k[order][:-1] for k in keys]) if len(order) > 1 else []
+    nxt = np.full(len(order), limit, dtype=np.int64)
+    nxt[:-1] = np.where(same_key, onset[order][1:], limit)
+    nxt = np.where((nxt > onset[order]) & (nxt < limit), nxt, limit)
+    end = np.empty_like(nxt)
+    end[order] = nxt
+    of, day, value = _compatible_reports(
+        pain, inj["athlete_id"].to_numpy(np.int64), inj["body_region"], inj["side"], onset, end
     )
-    m = m[keep]
-    ep = (
-        m.groupby(["injury_id", "date"], as_index=False, sort=True)
-        .agg(pain=("pain", "max"))
-        .merge(left.drop(columns="window_end"), on="injury_id", how="left")
-    )
-    ep["day"] = (ep["date"] - ep["onset_date"]).dt.days.astype(np.int64)
+    n_inj = len(inj)
     # Baseline: the worst (highest) report in the first `baseline_days` days of the episode.
-    early = ep[ep["day"] < baseline_days]
-    baseline = early.groupby("injury_id")["pain"].max().astype(float)
-    ep["baseline_pain"] = ep["injury_id"].map(baseline).astype(float)
-    ep["change"] = ep["pain"] - ep["baseline_pain"]
-    ep["pct_change"] = (ep["change"] / ep["baseline_pain"].where(ep["baseline_pain"] > 0) * 100.0).astype(float)
-    fall = ep["baseline_pain"] - ep["pain"]
-    # Integer arithmetic for the 30 % rule: 100 * fall >= 30 * baseline (no float rounding at the boundary).
-    ep["important_improvement"] = (
-        (fall >= IMPORTANT_POINTS) & (100 * fall >= IMPORTANT_PERCENT * ep["baseline_pain"])
-    ).fillna(False)
-    group = _group_codes(ep, ["injury_id"])
-    count, total, _ = window_sums(group, _day_numbers(ep["date"]), ep["pain"].to_numpy(float), window_days, True)
-    ep["pain_rolling_mean"] = total / np.maximum(count, 1)
-    return ep
+    early = day - onset[of] < baseline_days
+    worst = np.full(n_inj, -1, dtype=np.int64)
+    np.maximum.at(worst, of[early], value[early])
+    baseline = np.where(worst >= 0, worst, np.nan)
+    return _Episodes(inj, onset, end, of, day, value, baseline)
+
+
+def _important(baseline: np.ndarray, pain: np.ndarray) -> np.ndarray:
+    """Clinically important improvement: >= 2 points and >= 30 % below the baseline (False without one).
+
+    Integer arithmetic for the 30 % rule: 100 * fall >= 30 * baseline (no float rounding at the boundary).
+    """
+    fall = baseline - pain
+    return (fall >= IMPORTANT_POINTS) & (100 * fall >= IMPORTANT_PERCENT * baseline)
+
+
+def _first_day(e: _Episodes, rows: np.ndarray, back: int = 0) -> np.ndarray:
+    """Per injury: the day of its first report day among `rows` (ascending positions in `e`), or of the
+    report day `back` positions before it; `_NO_DAY` for an injury without one."""
+    found = np.full(len(e.injuries), _NO_DAY)
+    injury, first = np.unique(e.of[rows], return_index=True)
+    found[injury] = e.day[rows[first] - back]
+    return found
 
 
 def episode_pain(
@@ -295,12 +385,35 @@ def episode_pain(
     Returns ``EpisodePain``: ``injury_id, athlete_id, body_region, side, onset_date, date, day, pain,
     pain_rolling_mean, baseline_pain, change, pct_change, important_improvement``.
     """
-    pain = daily_pain(pain_reports)
-    as_of_ts = _timestamp(as_of) if as_of is not None else _latest_date(pain["date"], injuries.get("onset_date"))
-    inj = _prepared_injuries(injuries, as_of_ts)
-    ep = _episode_reports(inj, pain, baseline_days, window_days)
-    columns = list(S.EpisodePain.to_schema().columns)
-    return S.EpisodePain.validate(ep[columns].sort_values(["injury_id", "date"]).reset_index(drop=True))
+    pain = daily_pain_arrays(pain_reports)
+    as_of_ts = (
+        _timestamp(as_of)
+        if as_of is not None
+        else _latest_date(pd.Series(day_numbers_as_dates(pain.day)), injuries.get("onset_date"))
+    )
+    e = _episodes(injuries, pain, as_of_ts, baseline_days)
+    inj = e.injuries
+    count, total, _ = window_sums(e.of, e.day, e.pain.astype(float), window_days, True)
+    baseline = e.baseline[e.of]
+    change = e.pain - baseline
+    out = pd.DataFrame(
+        {
+            "injury_id": inj["injury_id"].to_numpy()[e.of],
+            "athlete_id": inj["athlete_id"].to_numpy()[e.of],
+            "body_region": inj["body_region"].to_numpy(dtype=object)[e.of],
+            "side": inj["side"].to_numpy(dtype=object)[e.of],
+            "onset_date": day_numbers_as_dates(e.onset[e.of]),
+            "date": day_numbers_as_dates(e.day),
+            "day": e.day - e.onset[e.of],
+            "pain": e.pain,
+            "pain_rolling_mean": total / np.maximum(count, 1),
+            "baseline_pain": baseline,
+            "change": change,
+            "pct_change": change / np.where(baseline > 0, baseline, np.nan) * 100.0,
+            "important_improvement": _important(baseline, e.pain),
+        }
+    )
+    return frame_checked(out, S.EpisodePain)
 
 
 def _main_technique(therapy_sessions: pd.DataFrame) -> pd.Series:
@@ -345,82 +458,173 @@ def recovery_episodes(
 
     Returns ``RecoveryEpisodes`` (one row per injury, sorted by ``injury_id``).
     """
-    pain = daily_pain(pain_reports)
+    pain = daily_pain_arrays(pain_reports)
     if as_of is not None:
         as_of_ts = _timestamp(as_of)
     else:
-        as_of_ts = _latest_date(pain["date"], injuries.get("onset_date"), injuries.get("return_date"))
-    inj = _prepared_injuries(injuries, as_of_ts)
-    ep = _episode_reports(inj, pain, baseline_days, window_days=7)
-    ep = ep.sort_values(["injury_id", "date"]).reset_index(drop=True)
+        pain_dates = pd.Series(day_numbers_as_dates(pain.day))
+        as_of_ts = _latest_date(pain_dates, injuries.get("onset_date"), injuries.get("return_date"))
+    e = _episodes(injuries, pain, as_of_ts, baseline_days)
+    inj = e.injuries
+    n = len(inj)
+    as_of_day = int(day_numbers(pd.Series([as_of_ts]))[0])
+    n_reports = np.bincount(e.of, minlength=n).astype(np.int64)
+    last_pain = np.full(n, np.nan)
+    if len(e.of):
+        last = np.flatnonzero(np.append(e.of[1:] != e.of[:-1], True))  # each injury's last report day
+        last_pain[e.of[last]] = e.pain[last]
+    improved = _first_day(e, np.flatnonzero(_important(e.baseline[e.of], e.pain)))
+    # Resolution: the first day of RESOLVED_RUN consecutive reports at or below RESOLVED_MAX.
+    runs = run_lengths(e.of, e.pain <= RESOLVED_MAX)
+    resolved_on = _first_day(e, np.flatnonzero(runs >= RESOLVED_RUN), RESOLVED_RUN - 1)
+    resolved = resolved_on != _NO_DAY
+    days_to_resolution = np.where(resolved, resolved_on - e.onset, np.nan)
 
-    out = inj[["injury_id", "athlete_id", "body_region", "side", "injury_type", "onset_date", "window_end"]].copy()
-    out["end_date"] = out.pop("window_end") - _DAY
-    by_injury = ep.groupby("injury_id")
-    out["n_reports"] = out["injury_id"].map(by_injury.size()).fillna(0).astype(np.int64)
-    out["baseline_pain"] = out["injury_id"].map(by_injury["baseline_pain"].first()).astype(float)
-    out["last_pain"] = out["injury_id"].map(by_injury["pain"].last()).astype(float)
-    improved = ep[ep["important_improvement"]].groupby("injury_id")["date"].min()
-    out["improvement_date"] = pd.to_datetime(out["injury_id"].map(improved))
+    return_day = day_numbers(inj["return_date"])  # NaT: _NO_DAY
+    returned = (return_day != _NO_DAY) & (return_day <= as_of_day)  # a later return is not yet known
+    return_day = np.where(returned, return_day, _NO_DAY)
+    days_to_return = np.where(returned, return_day - e.onset, np.nan)
 
-    group = _group_codes(ep, ["injury_id"])
-    runs = run_lengths(group, (ep["pain"] <= RESOLVED_MAX).to_numpy())
-    hits = np.flatnonzero(runs >= RESOLVED_RUN)
-    first_hit = pd.DataFrame({"injury_id": ep["injury_id"].to_numpy()[hits], "pos": hits}).drop_duplicates("injury_id")
-    resolved_on = pd.Series(
-        ep["date"].to_numpy()[first_hit["pos"].to_numpy() - (RESOLVED_RUN - 1)], index=first_hit["injury_id"]
-    )
-    out["resolution_date"] = pd.to_datetime(out["injury_id"].map(resolved_on))
-    out["resolved"] = out["resolution_date"].notna()
-    out["days_to_resolution"] = (out["resolution_date"] - out["onset_date"]).dt.days.astype(float)
-    censored_at = (out["end_date"] - out["onset_date"]).dt.days.astype(float)
-    out["resolution_time"] = out["days_to_resolution"].where(out["resolved"], censored_at)
-
-    ret = inj.set_index("injury_id")["return_date"]
-    ret = ret.where(ret <= as_of_ts)
-    out["return_date"] = pd.to_datetime(out["injury_id"].map(ret))
-    out["returned"] = out["return_date"].notna()
-    out["days_to_return"] = (out["return_date"] - out["onset_date"]).dt.days.astype(float)
-    out["return_time"] = out["days_to_return"].where(
-        out["returned"], (as_of_ts - out["onset_date"]).dt.days.astype(float)
-    )
-
-    out["team_id"] = pd.array([pd.NA] * len(out), dtype="Int64")
-    out["team"] = pd.Series([None] * len(out), dtype=object, index=out.index)
+    team_id = pd.arrays.IntegerArray(np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool))  # all missing
+    team = np.full(n, None, dtype=object)
     if athletes is not None:
-        a = validate_columns(athletes, S.Athletes, ("athlete_id", "team_id", "team")).drop_duplicates("athlete_id")
-        a = a.set_index("athlete_id")
-        out["team_id"] = out["athlete_id"].map(a["team_id"]).astype("Int64")
-        out["team"] = out["athlete_id"].map(a["team"]).astype(object)
-    out["technique"] = pd.Series([None] * len(out), dtype=object, index=out.index)
+        a = columns_checked(athletes, S.Athletes, ("athlete_id", "team_id", "team"))
+        a = a[~a["athlete_id"].duplicated().to_numpy()]
+        at = pd.Index(a["athlete_id"]).get_indexer(inj["athlete_id"].to_numpy())
+        team_id = pd.array(a["team_id"].to_numpy()[at], dtype="Int64")
+        team_id[at < 0] = pd.NA
+        team = np.where(at >= 0, a["team"].to_numpy(dtype=object)[at], np.nan)
+    out = pd.DataFrame(
+        {
+            "injury_id": inj["injury_id"].to_numpy(),
+            "athlete_id": inj["athlete_id"].to_numpy(),
+            "body_region": inj["body_region"].to_numpy(),
+            "side": inj["side"].to_numpy(),
+            "injury_type": inj["injury_type"].to_numpy(),
+            "onset_date": day_numbers_as_dates(e.onset),
+            "end_date": day_numbers_as_dates(e.end - 1),
+            "n_reports": n_reports,
+            "baseline_pain": e.baseline,
+            "last_pain": last_pain,
+            "improvement_date": _nat_dates(improved),
+            "resolution_date": _nat_dates(resolved_on),
+            "resolved": resolved,
+            "days_to_resolution": days_to_resolution,
+            # Censored at the last observed day: as_of, or the day before the next injury's onset.
+            "resolution_time": np.where(resolved, days_to_resolution, (e.end - 1 - e.onset).astype(float)),
+            "return_date": _nat_dates(return_day),
+            "returned": returned,
+            "days_to_return": days_to_return,
+            "return_time": np.where(returned, days_to_return, (as_of_day - e.onset).astype(float)),
+            "team_id": team_id,
+            "team": team,
+            "technique": np.full(n, None, dtype=object),
+        }
+    )
     if therapy_sessions is not None:
         main = _main_technique(therapy_sessions)
         out["technique"] = out["injury_id"].map(main).fillna("none").astype(object)
-    columns = list(S.RecoveryEpisodes.to_schema().columns)
-    return S.RecoveryEpisodes.validate(out[columns].sort_values("injury_id").reset_index(drop=True))
+    return frame_checked(out, S.RecoveryEpisodes)
 
 
 # --------------------------------------------------------------------------- Kaplan-Meier
 
 
+#: Kaplan-Meier bands are 95 %: lifelines' ``alpha=0.05``, z = Phi^-1(1 - alpha / 2).
+KM_ALPHA = 0.05
+_KM_Z = float(stats.norm.ppf(1 - KM_ALPHA / 2))
+
+
+class KaplanMeier(NamedTuple):
+    """One group's Kaplan-Meier estimate: per time point (0 and every distinct duration), and the median."""
+
+    days: np.ndarray
+    survival: np.ndarray
+    ci_lower: np.ndarray
+    ci_upper: np.ndarray
+    at_risk: np.ndarray
+    events: np.ndarray
+    censored: np.ndarray
+    median: float
+    median_ci_lower: float
+    median_ci_upper: float
+
+
+def _first_at_or_below_half(days: np.ndarray, curve: np.ndarray) -> float:
+    """lifelines' ``qth_survival_time(0.5, ...)``: inf when the curve ends above 0.5, else the time at
+    the binary search of 0.5 in the curve (the first point at or below 0.5 on a non-increasing curve)."""
+    if curve[-1] > 0.5:
+        return np.inf
+    return float(days[np.searchsorted(-curve, -0.5, "left")])
+
+
+def kaplan_meier(durations: np.ndarray, observed: np.ndarray) -> KaplanMeier:
+    """The Kaplan-Meier product-limit estimate, computed as ``lifelines.KaplanMeierFitter`` (0.30) does.
+
+    Same operations in the same order, so the same float64 numbers (the unit tests compare every
+    column with lifelines on tied, censored and fully-resolved samples), without its pandas overhead
+    (~15 ms a fit on 100 episodes; this takes well under 1 ms). With d events and n at risk at time t:
+    S(t) = exp(cumsum(log(n - d) - log(n))); exponential Greenwood band with v = log S(t) and
+    var = cumsum(d / (n (n - d))) (0 where n = d): exp(-exp(log(-v) -/+ z sqrt(var) / v)), 1 where
+    undefined (S = 1). Median and its bounds: see :func:`_first_at_or_below_half`.
+    """
+    if not np.isfinite(durations).all():
+        raise TypeError("Kaplan-Meier durations must be finite numbers (no NaN or inf)")
+    days, at = np.unique(np.append(durations, 0.0), return_inverse=True)
+    at = at[:-1]  # the appended 0 is the time everyone enters (lifelines' birth time)
+    removed = np.bincount(at, minlength=len(days))
+    events = np.bincount(at, weights=observed.astype(float), minlength=len(days)).astype(np.int64)
+    at_risk = len(durations) - np.concatenate(([0], np.cumsum(removed)[:-1]))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_survival = np.cumsum(np.log(at_risk - events) - np.log(at_risk))
+        population = at_risk.astype(np.uint64)
+        step = events / (population * (population - events))
+        variance = np.cumsum(np.where(step == np.inf, 0.0, step))
+        survival = np.exp(log_survival)
+        v = np.log(survival)
+        spread = _KM_Z * np.sqrt(variance) / v
+        lower = np.exp(-np.exp(np.log(-v) - spread))
+        upper = np.exp(-np.exp(np.log(-v) + spread))
+    lower = np.where(np.isnan(lower), 1.0, lower)
+    upper = np.where(np.isnan(upper), 1.0, upper)
+    return KaplanMeier(
+        days,
+        survival,
+        lower,
+        upper,
+        at_risk.astype(np.int64),
+        events,
+        removed - events,
+        _first_at_or_below_half(days, survival),
+        _first_at_or_below_half(days, lower),
+        _first_at_or_below_half(days, upper),
+    )
+
+
 def _km_groups(episodes: pd.DataFrame, outcome: str, by: str | None):
-    if outcome not in _OUTCOMES:
-        raise ValueError(f"outcome must be one of {sorted(_OUTCOMES)}, not {outcome!r}")
-    time_col, event_col = _OUTCOMES[outcome]
-    ep = S.RecoveryEpisodes.validate(episodes)
-    labels = pd.Series("all", index=ep.index) if by is None else ep[by].astype("string").fillna("unknown")
-    for name in sorted(labels.unique()):
-        g = ep[labels == name]
-        kmf = KaplanMeierFitter(alpha=0.05)
-        kmf.fit(g[time_col].to_numpy(float), g[event_col].to_numpy(bool), label=str(name))
-        yield str(name), g, kmf, event_col
+    """Per group of `by` (sorted by name): name, number of episodes, events and the estimate."""
+    if outcome not in KM_OUTCOMES:
+        raise ValueError(f"outcome must be one of {sorted(KM_OUTCOMES)}, not {outcome!r}")
+    time_col, event_col = KM_OUTCOMES[outcome]
+    # Validated on the columns read (the time, the event and `by`), not the whole episodes frame.
+    used = [time_col, event_col] + ([by] if by in S.RecoveryEpisodes.to_schema().columns else [])
+    ep = validate_columns(episodes, S.RecoveryEpisodes, used)
+    times = ep[time_col].to_numpy(float)
+    observed = ep[event_col].to_numpy(bool)
+    if by is None:
+        groups = [("all", np.ones(len(ep), dtype=bool))] if len(ep) else []
+    else:
+        labels = (ep[by] if by in ep.columns else episodes[by]).astype("string").fillna("unknown")
+        groups = [(str(name), (labels == name).to_numpy()) for name in sorted(labels.unique())]
+    for name, rows in groups:
+        yield name, int(rows.sum()), int(observed[rows].sum()), kaplan_meier(times[rows], observed[rows])
 
 
 def km_curves(episodes: pd.DataFrame, outcome: str = "resolution", by: str | None = None) -> pd.DataFrame:
     """Kaplan-Meier curves of time to pain resolution or to return to full participation.
 
-    Rule: the Kaplan-Meier product-limit estimate (``lifelines.KaplanMeierFitter``) over the episodes of
-    :func:`recovery_episodes`; unfinished episodes are censored at their last observed day (never
+    Rule: the Kaplan-Meier product-limit estimate (``lifelines.KaplanMeierFitter``'s numbers, see
+    :func:`kaplan_meier`) over the episodes of :func:`recovery_episodes`; unfinished episodes are censored at their last observed day (never
     dropped, never averaged). ``survival`` is the proportion **not yet** resolved (or returned) after
     ``days`` days; the 95 % band is lifelines' exponential Greenwood interval.
 
@@ -431,60 +635,56 @@ def km_curves(episodes: pd.DataFrame, outcome: str = "resolution", by: str | Non
     Returns ``KmCurve``: ``group, days, survival, ci_lower, ci_upper, at_risk, events, censored``, one
     row per group and time point (time 0 included), sorted by group and days.
     """
-    frames = []
-    for name, _g, kmf, _event in _km_groups(episodes, outcome, by):
-        sf = kmf.survival_function_.iloc[:, 0]
-        ci = kmf.confidence_interval_survival_function_
-        table = kmf.event_table.reindex(sf.index)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "group": name,
-                    "days": sf.index.to_numpy(float),
-                    "survival": sf.to_numpy(float),
-                    "ci_lower": ci.iloc[:, 0].to_numpy(float),
-                    "ci_upper": ci.iloc[:, 1].to_numpy(float),
-                    "at_risk": table["at_risk"].fillna(0).to_numpy(np.int64),
-                    "events": table["observed"].fillna(0).to_numpy(np.int64),
-                    "censored": table["censored"].fillna(0).to_numpy(np.int64),
-                }
-            )
+    frames = [
+        pd.DataFrame(
+            {
+                "group": name,
+                "days": km.days,
+                "survival": km.survival,
+                "ci_lower": km.ci_lower,
+                "ci_upper": km.ci_upper,
+                "at_risk": km.at_risk,
+                "events": km.events,
+                "censored": km.censored,
+            }
         )
-    columns = list(S.KmCurve.to_schema().columns)
-    out = pd.concat(frames, ignore_index=True) if frames else empty_frame(S.KmCurve)
-    return S.KmCurve.validate(out[columns])
+        for name, _n, _events, km in _km_groups(episodes, outcome, by)
+    ]
+    out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0] if frames else empty_frame(S.KmCurve)
+    return frame_checked(out, S.KmCurve)
 
 
 def km_medians(episodes: pd.DataFrame, outcome: str = "resolution", by: str | None = None) -> pd.DataFrame:
     """Kaplan-Meier median time to pain resolution or return, with counts and 95 % interval.
 
     Rule: the median is the first time the Kaplan-Meier curve (see :func:`km_curves`, same `outcome` and
-    `by`) falls to 0.5 or below (``KaplanMeierFitter.median_survival_time_``); its 95 % interval is where
-    the exponential Greenwood band crosses 0.5 (``lifelines.utils.median_survival_times``). A median or
+    `by`) falls to 0.5 or below (as ``KaplanMeierFitter.median_survival_time_``); its 95 % interval is
+    where the exponential Greenwood band crosses 0.5 (as ``lifelines.utils.median_survival_times``). A median or
     bound that is never reached (too many episodes unfinished) is missing, not infinite. Censored
     episodes count in ``n`` and ``censored``; this is not the mean of the finished episodes.
 
     Returns ``KmMedian``: ``group, n, events, censored, median_days, median_ci_lower, median_ci_upper``.
     """
-    rows = []
-    for name, g, kmf, event_col in _km_groups(episodes, outcome, by):
-        ci = median_survival_times(kmf.confidence_interval_)
-        events = int(g[event_col].sum())
-        rows.append(
-            {
-                "group": name,
-                "n": len(g),
-                "events": events,
-                "censored": len(g) - events,
-                "median_days": float(kmf.median_survival_time_),
-                "median_ci_lower": float(np.asarray(ci).ravel()[0]),
-                "median_ci_upper": float(np.asarray(ci).ravel()[1]),
-            }
-        )
-    out = pd.DataFrame(rows) if rows else empty_frame(S.KmMedian)
-    for c in ("median_days", "median_ci_lower", "median_ci_upper"):
-        out[c] = out[c].astype(float).replace([np.inf, -np.inf], np.nan)
-    return S.KmMedian.validate(out)
+    rows = [
+        (name, n, events, n - events, km.median, km.median_ci_lower, km.median_ci_upper)
+        for name, n, events, km in _km_groups(episodes, outcome, by)
+    ]
+    if not rows:
+        return S.KmMedian.validate(empty_frame(S.KmMedian))
+    group, n, events, censored, *times = (np.array(column) for column in zip(*rows, strict=True))
+    median, lower, upper = (np.where(np.isinf(t), np.nan, t).astype(float) for t in times)
+    out = pd.DataFrame(
+        {
+            "group": group.astype(object),
+            "n": n.astype(np.int64),
+            "events": events.astype(np.int64),
+            "censored": censored.astype(np.int64),
+            "median_days": median,
+            "median_ci_lower": lower,
+            "median_ci_upper": upper,
+        }
+    )
+    return frame_checked(out, S.KmMedian)
 
 
 # --------------------------------------------------------------------------- treatment response
@@ -516,55 +716,63 @@ def session_response(
     injury_id, pain_before, pain_after, pain_relief, next_date, next_pain, held`` (sorted by session_id;
     duplicate session rows count once).
     """
-    s = validate_columns(therapy_sessions, S.TherapySessions, SESSION_COLUMNS)
-    s["date"] = s["date"].dt.normalize()
-    s = s.drop_duplicates("session_id").sort_values("session_id").reset_index(drop=True)
-    s["pain_relief"] = (s["pain_before"] - s["pain_after"]).astype("Float64").astype(float)
-    s["next_date"] = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
-    s["next_pain"] = np.nan
-    pain = daily_pain(pain_reports) if pain_reports is not None else None
+    s = columns_checked(therapy_sessions, S.TherapySessions, SESSION_COLUMNS)
+    rows = np.flatnonzero(~s["session_id"].duplicated().to_numpy())
+    s = s.take(rows[np.argsort(s["session_id"].to_numpy()[rows], kind="stable")])  # read by position only
+    day = day_numbers(s["date"])
+    athlete = s["athlete_id"].to_numpy(np.int64)
+    pain = daily_pain_arrays(pain_reports) if pain_reports is not None else None
+    next_day = np.full(len(s), _NO_DAY)
+    next_pain = np.full(len(s), np.nan)
     if wellness_checkins is not None:
-        w = validate_columns(wellness_checkins, S.WellnessCheckins, ("athlete_id", "date"))
-        w = w.assign(date=w["date"].dt.normalize()).drop_duplicates().sort_values("date")
-        w = w.rename(columns={"date": "next_date"})
-        left = s[["session_id", "athlete_id", "date"]].sort_values("date")
-        nxt = pd.merge_asof(
-            left,
-            w.assign(_on=w["next_date"]),
-            left_on="date",
-            right_on="_on",
-            by="athlete_id",
-            direction="forward",
-            allow_exact_matches=False,
-            tolerance=pd.Timedelta(days=max_gap_days),
-        ).set_index("session_id")["next_date"]
-        s["next_date"] = s["session_id"].map(nxt)
+        w = columns_checked(wellness_checkins, S.WellnessCheckins, ("athlete_id", "date"))
+        # The athlete's first check-in after the session day, within max_gap_days.
+        checkin_athlete, checkin_day = w["athlete_id"].to_numpy(np.int64), day_numbers(w["date"])
+        codes = np.unique(np.concatenate([athlete, checkin_athlete]), return_inverse=True)[1].reshape(-1)
+        days = np.concatenate([day, checkin_day])
+        low, span = (int(days.min()), int(days.max()) - int(days.min()) + 2) if len(days) else (0, 1)
+        checkin_key = np.sort(codes[len(s) :] * span + (checkin_day - low))
+        session_key = codes[: len(s)] * span + (day - low)
+        at = np.searchsorted(checkin_key, session_key, "right")
+        found = np.append(checkin_key, -1)[at]
+        ok = (at < len(checkin_key)) & (found - session_key <= max_gap_days) & (found // span == session_key // span)
+        next_day = np.where(ok, found % span + low, _NO_DAY)
         if pain is not None:  # without pain reports the next pain is unknown, not 0
-            m = s[["session_id", "athlete_id", "body_region", "side", "next_date"]].merge(
-                pain.rename(columns={"side": "report_side", "date": "next_date"}),
-                on=["athlete_id", "body_region", "next_date"],
-            )
-            m = m[sides_compatible(m["side"], m["report_side"])]
-            s["next_pain"] = s["session_id"].map(m.groupby("session_id")["pain"].max()).astype(float)
-            s["next_pain"] = s["next_pain"].where(s["next_date"].isna(), s["next_pain"].fillna(0.0))
+            on = np.where(ok, next_day, day)  # an empty range [day, day) where there is no next check-in
+            row, _day, value = _compatible_reports(pain, athlete, s["body_region"], s["side"], on, on + ok)
+            next_pain = np.where(ok, 0.0, np.nan)  # checked in without reporting pain there: 0
+            np.maximum.at(next_pain, row, value.astype(float))
     elif pain is not None:
-        m = s[["session_id", "athlete_id", "body_region", "side", "date"]].merge(
-            pain.rename(columns={"side": "report_side", "date": "report_date"}), on=["athlete_id", "body_region"]
+        # The first compatible report 1 to max_gap_days days after the session day, the day's highest.
+        row, report_day, value = _compatible_reports(
+            pain, athlete, s["body_region"], s["side"], day + 1, day + max_gap_days + 1
         )
-        gap = (m["report_date"] - m["date"]).dt.days
-        m = m[sides_compatible(m["side"], m["report_side"]) & (gap >= 1) & (gap <= max_gap_days)]
-        first = m.groupby("session_id")["report_date"].transform("min")
-        m = m[m["report_date"] == first]
-        nxt = m.groupby("session_id").agg(next_date=("report_date", "first"), next_pain=("pain", "max"))
-        s["next_date"] = s["session_id"].map(nxt["next_date"])
-        s["next_pain"] = s["session_id"].map(nxt["next_pain"]).astype(float)
-    s["next_date"] = pd.to_datetime(s["next_date"])
-    known = s["next_pain"].notna() & s["pain_after"].notna()
-    held = pd.array([pd.NA] * len(s), dtype="boolean")
-    held[known.to_numpy()] = (s.loc[known, "next_pain"] <= s.loc[known, "pain_after"].astype(float)).to_numpy()
-    s["held"] = held
-    columns = list(S.SessionResponse.to_schema().columns)
-    return S.SessionResponse.validate(s[columns])
+        first = np.flatnonzero(np.concatenate(([True], row[1:] != row[:-1]))) if len(row) else row
+        next_day[row[first]] = report_day[first]
+        next_pain[row[first]] = value[first]
+    before = s["pain_before"].to_numpy("float64", na_value=np.nan)
+    after = s["pain_after"].to_numpy("float64", na_value=np.nan)
+    known = ~np.isnan(next_pain) & ~np.isnan(after)
+    held = pd.array(np.where(known, next_pain <= after, False), dtype="boolean")
+    held[~known] = pd.NA
+    out = pd.DataFrame(
+        {
+            "session_id": s["session_id"].to_numpy(),
+            "athlete_id": athlete,
+            "date": day_numbers_as_dates(day),
+            "technique": s["technique"].to_numpy(),
+            "body_region": s["body_region"].to_numpy(),
+            "side": s["side"].to_numpy(),
+            "injury_id": s["injury_id"].array,
+            "pain_before": s["pain_before"].array,
+            "pain_after": s["pain_after"].array,
+            "pain_relief": before - after,
+            "next_date": _nat_dates(next_day),
+            "next_pain": next_pain,
+            "held": held,
+        }
+    )
+    return frame_checked(out, S.SessionResponse)
 
 
 def session_rom_change(rom_measurements: pd.DataFrame, norms: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -581,37 +789,65 @@ def session_rom_change(rom_measurements: pd.DataFrame, norms: pd.DataFrame | Non
     """
     if "session_id" not in rom_measurements.columns:
         raise KeyError("rom_measurements needs a session_id column")
-    r = validate_columns(rom_measurements, S.RomMeasurements, rom.ROM_COLUMNS)
-    r["session_id"] = pd.array(rom_measurements["session_id"].to_numpy(), dtype="Int64")  # same row order
-    r = r[r["session_id"].notna() & r["context"].isin(["pre_session", "post_session"])]
-    r = r.drop_duplicates(["session_id", "joint", "movement", "side", "unit", "context", "date", "value"])
-    keys = ["session_id", "athlete_id", "joint", "movement", "side", "unit"]
-    agg = r.groupby(keys + ["context"], as_index=False).agg(value=("value", "mean"), date=("date", "min"))
-    wide = agg.pivot_table(index=keys, columns="context", values=["value", "date"], aggfunc="first")
-    columns = list(S.SessionRomChange.to_schema().columns)
-    if wide.empty or ("value", "pre_session") not in wide.columns or ("value", "post_session") not in wide.columns:
-        return S.SessionRomChange.validate(empty_frame(S.SessionRomChange))
+    r = columns_checked(rom_measurements, S.RomMeasurements, rom.ROM_COLUMNS)
+    session = pd.array(rom_measurements["session_id"].to_numpy(), dtype="Int64")  # same row order
+    context = r["context"].to_numpy()
+    kept = np.flatnonzero(~session.isna() & ((context == "pre_session") | (context == "post_session")))
+    values = {c: r[c].to_numpy()[kept] for c in ("athlete_id", "joint", "movement", "side", "unit", "date", "value")}
+    values["session_id"] = session[kept].to_numpy(np.int64)
+    values["context"] = context[kept]
+    # Codes per column, in sorted value order; a combination of codes names a row's value tuple.
+    codes = {c: pd.factorize(v, sort=True) for c, v in values.items()}
+
+    def combined(columns: Sequence[str], rows: np.ndarray) -> np.ndarray:
+        """One code per distinct tuple of `columns` over `rows`, in the tuples' sort order."""
+        code = np.zeros(len(rows), dtype=np.int64)
+        for c in columns:
+            part, uniques = codes[c]
+            code = np.unique(code * len(uniques) + part[rows], return_inverse=True)[1].reshape(-1)
+        return code
+
+    # Repeated rows (same session, measure, context, date and value) count once: the first is kept.
+    every = np.arange(len(kept))
+    repeats = ("session_id", "joint", "movement", "side", "unit", "context", "date", "value")
+    first = np.sort(np.unique(combined(repeats, every), return_index=True)[1])
+    # One code per measure in key order; per measure and context: mean value, first date.
+    measure = combined(("session_id", "athlete_id", "joint", "movement", "side", "unit"), first)
+    v = {c: x[first] for c, x in values.items()}
+    cell = measure * 2 + (v["context"] == "pre_session")
+    # The groupby mean (Kahan-compensated in pandas), so repeated trials average to the same floats.
+    mean = pd.Series(v["value"].astype(float)).groupby(cell, sort=True).mean().to_numpy()
+    order = np.argsort(cell, kind="stable")
+    starts = np.flatnonzero(np.concatenate(([True], cell[order][1:] != cell[order][:-1]))) if len(first) else order
+    cells = cell[order][starts]
+    day = v["date"].astype("datetime64[ns]").astype("datetime64[D]").astype(np.int64)
+    first_date = np.minimum.reduceat(day[order], starts) if len(first) else order
+    # A measure with both contexts: its post cell (even code) is followed by its pre cell (odd).
+    pair = np.flatnonzero((cells[:-1] % 2 == 0) & (cells[1:] == cells[:-1] + 1))
+    rows = order[starts[pair]]
     out = pd.DataFrame(
         {
-            "pre": wide[("value", "pre_session")],
-            "post": wide[("value", "post_session")],
-            "date": wide[("date", "pre_session")],
+            "session_id": v["session_id"][rows],
+            "athlete_id": v["athlete_id"][rows],
+            "date": day_numbers_as_dates(first_date[pair + 1]),
+            "joint": v["joint"][rows],
+            "movement": v["movement"][rows],
+            "side": v["side"][rows],
+            "unit": v["unit"][rows],
+            "pre": mean[pair + 1],
+            "post": mean[pair],
         }
-    ).dropna(subset=["pre", "post"])
-    out = out.reset_index()
-    out["session_id"] = out["session_id"].astype(np.int64)
-    out["date"] = pd.to_datetime(out["date"]).dt.normalize()
+    )
     out["change"] = out["post"] - out["pre"]
-    out["mdc"] = rom.mdc_for(out, norms)
+    out["mdc"] = rom.mdc_for(out, norms).to_numpy()
     out["real_change"] = rom.beyond(out["change"].abs(), out["mdc"])
-    return S.SessionRomChange.validate(out[columns].sort_values(keys).reset_index(drop=True))
+    return frame_checked(out, S.SessionRomChange)
 
 
-def _t_interval(n: pd.Series, mean: pd.Series, sd: pd.Series, confidence: float) -> tuple[pd.Series, pd.Series]:
+def _t_interval(n: np.ndarray, mean: np.ndarray, sd: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
     """Student-t interval mean +/- t(1 - alpha/2, n - 1) x sd / sqrt(n); missing when n < 2."""
-    dof = (n - 1).where(n >= 2)
-    t = pd.Series(stats.t.ppf(0.5 + confidence / 2.0, dof.to_numpy(float)), index=n.index)
-    half = t * sd / np.sqrt(n)
+    dof = np.where(n >= 2, n - 1, np.nan)
+    half = stats.t.ppf(0.5 + confidence / 2.0, dof) * sd / np.sqrt(n)
     return mean - half, mean + half
 
 
@@ -642,18 +878,40 @@ def treatment_summary(
     missing = [c for c in by if c not in responses.columns]
     if missing:
         raise KeyError(f"by columns {missing} are not in responses")
-    r = S.SessionResponse.validate(responses)
-    pain = r[by + ["pain_relief", "held"]].dropna(subset=["pain_relief"])
-    pain = pain.assign(outcome="pain_relief", unit="NPRS points", value=pain["pain_relief"])
-    pain["held_known"] = pain["held"].notna().astype(np.int64)
-    pain["held_yes"] = pain["held"].fillna(False).astype(np.int64)
-    parts = [pain[by + ["outcome", "unit", "value", "held_known", "held_yes"]]]
+    r = frame_checked(responses, S.SessionResponse)
+    known = r["pain_relief"].notna().to_numpy()
+    held = r["held"].array[known]
+    parts = [
+        pd.DataFrame(
+            {
+                **{c: r[c].array[known] for c in by},
+                "outcome": "pain_relief",
+                "unit": "NPRS points",
+                "value": r["pain_relief"].to_numpy()[known],
+                "held_known": (~held.isna()).astype(np.int64),
+                "held_yes": held.fillna(False).astype(np.int64),
+            }
+        )
+    ]
     if rom_changes is not None:
-        rc = S.SessionRomChange.validate(rom_changes)
-        rc = rc.merge(r[["session_id"] + by].drop_duplicates("session_id"), on="session_id", how="inner")
-        rc = rc.assign(outcome=rc["joint"] + " " + rc["movement"], value=rc["change"], held_known=0, held_yes=0)
-        parts.append(rc[by + ["outcome", "unit", "value", "held_known", "held_yes"]])
-    data = pd.concat(parts, ignore_index=True)
+        rc = frame_checked(rom_changes, S.SessionRomChange)
+        first = r[~r["session_id"].duplicated().to_numpy()]
+        at = pd.Index(first["session_id"]).get_indexer(rc["session_id"])
+        rc = rc[at >= 0]
+        at = at[at >= 0]
+        parts.append(
+            pd.DataFrame(
+                {
+                    **{c: first[c].array[at] for c in by},
+                    "outcome": rc["joint"].to_numpy(object) + " " + rc["movement"].to_numpy(object),
+                    "unit": rc["unit"].to_numpy(),
+                    "value": rc["change"].to_numpy(),
+                    "held_known": 0,
+                    "held_yes": 0,
+                }
+            )
+        )
+    data = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     keys = by + ["outcome", "unit"]
     columns = keys + [c for c in S.TreatmentSummary.to_schema().columns if c not in keys]
     if data.empty:
@@ -662,16 +920,32 @@ def treatment_summary(
                 [pd.DataFrame({c: pd.Series(dtype=object) for c in by}), empty_frame(S.TreatmentSummary)], axis=1
             )[columns]
         )
-    g = data.groupby(keys, as_index=False, sort=True, dropna=False).agg(
-        n=("value", "size"),
-        mean=("value", "mean"),
-        sd=("value", "std"),
-        n_held_known=("held_known", "sum"),
-        n_held=("held_yes", "sum"),
+    # One code per group, in the sort order of the keys (missing last), as groupby(sort=True, dropna=False).
+    code = np.zeros(len(data), dtype=np.int64)
+    for c in keys:
+        part, uniques = pd.factorize(data[c], sort=True, use_na_sentinel=False)
+        code = np.unique(code * len(uniques) + part, return_inverse=True)[1].reshape(-1)
+    _, first_row = np.unique(code, return_index=True)
+    values = pd.Series(data["value"].to_numpy(float)).groupby(code, sort=True)  # pandas' mean and sd algorithms
+    n = np.bincount(code).astype(np.int64)
+    mean, sd = values.mean().to_numpy(), values.std().to_numpy()
+    n_held_known = np.bincount(code, weights=data["held_known"].to_numpy()).astype(np.int64)
+    n_held = np.bincount(code, weights=data["held_yes"].to_numpy()).astype(np.int64)
+    lower, upper = _t_interval(n, mean, sd, confidence)
+    out = pd.DataFrame(
+        {
+            **{c: data[c].array.take(first_row) for c in keys},
+            "n": n,
+            "mean": mean,
+            "sd": sd,
+            "ci_lower": lower,
+            "ci_upper": upper,
+            "n_held_known": n_held_known,
+            "n_held": n_held,
+            "share_held": n_held / np.where(n_held_known > 0, n_held_known, np.nan),
+        }
     )
-    g["ci_lower"], g["ci_upper"] = _t_interval(g["n"], g["mean"], g["sd"], confidence)
-    g["share_held"] = (g["n_held"] / g["n_held_known"].where(g["n_held_known"] > 0)).astype(float)
-    return S.TreatmentSummary.validate(g[columns])
+    return frame_checked(out, S.TreatmentSummary)
 
 
 # --------------------------------------------------------------------------- chronic pain
@@ -700,28 +974,50 @@ def chronic_pain(
     Returns ``ChronicPain``: ``athlete_id, body_region, side, weeks, weeks_with_pain, n_reports,
     mean_pain, max_pain, first_date, last_date, chronic``; chronic first, then by weeks with pain.
     """
-    p = daily_pain(pain_reports)
-    as_of_ts = _timestamp(as_of) if as_of is not None else _latest_date(p["date"])
+    d = daily_pain_arrays(pain_reports)
+    last = day_numbers(pd.Series([_timestamp(as_of)]))[0] if as_of is not None else None
+    if last is None:
+        if not len(d.day):
+            raise ValueError("as_of cannot be inferred from empty inputs; pass it explicitly")
+        last = d.day.max()
+    back = last - d.day
+    rows = (back >= 0) & (back < 7 * weeks)
     if athlete_ids is not None:
-        p = p[p["athlete_id"].isin(list(athlete_ids))]
-    back = (as_of_ts - p["date"]).dt.days
-    p = p[(back >= 0) & (back < 7 * weeks)].assign(block=(back // 7))
-    keys = ["athlete_id", "body_region", "side"]
-    painful = p[p["pain"] >= 1]
-    g = p.groupby(keys, as_index=False).agg(
-        n_reports=("pain", "size"),
-        mean_pain=("pain", "mean"),
-        max_pain=("pain", "max"),
-        first_date=("date", "min"),
-        last_date=("date", "max"),
+        rows &= np.isin(d.athlete, np.asarray(list(athlete_ids), dtype=np.int64))
+    rows = np.flatnonzero(rows)
+    # Rows stay sorted by athlete, region, side and day: a key's rows are one run.
+    group = np.cumsum(d.new_key)[rows]
+    starts = np.flatnonzero(np.concatenate(([True], group[1:] != group[:-1]))) if len(rows) else rows
+    bounds = np.append(starts, len(rows))
+    pain, block = d.pain[rows], back[rows] // 7
+    n_reports = np.diff(bounds)
+    # Weeks with pain: distinct 7-day blocks among the painful (NPRS >= 1) reports of the key.
+    painful = np.flatnonzero(pain >= 1)
+    new_week = np.concatenate(
+        ([True], (group[painful][1:] != group[painful][:-1]) | (block[painful][1:] != block[painful][:-1]))
     )
-    wk = painful.groupby(keys)["block"].nunique().rename("weeks_with_pain").reset_index()
-    out = g.merge(wk, on=keys, how="inner")
-    out["weeks"] = weeks
-    out["chronic"] = out["weeks_with_pain"] >= min_weeks
-    out = out.sort_values(["chronic", "weeks_with_pain"] + keys, ascending=[False, False, True, True, True])
-    columns = list(S.ChronicPain.to_schema().columns)
-    return S.ChronicPain.validate(out[columns].reset_index(drop=True))
+    key_of = np.searchsorted(starts, painful, "right") - 1
+    weeks_with_pain = np.bincount(key_of[new_week] if len(painful) else key_of, minlength=len(starts))
+    at = rows[starts]
+    out = pd.DataFrame(
+        {
+            "athlete_id": d.athlete[at],
+            "body_region": d.regions[d.region[at]],
+            "side": d.sides[d.side[at]],
+            "weeks": np.full(len(starts), weeks, dtype=np.int64),
+            "weeks_with_pain": weeks_with_pain.astype(np.int64),
+            "n_reports": n_reports.astype(np.int64),
+            "mean_pain": (np.add.reduceat(pain, starts) if len(rows) else pain) / n_reports,
+            "max_pain": np.maximum.reduceat(pain, starts) if len(rows) else pain,
+            "first_date": day_numbers_as_dates(d.day[at]),
+            "last_date": day_numbers_as_dates(d.day[rows[bounds[1:] - 1]]),
+            "chronic": weeks_with_pain >= min_weeks,
+        }
+    )
+    keep = weeks_with_pain > 0  # keys without any painful week are left out
+    order = np.lexsort((np.arange(len(out)), -weeks_with_pain, ~out["chronic"].to_numpy()))
+    order = order[keep[order]]
+    return frame_checked(out.take(order).reset_index(drop=True), S.ChronicPain)
 
 
 def therapist_caseload(

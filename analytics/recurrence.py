@@ -28,6 +28,7 @@ from analytics.schemas import (
     Injuries,
     RecurrenceRate,
 )
+from analytics.validation import passes
 
 #: What makes two injuries "the same injury" (Fuller et al. 2006): athlete, type, region, side.
 SITE: list[str] = ["athlete_id", "injury_type", "body_region", "side"]
@@ -36,6 +37,7 @@ LATE_DAYS = 365  # "within 2-12 months" of return
 RECURRENT: tuple[str, ...] = RECURRENCE_CATEGORIES[2:]
 
 _TEAMS = Athletes.to_schema().select_columns(["athlete_id", "team"])
+_CLASSIFIED = ClassifiedInjuries.to_schema()
 
 
 def classify_injuries(injuries: pd.DataFrame) -> pd.DataFrame:
@@ -56,41 +58,41 @@ def classify_injuries(injuries: pd.DataFrame) -> pd.DataFrame:
       returned: a recurrence 0 days later, ``recurrent_early``.
     - ``index_injury_id`` is a nullable integer, missing for ``new``.
     - All input columns and the input's row order and index are kept; extra columns are passed
-      through. One vectorised ``merge_asof`` over all athletes.
+      through. Vectorised over all athletes: one sort by time, one stable sort by site.
     """
     checked = Injuries.validate(injuries)
-    events = checked[["injury_id", *SITE, "onset_date", "return_date"]].assign(row=np.arange(len(checked)))
-    events = events.sort_values(["onset_date", "injury_id"], kind="stable").assign(order=np.arange(len(events)))
-    earlier = events[[*SITE, "order", "injury_id", "return_date"]].rename(
-        columns={"order": "index_order", "injury_id": "index_injury_id", "return_date": "index_return_date"}
-    )
-    matched = pd.merge_asof(
-        events,
-        earlier,
-        left_on="order",
-        right_on="index_order",
-        by=SITE,
-        allow_exact_matches=False,  # an injury is not its own index
-        direction="backward",  # the most recent earlier one
-    )
+    n = len(checked)
+    onset = checked["onset_date"].to_numpy("datetime64[ns]")
+    # Rows in (onset_date, injury_id) order (stable: full ties keep the input order), then grouped by
+    # site keeping that order: the index injury is the previous row of the same site.
+    by_time = np.lexsort((checked["injury_id"].to_numpy(), onset))
+    site = np.zeros(n, dtype=np.int64)
+    for column in SITE:
+        codes, uniques = pd.factorize(checked[column])
+        site = site * (len(uniques) + 1) + codes + 1  # a missing value (code -1) is a value of its own
+    by_site = by_time[np.argsort(site[by_time], kind="stable")]
+    previous = np.full(n, -1, dtype=np.int64)
+    same_site = site[by_site[1:]] == site[by_site[:-1]]
+    previous[by_site[1:][same_site]] = by_site[:-1][same_site]
 
-    has_index = matched["index_injury_id"].notna()
-    returned = matched["index_return_date"].notna() & (matched["index_return_date"] <= matched["onset_date"])
-    gap = (matched["onset_date"] - matched["index_return_date"]).dt.days
+    has_index = previous >= 0
+    index_return = np.where(
+        has_index, checked["return_date"].to_numpy("datetime64[ns]")[previous], np.datetime64("NaT")
+    )
+    returned = ~np.isnat(index_return) & (index_return <= onset)
+    # Whole days from the index return to the onset (as Timedelta.days), where it had returned.
+    gap = np.where(returned, onset - index_return, np.timedelta64(0, "ns")) // np.timedelta64(1, "D")
     category = np.select(
         [~has_index, ~returned, gap <= EARLY_DAYS, gap <= LATE_DAYS],
-        ["new", "exacerbation", "recurrent_early", "recurrent_late"],
+        np.array(["new", "exacerbation", "recurrent_early", "recurrent_late"], dtype=object),
         default="recurrent_delayed",
     )
+    index_id = pd.array(checked["injury_id"].to_numpy()[previous], dtype="Int64")
+    index_id[~has_index] = pd.NA
 
-    position = matched["row"].to_numpy()
-    in_input_order = np.empty(len(matched), dtype=object)
-    in_input_order[position] = category
-    index_id = np.empty(len(matched), dtype=object)
-    index_id[position] = matched["index_injury_id"].astype("Int64").to_numpy(dtype=object, na_value=pd.NA)
-
-    out = checked.assign(category=in_input_order.astype(str), index_injury_id=pd.array(index_id, dtype="Int64"))
-    return ClassifiedInjuries.validate(out)
+    checked["category"] = category  # `checked` is already a copy of the input
+    checked["index_injury_id"] = index_id
+    return checked if passes(_CLASSIFIED, checked) else ClassifiedInjuries.validate(checked)
 
 
 def recurrence_rate(

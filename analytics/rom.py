@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import schemas as S
-from analytics.validation import validate_columns
+from analytics.validation import columns_checked, passes
 from analytics.vocabulary import MONTHS
 
 NORMS_PATH = Path(__file__).resolve().parent / "reference" / "rom_norms.csv"
@@ -52,7 +52,6 @@ MOVEMENT_LABEL: dict[tuple[str, str], str] = {
     ("ankle", "dorsiflexion_lunge"): "ankle dorsiflexion (knee-to-wall lunge)",
 }
 _EPS = 1e-9
-_KEY = ["athlete_id", "joint", "movement", "unit"]
 
 
 @functools.cache
@@ -80,52 +79,105 @@ def mdc_for(frame: pd.DataFrame, norms: pd.DataFrame | None = None) -> pd.Series
     From the norms table (default: :func:`rom_norms`) matched on joint, movement and unit; otherwise the
     unit's default (5 deg goniometry/inclinometry, 1.5 cm weight-bearing lunge, Chisholm et al. 2012).
     """
-    return _norm_lookup(frame, norms)["mdc"]
+    mdc, _ = norm_values(frame["joint"], frame["movement"], frame["unit"], norms)
+    return pd.Series(mdc, index=frame.index, name="mdc")
 
 
-def _norm_lookup(frame: pd.DataFrame, norms: pd.DataFrame | None) -> pd.DataFrame:
-    n = S.RomNorms.validate(norms) if norms is not None else rom_norms()
-    n = n.drop_duplicates(["joint", "movement", "unit"])[["joint", "movement", "unit", "mdc", "normal_value"]]
-    m = frame[["joint", "movement", "unit"]].merge(n, on=["joint", "movement", "unit"], how="left")
-    m.index = frame.index
-    m["mdc"] = m["mdc"].fillna(m["unit"].map(DEFAULT_MDC)).astype(float)
-    m["normal_value"] = m["normal_value"].astype(float)
-    return m
+def _distinct(*columns: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, a code of its combination of `columns` values, and one row holding each combination.
+
+    Codes are dense and follow a sort by the columns (missing values last), so sorting by the code sorts
+    by the columns; factorised per column with hashing, no Python loop over rows.
+    """
+    code = np.zeros(len(columns[0]), dtype=np.int64)
+    size = 1  # codes are below `size`
+    for column in columns:
+        part, uniques = pd.factorize(column, sort=True, use_na_sentinel=False)
+        if size * max(len(uniques), 1) >= 2**62:  # dense again first: no overflow however many columns
+            code = np.unique(code, return_inverse=True)[1].reshape(-1)
+            size = int(code.max()) + 1 if len(code) else 1
+        code = code * len(uniques) + part
+        size *= max(len(uniques), 1)
+    _, first, code = np.unique(code, return_index=True, return_inverse=True)
+    return code.reshape(-1), first
+
+
+def norm_values(
+    joint: pd.Series | np.ndarray,
+    movement: pd.Series | np.ndarray,
+    unit: pd.Series | np.ndarray,
+    norms: pd.DataFrame | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """MDC and normal value per row: the norms table's first row of the same joint, movement and unit;
+    unmatched, the unit's default MDC and no normal value. A loop over the few distinct measures, not rows."""
+    table = _norms_table(norms)
+    joint, movement, unit = (np.asarray(c, dtype=object) for c in (joint, movement, unit))
+    code, first = _distinct(joint, movement, unit)
+    values = _measure_norms(table, joint[first], movement[first], unit[first])
+    return values[code, 0], values[code, 1]
+
+
+def _norms_table(norms: pd.DataFrame | None) -> dict[tuple[object, object, object], tuple[float, float]]:
+    """(joint, movement, unit) -> (MDC, normal value) from the validated norms table (its first row of each)."""
+    if norms is None:
+        n = _read_norms(NORMS_PATH)  # validated when read; only read here
+    else:
+        n = norms if passes(S.RomNorms.to_schema(), norms) else S.RomNorms.validate(norms)
+    table: dict[tuple[object, object, object], tuple[float, float]] = {}
+    for key in zip(n["joint"], n["movement"], n["unit"], n["mdc"], n["normal_value"], strict=True):
+        table.setdefault(key[:3], (float(key[3]), float(key[4])))
+    return table
+
+
+def _measure_norms(
+    table: dict[tuple[object, object, object], tuple[float, float]],
+    joint: np.ndarray,
+    movement: np.ndarray,
+    unit: np.ndarray,
+) -> np.ndarray:
+    """MDC and normal value (columns 0 and 1) of each of a few distinct measures; unmatched, the unit's
+    default MDC and no normal value."""
+    found = [
+        table.get((j, m, u), (DEFAULT_MDC.get(u, np.nan), np.nan))
+        for j, m, u in zip(joint, movement, unit, strict=True)
+    ]
+    return np.array(found, dtype=float).reshape(-1, 2)
+
+
+def _regions(joint: np.ndarray, movement: np.ndarray) -> np.ndarray:
+    """`body_region` on arrays: an object array, NaN for a joint outside the mapping."""
+    code, first = _distinct(joint, movement)
+    return _measure_regions(joint[first], movement[first])[code]
+
+
+def _measure_regions(joint: np.ndarray, movement: np.ndarray) -> np.ndarray:
+    """The body region of each of a few distinct measures (NaN for a joint outside the mapping)."""
+    found = [MOVEMENT_REGION.get((j, m), JOINT_REGION.get(j, np.nan)) for j, m in zip(joint, movement, strict=True)]
+    return np.array(found, dtype=object)
 
 
 def body_region(joint: pd.Series, movement: pd.Series) -> pd.Series:
     """Body region a measure belongs to (for finding the injured side); see the module's mapping."""
-    region = joint.map(JOINT_REGION).astype(object)
-    for (j, m), special in MOVEMENT_REGION.items():  # a loop over the mapping's few entries, not over rows
-        region = region.mask((joint == j) & (movement == m), special)
-    return region
+    region = _regions(joint.to_numpy(dtype=object), movement.to_numpy(dtype=object))
+    return pd.Series(region, index=joint.index, name=joint.name, dtype=object)
 
 
 def _measurements(
     rom_measurements: pd.DataFrame, include_post_session: bool, start: object | None = None, end: object | None = None
-) -> pd.DataFrame:
-    r = validate_columns(rom_measurements, S.RomMeasurements, ROM_COLUMNS)
-    r["date"] = r["date"].dt.normalize()
-    keep = pd.Series(True, index=r.index)
+) -> dict[str, np.ndarray]:
+    """Validated measurements as arrays by column, dates at the day, ``post_session`` left out unless
+    `include_post_session`, within `start` and `end` (inclusive) when given."""
+    r = columns_checked(rom_measurements, S.RomMeasurements, ROM_COLUMNS)
+    out = {c: r[c].to_numpy() for c in ROM_COLUMNS}
+    out["date"] = out["date"].astype("datetime64[D]").astype("datetime64[ns]")
+    keep = np.ones(len(r), dtype=bool)
     if not include_post_session:
-        keep &= r["context"] != "post_session"
+        keep &= out["context"] != "post_session"
     if start is not None:
-        keep &= r["date"] >= pd.Timestamp(start).normalize()
+        keep &= out["date"] >= pd.Timestamp(start).normalize().to_datetime64()
     if end is not None:
-        keep &= r["date"] <= pd.Timestamp(end).normalize()
-    return r[keep] if not keep.all() else r
-
-
-def _daily(r: pd.DataFrame, with_method: bool = True) -> pd.DataFrame:
-    """Mean of the day's trials per athlete, measure, side and date (method: first by name)."""
-    keys = _KEY + ["side", "date"]
-    if not with_method:
-        return r.groupby(keys, as_index=False, sort=True)["value"].mean()
-    return (
-        r.sort_values(keys + ["method"], kind="stable")
-        .groupby(keys, as_index=False, sort=True)
-        .agg(value=("value", "mean"), method=("method", "first"))
-    )
+        keep &= out["date"] <= pd.Timestamp(end).normalize().to_datetime64()
+    return {c: v[keep] for c, v in out.items()} if not keep.all() else out
 
 
 def rom_status(
@@ -153,39 +205,77 @@ def rom_status(
     change_label, normal_value, pct_of_norm``; sorted by athlete, joint, movement, side.
     """
     r = _measurements(rom_measurements, include_post_session)
-    d = _daily(r)
-    keys = _KEY + ["side"]
-    g = d.groupby(keys, sort=True)
-    out = g.agg(
-        first_date=("date", "first"),
-        first_value=("value", "first"),
-        latest_date=("date", "last"),
-        latest_value=("value", "last"),
-        method=("method", "last"),
-        n_dates=("date", "size"),
-    )
-    b = r[r["context"] == "baseline"]
-    bday = b.groupby(keys)["date"].transform("min")
-    b = b[b["date"] == bday].groupby(keys).agg(b_date=("date", "first"), b_value=("value", "mean"))
-    out = out.join(b, how="left").reset_index()
-    has_b = out["b_date"].notna()
-    out["baseline_date"] = out["b_date"].where(has_b, out["first_date"])
-    out["baseline_value"] = out["b_value"].where(has_b, out["first_value"]).astype(float)
-    out["baseline_context"] = np.where(has_b, "baseline", "first")
-    remeasured = out["latest_date"] > out["baseline_date"]
-    out["change"] = (out["latest_value"] - out["baseline_value"]).where(remeasured).astype(float)
-    looked = _norm_lookup(out, norms)
-    out["mdc"] = looked["mdc"]
-    out["normal_value"] = looked["normal_value"]
-    out["change_real"] = beyond(out["change"].abs(), out["mdc"]).fillna(False).astype(bool)
-    out["change_label"] = np.select(
-        [~remeasured, out["change_real"] & (out["change"] > 0), out["change_real"]],
-        ["not re-measured", "gain", "loss"],
-        "within measurement error",
-    )
-    out["pct_of_norm"] = (out["latest_value"] / out["normal_value"] * 100.0).astype(float)
-    columns = list(S.RomStatus.to_schema().columns)
-    return S.RomStatus.validate(out[columns].reset_index(drop=True))
+    athlete, date, value = r["athlete_id"], r["date"], r["value"]
+    joint, movement, unit, side, method = (r[c] for c in ("joint", "movement", "unit", "side", "method"))
+    day = date.astype("datetime64[D]").astype(np.int64)
+    day -= day.min() if len(day) else 0
+    measure, _ = _distinct(athlete, joint, movement, unit, side)  # 0, 1, ... in the order of the keys
+    # Day values: the day's trials sorted by method name (the day's method: the first), then averaged
+    key = measure * (day.max() + 1 if len(day) else 1) + day
+    order = np.lexsort((pd.factorize(method, sort=True)[0], key))
+    new_day = np.ones(len(order), dtype=bool)
+    new_day[1:] = key[order][1:] != key[order][:-1]
+    day_value = pd.Series(value[order]).groupby(np.cumsum(new_day) - 1).mean().to_numpy()
+    day_row = order[new_day]  # the first trial of each day
+    first = np.flatnonzero(_starts(measure[day_row]))
+    last = np.flatnonzero(run_ends(measure[day_row]))
+    row = day_row[first]
+    # Baseline context: the first day with baseline-context trials, their mean
+    in_baseline = r["context"] == "baseline"
+    baseline_day = np.full(len(first), np.iinfo(np.int64).max)
+    np.minimum.at(baseline_day, measure[in_baseline], day[in_baseline])
+    on = in_baseline & (day == baseline_day[measure])
+    has_b = baseline_day < np.iinfo(np.int64).max
+    b_value = np.full(len(first), np.nan)
+    b_value[has_b] = pd.Series(value[on]).groupby(measure[on]).mean().to_numpy()
+    b_row = np.zeros(len(first), dtype=np.int64)
+    b_row[measure[on]] = np.flatnonzero(on)  # a row of the baseline day
+    latest_date, latest_value = date[day_row[last]], day_value[last]
+    baseline_date = np.where(has_b, date[b_row], date[row])
+    baseline_value = np.where(has_b, b_value, day_value[first])
+    remeasured = latest_date > baseline_date
+    change = np.where(remeasured, latest_value - baseline_value, np.nan)
+    mdc, normal_value = norm_values(joint[row], movement[row], unit[row], norms)
+    change_real = beyond(np.abs(change), mdc)
+    out = {
+        "athlete_id": athlete[row],
+        "joint": joint[row],
+        "movement": movement[row],
+        "side": side[row],
+        "unit": unit[row],
+        "method": method[day_row[last]],
+        "baseline_date": baseline_date,
+        "baseline_value": baseline_value,
+        "baseline_context": np.where(has_b, "baseline", "first").astype(object),
+        "latest_date": latest_date,
+        "latest_value": latest_value,
+        "n_dates": last - first + 1,
+        "change": change,
+        "mdc": mdc,
+        "change_real": change_real,
+        "change_label": np.select(
+            [~remeasured, change_real & (change > 0), change_real],
+            ["not re-measured", "gain", "loss"],
+            "within measurement error",
+        ).astype(object),
+        "normal_value": normal_value,
+        "pct_of_norm": latest_value / normal_value * 100.0,
+    }
+    return S.RomStatus.validate(pd.DataFrame(out))
+
+
+def _starts(group: np.ndarray) -> np.ndarray:
+    """True on the first row of each run of equal `group` values."""
+    start = np.ones(len(group), dtype=bool)
+    start[1:] = group[1:] != group[:-1]
+    return start
+
+
+def run_ends(group: np.ndarray) -> np.ndarray:
+    """True on the last row of each run of equal `group` values."""
+    end = np.ones(len(group), dtype=bool)
+    end[:-1] = group[1:] != group[:-1]
+    return end
 
 
 def _symmetry(
@@ -199,48 +289,113 @@ def _symmetry(
     end: object | None,
 ) -> pd.DataFrame:
     """The work of :func:`rom_symmetry`, output not validated (for callers that validate their own)."""
-    d = _daily(_measurements(rom_measurements, include_post_session, start, end), with_method=False)
-    sides = d.pop("side")
-    out = d[sides == "left"].merge(d[sides == "right"], on=_KEY + ["date"], suffixes=("_l", "_r"))
-    out = out.rename(columns={"value_l": "left", "value_r": "right"})
-    if latest_only:
-        out = out.sort_values(_KEY + ["date"]).groupby(_KEY, sort=False).tail(1)
-    out = out.sort_values(["date"] + _KEY, kind="stable").reset_index(drop=True)
-    out["abs_diff"] = (out["left"] - out["right"]).abs()
-    out["larger"] = np.maximum(out["left"].abs(), out["right"].abs())
-    out["mdc"] = mdc_for(out, norms)
-    out["exceeds_mdc"] = beyond(out["abs_diff"], out["mdc"]).astype(bool)
-    out["exceeds_fraction"] = beyond(out["abs_diff"], fraction * out["larger"]).astype(bool)
+    columns = symmetry_columns(
+        rom_measurements, injuries, norms, include_post_session, latest_only, fraction, start, end
+    )
+    return pd.DataFrame({c: columns[c] for c in S.RomSymmetry.to_schema().columns})
+
+
+def symmetry_columns(
+    rom_measurements: pd.DataFrame,
+    injuries: pd.DataFrame | None,
+    norms: pd.DataFrame | None,
+    include_post_session: bool,
+    latest_only: bool,
+    fraction: float,
+    start: object | None,
+    end: object | None,
+) -> dict[str, np.ndarray]:
+    """:func:`rom_symmetry`'s columns as arrays, sorted by athlete, joint, movement, unit and date, plus
+    ``body_region``.
+
+    Numpy on the measurements' arrays (a page's inputs are a few hundred rows, where each pandas
+    operation's fixed cost would dominate): one code per athlete, measure, day and side whose sort order
+    is theirs, so a day's left mean sits just before its right mean.
+    """
+    r = _measurements(rom_measurements, include_post_session, start, end)
+    athlete, date = r["athlete_id"], r["date"]
+    joint, movement, unit = r["joint"], r["movement"], r["unit"]
+    day = date.astype("datetime64[D]").astype(np.int64)
+    kind, kind_row = _distinct(joint, movement, unit)  # each measure kind once, coded in their sort order
+    measure, _ = _distinct(athlete, kind)  # so these codes sort by athlete, joint, movement and unit
+    day -= day.min() if len(day) else 0
+    key = (measure * (day.max() + 1 if len(day) else 1) + day) * 2 + (r["side"] == "right")
+    keys, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    # pandas' grouped mean (compensated sums), so a day's value is the one rom_status reports
+    mean = pd.Series(r["value"]).groupby(inverse.reshape(-1)).mean().to_numpy()
+    left_at = np.flatnonzero((keys[:-1] % 2 == 0) & (keys[1:] == keys[:-1] + 1))
+    if latest_only:  # the last day of each athlete and measure
+        pair_measure = measure[first[left_at]]
+        left_at = left_at[run_ends(pair_measure)]
+    row = first[left_at]  # a measurement of the day's left side: athlete, measure and date
+    out: dict[str, np.ndarray] = {
+        "athlete_id": athlete[row],
+        "joint": joint[row],
+        "movement": movement[row],
+        "unit": unit[row],
+        "date": date[row],
+        "left": mean[left_at],
+        "right": mean[left_at + 1],
+    }
+    left, right = out["left"], out["right"]
+    out["abs_diff"] = np.abs(left - right)
+    out["larger"] = np.maximum(np.abs(left), np.abs(right))
+    out["mdc"] = _measure_norms(_norms_table(norms), joint[kind_row], movement[kind_row], unit[kind_row])[kind[row], 0]
+    out["exceeds_mdc"] = beyond(out["abs_diff"], out["mdc"])
+    out["exceeds_fraction"] = beyond(out["abs_diff"], fraction * out["larger"])
     out["asymmetric"] = out["exceeds_mdc"] & out["exceeds_fraction"]
-    out["body_region"] = body_region(out["joint"], out["movement"])
-    out["injury_id"] = pd.array([pd.NA] * len(out), dtype="Int64")
-    out["injured_side"] = None
-    if injuries is not None and not out.empty:
-        inj = validate_columns(injuries, S.Injuries, ("injury_id", "athlete_id", "onset_date", "body_region", "side"))
-        inj = inj[inj["side"].isin(["left", "right"])].drop_duplicates("injury_id")
-        inj = inj.assign(onset_date=inj["onset_date"].dt.normalize()).sort_values(["onset_date", "injury_id"])
-        inj = inj.rename(columns={"side": "injured_side_found", "injury_id": "injury_found"})
-        if not inj.empty:
-            matched = pd.merge_asof(
-                out[["date", "athlete_id", "body_region"]].reset_index(),
-                inj[["onset_date", "athlete_id", "body_region", "injured_side_found", "injury_found"]],
-                left_on="date",
-                right_on="onset_date",
-                by=["athlete_id", "body_region"],
-                direction="backward",
-            ).set_index("index")
-            out["injured_side"] = matched["injured_side_found"].reindex(out.index)
-            out["injury_id"] = matched["injury_found"].reindex(out.index).astype("Int64")
-    by_injury = out["injured_side"].notna()
-    smaller = np.where(out["left"] < out["right"], "left", np.where(out["right"] < out["left"], "right", None))
-    out["involved_side"] = out["injured_side"].where(by_injury, pd.Series(smaller, index=out.index)).astype(object)
-    out["involved_basis"] = np.where(by_injury, "injury", np.where(pd.isna(smaller), "equal", "smaller"))
-    involved = np.where(out["involved_side"] == "right", out["right"], out["left"])
-    uninvolved = np.where(out["involved_side"] == "right", out["left"], out["right"])
-    lsi = pd.Series(involved / np.where(uninvolved == 0, np.nan, uninvolved) * 100.0, index=out.index)
-    out["lsi"] = lsi.where(out["involved_basis"] != "equal", 100.0).astype(float)
-    columns = list(S.RomSymmetry.to_schema().columns)
-    return out[columns].sort_values(_KEY + ["date"]).reset_index(drop=True)
+    out["body_region"] = _measure_regions(joint[kind_row], movement[kind_row])[kind[row]]
+    by_injury = np.zeros(len(row), dtype=bool)
+    injured_side = np.full(len(row), None, dtype=object)
+    injury_id = pd.array([pd.NA] * len(row), dtype="Int64")
+    if injuries is not None and len(row):
+        inj = columns_checked(injuries, S.Injuries, ("injury_id", "athlete_id", "onset_date", "body_region", "side"))
+        found, side, ids = _latest_injury(out, inj)
+        by_injury = found >= 0
+        injured_side[by_injury] = side[found[by_injury]]
+        injury_id[by_injury] = ids[found[by_injury]]
+    equal = ~((left < right) | (right < left))
+    smaller = np.where(left < right, "left", np.where(right < left, "right", None))
+    out["involved_side"] = np.where(by_injury, injured_side, smaller)
+    out["involved_basis"] = np.where(by_injury, "injury", np.where(equal, "equal", "smaller")).astype(object)
+    on_right = out["involved_side"] == "right"
+    involved = np.where(on_right, right, left)
+    uninvolved = np.where(on_right, left, right)
+    lsi = involved / np.where(uninvolved == 0, np.nan, uninvolved) * 100.0
+    out["lsi"] = np.where(out["involved_basis"] != "equal", lsi, 100.0)
+    out["injury_id"] = injury_id
+    return out
+
+
+def _latest_injury(out: dict[str, np.ndarray], inj: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each comparison of `out`, its athlete's most recent left- or right-sided injury in the
+    measure's body region with onset on or before the day (ties: the higher injury id).
+
+    Returns the index of that injury in the returned ``side`` and ``injury_id`` arrays, -1 when none.
+    Binary search on one sortable code per athlete, region and day, as ``pd.merge_asof`` would do by
+    athlete and region.
+    """
+    side = inj["side"].to_numpy(dtype=object)
+    ids = inj["injury_id"].to_numpy(dtype=np.int64)
+    limb = np.flatnonzero((side == "left") | (side == "right"))
+    _, first = np.unique(ids[limb], return_index=True)  # each injury once (its first row)
+    take = limb[np.sort(first)]
+    side, ids = side[take], ids[take]
+    n = len(out["date"])
+    if not len(ids):
+        return np.full(n, -1), side, ids
+    onset = inj["onset_date"].to_numpy(dtype="datetime64[ns]")[take].astype("datetime64[D]").astype(np.int64)
+    athlete = pd.factorize(np.concatenate([out["athlete_id"], inj["athlete_id"].to_numpy(dtype=np.int64)[take]]))[0]
+    region = pd.factorize(np.concatenate([out["body_region"], inj["body_region"].to_numpy(dtype=object)[take]]))[0]
+    group = athlete * (region.max() + 2) + region + 1  # a measure without a region (-1) matches no injury
+    day = np.concatenate([out["date"].astype("datetime64[D]").astype(np.int64), onset])
+    day -= day.min()
+    key = group * (day.max() + 1) + day
+    order = np.lexsort((ids, key[n:]))
+    at = np.searchsorted(key[n:][order], key[:n], side="right") - 1
+    found = order[np.maximum(at, 0)]
+    found[(at < 0) | (group[n:][found] != group[:n])] = -1
+    return found, side, ids
 
 
 def rom_symmetry(
@@ -273,9 +428,8 @@ def rom_symmetry(
     Returns ``RomSymmetry``: ``athlete_id, joint, movement, unit, date, left, right, abs_diff, larger,
     mdc, exceeds_mdc, exceeds_fraction, asymmetric, involved_side, involved_basis, injury_id, lsi``.
     """
-    return S.RomSymmetry.validate(
-        _symmetry(rom_measurements, injuries, norms, include_post_session, latest_only, fraction, start, end)
-    )
+    out = _symmetry(rom_measurements, injuries, norms, include_post_session, latest_only, fraction, start, end)
+    return out if passes(S.RomSymmetry.to_schema(), out) else S.RomSymmetry.validate(out)  # a new frame: no copy
 
 
 def _day_label(day: pd.Timestamp, reference: pd.Timestamp) -> str:

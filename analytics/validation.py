@@ -4,28 +4,168 @@ The public functions validate their inputs on the columns they use and their out
 their `analytics.schemas` model. pandera's default path re-parses datetime columns and checks
 ``str`` columns element by element, which costs seconds on 10^6 rows; these helpers give the
 same verdict while coercing only mistyped columns and checking text on its distinct values.
+On the small frames of one page (about a hundred validations) the fixed cost is what counts:
+`passes` decides most frames from rules read once per schema, on numpy arrays, without pandera.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-# The column checks `passes` evaluates itself: pandera check name -> (series, statistics) -> all pass.
+# The column checks `passes` evaluates itself: pandera check name -> (values, statistics) -> all pass.
+# `values` are a column's non-missing values as a numpy array (or an extension array without a numpy
+# dtype); ``isin`` receives its allowed values as a frozenset (see `_rules`).
 _CHECKS = {
-    "greater_than_or_equal_to": lambda s, k: bool((s >= k["min_value"]).all()),
-    "greater_than": lambda s, k: bool((s > k["min_value"]).all()),
-    "less_than_or_equal_to": lambda s, k: bool((s <= k["max_value"]).all()),
-    "less_than": lambda s, k: bool((s < k["max_value"]).all()),
-    "isin": lambda s, k: bool(s.isin(k["allowed_values"]).all()),
-    "in_range": lambda s, k: bool(
-        ((s >= k["min_value"]) if k["include_min"] else (s > k["min_value"])).all()
-        and ((s <= k["max_value"]) if k["include_max"] else (s < k["max_value"])).all()
+    "greater_than_or_equal_to": lambda v, k: bool((v >= k["min_value"]).all()),
+    "greater_than": lambda v, k: bool((v > k["min_value"]).all()),
+    "less_than_or_equal_to": lambda v, k: bool((v <= k["max_value"]).all()),
+    "less_than": lambda v, k: bool((v < k["max_value"]).all()),
+    "isin": lambda v, k: all(x in k["allowed_values"] for x in pd.unique(v).tolist()),
+    "in_range": lambda v, k: bool(
+        ((v >= k["min_value"]) if k["include_min"] else (v > k["min_value"])).all()
+        and ((v <= k["max_value"]) if k["include_max"] else (v < k["max_value"])).all()
     ),
 }
+_TEXT_CHECKS = frozenset({"isin"})  # the checks decided on a text column's distinct values
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """One column's rules as `passes` evaluates them, read once from the pandera schema."""
+
+    name: str
+    dtype: str | None  # str(pandera dtype): "int64", "datetime64[ns]", "str", ...
+    nullable: bool
+    unique: bool
+    checks: tuple[tuple[Callable[[Any, dict[str, Any]], bool], dict[str, Any]], ...]
+
+
+# id(schema) -> (schema, its rules or None when `passes` cannot decide it). The schema is kept so its
+# id is not reused while cached; schemas are treated as immutable once validated against.
+_RULES: dict[int, tuple[pa.DataFrameSchema, tuple[_Rule, ...] | None]] = {}
+_RULES_MAX = 512
+
+
+def _numeric(dtype: str | None) -> bool:
+    """Whether `dtype` is an integer or float dtype (numpy or nullable): the checks `passes` evaluates
+    on numpy values; checks on other dtypes (dates, booleans, objects) are left to pandera."""
+    if dtype is None:
+        return False
+    try:
+        pandas_dtype = pd.api.types.pandas_dtype(dtype)
+    except TypeError:
+        return False
+    return pd.api.types.is_numeric_dtype(pandas_dtype) and not pd.api.types.is_bool_dtype(pandas_dtype)
+
+
+def _column_rule(name: str, column: pa.Column) -> _Rule | None:
+    """`column`'s rules, or None when one of them is not for `passes` to decide."""
+    dtype = str(column.dtype) if column.dtype is not None else None
+    if column.regex:
+        return None
+    decided = _TEXT_CHECKS if dtype == "str" else _CHECKS if column.checks and _numeric(dtype) else ()
+    checks = []
+    for check in column.checks:
+        if check.name not in decided or not check.ignore_na:
+            return None
+        stats = dict(check.statistics)
+        if check.name == "isin":
+            try:
+                stats["allowed_values"] = frozenset(stats["allowed_values"])
+            except TypeError:  # unhashable allowed values
+                return None
+        checks.append((_CHECKS[check.name], stats))
+    return _Rule(name, dtype, bool(column.nullable), bool(column.unique), tuple(checks))
+
+
+def _rules(schema: pa.DataFrameSchema) -> tuple[_Rule, ...] | None:
+    """`schema`'s column rules, compiled on first use; None when some rule is not one `passes` decides
+    (a schema-wide check, strict or ordered columns, a regex column, an unknown check, a check that
+    does not ignore missing values)."""
+    cached = _RULES.get(id(schema))
+    if cached is not None and cached[0] is schema:
+        return cached[1]
+    rules: tuple[_Rule, ...] | None = None
+    if not (schema.checks or schema.strict or schema.ordered or schema.unique):
+        compiled = [_column_rule(name, column) for name, column in schema.columns.items()]
+        rules = None if None in compiled else tuple(r for r in compiled if r is not None)
+    if len(_RULES) >= _RULES_MAX:
+        _RULES.clear()
+    _RULES[id(schema)] = (schema, rules)
+    return rules
+
+
+def _column_array(df: pd.DataFrame, position: int) -> Any:
+    """Column `position` of `df` as its array (numpy or extension), without building a Series (a
+    Series per column is most of the cost of checking a small frame)."""
+    return df._get_column_array(position)
+
+
+def _has_duplicates(values: Any) -> bool:
+    """Whether some value repeats (missing values equal to each other), as ``Series.duplicated().any()``."""
+    return len(pd.unique(values)) < len(values)
+
+
+def _values(column: Any) -> tuple[Any, bool]:
+    """`column`'s non-missing values as an array, and whether any value is missing."""
+    dtype = column.dtype
+    if not isinstance(dtype, np.dtype):  # an extension array: nullable Int64, boolean, ...
+        array = column
+        nulls = np.asarray(array.isna(), dtype=bool)
+        kept = array[~nulls] if nulls.any() else array
+        numpy_dtype = getattr(dtype, "numpy_dtype", None)
+        return (kept.to_numpy(dtype=numpy_dtype) if numpy_dtype is not None else kept), bool(nulls.any())
+    values = np.asarray(column)
+    if dtype.kind in "iub":
+        return values, False
+    nulls = np.isnan(values) if dtype.kind == "f" else np.isnat(values) if dtype.kind in "mM" else pd.isna(values)
+    return (values[~nulls], True) if nulls.any() else (values, False)
+
+
+def _text_passes(rule: _Rule, column: Any) -> bool:
+    """A ``str`` column, decided on its distinct values: every non-missing value is a str."""
+    if column.dtype != object:
+        return False
+    try:
+        distinct = set(np.asarray(column))
+    except TypeError:  # unhashable values: not text
+        return False
+    text = {v for v in distinct if isinstance(v, str)}
+    if len(text) < len(distinct):
+        if not all(pd.api.types.is_scalar(v) and pd.isna(v) for v in distinct - text):
+            return False
+        if not rule.nullable:
+            return False
+    if rule.unique and _has_duplicates(column):
+        return False
+    return all(x in stats["allowed_values"] for _, stats in rule.checks for x in text)  # isin only
+
+
+@functools.cache
+def _dtype_name(dtype: Any) -> str:
+    """``str(dtype)``, memoised: numpy builds the name anew on every call."""
+    return str(dtype)
+
+
+def _column_passes(rule: _Rule, column: Any) -> bool:
+    """Whether one column's array (`_column_array`) passes `rule` as it is."""
+    if rule.dtype == "str":
+        return _text_passes(rule, column)
+    if rule.dtype is not None and _dtype_name(column.dtype) != rule.dtype:
+        return False
+    values, missing = _values(column)
+    if missing and not rule.nullable:
+        return False
+    if rule.unique and _has_duplicates(column):
+        return False
+    return all(check(values, stats) for check, stats in rule.checks)
 
 
 def passes(schema: pa.DataFrameSchema, df: pd.DataFrame) -> bool:
@@ -33,38 +173,24 @@ def passes(schema: pa.DataFrameSchema, df: pd.DataFrame) -> bool:
 
     pandera costs several milliseconds per call even on a two-row frame, and a page makes about a
     hundred validations. This evaluates the same rules directly: dtypes equal to the schema's,
-    nullability, uniqueness and the range/membership checks the schemas use. It only ever answers
-    True when pandera would pass the frame unchanged; anything it cannot decide (a dtype to coerce, an
-    unknown check, a failing value) answers False, and the caller runs pandera for its verdict and
-    its error message.
+    nullability, uniqueness and the range/membership checks the schemas use, on numpy arrays (text
+    columns on their distinct values), with each schema's rules read once (`_rules`). It only ever
+    answers True when pandera would pass the frame unchanged; anything it cannot decide (a dtype to
+    coerce, an unknown check, a failing value) answers False, and the caller runs pandera for its
+    verdict and its error message.
     """
-    if schema.checks or schema.strict or schema.ordered or schema.unique:
+    rules = _rules(schema)
+    if rules is None:
         return False
-    for name, column in schema.columns.items():
-        if column.regex or name not in df.columns:
+    columns = df.columns
+    for rule in rules:
+        if rule.name not in columns:
             return False
-        series = df[name]
-        if isinstance(series, pd.DataFrame):  # duplicated column name
+        position = columns.get_loc(rule.name)
+        if not isinstance(position, int):  # duplicated column name
             return False
-        expected = str(column.dtype) if column.dtype is not None else None
-        if expected == "str":
-            if series.dtype != object:
-                return False
-            distinct = pd.unique(series.dropna().to_numpy(dtype=object))
-            if not all(isinstance(v, str) for v in distinct):
-                return False
-        elif expected is not None and str(series.dtype) != expected:
+        if not _column_passes(rule, _column_array(df, position)):
             return False
-        nulls = series.isna()
-        if nulls.any() and not column.nullable:
-            return False
-        if column.unique and series.duplicated().any():
-            return False
-        values = series[~nulls.to_numpy()] if nulls.any() else series
-        for check in column.checks:
-            rule = _CHECKS.get(check.name)
-            if rule is None or not check.ignore_na or not rule(values, check.statistics):
-                return False
     return True
 
 
@@ -97,9 +223,12 @@ def validate_columns(df: pd.DataFrame, model: type[pa.DataFrameModel], columns: 
     with the same verdict: only columns whose dtype differs from the model's are coerced (pandera
     re-parses datetime columns even when they already are datetime64[ns]), and text columns are checked
     on their distinct values (pandera checks the ``str`` dtype element by element). A missing column is
-    reported by pandera.
+    reported by pandera. When `passes` finds nothing to coerce or refuse, the columns are returned as
+    they are (a new frame) without building the checked subsets.
     """
     full = column_schema(model, tuple(columns))
+    if passes(full, df):  # nothing to coerce: the columns as they are (a new frame, not a view)
+        return df.take([df.columns.get_loc(c) for c in columns], axis=1)
     missing = [c for c in columns if c not in df.columns]
     if missing:
         full.validate(df[[c for c in columns if c in df.columns]].head(0))  # raises, naming the column
@@ -116,12 +245,28 @@ def validate_columns(df: pd.DataFrame, model: type[pa.DataFrameModel], columns: 
     return out.take([out.columns.get_loc(c) for c in columns], axis=1)  # take: a new frame, not a "copy of a slice"
 
 
+def columns_checked(df: pd.DataFrame, model: type[pa.DataFrameModel], columns: Sequence[str]) -> pd.DataFrame:
+    """`validate_columns` for a frame that is only read, never changed: `df` itself when its `columns`
+    pass `model`'s rules as they are (no copy), else `validate_columns`' checked and coerced columns.
+    Same verdict and errors; on a page's small frames the copy cost more than the check."""
+    return df if passes(column_schema(model, tuple(columns)), df) else validate_columns(df, model, columns)
+
+
+def frame_checked(df: pd.DataFrame, model: type[pa.DataFrameModel]) -> pd.DataFrame:
+    """``model.validate(df)`` without pandera's copy when `df` passes as it is: for a frame built by
+    the caller (an output) or one that is only read."""
+    return df if passes(model.to_schema(), df) else model.validate(df)
+
+
 def validate_output(out: pd.DataFrame, model: type[pa.DataFrameModel]) -> pd.DataFrame:
     """``model.validate(out)`` for a large output, with text columns checked on their distinct values.
 
     Same verdict as validating the whole frame (pandera's ``str`` check runs element by element).
     """
-    columns = model.to_schema().columns
+    schema = model.to_schema()
+    if passes(schema, out):
+        return out
+    columns = schema.columns
     text = tuple(c for c, col in columns.items() if str(col.dtype) == "str")
     other = tuple(c for c in columns if c not in text)
     validated(column_schema(model, other), out[list(other)], copy=False)

@@ -99,29 +99,28 @@ def team_overview(who: Subjects, runs: int) -> tuple[Timing, Timing]:
 
 
 def team_overview_apptest(who: Subjects, runs: int) -> tuple[Timing, Timing]:
-    """The Team today page run by AppTest, the coach signed in, one team picked: (cold, warm)."""
+    """The Team today page run by AppTest, the coach signed in, one team picked: (cold, warm).
+
+    One AppTest is made, and every timed run (after the warm-up) is a rerun of it, as a browser
+    rerun is on the server: a new AppTest scans every installed package for Streamlit components (a
+    few hundred ms) on its first run, which `streamlit run` does once when the server starts.
+    """
     from ui.filters import TEAM_KEY
 
-    holder: list[AppTest] = []
-
-    def prepare(clear: bool) -> None:
-        if clear:
-            st.cache_data.clear()
-        at = AppTest.from_file(APP, default_timeout=300)
-        at.session_state["user_id"] = who.coach_id
-        at.session_state[TEAM_KEY] = who.team_id
-        holder[:] = [at]
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.session_state["user_id"] = who.coach_id
+    at.session_state[TEAM_KEY] = who.team_id
 
     def run() -> AppTest:
-        at = holder[0].run()
+        at.run()
         if at.exception:
             raise RuntimeError(f"Team today failed under AppTest: {at.exception[0].message}")
         if not any(t.value == "Team today" for t in at.title):
             raise RuntimeError("AppTest did not land on Team today as the coach")
         return at
 
-    cold = measure(run, runs=runs, before=lambda: prepare(True))
-    warm = measure(run, runs=runs, before=lambda: prepare(False))
+    cold = measure(run, runs=runs, before=st.cache_data.clear)  # its warm-up is the AppTest's first run
+    warm = measure(run, runs=runs)
     return cold, warm
 
 

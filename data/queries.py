@@ -10,11 +10,12 @@ organisation. Dates come back as ``datetime64[ns]`` days, nullable integers as
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, Select, func, select
+from sqlalchemy import Engine, Select, String, func, select, type_coerce
 
 from data.models import (
     Athlete,
@@ -48,19 +49,56 @@ COUNTED_TABLES: dict[str, Any] = {
 }
 
 
+def _day_text(column: Any, dialect: str) -> Any:
+    """`column` (a Date) as ISO text, ``YYYY-MM-DD``: SQLite stores it that way already, PostgreSQL
+    formats it with ``to_char`` (independent of the server's DateStyle)."""
+    if dialect == "sqlite":
+        return type_coerce(column, String)
+    return func.to_char(column, "YYYY-MM-DD")
+
+
+def _column(values: Sequence[Any], dtype: str | None) -> Any:
+    """One column of driver values as an array of `dtype` (``datetime``: ISO day text; None: the
+    type pandas infers, as it does for a frame built from rows)."""
+    if dtype == "datetime":
+        return np.array(values, dtype="datetime64[D]").astype("datetime64[ns]")
+    if dtype == "Int64":
+        missing = np.array([value is None for value in values], dtype=bool)
+        numbers = np.array([0 if value is None else value for value in values], dtype=np.int64)
+        return pd.arrays.IntegerArray(numbers, missing)
+    if dtype in ("str", None):
+        column = np.empty(len(values), dtype=object)
+        column[:] = values
+        return column if dtype == "str" else pd.Series(column).infer_objects().array
+    return np.array(values, dtype=dtype)
+
+
 def _frame(engine: Engine, statement: Select[Any], dtypes: Mapping[str, str]) -> pd.DataFrame:
-    """Run `statement` and give each column its dtype (``datetime`` = day as datetime64[ns])."""
+    """Run `statement` and give each column its dtype (``datetime`` = day as datetime64[ns]).
+
+    The frame is built column by column from the driver's tuples, dates read as ISO text and
+    parsed by numpy: pandas' per-operation cost is paid once per column, never per value, and no
+    date object is made per row. When every column has a dtype the rows come straight from the
+    DBAPI cursor, skipping SQLAlchemy's per-row processing (each column is converted here); columns
+    without a dtype (timestamps) keep SQLAlchemy's conversion and get the type pandas infers."""
+    days = [column.name for column in statement.selected_columns if dtypes.get(column.name) == "datetime"]
+    if days:
+        dialect = engine.dialect.name
+        statement = statement.with_only_columns(
+            *(
+                _day_text(column, dialect).label(column.name) if column.name in days else column
+                for column in statement.selected_columns
+            ),
+            maintain_column_froms=True,
+        )
+    names = [column.name for column in statement.selected_columns]
     with engine.connect() as connection:
         result = connection.execute(statement)
-        frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
-    for column, dtype in dtypes.items():
-        if dtype == "datetime":
-            frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
-        elif dtype == "str":
-            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
-        else:
-            frame[column] = frame[column].astype(dtype)
-    return frame
+        rows = result.cursor.fetchall() if dtypes.keys() >= set(names) else result.fetchall()
+    values = list(zip(*rows, strict=True)) if rows else [()] * len(names)
+    return pd.DataFrame(
+        {name: _column(column, dtypes.get(name)) for name, column in zip(names, values, strict=True)}, copy=False
+    )
 
 
 def _filtered(
@@ -419,16 +457,37 @@ def athlete_record_counts(engine: Engine, athlete_ids: Iterable[int] | None) -> 
     return counts
 
 
+#: The tables whose dates make the organisation's data range.
+DATED_TABLES = (WellnessCheckin, PainReport, TrainingSession)
+
+
+def _date_bounds(engine: Engine, aggregate: Any) -> list[dt.date]:
+    """`aggregate` (``func.min`` or ``func.max``) of the date of each table in `DATED_TABLES`, those
+    that have rows.
+
+    Read athlete by athlete, ``SELECT MAX((SELECT MAX(date) FROM t WHERE t.athlete_id = athletes.id))
+    FROM athletes``: each inner aggregate is one seek on the table's (athlete_id, date) index
+    (SQLite's min/max optimisation, PostgreSQL's index-only scan with LIMIT 1), so the cost grows with
+    the athletes, not with the rows, and no index on the date alone has to slow every import."""
+    per_athlete = (
+        select(aggregate(model.date)).where(model.athlete_id == Athlete.id).correlate(Athlete).scalar_subquery()
+        for model in DATED_TABLES
+    )
+    statement = select(*(aggregate(day) for day in per_athlete)).select_from(Athlete)
+    with engine.connect() as connection:
+        return [day for day in connection.execute(statement).one() if day is not None]
+
+
+def newest_data_day(engine: Engine) -> dt.date | None:
+    """The newest date with any check-in, pain report or training session (None when there is none)."""
+    days = _date_bounds(engine, func.max)
+    return max(days) if days else None
+
+
 def data_date_range(engine: Engine) -> tuple[dt.date | None, dt.date | None]:
     """The first and last date with any check-in, pain report or training session."""
-    with engine.connect() as connection:
-        bounds = [
-            connection.execute(select(func.min(model.date), func.max(model.date))).one()
-            for model in (WellnessCheckin, PainReport, TrainingSession)
-        ]
-    starts = [b[0] for b in bounds if b[0] is not None]
-    ends = [b[1] for b in bounds if b[1] is not None]
-    return (min(starts) if starts else None, max(ends) if ends else None)
+    starts = _date_bounds(engine, func.min)
+    return (min(starts) if starts else None, newest_data_day(engine))
 
 
 def audit_log(

@@ -65,6 +65,12 @@ def athletes(
     active_only: bool = False,
 ) -> pd.DataFrame:
     """athlete_id, team_id, team, display_name, external_id, position, dominant_side, active."""
+    if athlete_ids is None and viewer.role in ("coach", "therapist"):
+        # Everyone in the viewer's teams, filtered by team: the same rows as the list of their ids,
+        # without an IN list of every athlete (a therapist may see the whole organisation).
+        mine = set(viewer.team_ids)
+        wanted = sorted(mine if team_ids is None else mine.intersection(int(t) for t in team_ids))
+        return queries.athletes(engine, team_ids=wanted, active_only=active_only)
     return queries.athletes(
         engine, athlete_ids=athlete_scope(engine, viewer, athlete_ids), team_ids=team_ids, active_only=active_only
     )
@@ -226,4 +232,4 @@ def rom_norms(engine: Engine) -> pd.DataFrame:
 def newest_data_day(engine: Engine) -> dt.date | None:
     """The newest day with any check-in, pain report or training session in the organisation: a date
     only (no athlete, no value), so every page's date range ends on the same day."""
-    return queries.data_date_range(engine)[1]
+    return queries.newest_data_day(engine)

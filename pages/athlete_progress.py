@@ -5,6 +5,7 @@ treatment response per technique and the last sessions with their notes."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -98,7 +99,7 @@ st.header("Pain and treatments")
 show_chart(
     pain_timeline(frames["trend"], sessions, frames["injuries"], start, end),
     "pain-and-treatments",
-    data=tables.pain_table(frames["trend"], sessions),
+    data=partial(tables.pain_table, frames["trend"], sessions),
 )
 st.caption(
     "Lines: self-reported pain, NPRS 0–10 (LOINC 72514-3), per region and side (blue left, orange right, grey "
@@ -128,7 +129,7 @@ else:
             show_chart(
                 rom_chart(history, joint, movement, start=start, end=end),
                 f"rom-{joint}-{movement}",
-                data=tables.rom_table(history, joint, movement),
+                data=partial(tables.rom_table, history, joint, movement),
                 container=column,
             )
     st.caption(
@@ -237,10 +238,10 @@ else:
 show_chart(
     km_chart(frames["km_curves"], frames["km_medians"], athlete_group=frames["athlete_name"]),
     "days-to-pain-resolution",
-    data=tables.km_table(frames["km_curves"]),
+    data=partial(tables.km_table, frames["km_curves"]),
 )
 st.caption(
-    "Kaplan–Meier estimate (lifelines) of the share of injury episodes whose pain is not yet resolved (three "
+    "Kaplan–Meier estimate of the share of injury episodes whose pain is not yet resolved (three "
     "consecutive reports at 0–1) after a number of days, this athlete's against the whole team's (this athlete "
     "included; grey band: the team's 95 % interval). Episodes not resolved by the newest data day, or ended by a "
     'new injury at the same site, are *censored* (tick marks): they count as "not resolved" for as long as they '
@@ -254,7 +255,7 @@ if sessions.empty:
     st.info("No therapy sessions in these dates — log one on *Log a session*.", icon=":material/healing:")
 else:
     summary = frames["treatment"]
-    show_chart(treatment_chart(summary), "treatment-response", data=tables.treatment_table(summary))
+    show_chart(treatment_chart(summary), "treatment-response", data=partial(tables.treatment_table, summary))
     st.dataframe(
         summary.assign(technique=summary["technique"].map(label), outcome=summary["outcome"].str.replace("_", " "))[
             ["technique", "outcome", "unit", "n", "mean", "ci_lower", "ci_upper", "n_held_known", "share_held"]

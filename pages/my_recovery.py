@@ -5,6 +5,7 @@ The loaders restrict every read to the signed-in athlete (`data/access.py`)."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import streamlit as st
 
@@ -120,7 +121,7 @@ show_chart(
         compact_layout=True,
     ),
     "my-pain",
-    data=tables.pain_table(frames["trend"], frames["sessions"]),
+    data=partial(tables.pain_table, frames["trend"], frames["sessions"]),
 )
 st.caption(
     "Pain 0–10 per sore area (blue = left, orange = right, grey = middle or both), on the days you reported it. "
@@ -140,7 +141,7 @@ else:
             show_chart(
                 rom_chart(history, joint, movement, height=320, compact_layout=True, start=start, end=end),
                 f"my-rom-{joint}-{movement}",
-                data=tables.rom_table(history, joint, movement),
+                data=partial(tables.rom_table, history, joint, movement),
                 container=column,
             )
     st.caption(

@@ -16,6 +16,7 @@ in the same week edits that week's answer.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -158,7 +159,7 @@ with side_panel:
     show_chart(
         ostrc_weeks_figure(weeks),
         "my-ostrc-weeks",
-        data=ostrc_weeks_table(weeks),
+        data=partial(ostrc_weeks_table, weeks),
         config={"displaylogo": False, "modeBarButtonsToRemove": PHONE_MODE_BAR_REMOVED},
     )
     st.caption(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import streamlit as st
 
@@ -59,7 +60,7 @@ cells[2].metric("Unavailable", counts["unavailable"])
 cells[3].metric(
     "Not reported", counts["unknown"], help="Active athletes without a check-in today (or who left the item blank)."
 )
-show_chart(charts.availability_bar(counts), "availability-today", data=tables.availability_table(counts))
+show_chart(charts.availability_bar(counts), "availability-today", data=partial(tables.availability_table, counts))
 st.caption("Availability is each athlete's own answer on today's check-in; active athletes only.")
 
 answered = board["availability"].isin(["unavailable", "modified"])
@@ -169,7 +170,7 @@ st.subheader("Soreness and pain")
 show_chart(
     charts.soreness_heatmap(today["soreness"]),
     "soreness-per-athlete",
-    data=tables.soreness_matrix_table(today["soreness"]),
+    data=partial(tables.soreness_matrix_table, today["soreness"]),
 )
 st.caption(
     "Soreness score = 6 − the check-in soreness item (item on 1-5 with 5 best, McLean et al. 2010), so "
@@ -180,7 +181,7 @@ share = today["pain_today" if period == "today" else "pain_week"]
 show_chart(
     charts.region_pain_bars(share, "today" if period == "today" else f"week of {day:%d %b}"),
     "pain-by-region-today" if period == "today" else "pain-by-region-this-week",
-    data=tables.region_share_table(share),
+    data=partial(tables.region_share_table, share),
 )
 st.caption(
     "Share = athletes who checked in and reported pain (NPRS ≥ 1, any side) in the region ÷ athletes who "

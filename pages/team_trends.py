@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import streamlit as st
 
@@ -74,13 +75,13 @@ left, right = st.columns(2)
 show_chart(
     charts.injuries_per_month_bars(trends["per_month"]),
     "injuries-per-month",
-    data=tables.injuries_per_month_table(trends["per_month"]),
+    data=partial(tables.injuries_per_month_table, trends["per_month"]),
     container=left,
 )
 show_chart(
     charts.recurrence_by_region_bars(trends["by_region"]),
     "recurrence-by-region",
-    data=tables.recurrence_table(trends["by_region"]),
+    data=partial(tables.recurrence_table, trends["by_region"]),
     container=right,
 )
 st.caption(
@@ -104,7 +105,7 @@ if grain == "week":
     show_chart(
         charts.soreness_band(trends["soreness_weekly"], per="week"),
         "team-soreness-per-week",
-        data=tables.soreness_table(trends["soreness_weekly"], per="week"),
+        data=partial(tables.soreness_table, trends["soreness_weekly"], per="week"),
     )
     rule = (
         "Per Monday-to-Sunday week: each athlete's mean soreness score over the week's check-ins, then the median "
@@ -114,7 +115,7 @@ else:
     show_chart(
         charts.soreness_band(trends["soreness"], per="day"),
         "team-soreness-per-day",
-        data=tables.soreness_table(trends["soreness"], per="day"),
+        data=partial(tables.soreness_table, trends["soreness"], per="day"),
     )
     rule = (
         "Per day, over the athletes who checked in: the median soreness score (line) and the 25th-75th "
@@ -127,7 +128,7 @@ st.caption(
 show_chart(
     charts.ostrc_prevalence_lines(trends["ostrc"]),
     "ostrc-weekly-prevalence",
-    data=tables.ostrc_prevalence_table(trends["ostrc"]),
+    data=partial(tables.ostrc_prevalence_table, trends["ostrc"]),
 )
 st.caption(
     "OSTRC-O2 (Clarsen et al. 2013, 2020): a *problem* is any answer other than full participation without "
@@ -155,7 +156,7 @@ if athlete_id is not None:
     show_chart(
         charts.load_acwr_chart(load, name, ACWR_METHODS[method]),
         "training-load-and-acwr",
-        data=tables.load_table(load, ACWR_METHODS[method]),
+        data=partial(tables.load_table, load, ACWR_METHODS[method]),
     )
     st.caption(
         "ACWR is descriptive, not an injury probability (Gabbett 2016 band; disputed: Impellizzeri et al. 2020); "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -33,8 +34,16 @@ def ids(values: Iterable[int] | None) -> Ids:
     return None if values is None else tuple(sorted({int(v) for v in values}))
 
 
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def viewer_of(user_id: int) -> access.Viewer | None:
+    """The active user `user_id` as a Viewer (role, athlete, teams), read once for all the loaders of a
+    run. Safe to cache: every page first checks the signed-in user afresh (`ui.session.page_viewer`),
+    and the writes that change a role, a team or an account clear this cache with the others."""
+    return access.viewer(engine(), user_id)
+
+
 def _viewer(user_id: int) -> access.Viewer:
-    who = access.viewer(engine(), user_id)
+    who = viewer_of(user_id)
     if who is None:
         raise PermissionError("the session's user is no longer active")
     return who
@@ -135,6 +144,13 @@ def recent_checkin_summary(user_id: int, days: int = 7) -> pd.DataFrame:
     ].sort_values("date", ascending=False)
 
 
+def between(frame: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """The rows of a dated frame from `start` to `end` (inclusive), renumbered as a read of those dates is."""
+    dates = frame["date"].to_numpy()
+    keep = np.flatnonzero((dates >= np.datetime64(start, "ns")) & (dates <= np.datetime64(end, "ns")))
+    return frame.take(keep).reset_index(drop=True)
+
+
 def _signed_in_id(user_id: int | None) -> int:
     """`user_id`, or the session's signed-in user for the directory loaders the admin screens call
     without one (the cached loader below is still keyed by the resolved id)."""
@@ -165,7 +181,6 @@ def all_teams(user_id: int | None = None) -> pd.DataFrame:
 
 #: Days of pain, check-ins, ROM and OSTRC read before "today" for the today board's flags (baselines
 #: of 28 days, persistent-pain runs, the 28-day ROM and 14-day OSTRC windows all fit in it).
-#: Days of history read before "today" for the flags' baselines (28-day means, 5 reports, ROM, OSTRC).
 FLAG_LOOKBACK_DAYS = 120
 
 
@@ -455,9 +470,10 @@ def progress_team_episodes(user_id: int, team_id: int) -> pd.DataFrame:
     from analytics import recovery
 
     people = scope_athletes(user_id)
-    team = ids(people.loc[people["team_id"] == team_id, "athlete_id"])
+    members = people[people["team_id"] == team_id]
+    team = ids(members["athlete_id"])
     day = last_data_day() or dt.date.today()
-    return recovery.recovery_episodes(injuries(user_id, team), pain(user_id, team), as_of=day, athletes=people)
+    return recovery.recovery_episodes(injuries(user_id, team), pain(user_id, team), as_of=day, athletes=members)
 
 
 #: The next check-in after a therapy session counts for "held" within this many days.
@@ -477,11 +493,18 @@ def progress_frames(user_id: int, athlete_id: int, start: dt.date, end: dt.date)
     athlete = people[people["athlete_id"] == athlete_id]
     day = last_data_day() or end
     after = end + dt.timedelta(days=RESPONSE_DAYS)
-    reports = pain(user_id, me, start, after)
-    shown = reports[reports["date"] <= pd.Timestamp(end)].reset_index(drop=True)
+    # One read per table, over the dates shown and the flags' look-back: with the default dates it is
+    # the very key `open_flags_on` reads, so the flags below cost no query. Pain and check-ins are read
+    # up to the newest data day, which counts them (nothing is newer); each use takes its dates from it.
+    first = min(start, day - dt.timedelta(days=FLAG_LOOKBACK_DAYS))
+    all_reports = pain(user_id, me, first, day)
+    all_wellness = checkins(user_id, me, first, day)
+    all_measured = rom(user_id, me, first, max(end, day))
+    reports = between(all_reports, start, after)
+    shown = between(all_reports, start, end)
     sessions = therapy(user_id, me, start, end)
     injured = injuries(user_id, me)
-    measured = rom(user_id, me, start, end)
+    measured = between(all_measured, start, end)
     team_episodes = (
         progress_team_episodes(user_id, int(athlete["team_id"].iloc[0])) if not athlete.empty else pd.DataFrame()
     )
@@ -495,19 +518,24 @@ def progress_frames(user_id: int, athlete_id: int, start: dt.date, end: dt.date)
     summary = pd.DataFrame()
     if not sessions.empty:
         responses = recovery.session_response(
-            sessions, reports, checkins(user_id, me, start, after), max_gap_days=RESPONSE_DAYS
+            sessions, reports, between(all_wellness, start, after), max_gap_days=RESPONSE_DAYS
         )
         rom_changes = recovery.session_rom_change(measured, norms()) if not measured.empty else None
         summary = recovery.treatment_summary(responses, rom_changes, by=("technique",))
-    recent = pain(user_id, me, day - dt.timedelta(days=CHRONIC_DAYS - 1), day)
+    recent = between(all_reports, day - dt.timedelta(days=CHRONIC_DAYS - 1), day)
+    classified = recurrence.classify_injuries(injured) if not injured.empty else injured
     return {
         "athlete_name": name,
         "shown_reports": shown,
         "trend": recovery.pain_trend(shown) if not shown.empty else shown,
         "sessions": sessions,
-        "injuries": recurrence.classify_injuries(injured) if not injured.empty else injured,
+        "injuries": classified,
         "open_injuries": len(caseload.open_injuries(injured, day)),
-        "episodes": caseload.episode_table(injured, team_episodes, day) if not injured.empty else pd.DataFrame(),
+        "episodes": (
+            caseload.episode_table(injured, team_episodes, day, classified=classified)
+            if not injured.empty
+            else pd.DataFrame()
+        ),
         "history": caseload.rom_history(measured, norms()) if not measured.empty else pd.DataFrame(),
         "symmetry": (
             caseload.symmetry_table(rom_symmetry(measured, injured, norms())) if not measured.empty else pd.DataFrame()

@@ -12,6 +12,7 @@ import pytest
 
 from analytics import caseload as C
 from analytics.recovery import recovery_episodes
+from analytics.recurrence import classify_injuries
 from analytics.rom import rom_status, rom_symmetry
 
 D = pd.Timestamp
@@ -124,6 +125,27 @@ def test_athlete_flag_messages_are_friendly_and_keep_the_rule():
     ]
     assert (out["rule"] == "the rule").all()
     assert C.athlete_flag_messages(flags([])).empty
+
+
+def test_describe_flags_keeps_the_order_of_ties_and_leaves_the_input_alone():
+    """Two red flags of athlete 3 on the same day and kind keep their input order (a stable sort); the same
+    day's red flag of athlete 2 comes first (athlete ascending), then the amber one; the input is not changed."""
+    f = flags(
+        [
+            (3, "2025-10-20", "pain_spike", "knee", "right"),
+            (3, "2025-10-20", "pain_spike", "knee", "left"),
+            (2, "2025-10-20", "wellness_drop", None, None),
+            (2, "2025-10-20", "pain_spike", "lower_back", "central"),
+        ]
+    )
+    before = f.copy()
+    out = C.describe_flags(f)
+    assert list(out["where"]) == ["lower back", "right knee", "left knee", ""]
+    assert list(out["label"]) == ["Pain spike", "Pain spike", "Pain spike", "Wellness drop"]
+    assert list(out.index) == [0, 1, 2, 3]
+    pd.testing.assert_frame_equal(f, before)
+    empty = C.describe_flags(flags([]))
+    assert empty.empty and list(empty.columns) == [*f.columns, "severity", "label", "where"]
 
 
 # --------------------------------------------------------------------------- pain trend
@@ -284,6 +306,43 @@ def test_rom_history_marks_changes_within_measurement_error():
     assert len(C.rom_history(r, include_post_session=True)) == 5  # the post-session day joins the 15 Sep mean
 
 
+def test_rom_history_of_no_measurements_has_the_columns_and_types():
+    r = rom([(1, "2025-09-01", "hip", "internal_rotation", "left", 40, "deg", "post_session")])
+    h = C.rom_history(r)  # the only trial is post-session: left out
+    assert h.empty
+    assert list(h.columns) == list(C.rom_history(r, include_post_session=True).columns)
+    assert (h["date"].dtype, h["change_real"].dtype, h["n_trials"].dtype) == (
+        np.dtype("datetime64[ns]"),
+        np.dtype(bool),
+        np.dtype(np.int64),
+    )
+
+
+def test_rom_history_orders_athletes_measures_sides_and_days():
+    """Rows come sorted by athlete, joint, movement, unit, side and date whatever the input order; each side's
+    change is against its own previous day, and a measure without a norm has no normal value."""
+    r = rom(
+        [
+            (2, "2025-09-02", "knee", "flexion", "right", 120, "deg", "screening"),
+            (1, "2025-09-08", "knee", "flexion", "left", 131, "deg", "screening"),
+            (1, "2025-09-01", "knee", "flexion", "left", 125, "deg", "screening"),
+            (1, "2025-09-01", "ankle", "dorsiflexion_lunge", "left", 9, "cm", "screening"),
+            (1, "2025-09-01", "elbow", "flexion", "left", 140, "deg", "screening"),
+        ]
+    )
+    h = C.rom_history(r)
+    assert list(zip(h["athlete_id"], h["joint"], h["date"].dt.day, strict=True)) == [
+        (1, "ankle", 1),
+        (1, "elbow", 1),
+        (1, "knee", 1),
+        (1, "knee", 8),
+        (2, "knee", 2),
+    ]
+    assert list(h["change"].fillna(-99)) == [-99, -99, -99, 6.0, -99]
+    assert list(h["previous_date"].dt.day.fillna(0)) == [0, 0, 0, 1, 0]
+    assert np.isnan(h.loc[1, "normal_value"]) and list(h["first_date"].dt.day) == [1, 1, 1, 1, 2]
+
+
 def test_rom_since_injury_starts_each_measure_at_its_regions_latest_injury():
     """A hip/groin injury on 20 Sep (on or after start 1 Sep): hip measures count from 20 Sep, so the 1 Sep
     hip rotation is left out; the ankle has no injury and keeps both days; the knee injury of 1 Aug began
@@ -396,6 +455,21 @@ def test_km_athlete_vs_team_names_both_groups():
     assert (m.loc["Team A", "n"], m.loc["Team A", "censored"]) == (3, 1)
     curves, _ = C.km_athlete_vs_team(eps, 99)
     assert set(curves["group"]) == {"Team"}
+
+
+def test_episode_table_takes_classified_injuries_it_is_given():
+    inj, eps = episodes_example()
+    mine = inj[inj["athlete_id"] == 1]
+    given = C.episode_table(mine, eps, "2025-04-20", classified=classify_injuries(mine))
+    pd.testing.assert_frame_equal(given, C.episode_table(mine, eps, "2025-04-20"))
+
+
+def test_km_athlete_vs_team_puts_the_team_first_even_with_the_same_label():
+    _, eps = episodes_example()
+    curves, medians = C.km_athlete_vs_team(eps, 1, athlete_label="Same", team_label="Same")
+    assert list(medians["n"]) == [3, 2]  # the team's row, then the athlete's
+    assert curves["group"].eq("Same").all()
+    assert list(curves.loc[curves["days"] == 0, "at_risk"]) == [3, 2]  # each curve starts at day 0: team first
 
 
 # --------------------------------------------------------------------------- plain sentences

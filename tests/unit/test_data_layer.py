@@ -279,6 +279,46 @@ class TestQueries:
         assert counts["wellness_checkins"] == 10 and counts["athletes"] == 3
         assert queries.athlete_record_counts(db_engine, [series_db["cat"]])["wellness_checkins"] == 5
 
+    def test_data_date_range_spans_checkins_pain_and_training(
+        self, db_engine: Engine, series_db: dict[str, int]
+    ) -> None:
+        first, last = DAY - dt.timedelta(days=7), DAY + dt.timedelta(days=9)
+        assert queries.data_date_range(db_engine) == (DAY, DAY + dt.timedelta(days=4))
+        pain = {"athlete_id": series_db["bob"], "date": last, "body_region": "knee", "side": "left", "pain": 3}
+        save_records(db_engine, "pain_reports", [pain])
+        training = {"athlete_id": series_db["cat"], "date": first, "minutes": 45, "rpe": 5, "kind": "match"}
+        save_records(db_engine, "training_sessions", [training])
+        assert queries.data_date_range(db_engine) == (first, last)
+        assert queries.newest_data_day(db_engine) == last
+
+    def test_data_date_range_is_none_without_data(self, db_engine: Engine, team_db: dict[str, int]) -> None:
+        assert queries.data_date_range(db_engine) == (None, None)
+        assert queries.newest_data_day(db_engine) is None
+
+    def test_missing_values_and_empty_frames_keep_the_dtypes(
+        self, db_engine: Engine, series_db: dict[str, int]
+    ) -> None:
+        injury = {
+            "athlete_id": series_db["ann"],
+            "onset_date": DAY,
+            "body_region": "knee",
+            "side": "right",
+            "injury_type": "muscle_strain",
+            "time_loss": True,
+        }
+        save_records(db_engine, "injuries", [injury])
+        injuries = queries.injuries(db_engine, include_notes=True)
+        assert injuries["return_date"].isna().all() and injuries["onset_date"].tolist() == [pd.Timestamp(DAY)]
+        assert injuries["mechanism"].tolist() == [None] and injuries["notes"].tolist() == [None]
+        assert injuries["time_loss"].dtype == "bool" and injuries["injury_id"].dtype == "int64"
+        sessions = queries.therapy_sessions(db_engine)
+        assert sessions["injury_id"].isna().all() and sessions["therapist_id"].dtype == "Int64"
+        for read in (queries.wellness_checkins, queries.injuries, queries.therapy_sessions, queries.rom_measurements):
+            full, empty = read(db_engine), read(db_engine, athlete_ids=[])
+            assert empty.empty and empty.dtypes.to_dict() == full.dtypes.to_dict(), read.__name__
+        reviews = queries.flag_reviews(db_engine)
+        assert reviews.empty and reviews["date"].dtype == "datetime64[ns]" and reviews["closed_by"].dtype == "Int64"
+
 
 class TestAccess:
     def test_scope_by_role(self, db_engine: Engine, team_db: dict[str, int]) -> None:

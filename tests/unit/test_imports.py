@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from data.imports import KINDS, LAYOUTS, import_file, template
+from data.db import write_transaction
+from data.imports import KINDS, LAYOUTS, _insert, import_file, template
+from data.models import Athlete, WellnessCheckin
 from data.queries import injuries, rom_measurements, table_counts, therapy_sessions, wellness_checkins
 from data.writes import InvalidRecords, create_user
 
@@ -236,3 +240,22 @@ def test_files_without_link_columns_import_and_keep_stored_links(with_injuries: 
 def test_import_order_puts_linked_records_first() -> None:
     assert KINDS.index("athletes") < KINDS.index("injuries") < KINDS.index("therapy_sessions")
     assert KINDS.index("therapy_sessions") < KINDS.index("rom_measurements")
+
+
+def test_rows_the_database_refuses_raise_its_error_and_write_nothing(with_athletes: Engine) -> None:
+    """The bulk insert (PostgreSQL: COPY on the driver's connection) raises SQLAlchemy's errors like any
+    statement, and a refused row leaves nothing of the transaction behind."""
+    with with_athletes.connect() as connection:
+        athlete = connection.scalar(select(Athlete.id).where(Athlete.external_id == "A1"))
+    columns = ["athlete_id", "date", "fatigue", "readiness"]
+    day = dt.date(2024, 3, 4) if with_athletes.dialect.name == "postgresql" else "2024-03-04"
+    refused: list[tuple[list[tuple[object, ...]], type[DBAPIError]]] = [
+        ([(athlete, day, 3, 5), (athlete, day, 4, 5)], IntegrityError),  # the natural key twice
+        ([(athlete + 99, day, 3, 5)], IntegrityError),  # no such athlete
+    ]
+    if with_athletes.dialect.name == "postgresql":  # SMALLINT: refused by the server, never wrapped around
+        refused.append(([(athlete, day, 40_000, 5)], DBAPIError))
+    for rows, error in refused:
+        with pytest.raises(error), write_transaction(with_athletes) as connection:
+            _insert(connection, WellnessCheckin, columns, rows, chunk_size=1)
+        assert wellness_checkins(with_athletes).empty

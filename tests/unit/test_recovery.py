@@ -357,6 +357,81 @@ def test_km_return_outcome_and_bad_outcome():
         km_medians(ep, outcome="pain")
 
 
+def km_samples() -> list[tuple[np.ndarray, np.ndarray]]:
+    """(durations, resolved) samples: ties of events and censorings, time 0, all resolved, none resolved,
+    one episode, a curve that reaches 0, and random cohorts of 2-200 episodes."""
+    rng = np.random.default_rng(7)
+    samples = [
+        (np.array([5.0, 10.0, 20.0, 60.0, 60.0]), np.array([True, True, True, False, False])),
+        (np.array([0.0, 0.0, 3.0, 3.0, 3.0, 8.0]), np.array([True, False, True, True, False, True])),
+        (np.array([4.0, 4.0, 9.0]), np.array([True, True, True])),
+        (np.array([4.0, 12.0, 12.0]), np.array([False, False, False])),
+        (np.array([7.0]), np.array([True])),
+    ]
+    for n in (2, 5, 17, 60, 200):
+        samples.append((rng.integers(0, 90, n).astype(float), rng.random(n) < 0.7))
+    return samples
+
+
+def km_episodes(durations: np.ndarray, resolved: np.ndarray) -> pd.DataFrame:
+    """A RecoveryEpisodes frame whose resolution columns are `durations` / `resolved`."""
+    n = len(durations)
+    onset = pd.Timestamp("2024-01-01")
+    return pd.DataFrame(
+        {
+            "injury_id": np.arange(1, n + 1),
+            "athlete_id": np.ones(n, dtype=np.int64),
+            "body_region": "knee",
+            "side": "left",
+            "injury_type": "muscle_strain",
+            "onset_date": onset,
+            "end_date": onset + pd.to_timedelta(durations, unit="D"),
+            "n_reports": np.zeros(n, dtype=np.int64),
+            "baseline_pain": np.nan,
+            "last_pain": np.nan,
+            "improvement_date": pd.NaT,
+            "resolution_date": pd.NaT,
+            "resolved": resolved,
+            "days_to_resolution": np.where(resolved, durations, np.nan),
+            "resolution_time": durations,
+            "return_date": pd.NaT,
+            "returned": False,
+            "days_to_return": np.nan,
+            "return_time": durations,
+            "team_id": pd.array([pd.NA] * n, dtype="Int64"),
+            "team": pd.Series([None] * n, dtype=object),
+            "technique": pd.Series([None] * n, dtype=object),
+        }
+    )
+
+
+def test_km_is_lifelines_kaplan_meier_number_for_number():
+    """`km_curves` / `km_medians` compute the product-limit estimate themselves (lifelines costs ~15 ms a
+    fit in pandas overhead); lifelines' KaplanMeierFitter stays the reference: survival, the exponential
+    Greenwood band, the event table, the median and its interval are the same float64 numbers, exactly."""
+    from lifelines import KaplanMeierFitter
+    from lifelines.utils import median_survival_times
+
+    for durations, resolved in km_samples():
+        kmf = KaplanMeierFitter(alpha=0.05).fit(durations, resolved)
+        curve = km_curves(km_episodes(durations, resolved))
+        table = kmf.event_table.reindex(kmf.survival_function_.index)
+        np.testing.assert_array_equal(curve["days"], kmf.survival_function_.index.to_numpy(float))
+        np.testing.assert_array_equal(curve["survival"], kmf.survival_function_.iloc[:, 0].to_numpy())
+        np.testing.assert_array_equal(curve["ci_lower"], kmf.confidence_interval_.iloc[:, 0].to_numpy())
+        np.testing.assert_array_equal(curve["ci_upper"], kmf.confidence_interval_.iloc[:, 1].to_numpy())
+        np.testing.assert_array_equal(curve["at_risk"], table["at_risk"].to_numpy())
+        np.testing.assert_array_equal(curve["events"], table["observed"].to_numpy())
+        np.testing.assert_array_equal(curve["censored"], table["censored"].to_numpy())
+        med = km_medians(km_episodes(durations, resolved)).iloc[0]
+        bounds = np.asarray(median_survival_times(kmf.confidence_interval_)).ravel()
+        expected = [kmf.median_survival_time_, bounds[0], bounds[1]]
+        expected = [np.nan if np.isinf(x) else float(x) for x in expected]
+        got = med[["median_days", "median_ci_lower", "median_ci_upper"]].to_numpy(float)
+        np.testing.assert_array_equal(got, expected)
+        assert (med["n"], med["events"]) == (len(durations), int(resolved.sum()))
+
+
 # --------------------------------------------------------------------------- treatment response
 
 
@@ -504,6 +579,8 @@ def test_chronic_pain_needs_pain_in_more_than_6_of_the_last_12_weeks():
     assert out.iloc[0]["body_region"] == "knee" and out.iloc[0]["max_pain"] == 5
     only_2 = chronic_pain(pain(rows), as_of=as_of, athlete_ids=[2])
     assert only_2["athlete_id"].tolist() == [2]
+    none = chronic_pain(pain(rows), as_of=as_of, athlete_ids=[3])
+    assert none.empty and none["athlete_id"].dtype == np.int64 and none["first_date"].dtype == "datetime64[ns]"
 
 
 def test_therapist_caseload_is_athletes_treated_in_the_window():
