@@ -17,6 +17,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from analytics.vocabulary import ROLES
+from data.dates import DateOrder
 from data.db import DATABASE_ERROR, database_url, describe_fault, make_engine
 from data.errors import DatabaseNotEmpty, ValidationError
 from data.models import Athlete, Team
@@ -145,6 +146,8 @@ def cmd_import(args: argparse.Namespace) -> None:
     if args.format == "pmsys":
         if args.kind or args.create_athletes:
             raise CliError("--format pmsys takes a folder and no --kind / --create-athletes")
+        if args.date_order is not DateOrder.NONE or args.decimal_comma:
+            raise CliError("--day-first, --month-first and --decimal-comma apply to CSV/.xlsx files only")
         if not path.is_dir():
             raise CliError(f"{path} is not a folder")
         from data.pmsys import import_pmsys
@@ -172,6 +175,8 @@ def cmd_import(args: argparse.Namespace) -> None:
             raise CliError(f"{path.name} is not a .csv or .xlsx file")
         if args.create_athletes and not args.team:
             raise CliError("--create-athletes needs --team NAME")
+        if args.decimal_comma and path.suffix.lower() == ".xlsx":
+            raise CliError("--decimal-comma applies to CSV files: a workbook's numbers are number cells")
         engine = _engine(args)
         try:
             report = import_file(
@@ -181,6 +186,8 @@ def cmd_import(args: argparse.Namespace) -> None:
                 create_athletes=args.create_athletes,
                 team=args.team,
                 progress=_progress_printer(args.kind),
+                date_order=args.date_order,
+                decimal_comma=args.decimal_comma,
             )
         except InvalidRecords as error:
             raise _refused(path, error) from None
@@ -268,6 +275,27 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--create-athletes", action="store_true", help="create unknown athletes (needs --team)")
     imp.add_argument("--team", metavar="NAME", help="the team new athletes join")
     imp.add_argument("--timezone", metavar="TZ", help="time zone of PMSys timestamps (default UTC)")
+    order = imp.add_mutually_exclusive_group()
+    order.add_argument(
+        "--day-first",
+        dest="date_order",
+        action="store_const",
+        const=DateOrder.DAY_FIRST,
+        default=DateOrder.NONE,
+        help="dates not written YYYY-MM-DD are day/month/year (31/12/2025, 31.12.2025)",
+    )
+    order.add_argument(
+        "--month-first",
+        dest="date_order",
+        action="store_const",
+        const=DateOrder.MONTH_FIRST,
+        help="dates not written YYYY-MM-DD are month/day/year (12/31/2025)",
+    )
+    imp.add_argument(
+        "--decimal-comma",
+        action="store_true",
+        help="numbers are written with a decimal comma (5,5); assumed for ; or tab delimited files",
+    )
     imp.set_defaults(run=cmd_import)
 
     exp = commands.add_parser("export", help="export every kind of record, one file per kind")

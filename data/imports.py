@@ -26,10 +26,12 @@ from sqlalchemy import Connection, Date, Engine, String, insert, select, text, t
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from analytics.vocabulary import DOMINANT_SIDES
+from data.dates import DateOrder, read_dates
 from data.db import write_transaction
 from data.errors import ValidationError
 from data.models import Athlete, Injury, Team, TherapySession, User
 from data.records import RECORD_KINDS, Field, RecordKind
+from data.spreadsheet import FORMULA_STARTS, csv_text
 from data.writes import InvalidRecords, audit, check_timezone, cross_field_problems, validate_frame
 
 Progress = Callable[[int, int], None]
@@ -210,8 +212,7 @@ def template(kind: str) -> str:
     if kind not in LAYOUTS:
         raise ValidationError("kind", kind, f"is not one of: {', '.join(LAYOUTS)}")
     example = {"athlete_external_id": "A-0001", **_EXAMPLES[kind]}
-    frame = pd.DataFrame([{c: example.get(c, "") for c in LAYOUTS[kind]}])
-    return frame.to_csv(index=False, lineterminator="\n")
+    return csv_text(pd.DataFrame([{c: example.get(c, "") for c in LAYOUTS[kind]}]))
 
 
 @dataclass
@@ -244,11 +245,13 @@ class ImportReport:
 # ---------------------------------------------------------------- reading
 
 
-def _read(source: str | Path | IO[Any], name: str | None = None) -> pd.DataFrame:
-    """Every cell as a stripped string ('' when empty), columns as in the file."""
+def _read(source: str | Path | IO[Any], name: str | None = None) -> tuple[pd.DataFrame, str]:
+    """(every cell as a stripped string ('' when empty), columns as in the file; the CSV delimiter
+    found by `_delimiter`, '' for a workbook)."""
     if isinstance(source, bytes):
         source = io.BytesIO(source)
     suffix = Path(name or (str(source) if isinstance(source, str | Path) else getattr(source, "name", ""))).suffix
+    delimiter = ""
     try:
         if suffix.lower() in (".xlsx", ".xlsm"):
             frame = pd.read_excel(source, dtype=object, engine="openpyxl")
@@ -256,8 +259,15 @@ def _read(source: str | Path | IO[Any], name: str | None = None) -> pd.DataFrame
             for column in frame.columns:
                 frame[column] = frame[column].map(_excel_text)
         else:
+            delimiter = _delimiter(_header_line(source))
             frame = pd.read_csv(
-                source, dtype=str, keep_default_na=False, skip_blank_lines=False, encoding="utf-8-sig", na_filter=False
+                source,
+                sep=delimiter,
+                dtype=str,
+                keep_default_na=False,
+                skip_blank_lines=False,
+                encoding="utf-8-sig",
+                na_filter=False,
             )
     except OSError:
         raise
@@ -274,7 +284,30 @@ def _read(source: str | Path | IO[Any], name: str | None = None) -> pd.DataFrame
         cleaned = _unneutralise(distinct.astype(str).str.strip())
         if not cleaned.equals(distinct):
             frame[column] = cleaned.to_numpy(dtype=object).take(codes)
-    return frame
+    return frame, delimiter
+
+
+#: The delimiters a CSV file may use: a comma, or (European Excel) a semicolon or a tab.
+DELIMITERS = (",", ";", "\t")
+#: Files whose numbers are written with decimal commas (5,5) without being told.
+DECIMAL_COMMA_DELIMITERS = (";", "\t")
+
+
+def _header_line(source: str | Path | IO[Any]) -> str:
+    """The first line of a CSV file or buffer (a buffer is left where it was)."""
+    if isinstance(source, str | Path):
+        with open(source, "rb") as file:
+            line = file.readline()
+    else:
+        start = source.tell()
+        line = source.readline()
+        source.seek(start)
+    return line.decode("utf-8", errors="replace") if isinstance(line, bytes) else line
+
+
+def _delimiter(header: str) -> str:
+    """The one of DELIMITERS the header line holds most often (a comma when tied or none)."""
+    return max(DELIMITERS, key=header.count)
 
 
 def _factorize(column: pd.Series) -> tuple[np.ndarray, Any]:
@@ -295,9 +328,6 @@ def _excel_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _unneutralise(column: pd.Series) -> pd.Series:
@@ -354,6 +384,8 @@ def import_file(
     progress: Progress | None = None,
     filename: str | None = None,
     chunk_size: int = 5000,
+    date_order: DateOrder = DateOrder.NONE,
+    decimal_comma: bool = False,
 ) -> ImportReport:
     """Import one CSV or .xlsx file of `kind` (a key of LAYOUTS) in one transaction.
 
@@ -361,12 +393,19 @@ def import_file(
     anything is written. Unknown athlete external ids are refused, or created in `team` (created
     when missing) with `create_athletes=True`. `filename` names the format of a buffer
     (e.g. "upload.xlsx"). `progress(rows_done, total)` is called as rows are written.
+
+    Dates (link dates too) are read by `data.dates.read_dates`: ISO 8601 and date cells always, other
+    numeric forms only in the stated `date_order`. A CSV delimited by `;` or a tab is read as such,
+    and its numbers may have decimal commas (5,5), as may any CSV's with `decimal_comma` (a
+    workbook's numbers are number cells).
     """
     if kind not in LAYOUTS:
         raise ValidationError("kind", kind, f"is not one of: {', '.join(LAYOUTS)}")
     if create_athletes and not (team or "").strip():
         raise ValidationError("team", team, "is required to create athletes")
-    frame = _read(path_or_buffer, filename)
+    frame, delimiter = _read(path_or_buffer, filename)
+    # a workbook's numbers are number cells: decimal commas are a matter of CSV text
+    decimal_comma = bool(delimiter) and (decimal_comma or delimiter in DECIMAL_COMMA_DELIMITERS)
     layout = LAYOUTS[kind]
     problems: list[ValidationError] = []
     missing_columns = [c for c in layout if c not in frame.columns]
@@ -404,6 +443,8 @@ def import_file(
         progress,
         chunk_size,
         links,
+        date_order,
+        decimal_comma,
     )
 
 
@@ -418,7 +459,9 @@ def _blank_rows(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     return blank
 
 
-def _validate(kind: RecordKind, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[ValidationError]]:
+def _validate(
+    kind: RecordKind, frame: pd.DataFrame, date_order: DateOrder = DateOrder.NONE, decimal_comma: bool = False
+) -> tuple[pd.DataFrame, list[ValidationError]]:
     """`validate_frame` (rows numbered from 0), run on each column's distinct values and spread back
     to the rows: the same rules and messages, at a fraction of the cost on large files."""
     codes: dict[str, np.ndarray] = {}
@@ -430,7 +473,9 @@ def _validate(kind: RecordKind, frame: pd.DataFrame) -> tuple[pd.DataFrame, list
     width = max(len(u) for u in distinct.values())
     padded = pd.DataFrame({c: u.reindex(range(width)) for c, u in distinct.items()})
     values_kind = replace(kind, name=f"{kind.name}:values", natural_key=None)
-    values_clean, found = validate_frame(values_kind, padded, first_row=0)
+    values_clean, found = validate_frame(
+        values_kind, padded, first_row=0, date_order=date_order, decimal_comma=decimal_comma
+    )
     problems: list[ValidationError] = []
     for p in found:
         if p.row is None or p.row >= len(distinct[p.field]):
@@ -473,6 +518,8 @@ def _import_records(
     progress: Progress | None,
     chunk_size: int,
     links: tuple[Link, ...] = (),
+    date_order: DateOrder = DateOrder.NONE,
+    decimal_comma: bool = False,
 ) -> ImportReport:
     link_columns = [c for link in LINKS.get(kind.name, ()) for c in link.columns]
     named_links = frame[link_columns]
@@ -487,7 +534,7 @@ def _import_records(
     placeholders = -1.0 - pd.Series(pd.factorize(external)[0], index=external.index)
     frame["athlete_id"] = athlete_ids.where(~unknown, placeholders)  # validated; the external id is not a field
     frame.loc[external == "", "athlete_id"] = None
-    clean, found = _validate(kind, frame)
+    clean, found = _validate(kind, frame, date_order, decimal_comma)
     found = [
         ValidationError(p.field.replace("athlete_id", "athlete_external_id"), external.iloc[p.row], p.reason, p.row)
         if p.field.startswith("athlete_id+") and p.row is not None
@@ -517,7 +564,7 @@ def _import_records(
     linkable = frame["athlete_id"].notna() & (~unknown | create_athletes)
     with write_transaction(engine) as connection:
         resolved, link_problems = _resolve_links(
-            connection, links, named_links, frame["athlete_id"], linkable, row_numbers
+            connection, links, named_links, frame["athlete_id"], linkable, row_numbers, date_order
         )
         _raise(problems + link_problems)
         for name, ids in resolved.items():
@@ -544,14 +591,17 @@ def _import_records(
     return report
 
 
-def _iso_dates(column: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """(the column's dates as ISO text, mask of filled cells that are not dates), parsed per distinct value."""
-    codes, uniques = pd.factorize(column)
+def _iso_dates(column: pd.Series, date_order: DateOrder) -> tuple[pd.Series, pd.Series]:
+    """(the column's dates as ISO text, None where empty or refused; why each refused cell is
+    refused, '' for the others), read by `data.dates.read_dates` in `date_order`."""
+    codes, uniques = pd.factorize(column)  # text cells: never missing
     distinct = pd.Series(uniques, dtype=object)
-    parsed = pd.to_datetime(distinct.where(distinct != ""), errors="coerce", format="mixed")
-    iso = parsed.dt.strftime("%Y-%m-%d").astype(object).where(parsed.notna(), None).to_numpy(dtype=object)
-    bad = (parsed.isna() & (distinct != "")).to_numpy()
-    return pd.Series(iso.take(codes), index=column.index), pd.Series(bad.take(codes), index=column.index)
+    days, refusals = read_dates(distinct.where(distinct != ""), date_order)
+    iso = days.dt.strftime("%Y-%m-%d").astype(object).where(days.notna(), None).to_numpy(dtype=object)
+    return (
+        pd.Series(iso.take(codes), index=column.index),
+        pd.Series(refusals.to_numpy(dtype=object).take(codes), index=column.index),
+    )
 
 
 def _link_candidates(connection: Connection, link: Link, wanted: pd.DataFrame) -> pd.DataFrame:
@@ -598,9 +648,10 @@ def _resolve_links(
     athlete_ids: pd.Series,
     linkable: pd.Series,
     row_numbers: np.ndarray,
+    date_order: DateOrder = DateOrder.NONE,
 ) -> tuple[dict[str, pd.Series], list[ValidationError]]:
     """Each link's ids (NaN = no link) from its readable columns, and the rows whose link is
-    incomplete, not a date, or matches nothing or more than one record."""
+    incomplete, not a date (read in `date_order`), or matches nothing or more than one record."""
     resolved: dict[str, pd.Series] = {}
     problems: list[ValidationError] = []
     for link in links:
@@ -612,9 +663,10 @@ def _resolve_links(
             reason = f"is needed to name the {link.what} ({', '.join(link.columns)})"
             problems += _errors_at(partly & ~filled[column], given[column], column, reason, row_numbers)
         for column in set(link.columns) & LINK_DATE_COLUMNS:
-            given[column], bad = _iso_dates(given[column])
-            problems += _errors_at(complete & bad, named[column], column, "is not a date", row_numbers)
-            complete &= ~bad
+            given[column], refusals = _iso_dates(given[column], date_order)
+            for reason in refusals[complete & (refusals != "")].unique():
+                problems += _errors_at(complete & (refusals == reason), named[column], column, reason, row_numbers)
+            complete &= refusals == ""
         if link.per_athlete:
             complete &= linkable
         wanted = given.loc[complete].assign(_athlete=athlete_ids[complete].astype("float64"))

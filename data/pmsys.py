@@ -20,6 +20,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select
 
 from analytics.vocabulary import WELLNESS_ITEMS
+from data.dates import read_instants
 from data.db import write_transaction
 from data.errors import ValidationError
 from data.models import Athlete, Team, TrainingSession
@@ -126,9 +127,10 @@ def _blank(series: pd.Series) -> pd.Series:
     return series.isna() | series.astype(str).str.strip().isin(["", "nan", "None", "[]", "{}"])
 
 
-def _local_dates(raw: pd.Series, timezone: str, label: str) -> pd.Series:
-    stamps = pd.to_datetime(raw, utc=True, errors="coerce", format="ISO8601")
-    bad = stamps.isna()
+def _local_dates(raw: pd.Series, timezone: str, label: str) -> tuple[pd.Series, pd.Series]:
+    """(the local dates in `timezone` of ISO 8601 time stamps, read by `data.dates.read_instants`;
+    the instants); a value that is not a time stamp is a problem (raised)."""
+    stamps, bad = read_instants(raw)
     if bad.any():
         raise InvalidRecords(
             [ValidationError(label, raw[i], "is not an ISO-8601 time stamp", row=int(i) + 2) for i in raw.index[bad]]

@@ -10,12 +10,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from analytics.vocabulary import DOMINANT_SIDES, ROLES, ROM_VALUE_RANGE
 from data.auth import MIN_PASSWORD_LENGTH, hash_password
+from data.dates import DateOrder, read_dates
 from data.db import retry_on_conflict, write_transaction
 from data.errors import ValidationError
 from data.models import Athlete, AuditEntry, FlagReview, Team, User, user_teams
@@ -52,32 +54,56 @@ def _blank(series: pd.Series) -> pd.Series:
     return series.isna() | series.astype(str).str.strip().isin(["", "nan", "NaT", "None", "<NA>"])
 
 
-def _parse(field: Field, raw: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """(parsed values, mask of values that are present but could not be parsed)."""
+def _parse(
+    field: Field, raw: pd.Series, date_order: DateOrder = DateOrder.NONE, decimal_comma: bool = False
+) -> tuple[pd.Series, pd.Series]:
+    """(parsed values, the reason each present value that could not be parsed is refused, '' for the rest).
+
+    Dates are read by `data.dates.read_dates` in `date_order`. With `decimal_comma`, a number may be
+    written with a decimal comma (5,5 is 5.5), and one whose point could be a thousands separator
+    (1.234) is refused rather than guessed."""
     blank = _blank(raw)
     if field.kind in ("int", "float"):
-        parsed = pd.to_numeric(raw.where(~blank), errors="coerce")
-        bad = parsed.isna() & ~blank
+        ambiguous = pd.Series(False, index=raw.index)
+        if decimal_comma:
+            raw, ambiguous = _decimal_points(raw)
+        parsed = pd.to_numeric(raw.where(~blank & ~ambiguous), errors="coerce")
+        bad = parsed.isna() & ~blank & ~ambiguous
         if field.kind == "int":
             fractional = parsed.notna() & (parsed != parsed.round())
             bad |= fractional
             parsed = parsed.where(~fractional)
-        return parsed, bad
+        reasons = np.where(bad, f"is not a valid {field.kind}", np.where(ambiguous, THOUSANDS_OR_DECIMALS, ""))
+        return parsed, pd.Series(reasons, index=raw.index, dtype=object)
     if field.kind == "date":
-        parsed = pd.to_datetime(raw.where(~blank), errors="coerce", format="mixed")
-        if isinstance(parsed.dtype, pd.DatetimeTZDtype):  # one UTC offset throughout: the date as written
-            parsed = parsed.dt.tz_localize(None)
-        elif not pd.api.types.is_datetime64_dtype(parsed):  # several offsets: each date as written
-            parsed = pd.to_datetime(parsed.map(lambda v: v.replace(tzinfo=None) if isinstance(v, dt.datetime) else v))
-        return parsed, parsed.isna() & ~blank
+        return read_dates(raw.where(~blank), date_order)
     if field.kind == "bool":
         text = raw.where(~blank).astype(str).str.strip().str.lower()
         truth = {"true": True, "1": True, "yes": True, "y": True, "false": False, "0": False, "no": False, "n": False}
         parsed = text.map(truth)
         parsed = parsed.where(~raw.map(lambda v: isinstance(v, bool)), raw)
-        return parsed, parsed.isna() & ~blank
+        return parsed, _reasons(parsed.isna() & ~blank, "is not a valid bool")
     parsed = raw.where(~blank).astype(object).map(lambda v: v.strip() if isinstance(v, str) else v)
-    return parsed, pd.Series(False, index=raw.index)
+    return parsed, pd.Series("", index=raw.index, dtype=object)
+
+
+THOUSANDS_OR_DECIMALS = (
+    "could be thousands or decimals in a file with decimal commas: write it without the point, or with a decimal comma"
+)
+
+
+def _decimal_points(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(`raw` with each decimal comma written as a point: 5,5 -> 5.5; mask of the values whose point
+    could as well be a thousands separator: 1.234)."""
+    text = raw.map(lambda v: v.strip() if isinstance(v, str) else "")
+    comma = text.str.fullmatch(r"[+-]?\d*,\d+").astype(bool)
+    grouped = text.str.fullmatch(r"[+-]?\d{1,3}(?:\.\d{3})+").astype(bool)
+    return raw.where(~comma, text.str.replace(",", ".", regex=False)), grouped
+
+
+def _reasons(mask: pd.Series, reason: str) -> pd.Series:
+    """`reason` where `mask`, '' elsewhere."""
+    return pd.Series(np.where(mask, reason, ""), index=mask.index, dtype=object)
 
 
 def _errors(mask: pd.Series, values: pd.Series, field: str, reason: str, first_row: int) -> list[ValidationError]:
@@ -86,16 +112,26 @@ def _errors(mask: pd.Series, values: pd.Series, field: str, reason: str, first_r
 
 
 def validate_frame(
-    kind: RecordKind, frame: pd.DataFrame, first_row: int = 1
+    kind: RecordKind,
+    frame: pd.DataFrame,
+    first_row: int = 1,
+    *,
+    date_order: DateOrder = DateOrder.NONE,
+    decimal_comma: bool = False,
 ) -> tuple[pd.DataFrame, list[ValidationError]]:
-    """The frame with each field parsed to its type, and every problem found (row = position + `first_row`)."""
+    """The frame with each field parsed to its type, and every problem found (row = position + `first_row`).
+
+    Dates not written YYYY-MM-DD are read in `date_order` (data/dates.py); `decimal_comma` lets
+    numbers be written 5,5 (`_parse`)."""
     frame = frame.reset_index(drop=True)
     clean = pd.DataFrame(index=frame.index)
     problems: list[ValidationError] = []
     for field in kind.fields:
         raw = frame[field.name] if field.name in frame else pd.Series([None] * len(frame), dtype=object)
-        parsed, unparsable = _parse(field, raw)
-        problems += _errors(unparsable, raw, field.name, f"is not a valid {field.kind}", first_row)
+        parsed, refusals = _parse(field, raw, date_order, decimal_comma)
+        unparsable = refusals != ""
+        for reason in refusals[unparsable].unique():
+            problems += _errors(refusals == reason, raw, field.name, reason, first_row)
         present = parsed.notna()
         if field.required:
             problems += _errors(~present & ~unparsable, raw, field.name, "is required", first_row)
@@ -146,7 +182,7 @@ def cross_field_problems(kind: RecordKind, clean: pd.DataFrame, first_row: int) 
         early = clean["return_date"].notna() & (clean["return_date"] < clean["onset_date"])
         problems += _errors(early, clean["return_date"].dt.date, "return_date", "is before the onset date", first_row)
     if kind.name == "ostrc_responses":
-        not_monday = clean["week_start"].notna() & (clean["week_start"].dt.dayofweek != 0)
+        not_monday = clean["week_start"].notna() & (clean["week_start"].dt.day_of_week != 0)
         problems += _errors(not_monday, clean["week_start"].dt.date, "week_start", "is not a Monday", first_row)
     return problems
 
@@ -359,23 +395,34 @@ def close_flag(
     kind: str,
     body_region: str | None = None,
     side: str | None = None,
+    measure: str | None = None,
     note: str | None = None,
     actor_id: int | None = None,
     allowed_athlete_ids: Iterable[int] | None = None,
 ) -> None:
-    """Record that a therapist has seen and closed one flag (idempotent)."""
+    """Record that a therapist has seen and closed one flag (idempotent), identified by its whole identity
+    (`analytics.flags.FLAG_IDENTITY`: athlete, day, kind, region, side, measure; a missing region, side or
+    measure is stored as ""), so closing one flag never closes another. Only athletes in
+    `allowed_athlete_ids` (the closer's scope) may be reviewed. Each new review is audited."""
     if allowed_athlete_ids is not None and athlete_id not in set(allowed_athlete_ids):
         raise ValidationError("athlete_id", athlete_id, "is not an athlete you may review")
-    key = {"athlete_id": athlete_id, "date": day, "kind": kind, "body_region": body_region or "", "side": side or ""}
+    key = {
+        "athlete_id": athlete_id,
+        "date": day,
+        "kind": kind,
+        "body_region": body_region or "",
+        "side": side or "",
+        "measure": measure or "",
+    }
     with write_transaction(engine) as connection:
         exists = connection.scalar(select(FlagReview.id).filter_by(**key))
         if exists is None:
             new_id = connection.execute(
                 insert(FlagReview).values(**key, closed_by=actor_id, note=note).returning(FlagReview.id)
             ).scalar_one()
-            audit(
-                connection, actor_id, "close_flag", "flag_reviews", new_id, f"{kind} of athlete {athlete_id} on {day}"
-            )
+            where = " ".join(key[c] for c in ("body_region", "side", "measure") if key[c])
+            detail = f"{kind} of athlete {athlete_id} on {day}" + (f": {where}" if where else "")
+            audit(connection, actor_id, "close_flag", "flag_reviews", new_id, detail)
 
 
 @retry_on_conflict

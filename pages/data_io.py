@@ -14,6 +14,7 @@ from zoneinfo import available_timezones
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from data.dates import DateOrder
 from data.errors import ValidationError
 from data.imports import KINDS, LAYOUTS, template
 from data.pmsys import DEFAULT_TEAM
@@ -23,6 +24,11 @@ from ui.labels import RECORD_LABELS
 from ui.session import engine, page_viewer
 
 RESULT = "data_io_result"  # {"records" | "pmsys": what the last import said}
+DATE_ORDERS = {
+    DateOrder.NONE: "YYYY-MM-DD only",
+    DateOrder.DAY_FIRST: "Day first (31/12/2025)",
+    DateOrder.MONTH_FIRST: "Month first (12/31/2025)",
+}
 TIMEZONES = sorted(available_timezones())
 
 
@@ -167,6 +173,22 @@ def import_records_tab(actor_id: int) -> None:
         team = st.text_input(
             "Team the new athletes join", key="records_team", help="Created (time zone UTC) when missing."
         )
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    date_order = left.radio(
+        "Dates written",
+        list(DATE_ORDERS),
+        format_func=DATE_ORDERS.get,
+        horizontal=True,
+        key="records_date_order",
+        help="Dates written YYYY-MM-DD and Excel date cells are always read. Any other date is read only in "
+        "the order chosen here; otherwise its row is refused, naming both readings.",
+    )
+    decimal_comma = right.checkbox(
+        "Decimal commas (5,5)",
+        key="records_decimal_comma",
+        help="Read numbers written with a decimal comma in a CSV file. Files delimited by ; or tabs "
+        "(European Excel) are read with decimal commas anyway; a workbook's numbers are number cells.",
+    )
     pressed = st.button("Import", type="primary", disabled=upload is None, key="records_import")
     if st.session_state.pop("records_run", False) and upload is not None:
         pressed = True
@@ -182,6 +204,8 @@ def import_records_tab(actor_id: int) -> None:
                 team=team,
                 actor_id=actor_id,
                 progress=update,
+                date_order=date_order,
+                decimal_comma=decimal_comma,
             )
         except (InvalidRecords, ValidationError) as error:
             place.empty()

@@ -29,6 +29,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from data import access, scoped
+from data.dates import DateOrder
 from data.errors import ValidationError
 from data.exports import export_zip
 from data.imports import ImportReport, import_file
@@ -225,8 +226,11 @@ def import_records(
     team: str | None = None,
     actor_id: int | None = None,
     progress: Progress | None = None,
+    date_order: DateOrder = DateOrder.NONE,
+    decimal_comma: bool = False,
 ) -> ImportReport:
-    """Import an uploaded CSV / .xlsx file of `kind` (`data.imports.import_file`, one transaction)."""
+    """Import an uploaded CSV / .xlsx file of `kind` (`data.imports.import_file`, one transaction), its
+    dates not written YYYY-MM-DD read in `date_order`, its numbers with decimal commas if `decimal_comma`."""
     if not upload_name.lower().endswith(RECORD_SUFFIXES):
         raise ValidationError("file", upload_name, "is not a .csv or .xlsx file")
     if len(data) > MAX_UPLOAD_BYTES:
@@ -240,6 +244,8 @@ def import_records(
         actor_id=actor_id,
         progress=progress,
         filename=upload_name,
+        date_order=date_order,
+        decimal_comma=decimal_comma,
     )
 
 

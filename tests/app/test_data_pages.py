@@ -19,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from data import queries
 from data.access import viewer
+from data.dates import DateOrder
 from data.db import ROOT, make_engine
 from data.imports import KINDS
 from data.models import Athlete, User
@@ -60,6 +61,10 @@ def test_the_admin_page_offers_imports_templates_and_the_export(app_at: StartApp
     assert at.button(key="records_import").disabled and at.button(key="pmsys_import").disabled  # no file yet
     assert at.text_input(key="pmsys_team").value == "PMData"
     assert at.selectbox(key="pmsys_timezone").value == "UTC"
+    dates = at.radio(key="records_date_order")  # other date forms are refused until an order is chosen
+    assert dates.label == "Dates written" and dates.value == DateOrder.NONE
+    assert dates.options == ["YYYY-MM-DD only", "Day first (31/12/2025)", "Month first (12/31/2025)"]
+    assert at.checkbox(key="records_decimal_comma").value is False
     assert at.radio(key="export_what").options == ["Every table", "One team", "One athlete"]
     assert "Clinical notes (therapy sessions, injuries) are included" in at.caption[-1].value
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -11,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from data.cli import main
-from data.db import ROOT
-from data.queries import COUNTED_TABLES
+from data.db import ROOT, make_engine
+from data.queries import COUNTED_TABLES, pain_reports, wellness_checkins
 
 
 def run(url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -118,3 +119,66 @@ def test_unknown_subcommand_and_unusable_database(tmp_path: Path) -> None:
     assert run(f"sqlite:///{tmp_path}/x.db", "frobnicate").returncode == 2
     broken = run("sqlite:////proc/no/such/dir/x.db", "stats")
     assert broken.returncode != 0 and broken.stderr.strip().startswith("error:")
+
+
+def test_import_reads_other_date_forms_only_in_the_order_stated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'fascia.db'}"
+    athletes = tmp_path / "athletes.csv"
+    athletes.write_text("external_id,display_name,team\nA1,Ada One,Team A\n")
+    pains = tmp_path / "pains.csv"
+    pains.write_text(
+        "athlete_external_id,date,body_region,side,pain\n"
+        "A1,03/04/2025,knee,left,3\nA1,13/04/2025,knee,left,4\nA1,4.3.2025,knee,left,5\n"
+    )
+    cli = ["--database-url", url, "import", "--kind", "pain_reports", str(pains)]
+    assert main(["--database-url", url, "import", "--kind", "athletes", str(athletes)]) == 0
+    capsys.readouterr()
+
+    assert main(cli) == 2
+    err = capsys.readouterr().err
+    assert "nothing was written" in err
+    assert "row 2, date: '03/04/2025' could be 3 April 2025 or 4 March 2025; state the order with --day-first" in err
+    assert main([*cli, "--month-first"]) == 2
+    assert "row 3, date: '13/04/2025' is not a date read month first" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as both:
+        main([*cli, "--day-first", "--month-first"])
+    assert both.value.code == 2 and "not allowed with" in capsys.readouterr().err
+
+    assert main([*cli, "--day-first"]) == 0
+    assert "3 inserted" in capsys.readouterr().out
+    engine = make_engine(url)
+    stored = pain_reports(engine).sort_values("pain")["date"].dt.date.tolist()
+    engine.dispose()
+    assert stored == [dt.date(2025, 4, 3), dt.date(2025, 4, 13), dt.date(2025, 3, 4)]
+
+
+def test_import_reads_decimal_commas_when_told_and_in_semicolon_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'fascia.db'}"
+    athletes = tmp_path / "athletes.csv"
+    athletes.write_text("external_id;display_name;team\nA1;Ada One;Team A\n")  # European Excel
+    quoted = tmp_path / "quoted.csv"
+    quoted.write_text('athlete_external_id,date,sleep_hours\nA1,2024-03-04,"7,5"\n')
+    semicolons = tmp_path / "semicolons.csv"
+    semicolons.write_text("athlete_external_id;date;sleep_hours\nA1;05.03.2024;6,25\n")
+    assert main(["--database-url", url, "import", "--kind", "athletes", str(athletes)]) == 0
+    cli = ["--database-url", url, "import", "--kind", "wellness_checkins"]
+    assert main([*cli, str(quoted)]) == 2
+    assert "row 2, sleep_hours: '7,5' is not a valid float" in capsys.readouterr().err
+    assert main([*cli, str(quoted), "--decimal-comma"]) == 0
+    assert main([*cli, str(semicolons), "--day-first"]) == 0
+    engine = make_engine(url)
+    stored = wellness_checkins(engine).sort_values("date")
+    engine.dispose()
+    assert stored["sleep_hours"].tolist() == [7.5, 6.25]
+    assert stored["date"].dt.date.tolist() == [dt.date(2024, 3, 4), dt.date(2024, 3, 5)]
+    workbook = tmp_path / "w.xlsx"
+    workbook.write_bytes(b"")
+    assert main([*cli, str(workbook), "--decimal-comma"]) == 2
+    assert "applies to CSV files" in capsys.readouterr().err
+    pmsys = ["--database-url", url, "import", "--format", "pmsys", str(tmp_path)]
+    assert main([*pmsys, "--day-first"]) == 2
+    assert "apply to CSV/.xlsx files only" in capsys.readouterr().err

@@ -11,11 +11,19 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from data.dates import NOT_A_DATE, NOT_IN_ORDER, STATE_THE_ORDER, DateOrder
 from data.db import write_transaction
 from data.imports import KINDS, LAYOUTS, _insert, import_file, template
 from data.models import Athlete, WellnessCheckin
-from data.queries import injuries, rom_measurements, table_counts, therapy_sessions, wellness_checkins
-from data.writes import InvalidRecords, create_user
+from data.queries import (
+    injuries,
+    pain_reports,
+    rom_measurements,
+    table_counts,
+    therapy_sessions,
+    wellness_checkins,
+)
+from data.writes import THOUSANDS_OR_DECIMALS, InvalidRecords, create_user
 
 ATHLETES = (
     "external_id,display_name,team,sport,timezone,position,dominant_side,active\n"
@@ -189,15 +197,18 @@ def test_links_resolve_to_records_imported_before_and_by_username(with_injuries:
     rom = (
         "athlete_external_id,date,joint,movement,side,value,unit,method,context,"
         "session_date,session_technique,session_body_region,session_side,measured_by_username\n"
-        "A1,2024-03-04,hip,flexion,left,95,deg,goniometer,post_session,4 Mar 2024,active_release,thigh,left,pt\n"
+        "A1,2024-03-04,hip,flexion,left,95,deg,goniometer,post_session,04/03/2024,active_release,thigh,left,pt\n"
     )
-    import_file(with_injuries, "rom_measurements", write(tmp_path, "r.csv", rom))
+    import_file(with_injuries, "rom_measurements", write(tmp_path, "r.csv", rom), date_order=DateOrder.DAY_FIRST)
     session = therapy_sessions(with_injuries).iloc[0]
     a1_injury = injuries(with_injuries).sort_values("athlete_id")["injury_id"].iloc[0]  # not A2's, same key
     assert session["injury_id"] == a1_injury
     assert rom_measurements(with_injuries)["session_id"].tolist() == [session["session_id"]]
     # a second import changes nothing; a changed link is an update
-    assert import_file(with_injuries, "rom_measurements", write(tmp_path, "r.csv", rom)).unchanged == 1
+    again = import_file(
+        with_injuries, "rom_measurements", write(tmp_path, "r.csv", rom), date_order=DateOrder.DAY_FIRST
+    )
+    assert again.unchanged == 1
     unlinked = SESSION.replace(",2024-02-10,thigh,left,muscle_strain,", ",,,,,")
     report = import_file(with_injuries, "therapy_sessions", write(tmp_path, "s2.csv", SESSION_HEADER + unlinked))
     assert report.updated == 1 and therapy_sessions(with_injuries)["injury_id"].isna().all()
@@ -221,7 +232,7 @@ def test_bad_links_are_refused_naming_row_and_column(with_injuries: Engine, tmp_
         "(stored or imported earlier)",
         "row 5, injury_body_region: '' is needed to name the injury "
         "(injury_onset_date, injury_body_region, injury_side, injury_type)",
-        "row 6, injury_onset_date: 'soon' is not a date",
+        f"row 6, injury_onset_date: 'soon' {NOT_A_DATE}",
     ]
     assert table_counts(with_injuries) == before
 
@@ -259,3 +270,115 @@ def test_rows_the_database_refuses_raise_its_error_and_write_nothing(with_athlet
         with pytest.raises(error), write_transaction(with_athletes) as connection:
             _insert(connection, WellnessCheckin, columns, rows, chunk_size=1)
         assert wellness_checkins(with_athletes).empty
+
+
+# ---------------------------------------------------------------- dates, delimiters, decimal commas (issue 17)
+
+PAIN_HEADER = "athlete_external_id,date,body_region,side,pain\n"
+# the issue's file: one date that reads two ways, one that reads one way, one in dotted European form
+THREE_DATES = PAIN_HEADER + "A1,03/04/2025,knee,left,3\nA1,13/04/2025,knee,left,4\nA1,4.3.2025,knee,left,5\n"
+
+
+def test_the_issues_three_dates_are_refused_naming_row_column_and_readings(
+    with_athletes: Engine, tmp_path: Path
+) -> None:
+    before = table_counts(with_athletes)
+    with pytest.raises(InvalidRecords) as refused:
+        import_file(with_athletes, "pain_reports", write(tmp_path, "p.csv", THREE_DATES))
+    messages = [str(e) for e in refused.value.errors]
+    assert messages == [
+        f"row 2, date: '03/04/2025' could be 3 April 2025 or 4 March 2025; {STATE_THE_ORDER}",
+        "row 3, date: '13/04/2025' is not written YYYY-MM-DD and no order is stated "
+        f"(it can only be 13 April 2025, day first); {STATE_THE_ORDER}",
+        f"row 4, date: '4.3.2025' could be 4 March 2025 or 3 April 2025; {STATE_THE_ORDER}",
+    ]
+    assert table_counts(with_athletes) == before
+
+
+def test_the_issues_three_dates_import_day_first_and_are_refused_month_first(
+    with_athletes: Engine, tmp_path: Path
+) -> None:
+    path = write(tmp_path, "p.csv", THREE_DATES)
+    with pytest.raises(InvalidRecords) as refused:
+        import_file(with_athletes, "pain_reports", path, date_order=DateOrder.MONTH_FIRST)
+    assert [str(e) for e in refused.value.errors] == [
+        f"row 3, date: '13/04/2025' {NOT_IN_ORDER[DateOrder.MONTH_FIRST]}"
+    ]
+    assert table_counts(with_athletes)["pain_reports"] == 0
+    report = import_file(with_athletes, "pain_reports", path, date_order=DateOrder.DAY_FIRST)
+    assert report.inserted == 3
+    stored = pain_reports(with_athletes).sort_values("pain")
+    assert [d.date() for d in stored["date"]] == [dt.date(2025, 4, 3), dt.date(2025, 4, 13), dt.date(2025, 3, 4)]
+    iso = (
+        PAIN_HEADER + "A1,2025-04-03,knee,left,3\nA1,2025-04-13T09:00:00+02:00,knee,left,4\nA1,2025-03-04,knee,left,5\n"
+    )
+    assert import_file(with_athletes, "pain_reports", write(tmp_path, "iso.csv", iso)).unchanged == 3
+
+
+def test_excel_date_cells_are_dates_and_excel_text_dates_need_the_order(with_athletes: Engine, tmp_path: Path) -> None:
+    frame = pd.DataFrame(
+        {
+            "athlete_external_id": ["A1", "A1"],
+            "date": [dt.datetime(2025, 4, 3), "03/04/2025"],  # a date cell, and text typed into a cell
+            "body_region": ["knee", "elbow"],
+            "side": "left",
+            "pain": [3, 4],
+        }
+    )
+    path = tmp_path / "p.xlsx"
+    frame.to_excel(path, index=False)
+    with pytest.raises(InvalidRecords) as refused:
+        import_file(with_athletes, "pain_reports", path)
+    assert [(e.row, e.field, e.value) for e in refused.value.errors] == [(3, "date", "03/04/2025")]
+    assert import_file(with_athletes, "pain_reports", path, date_order=DateOrder.MONTH_FIRST).inserted == 2
+    stored = pain_reports(with_athletes).sort_values("pain")
+    assert [d.date() for d in stored["date"]] == [dt.date(2025, 4, 3), dt.date(2025, 3, 4)]
+
+
+def test_link_dates_are_read_by_the_same_rules(with_injuries: Engine, tmp_path: Path) -> None:
+    text = SESSION_HEADER + SESSION.replace(",2024-02-10,", ",10/02/2024,")
+    with pytest.raises(InvalidRecords) as refused:
+        import_file(with_injuries, "therapy_sessions", write(tmp_path, "s.csv", text))
+    assert [str(e) for e in refused.value.errors] == [
+        f"row 2, injury_onset_date: '10/02/2024' could be 10 February 2024 or 2 October 2024; {STATE_THE_ORDER}"
+    ]
+    import_file(with_injuries, "therapy_sessions", write(tmp_path, "s.csv", text), date_order=DateOrder.DAY_FIRST)
+    assert therapy_sessions(with_injuries)["injury_id"].notna().all()
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_semicolon_and_tab_files_import_with_decimal_commas(
+    with_athletes: Engine, tmp_path: Path, delimiter: str
+) -> None:
+    rows = [
+        ["athlete_external_id", "date", "fatigue", "sleep_quality", "soreness", "stress", "mood", "sleep_hours"],
+        ["A1", "2024-03-04", "3", "4", "3", "4", "4", "7,5"],
+        ["A2", "2024-03-04", "4", "4", "4", "4", "4", "6.25"],
+        ["A1", "2024-03-05", "3", "4", "3", "4", "4", "8"],
+    ]
+    text = "".join(delimiter.join(row) + "\n" for row in rows)
+    report = import_file(with_athletes, "wellness_checkins", write(tmp_path, "w.csv", text))
+    assert report.inserted == 3
+    stored = wellness_checkins(with_athletes).sort_values(["date", "athlete_id"])
+    assert stored["sleep_hours"].tolist() == [7.5, 6.25, 8.0]  # 7,5 is exactly 7.5
+    assert import_file(with_athletes, "wellness_checkins", write(tmp_path, "w.csv", text)).unchanged == 3
+
+
+def test_a_point_that_could_group_thousands_is_refused_in_a_decimal_comma_file(
+    with_athletes: Engine, tmp_path: Path
+) -> None:
+    text = "athlete_external_id;date;sleep_hours\nA1;2024-03-04;1.250\nA1;2024-03-05;7,5\n"
+    with pytest.raises(InvalidRecords) as refused:
+        import_file(with_athletes, "wellness_checkins", write(tmp_path, "w.csv", text))
+    assert [(e.row, e.field, e.value, e.reason) for e in refused.value.errors] == [
+        (2, "sleep_hours", "1.250", THOUSANDS_OR_DECIMALS)
+    ]
+
+
+def test_a_decimal_comma_in_a_comma_file_is_read_only_when_stated(with_athletes: Engine, tmp_path: Path) -> None:
+    path = write(tmp_path, "w.csv", 'athlete_external_id,date,sleep_hours\nA1,2024-03-04,"7,5"\n')
+    with pytest.raises(InvalidRecords) as refused:
+        import_file(with_athletes, "wellness_checkins", path)
+    assert [str(e) for e in refused.value.errors] == ["row 2, sleep_hours: '7,5' is not a valid float"]
+    assert import_file(with_athletes, "wellness_checkins", path, decimal_comma=True).inserted == 1
+    assert wellness_checkins(with_athletes)["sleep_hours"].tolist() == [7.5]

@@ -4,6 +4,7 @@ exists), CSV refusals listed whole, and exports scoped to the user."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import shutil
@@ -18,6 +19,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from data.access import Viewer, viewer
+from data.dates import DateOrder
 from data.db import ROOT, make_engine
 from data.demo import load_demo
 from data.errors import ValidationError
@@ -277,6 +279,20 @@ def test_a_bad_file_lists_every_problem_and_unknown_athletes(db_engine: Engine) 
         db_engine, "pain_reports", good.encode(), "pain.csv", create_athletes=True, team="New team"
     )
     assert (report.inserted, report.athletes_created, report.teams_created) == (4, ["NEW1", "NEW2"], ["New team"])
+
+
+def test_an_upload_is_read_in_the_date_order_and_with_the_decimal_commas_chosen(db_engine: Engine) -> None:
+    transfer.import_records(db_engine, "athletes", b"external_id,display_name,team\nK1,Known,T\n", "a.csv")
+    csv = b'athlete_external_id,date,sleep_hours\nK1,03/04/2025,"7,5"\n'
+    with pytest.raises(InvalidRecords) as refused:
+        transfer.import_records(db_engine, "wellness_checkins", csv, "w.csv")
+    assert {(p.field, p.value) for p in refused.value.errors} == {("date", "03/04/2025"), ("sleep_hours", "7,5")}
+    transfer.import_records(
+        db_engine, "wellness_checkins", csv, "w.csv", date_order=DateOrder.MONTH_FIRST, decimal_comma=True
+    )
+    with db_engine.connect() as connection:
+        stored = connection.execute(select(WellnessCheckin.date, WellnessCheckin.sleep_hours)).one()
+    assert (pd.Timestamp(stored.date).date(), stored.sleep_hours) == (dt.date(2025, 3, 4), 7.5)
 
 
 # --------------------------------------------------------------------------- exports
