@@ -1,8 +1,16 @@
 """The design's flags (DESIGN.md, "Flags"): each a row that shows its rule, values and baseline size.
 
-Every flag is one row ``athlete_id, date, kind, rule, values, baseline_n, body_region, side``:
+Every flag is one row ``athlete_id, date, kind, rule, values, baseline_n, body_region, side, measure``:
 ``rule`` says in words what tripped, ``values`` the numbers that tripped it, ``baseline_n`` the size of
 the baseline it compared against (missing for rules without one). No black boxes.
+
+Identity. A flag is identified by :data:`FLAG_IDENTITY`: ``athlete_id, date, kind, body_region, side,
+measure``. ``body_region`` and ``side`` are missing for kinds not about a region (wellness, check-ins,
+OSTRC); ``measure`` is the ROM measure's ``joint/movement`` code for ``rom_asymmetry`` (e.g.
+``shoulder/internal_rotation``: one athlete can have several asymmetric measures of one region and side
+on one day) and ``""`` for every other kind. Every rule yields at most one flag per identity, so a
+therapist's review (``flag_reviews``), a widget key or a lookup built from it names exactly one flag;
+compared with a missing region or side read as ``""`` (`flag_identity`).
 
 Kinds and default rules (all thresholds in :class:`FlagRules`):
 
@@ -83,7 +91,9 @@ FLAG_LEVEL: dict[str, str] = {
 WELLNESS_ITEMS = ("fatigue", "sleep_quality", "soreness", "stress", "mood")
 _EPS = 1e-9
 _PAIN_KEYS = ["athlete_id", "body_region", "side"]
-_COLUMNS = ["athlete_id", "date", "kind", "rule", "values", "baseline_n", "body_region", "side"]
+_COLUMNS = ["athlete_id", "date", "kind", "rule", "values", "baseline_n", "body_region", "side", "measure"]
+#: The columns that identify one flag (module docstring, "Identity").
+FLAG_IDENTITY: tuple[str, ...] = ("athlete_id", "date", "kind", "body_region", "side", "measure")
 
 
 @dataclass(frozen=True)
@@ -187,8 +197,10 @@ def _rows(
     baseline_n: np.ndarray | None = None,
     body_region: np.ndarray | None = None,
     side: np.ndarray | None = None,
+    measure: np.ndarray | None = None,
 ) -> Columns:
-    """One rule's flags: the ``Flags`` columns as arrays (``baseline_n`` as float, NaN = none)."""
+    """One rule's flags: the ``Flags`` columns as arrays (``baseline_n`` as float, NaN = none; no
+    `measure` = ``""``)."""
     n = len(athlete_id)
     return {
         "athlete_id": np.asarray(athlete_id, dtype=np.int64),
@@ -199,6 +211,7 @@ def _rows(
         "baseline_n": np.asarray(baseline_n, dtype=float) if baseline_n is not None else np.full(n, np.nan),
         "body_region": np.asarray(body_region, dtype=object) if body_region is not None else np.full(n, None, object),
         "side": np.asarray(side, dtype=object) if side is not None else np.full(n, None, object),
+        "measure": np.asarray(measure, dtype=object) if measure is not None else np.full(n, "", object),
     }
 
 
@@ -208,7 +221,7 @@ def _finish(rules: list[Columns]) -> pd.DataFrame:
     if not rules:
         return S.Flags.validate(empty_frame(S.Flags))
     columns = {c: np.concatenate([f[c] for f in rules]) for c in _COLUMNS}
-    order = _sort_order(columns, ("date", "athlete_id", "kind", "body_region", "side", "values"))
+    order = _sort_order(columns, ("date", "athlete_id", "kind", "body_region", "side", "measure"))
     out = {c: v[order] for c, v in columns.items()}
     baseline_n = out["baseline_n"]
     missing = np.isnan(baseline_n)
@@ -513,7 +526,10 @@ def _rom_asymmetry(
         + _num(f["lsi"], 0)
         + " %"
     )
-    return _rows("rom_asymmetry", rule, f["athlete_id"], f["date"], values, None, f["body_region"], f["involved_side"])
+    measure = f["joint"] + "/" + f["movement"]
+    return _rows(
+        "rom_asymmetry", rule, f["athlete_id"], f["date"], values, None, f["body_region"], f["involved_side"], measure
+    )
 
 
 def rom_asymmetry_flags(
@@ -529,7 +545,7 @@ def rom_asymmetry_flags(
     From :func:`analytics.rom.rom_symmetry` (days with both sides measured, ``post_session`` left out).
     Today board: each athlete's latest comparison per measure within ``rom_current_days`` before
     `as_of`, if asymmetric; history: every asymmetric comparison from `start` to `as_of`. ``side`` is
-    the involved side (injured, else smaller). Returns ``Flags``.
+    the involved side (injured, else smaller); ``measure`` the ``joint/movement`` code. Returns ``Flags``.
     """
     return _finish([_rom_asymmetry(rom_measurements, injuries, norms, as_of, start, rules or FlagRules())])
 
@@ -730,8 +746,8 @@ def compute_flags(
     `as_of` defaults to the latest date in the given inputs. Rules, thresholds and date semantics are in
     the module docstring and :class:`FlagRules`. Inputs are validated once each.
 
-    Returns ``Flags``: ``athlete_id, date, kind, rule, values, baseline_n, body_region, side``, sorted by
-    date, athlete and kind.
+    Returns ``Flags``: ``athlete_id, date, kind, rule, values, baseline_n, body_region, side, measure``,
+    at most one row per :data:`FLAG_IDENTITY`, sorted by date, athlete, kind, region, side and measure.
     """
     rules = rules or FlagRules()
     p = _pain(pain_reports) if pain_reports is not None else None
@@ -762,17 +778,21 @@ def compute_flags(
     return _finish(frames)
 
 
+def flag_identity(frame: pd.DataFrame) -> pd.DataFrame:
+    """The :data:`FLAG_IDENTITY` columns of `frame` (flags or ``flag_reviews``) as they are compared:
+    ``date`` as the day (``datetime64[ns]`` at midnight), a missing region, side or measure as ``""``."""
+    text = {c: frame[c].astype(object).where(frame[c].notna(), "") for c in ("body_region", "side", "measure")}
+    return frame[list(FLAG_IDENTITY)].assign(
+        date=pd.to_datetime(frame["date"]).dt.normalize().astype("datetime64[ns]"), **text
+    )
+
+
 def open_flags(flags: pd.DataFrame, reviews: pd.DataFrame) -> pd.DataFrame:
-    """The flags no therapist has closed: `flags` less those matching a review on
-    athlete_id, date, kind, body_region and side (a missing region or side matches "")."""
-    key = ["athlete_id", "date", "kind", "body_region", "side"]
+    """The flags no therapist has closed: `flags` less those whose whole identity (:data:`FLAG_IDENTITY`,
+    as `flag_identity` compares it) matches a review, so closing one flag never closes another."""
     if reviews.empty or flags.empty:
         return flags.reset_index(drop=True)
-    closed = reviews[key].assign(
-        date=pd.to_datetime(reviews["date"]).dt.normalize(),
-        body_region=reviews["body_region"].fillna(""),
-        side=reviews["side"].fillna(""),
-    )
-    lookup = flags.assign(body_region=flags["body_region"].fillna(""), side=flags["side"].fillna(""))[key]
-    matched = lookup.merge(closed.drop_duplicates(key), on=key, how="left", indicator=True)["_merge"] == "both"
+    key = list(FLAG_IDENTITY)
+    closed = flag_identity(reviews).drop_duplicates()
+    matched = flag_identity(flags).merge(closed, on=key, how="left", indicator=True)["_merge"] == "both"
     return flags[~matched.to_numpy()].reset_index(drop=True)

@@ -314,11 +314,12 @@ class RomNorm(Base):
 
 
 class FlagReview(Base):
-    """A therapist's closing of one flag (the flag itself is computed, never stored)."""
+    """A therapist's closing of one flag (the flag itself is computed, never stored), unique on the flag's
+    identity (`analytics.flags.FLAG_IDENTITY`); "" stands for a region, side or measure the flag has not."""
 
     __tablename__ = "flag_reviews"
     __table_args__ = (
-        UniqueConstraint("athlete_id", "date", "kind", "body_region", "side", name="uq_flag_reviews_flag"),
+        UniqueConstraint("athlete_id", "date", "kind", "body_region", "side", "measure", name="uq_flag_reviews_flag"),
         Index("ix_flag_reviews_athlete_date", "athlete_id", "date"),
     )
 
@@ -328,6 +329,7 @@ class FlagReview(Base):
     kind: Mapped[str] = mapped_column(String(32))
     body_region: Mapped[str] = mapped_column(String(32), default="")
     side: Mapped[str] = mapped_column(String(16), default="")
+    measure: Mapped[str] = mapped_column(String(81), default="", server_default="")  # joint (32) "/" movement (48)
     closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     closed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     note: Mapped[str | None] = mapped_column(Text)

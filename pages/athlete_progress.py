@@ -14,9 +14,10 @@ from analytics import caseload
 from analytics.vocabulary import ROM_MEASURES, label
 from ui import loaders, report
 from ui.charts import tables
-from ui.charts.progress import km_chart, pain_timeline, rom_chart, severity_badge, treatment_chart
+from ui.charts.progress import km_chart, pain_timeline, rom_chart, treatment_chart
 from ui.charts.render import show_chart
 from ui.filters import athlete_picker, date_range_picker
+from ui.flag_cards import flag_card, literal, show_close_message
 from ui.session import page_viewer
 
 who = page_viewer(__file__)
@@ -41,10 +42,10 @@ sessions = frames["sessions"]
 episodes = frames["episodes"]
 as_of = day or end
 
-position = f" · {athlete['position']}" if pd.notna(athlete["position"]) and athlete["position"] else ""
+position = f" · {literal(athlete['position'])}" if pd.notna(athlete["position"]) and athlete["position"] else ""
 dominant = f" · dominant side {athlete['dominant_side']}" if pd.notna(athlete["dominant_side"]) else ""
 st.caption(
-    f"**{athlete['display_name']}** · {athlete['team']}{position}{dominant}. Showing {start:%Y-%m-%d} to "
+    f"**{literal(athlete['display_name'])}** · {literal(athlete['team'])}{position}{dominant}. Showing {start:%Y-%m-%d} to "
     f"{end:%Y-%m-%d}; newest data {as_of:%Y-%m-%d}."
 )
 
@@ -74,7 +75,7 @@ metrics[0].metric("Open injuries", frames["open_injuries"])
 metrics[1].metric(
     "Open flags",
     len(flags),
-    help="Today's flags no therapist has closed (close them on the Caseload).",
+    help="Today's flags no therapist has closed (close them below or on the Caseload).",
 )
 metrics[2].metric("Sessions in these dates", len(sessions))
 metrics[3].metric("Pain reports in these dates", len(frames["shown_reports"]))
@@ -86,13 +87,10 @@ for injury in open_now.itertuples(index=False):
         f"({injury.days_since_onset} days) — {label(injury.category).lower()}.",
         icon=":material/personal_injury:",
     )
-for flag in flags.to_dict("records"):
-    where = f" — {flag['where']}" if flag["where"] else ""
-    st.markdown(
-        f"{severity_badge(flag['severity'])} **{flag['label']}**{where} · "
-        f"{flag['date']:%Y-%m-%d}  \n<small>Rule: {flag['rule']}. Values: {flag['values']}</small>",
-        unsafe_allow_html=True,
-    )
+show_close_message()
+scope = [int(a) for a in people["athlete_id"]]
+for flag in flags.to_dict("records"):  # a few flags per athlete
+    flag_card(flag, str(athlete["display_name"]), who, scope)
 
 # --------------------------------------------------------------------------- pain and treatments
 st.header("Pain and treatments")

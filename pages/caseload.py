@@ -3,45 +3,17 @@ what needs attention first; close a flag once seen; open an athlete's progress."
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from analytics.caseload import TREND_DAYS, TREND_POINTS
-from data.errors import ValidationError
-from data.writes import close_flag
 from ui import loaders
-from ui.charts.progress import severity_badge
 from ui.filters import ATHLETE_KEY
-from ui.session import engine, page_viewer
+from ui.flag_cards import flag_card, literal, show_close_message
+from ui.session import page_viewer
 
 PROGRESS_PAGE = "pages/athlete_progress.py"
-MESSAGE_KEY = "caseload_message"
 
 who = page_viewer(__file__)
-
-
-def close(flag: dict[str, object], scope: list[int]) -> None:
-    """Record that the therapist closed one flag, then drop the cached frames so it leaves the list."""
-    try:
-        close_flag(
-            engine(),
-            int(flag["athlete_id"]),
-            pd.Timestamp(flag["date"]).date(),
-            str(flag["kind"]),
-            flag["body_region"] or None,
-            flag["side"] or None,
-            actor_id=who.user_id,
-            allowed_athlete_ids=scope,
-        )
-    except ValidationError as error:
-        st.session_state[MESSAGE_KEY] = ("error", f"Not closed — {error}.")
-        return
-    loaders.clear()
-    st.session_state[MESSAGE_KEY] = (
-        "success",
-        f"Closed: “{flag['label']}” for {flag['name']} ({flag['date']:%Y-%m-%d}).",
-    )
-
 
 st.title("Caseload")
 day = loaders.last_data_day()
@@ -61,9 +33,7 @@ st.caption(
     "(no return to full participation yet) or a flag of today's board that no therapist has closed."
 )
 
-message = st.session_state.pop(MESSAGE_KEY, None)
-if message is not None:
-    (st.success if message[0] == "success" else st.error)(message[1])
+show_close_message()
 
 red = int((flags["severity"] == "red").sum()) if not flags.empty else 0
 columns = st.columns(4)
@@ -156,27 +126,9 @@ for athlete in board.itertuples(index=False):  # the caseload: tens of athletes 
         continue
     with st.container(border=True):
         head, button = st.columns([6, 1], vertical_alignment="center")
-        head.markdown(f"**{athlete.attention}. {athlete.display_name}** · {athlete.team}")
+        head.markdown(f"**{athlete.attention}. {literal(athlete.display_name)}** · {literal(athlete.team)}")
         if button.button("Progress", key=f"caseload_open_{athlete.athlete_id}", icon=":material/timeline:"):
             st.session_state[ATHLETE_KEY] = int(athlete.athlete_id)
             st.switch_page(PROGRESS_PAGE)
         for flag in mine.to_dict("records"):  # a few flags per athlete
-            text, action = st.columns([6, 1], vertical_alignment="center")
-            where = f" — {flag['where']}" if flag["where"] else ""
-            baseline = f" · baseline n = {flag['baseline_n']}" if pd.notna(flag["baseline_n"]) else ""
-            text.markdown(
-                f"{severity_badge(flag['severity'])} **{flag['label']}**{where} · {flag['date']:%Y-%m-%d}  \n"
-                f"<small>Rule: {flag['rule']}. Values: {flag['values']}{baseline}</small>",
-                unsafe_allow_html=True,
-            )
-            key = (
-                f"close_{flag['athlete_id']}_{flag['date']:%Y%m%d}_{flag['kind']}_{flag['body_region']}_{flag['side']}"
-            )
-            action.button(
-                "Close",
-                key=key,
-                icon=":material/check:",
-                on_click=close,
-                args=({**flag, "name": athlete.display_name}, scope),
-                help="Mark this flag as seen and dealt with.",
-            )
+            flag_card(flag, athlete.display_name, who, scope)

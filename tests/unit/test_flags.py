@@ -6,6 +6,7 @@ Every expected number is worked out by hand in the test's docstring. Performance
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
 import pandas as pd
@@ -13,11 +14,14 @@ import pytest
 
 from analytics import schemas as S
 from analytics.flags import (
+    FLAG_IDENTITY,
     FLAG_KINDS,
     FlagRules,
     compute_flags,
+    flag_identity,
     missing_checkin_flags,
     new_pain_flags,
+    open_flags,
     ostrc_flags,
     pain_spike_flags,
     persistent_pain_flags,
@@ -347,7 +351,19 @@ def test_compute_flags_today_board_and_history():
         (3, "missing_checkin", day(30)),
         (3, "rom_asymmetry", day(29)),
     ]
-    assert list(board.columns) == ["athlete_id", "date", "kind", "rule", "values", "baseline_n", "body_region", "side"]
+    assert list(board.columns) == [
+        "athlete_id",
+        "date",
+        "kind",
+        "rule",
+        "values",
+        "baseline_n",
+        "body_region",
+        "side",
+        "measure",
+    ]
+    rom_rows = board["kind"] == "rom_asymmetry"
+    assert board.loc[rom_rows, "measure"].tolist() == ["knee/flexion"] and (board.loc[~rom_rows, "measure"] == "").all()
     assert board["date"].is_monotonic_increasing
     history = compute_flags(as_of=day(30), start=day(7), **organisation())
     kinds = set(zip(history["athlete_id"], history["kind"], strict=True))
@@ -392,8 +408,6 @@ def test_flags_ignore_data_after_as_of():
 
 def test_open_flags_drop_the_closed_ones_only():
     """Two flags on one day; a review closes the knee one (region and side match), the other stays open."""
-    from analytics.flags import open_flags
-
     day = pd.Timestamp("2026-03-02")
     flags = pd.DataFrame(
         {
@@ -405,11 +419,109 @@ def test_open_flags_drop_the_closed_ones_only():
             "baseline_n": [5, 0, 5],
             "body_region": ["knee", None, "knee"],
             "side": ["left", None, "left"],
+            "measure": ["", "", ""],
         }
     )
     reviews = pd.DataFrame(
-        {"athlete_id": [1], "date": [day], "kind": ["persistent_pain"], "body_region": ["knee"], "side": ["left"]}
+        {
+            "athlete_id": [1],
+            "date": [day],
+            "kind": ["persistent_pain"],
+            "body_region": ["knee"],
+            "side": ["left"],
+            "measure": [""],
+        }
     )
     still_open = open_flags(flags, reviews)
     assert still_open[["athlete_id", "kind"]].values.tolist() == [[1, "missing_checkin"], [2, "persistent_pain"]]
     assert open_flags(flags, reviews.iloc[0:0]).shape[0] == 3
+
+
+# --------------------------------------------------------------------------- identity
+
+#: The identity before the measure was part of it: two ROM measures of one region and side collide on it.
+REGION_KEY = ["athlete_id", "date", "kind", "body_region", "side"]
+
+
+def crowded_day() -> dict[str, pd.DataFrame]:
+    """Athlete 1 on day 10, several flags of each kind on one day.
+
+    ROM (both asymmetric, smaller side right): shoulder internal rotation L 60 / R 45 and shoulder external
+    rotation L 90 / R 75 (|diff| 15 > MDC 5 and > 6 resp. 9), hip internal rotation L 40 / R 30 (10 > 5
+    and > 4). Persistent pain: knee left and lower back central at 4 on days 6-10 (5 reports each). New
+    pain: thigh left 3 on day 10, no earlier report; three thigh injuries (left, left, bilateral), all
+    returned before day 10: one flag naming the latest (injury 3)."""
+    shoulder = [
+        (1, 10, "shoulder", "internal_rotation", "left", 60.0, "deg"),
+        (1, 10, "shoulder", "internal_rotation", "right", 45.0, "deg"),
+        (1, 10, "shoulder", "external_rotation", "left", 90.0, "deg"),
+        (1, 10, "shoulder", "external_rotation", "right", 75.0, "deg"),
+    ]
+    hip = [
+        (1, 10, "hip", "internal_rotation", "left", 40.0, "deg"),
+        (1, 10, "hip", "internal_rotation", "right", 30.0, "deg"),
+    ]
+    reports = [
+        (1, d, region, side, 4) for d in range(6, 11) for region, side in (("knee", "left"), ("lower_back", "central"))
+    ]
+    return {
+        "rom_measurements": rom(shoulder + hip),
+        "pain_reports": pain([*reports, (1, 10, "thigh", "left", 3)]),
+        "injuries": injuries(
+            [(1, 1, 0, "thigh", "left", 2), (2, 1, 1, "thigh", "bilateral", 3), (3, 1, 4, "thigh", "left", 6)]
+        ),
+    }
+
+
+def test_several_flags_of_one_kind_on_one_day_each_have_their_own_identity():
+    """The crowded day: two shoulder ROM flags on the same region and side (they collide without the
+    measure), one hip ROM flag, two persistent-pain flags, one new-pain flag despite three matching
+    injuries. Every flag is one row per FLAG_IDENTITY; the measure is joint/movement for ROM, "" else."""
+    flags = compute_flags(as_of=day(10), **crowded_day())
+    assert not flag_identity(flags).duplicated().any()
+    assert flags[REGION_KEY].duplicated().any(), "the old identity (no measure) would merge the shoulder flags"
+    rom_flags = flags[flags["kind"] == "rom_asymmetry"]
+    assert sorted(zip(rom_flags["body_region"], rom_flags["side"], rom_flags["measure"], strict=True)) == [
+        ("hip_groin", "right", "hip/internal_rotation"),
+        ("shoulder", "right", "shoulder/external_rotation"),
+        ("shoulder", "right", "shoulder/internal_rotation"),
+    ]
+    persistent = flags[flags["kind"] == "persistent_pain"]
+    assert sorted(persistent["body_region"]) == ["knee", "lower_back"]
+    [new_pain] = flags[flags["kind"] == "new_pain_injured_region"].to_dict("records")
+    assert (new_pain["body_region"], new_pain["side"]) == ("thigh", "left") and "injury 3 " in new_pain["values"]
+    assert (flags.loc[flags["kind"] != "rom_asymmetry", "measure"] == "").all()
+    assert list(FLAG_IDENTITY) == [*REGION_KEY, "measure"]
+
+
+def test_open_flags_closes_exactly_one_of_two_same_day_same_region_rom_flags():
+    """A review of shoulder internal rotation closes that flag only: external rotation (same athlete,
+    day, region and side) stays open. A review without a measure (as reviews made before the measure
+    was recorded read) closes neither ROM flag."""
+    flags = rom_asymmetry_flags(crowded_day()["rom_measurements"], as_of=day(10))
+    review = {"athlete_id": 1, "date": day(10), "kind": "rom_asymmetry", "body_region": "shoulder", "side": "right"}
+    closed_one = open_flags(flags, pd.DataFrame([review | {"measure": "shoulder/internal_rotation"}]))
+    assert sorted(closed_one["measure"]) == ["hip/internal_rotation", "shoulder/external_rotation"]
+    pd.testing.assert_frame_equal(open_flags(flags, pd.DataFrame([review | {"measure": ""}])), flags)
+
+
+@pytest.mark.parametrize("end", [dt.date(2026, 12, 2), dt.date(2026, 3, 15)])
+def test_compute_flags_over_a_demo_year_has_one_row_per_identity(end: dt.date):
+    """The demo organisation (40 athletes, a year, anchored at `end`): the history and the today board
+    hold each identity once."""
+    from data.demo import generate_demo
+
+    demo = generate_demo(athletes=40, days=365, seed=7, end=end)
+    inputs = {
+        "pain_reports": demo["pain_reports"],
+        "wellness_checkins": demo["wellness_checkins"],
+        "injuries": demo["injuries"].rename(columns={"id": "injury_id"}),
+        "rom_measurements": demo["rom_measurements"],
+        "ostrc_responses": demo["ostrc_responses"],
+        "athletes": demo["athletes"].rename(columns={"id": "athlete_id"}),
+    }
+    history = compute_flags(as_of=end, start=end - dt.timedelta(days=364), **inputs)
+    board = compute_flags(as_of=end, **inputs)
+    assert set(history["kind"]) == set(FLAG_KINDS)
+    for flags in (history, board):
+        assert not flag_identity(flags).duplicated().any()

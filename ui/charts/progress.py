@@ -16,8 +16,6 @@ import plotly.graph_objects as go
 from analytics.caseload import measure_words, region_words
 from ui.charts.theme import (
     BAND,
-    FLAG_AMBER,
-    FLAG_RED,
     NEUTRAL,
     NORM_BAND,
     OK_GREEN,
@@ -59,16 +57,6 @@ def _fmt(value: float, unit: str) -> str:
 
 def _day(value: object) -> str:
     return pd.Timestamp(value).strftime("%Y-%m-%d")
-
-
-def severity_badge(severity: str) -> str:
-    """A small HTML badge "RED" / "AMBER" in the theme's flag colours (for markdown with HTML allowed);
-    the word is written out so the colour is never the only cue."""
-    colour, ink = (FLAG_RED, "white") if severity == "red" else (FLAG_AMBER, "black")
-    return (
-        f'<span style="background:{colour};color:{ink};border-radius:4px;padding:1px 6px;font-size:0.75em;'
-        f'font-weight:600">{severity.upper()}</span>'
-    )
 
 
 def legend_below(fig: go.Figure) -> go.Figure:
