@@ -29,6 +29,7 @@ import pandas as pd
 
 from analytics import schemas as S
 from analytics.flags import FLAG_LEVEL
+from analytics.lookup import looked_up
 from analytics.recurrence import RECURRENT
 from analytics.soreness import daily_compliance, soreness_score, weekly_compliance
 from analytics.surveillance import burden, days_lost, exposure_hours, incidence
@@ -154,11 +155,11 @@ def availability_board(
     ids = board["athlete_id"]
     has_injury = ids.isin(latest.index)
     has_pain = ~has_injury & ids.isin(worst.index)
-    board["body_region"] = ids.map(latest["body_region"]).where(has_injury, ids.map(worst["body_region"]))
-    board["side"] = ids.map(latest["side"]).where(has_injury, ids.map(worst["side"]))
-    board["status"] = ids.map(latest["status"]).where(has_injury, np.where(has_pain, "pain", None))
-    board["onset_date"] = ids.map(latest["onset_date"]).astype("datetime64[ns]")
-    board["days_since_onset"] = ids.map(latest["days_since_onset"]).astype("Int64")
+    board["body_region"] = looked_up(ids, latest["body_region"]).where(has_injury, looked_up(ids, worst["body_region"]))
+    board["side"] = looked_up(ids, latest["side"]).where(has_injury, looked_up(ids, worst["side"]))
+    board["status"] = looked_up(ids, latest["status"]).where(has_injury, np.where(has_pain, "pain", None))
+    board["onset_date"] = looked_up(ids, latest["onset_date"]).astype("datetime64[ns]")
+    board["days_since_onset"] = looked_up(ids, latest["days_since_onset"]).astype("Int64")
     board["open_injuries"] = ids.map(counts).fillna(0).astype(np.int64)
     explained = board["status"].notna()
     board["why"] = None
@@ -289,7 +290,7 @@ def weekly_soreness(checkins: pd.DataFrame) -> pd.DataFrame:
     w = w.assign(date=w["date"].dt.normalize()).drop_duplicates(["athlete_id", "date"])
     w = w[w["soreness"].notna()]
     w = w.assign(
-        score=soreness_score(w["soreness"]), week_start=w["date"] - pd.to_timedelta(w["date"].dt.weekday, unit="D")
+        score=soreness_score(w["soreness"]), week_start=w["date"] - pd.to_timedelta(w["date"].dt.day_of_week, unit="D")
     )
     athlete_weeks = w.groupby(["week_start", "athlete_id"], as_index=False).agg(
         score=("score", "mean"), checkins=("score", "size")

@@ -14,7 +14,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Int64, Series
 
-from analytics.validation import passes
+from analytics.validation import empty_text_as_str, passes
 from analytics.vocabulary import (
     AVAILABILITY,
     BODY_REGIONS,
@@ -35,9 +35,10 @@ class _Frame(pa.DataFrameModel):
     def validate(cls, check_obj: pd.DataFrame, *args: Any, **kwargs: Any) -> pd.DataFrame:  # type: ignore[override]
         """pandera's validation, with its fixed per-call cost skipped when the frame certainly passes
         as it is (`analytics.validation.passes`); same verdict, same errors."""
-        if not args and not kwargs and passes(cls.to_schema(), check_obj):
+        schema = cls.to_schema()
+        if not args and not kwargs and passes(schema, check_obj):
             return check_obj.copy()
-        return super().validate(check_obj, *args, **kwargs)
+        return super().validate(empty_text_as_str(schema, check_obj), *args, **kwargs)
 
 
 # --------------------------------------------------------------------------- inputs
@@ -305,8 +306,8 @@ class RecoveryEpisodes(_Uncoerced):
     days_to_return: Series[float] = pa.Field(ge=0, nullable=True)
     return_time: Series[float] = pa.Field(ge=0)
     team_id: Series[pa.INT64] = pa.Field(nullable=True)
-    team: Series[object] = pa.Field(nullable=True)
-    technique: Series[object] = pa.Field(nullable=True)
+    team: Series[str] = pa.Field(nullable=True)
+    technique: Series[str] = pa.Field(nullable=True)
 
 
 class KmCurve(_Uncoerced):
@@ -439,7 +440,7 @@ class RomSymmetry(_Uncoerced):
     exceeds_mdc: Series[bool]
     exceeds_fraction: Series[bool]
     asymmetric: Series[bool]
-    involved_side: Series[object] = pa.Field(nullable=True)
+    involved_side: Series[str] = pa.Field(nullable=True)
     involved_basis: Series[str] = pa.Field(isin=["injury", "smaller", "equal"])
     injury_id: Series[pa.INT64] = pa.Field(nullable=True)
     lsi: Series[float] = pa.Field(ge=0, nullable=True)
@@ -490,7 +491,11 @@ class WeeklyCompliance(_Uncoerced):
 
 
 class Flags(_Uncoerced):
-    """`analytics.flags`: one row per flag, with its rule, the values that tripped it and the baseline size."""
+    """`analytics.flags`: one row per flag, with its rule, the values that tripped it and the baseline size.
+
+    One row per identity (`analytics.flags.FLAG_IDENTITY`: athlete, date, kind, region, side, measure);
+    ``body_region`` and ``side`` are missing for kinds not about a region, ``measure`` is the ROM measure's
+    ``joint/movement`` for ``rom_asymmetry`` and ``""`` for every other kind."""
 
     athlete_id: Series[int]
     date: Series[pa.DateTime]
@@ -508,5 +513,6 @@ class Flags(_Uncoerced):
     rule: Series[str]
     values: Series[str]
     baseline_n: Series[pa.INT64] = pa.Field(ge=0, nullable=True)
-    body_region: Series[object] = pa.Field(nullable=True)
-    side: Series[object] = pa.Field(nullable=True)
+    body_region: Series[str] = pa.Field(nullable=True)
+    side: Series[str] = pa.Field(nullable=True)
+    measure: Series[str]

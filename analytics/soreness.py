@@ -144,7 +144,7 @@ def region_pain_share(
     p = p[p["pain"] >= min_pain]
 
     def period(dates: pd.Series) -> pd.Series:
-        return dates if freq == "D" else dates - pd.to_timedelta(dates.dt.weekday, unit="D")
+        return dates if freq == "D" else dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")
 
     w = w.assign(period_start=period(w["date"]))[["athlete_id", "period_start"]].drop_duplicates()
     p = p.assign(period_start=period(p["date"]))[["athlete_id", "period_start", "body_region"]].drop_duplicates()
@@ -232,7 +232,7 @@ def weekly_compliance(
     compliance, n_athletes_any, share_any``.
     """
     days = _compliance_days(wellness_checkins, athletes, start, end, by_team)
-    days["week_start"] = days["date"] - pd.to_timedelta(days["date"].dt.weekday, unit="D")
+    days["week_start"] = days["date"] - pd.to_timedelta(days["date"].dt.day_of_week, unit="D")
     keys = ["team_id", "week_start"] if by_team else ["week_start"]
     out = days.groupby(keys, as_index=False).agg(
         days=("date", "size"), n_checkins=("n_checked_in", "sum"), n_active=("n_active", "first")
@@ -245,7 +245,7 @@ def weekly_compliance(
     a = a[a["active"]]
     lo, hi = days["date"].min(), days["date"].max()
     w = w[(w["date"] >= lo) & (w["date"] <= hi)].merge(a[["athlete_id", "team_id"]], on="athlete_id", how="inner")
-    w["week_start"] = w["date"] - pd.to_timedelta(w["date"].dt.weekday, unit="D")
+    w["week_start"] = w["date"] - pd.to_timedelta(w["date"].dt.day_of_week, unit="D")
     anyone = w.groupby(keys)["athlete_id"].nunique().rename("n_athletes_any")
     out = out.merge(anyone.reset_index(), on=keys, how="left")
     out["n_athletes_any"] = out["n_athletes_any"].fillna(0).astype(np.int64)

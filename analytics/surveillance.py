@@ -189,7 +189,7 @@ def weekly_prevalence(ostrc_responses: pd.DataFrame, athletes: pd.DataFrame | No
     responses = OstrcResponses.validate(ostrc_responses)
     week_start = responses["week_start"].dt.normalize()
     responses = responses.assign(
-        week_start=week_start - pd.to_timedelta(week_start.dt.dayofweek, unit="D"),
+        week_start=week_start - pd.to_timedelta(week_start.dt.day_of_week, unit="D"),
         problem=ostrc_problem(responses["q1"], responses["q2"], responses["q3"], responses["q4"]),
         substantial=ostrc_substantial(responses["q1"], responses["q2"], responses["q3"], responses["q4"]),
     )

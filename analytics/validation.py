@@ -34,6 +34,18 @@ _CHECKS = {
     ),
 }
 _TEXT_CHECKS = frozenset({"isin"})  # the checks decided on a text column's distinct values
+#: How pandera names the dtype of a ``Series[str]`` column: "str" before pandas 3, "string[pyarrow]" (or
+#: "string[python]") with pandas 3's string dtype.
+_TEXT_DTYPES = frozenset({"str", "string", "string[pyarrow]", "string[python]"})
+
+
+#: pandas' text dtype (pandas 3's default for text, and what pandera's ``str`` coerces to).
+TEXT_DTYPE = pd.StringDtype(storage="pyarrow", na_value=np.nan)
+
+
+def is_text(dtype: object) -> bool:
+    """Whether a pandera column dtype (or its name) is the ``str`` of a text column."""
+    return str(dtype) in _TEXT_DTYPES
 
 
 @dataclass(frozen=True)
@@ -41,10 +53,11 @@ class _Rule:
     """One column's rules as `passes` evaluates them, read once from the pandera schema."""
 
     name: str
-    dtype: str | None  # str(pandera dtype): "int64", "datetime64[ns]", "str", ...
+    dtype: str | None  # str(pandera dtype): "int64", "datetime64[ns]", "string[pyarrow]", ...
     nullable: bool
     unique: bool
     checks: tuple[tuple[Callable[[Any, dict[str, Any]], bool], dict[str, Any]], ...]
+    coerce: bool  # pandera converts a column of another dtype (text to pandas' ``str``, days to ns)
 
 
 # id(schema) -> (schema, its rules or None when `passes` cannot decide it). The schema is kept so its
@@ -65,12 +78,12 @@ def _numeric(dtype: str | None) -> bool:
     return pd.api.types.is_numeric_dtype(pandas_dtype) and not pd.api.types.is_bool_dtype(pandas_dtype)
 
 
-def _column_rule(name: str, column: pa.Column) -> _Rule | None:
+def _column_rule(name: str, column: pa.Column, coerce: bool) -> _Rule | None:
     """`column`'s rules, or None when one of them is not for `passes` to decide."""
     dtype = str(column.dtype) if column.dtype is not None else None
     if column.regex:
         return None
-    decided = _TEXT_CHECKS if dtype == "str" else _CHECKS if column.checks and _numeric(dtype) else ()
+    decided = _TEXT_CHECKS if is_text(dtype) else _CHECKS if column.checks and _numeric(dtype) else ()
     checks = []
     for check in column.checks:
         if check.name not in decided or not check.ignore_na:
@@ -82,7 +95,7 @@ def _column_rule(name: str, column: pa.Column) -> _Rule | None:
             except TypeError:  # unhashable allowed values
                 return None
         checks.append((_CHECKS[check.name], stats))
-    return _Rule(name, dtype, bool(column.nullable), bool(column.unique), tuple(checks))
+    return _Rule(name, dtype, bool(column.nullable), bool(column.unique), tuple(checks), coerce or column.coerce)
 
 
 def _rules(schema: pa.DataFrameSchema) -> tuple[_Rule, ...] | None:
@@ -94,7 +107,7 @@ def _rules(schema: pa.DataFrameSchema) -> tuple[_Rule, ...] | None:
         return cached[1]
     rules: tuple[_Rule, ...] | None = None
     if not (schema.checks or schema.strict or schema.ordered or schema.unique):
-        compiled = [_column_rule(name, column) for name, column in schema.columns.items()]
+        compiled = [_column_rule(name, column, schema.coerce) for name, column in schema.columns.items()]
         rules = None if None in compiled else tuple(r for r in compiled if r is not None)
     if len(_RULES) >= _RULES_MAX:
         _RULES.clear()
@@ -103,9 +116,8 @@ def _rules(schema: pa.DataFrameSchema) -> tuple[_Rule, ...] | None:
 
 
 def _column_array(df: pd.DataFrame, position: int) -> Any:
-    """Column `position` of `df` as its array (numpy or extension), without building a Series (a
-    Series per column is most of the cost of checking a small frame)."""
-    return df._get_column_array(position)
+    """Column `position` of `df` as its array (numpy or extension)."""
+    return df.iloc[:, position].array
 
 
 def _has_duplicates(values: Any) -> bool:
@@ -130,12 +142,16 @@ def _values(column: Any) -> tuple[Any, bool]:
 
 
 def _text_passes(rule: _Rule, column: Any) -> bool:
-    """A ``str`` column, decided on its distinct values: every non-missing value is a str."""
-    if column.dtype != object:
+    """A ``str`` column, decided on its distinct values: every non-missing value is a str. pandera keeps
+    pandas' ``str`` dtype (Arrow-stored, missing as NaN) as it is; an object column of str values or
+    another string dtype only where it does not coerce (it would convert them to ``str``)."""
+    if column.dtype != TEXT_DTYPE and (rule.coerce or not _uncoerced_text(column.dtype)):
         return False
     try:
         distinct = set(np.asarray(column))
     except TypeError:  # unhashable values: not text
+        return False
+    if not distinct and column.dtype == object:  # pandera refuses an empty object column as str
         return False
     text = {v for v in distinct if isinstance(v, str)}
     if len(text) < len(distinct):
@@ -154,11 +170,28 @@ def _dtype_name(dtype: Any) -> str:
     return str(dtype)
 
 
+def _both_days(rule: _Rule, dtype: Any) -> bool:
+    """Whether the rule wants naive datetime64 without coercing and `dtype` is one, at any resolution:
+    pandas 3 parses dates to microseconds, and a day is the same day in each (pandera, uncoerced, takes
+    them all as its ``DateTime``; coercing, it converts them to nanoseconds)."""
+    return (
+        not rule.coerce
+        and str(rule.dtype).startswith("datetime64[")
+        and isinstance(dtype, np.dtype)
+        and dtype.kind == "M"
+    )
+
+
+def _uncoerced_text(dtype: Any) -> bool:
+    """The text dtypes pandera takes as ``str`` without coercing: object, and Arrow-stored strings."""
+    return dtype == np.dtype(object) or (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow")
+
+
 def _column_passes(rule: _Rule, column: Any) -> bool:
     """Whether one column's array (`_column_array`) passes `rule` as it is."""
-    if rule.dtype == "str":
+    if is_text(rule.dtype):
         return _text_passes(rule, column)
-    if rule.dtype is not None and _dtype_name(column.dtype) != rule.dtype:
+    if rule.dtype is not None and _dtype_name(column.dtype) != rule.dtype and not _both_days(rule, column.dtype):
         return False
     values, missing = _values(column)
     if missing and not rule.nullable:
@@ -194,13 +227,23 @@ def passes(schema: pa.DataFrameSchema, df: pd.DataFrame) -> bool:
     return True
 
 
+def empty_text_as_str(schema: pa.DataFrameSchema, df: pd.DataFrame) -> pd.DataFrame:
+    """`df` with its text columns in pandas' ``str`` dtype when it has no rows. An empty frame built
+    without dtypes has object columns, which pandera refuses for ``str`` (with rows, it looks at the
+    values); an empty column holds no value that is not text."""
+    if len(df):
+        return df
+    text = [c for c, column in schema.columns.items() if is_text(column.dtype) and c in df and df[c].dtype == object]
+    return df.astype(dict.fromkeys(text, TEXT_DTYPE)) if text else df
+
+
 def validated(schema: pa.DataFrameSchema, df: pd.DataFrame, copy: bool = True) -> pd.DataFrame:
     """``schema.validate(df)``, skipping pandera's fixed cost when `passes` already decides it.
 
     Like pandera, it returns a copy (callers may change what they get) unless `copy=False`."""
     if passes(schema, df):
         return df.copy() if copy else df
-    return schema.validate(df)
+    return schema.validate(empty_text_as_str(schema, df))
 
 
 @functools.cache
@@ -232,16 +275,15 @@ def validate_columns(df: pd.DataFrame, model: type[pa.DataFrameModel], columns: 
     missing = [c for c in columns if c not in df.columns]
     if missing:
         full.validate(df[[c for c in columns if c in df.columns]].head(0))  # raises, naming the column
-    text = tuple(c for c in columns if str(full.columns[c].dtype) == "str")
+    text = tuple(c for c in columns if is_text(full.columns[c].dtype))
     other = tuple(c for c in columns if c not in text)
     out = pd.DataFrame(index=df.index)
     if other:
         coerce = tuple(str(df[c].dtype) != str(full.columns[c].dtype) for c in other)
         out = validated(column_schema(model, other, coerce), df[list(other)])
     for c in text:
-        values = df[c].astype(object) if df[c].dtype != object else df[c]
-        validated(column_schema(model, (c,)), pd.DataFrame({c: pd.unique(values)}), copy=False)
-        out[c] = values
+        validated(column_schema(model, (c,)), pd.DataFrame({c: pd.unique(df[c].to_numpy(dtype=object))}), copy=False)
+        out[c] = df[c].astype(TEXT_DTYPE) if full.columns[c].coerce or full.coerce else df[c]
     return out.take([out.columns.get_loc(c) for c in columns], axis=1)  # take: a new frame, not a "copy of a slice"
 
 
@@ -267,7 +309,7 @@ def validate_output(out: pd.DataFrame, model: type[pa.DataFrameModel]) -> pd.Dat
     if passes(schema, out):
         return out
     columns = schema.columns
-    text = tuple(c for c, col in columns.items() if str(col.dtype) == "str")
+    text = tuple(c for c, col in columns.items() if is_text(col.dtype))
     other = tuple(c for c in columns if c not in text)
     validated(column_schema(model, other), out[list(other)], copy=False)
     for c in text:
@@ -281,7 +323,7 @@ def empty_frame(model: type[pa.DataFrameModel]) -> pd.DataFrame:
     columns = model.to_schema().columns
     return pd.DataFrame(
         {
-            c: pd.Series([], dtype="object" if str(col.dtype) in ("str", "object") else str(col.dtype))
+            c: pd.Series([], dtype=TEXT_DTYPE if is_text(col.dtype) or str(col.dtype) == "object" else str(col.dtype))
             for c, col in columns.items()
         }
     )

@@ -152,7 +152,7 @@ def monotony_strain(daily_load: pd.DataFrame, min_days: int = 7) -> pd.DataFrame
     if not 2 <= min_days <= 7:
         raise ValueError(f"min_days must be between 2 and 7, got {min_days}")
     loads = _validated_loads(daily_load).frame
-    week_start = loads["date"] - pd.to_timedelta(loads["date"].dt.dayofweek, unit="D")
+    week_start = loads["date"] - pd.to_timedelta(loads["date"].dt.day_of_week, unit="D")
     # rows are sorted by athlete and date, so each athlete-week is a run of consecutive rows
     week = (loads["athlete_id"].ne(loads["athlete_id"].shift()) | week_start.ne(week_start.shift())).cumsum()
     weekly = (

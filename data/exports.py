@@ -20,9 +20,10 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine, select
 
-from data import queries
+from analytics.lookup import looked_up
+from data import queries, spreadsheet
 from data.db import write_transaction
-from data.imports import FORMULA_STARTS, KINDS, LAYOUTS, LINK_DATE_COLUMNS, LINKS
+from data.imports import KINDS, LAYOUTS, LINK_DATE_COLUMNS, LINKS
 from data.models import RomMeasurement
 from data.writes import audit
 
@@ -41,16 +42,6 @@ _LINK_TARGETS = {"injury_id": ("injuries", "injury_id"), "session_id": ("therapy
 # The clinical free-text columns, written empty when notes are not included.
 NOTES_COLUMNS = {"therapy_sessions": "notes", "injuries": "notes"}
 FORMATS = ("csv", "xlsx")
-
-
-def neutralise(column: pd.Series) -> pd.Series:
-    """Prefix with ' the text cells a spreadsheet would run as a formula (and those already starting
-    with ', so that the import's stripping is exact). Non-text values are returned unchanged."""
-    text = column.map(lambda v: v if isinstance(v, str) else None)
-    risky = text.notna() & (text.str[:1].isin([*FORMULA_STARTS, "'"]))
-    if not risky.any():
-        return column
-    return column.where(~risky, "'" + text)
 
 
 def export_frames(
@@ -81,8 +72,8 @@ def export_frames(
         for column in frame.columns:
             if column in _DATE_COLUMNS:
                 frame[column] = frame[column].dt.strftime("%Y-%m-%d").astype(object).where(frame[column].notna(), None)
-            elif frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
-                frame[column] = neutralise(frame[column].astype(object).where(frame[column].notna(), None))
+            elif not pd.api.types.is_numeric_dtype(frame[column]):
+                frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
         if not include_notes and kind in NOTES_COLUMNS:
             frame[NOTES_COLUMNS[kind]] = None
         out[kind] = frame.reset_index(drop=True)
@@ -111,16 +102,9 @@ def _add_links(frames: dict[str, pd.DataFrame], usernames: pd.Series) -> None:
                 target_kind, id_column = _LINK_TARGETS[link.field]
                 target = frames[target_kind].set_index(id_column)
                 for column, match in zip(link.columns, link.matches, strict=True):
-                    frame[column] = ids.map(target[match])
+                    frame[column] = looked_up(ids, target[match])
             else:
-                frame[link.columns[0]] = ids.map(usernames)
-
-
-def _write(frame: pd.DataFrame, kind: str, fmt: str, target: Path | io.BytesIO) -> None:
-    if fmt == "csv":
-        frame.to_csv(target, index=False, lineterminator="\n")
-    else:
-        frame.to_excel(target, index=False, sheet_name=kind[:31], engine="openpyxl")
+                frame[link.columns[0]] = looked_up(ids, usernames)
 
 
 def _check_format(fmt: str) -> None:
@@ -169,7 +153,7 @@ def export_all(
     written: dict[str, Path] = {}
     for kind, frame in frames.items():
         path = outdir / f"{kind}.{fmt}"
-        _write(frame, kind, fmt, path)
+        spreadsheet.write(frame, path, fmt, kind)
         written[kind] = path
     _audit_export(engine, actor_id, fmt, ids, include_notes, frames)
     return written
@@ -190,7 +174,7 @@ def export_zip(
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for kind, frame in frames.items():
             member = io.BytesIO()
-            _write(frame, kind, fmt, member)
+            spreadsheet.write(frame, member, fmt, kind)
             archive.writestr(f"{kind}.{fmt}", member.getvalue())
     _audit_export(engine, actor_id, fmt, ids, include_notes, frames)
     return buffer.getvalue()

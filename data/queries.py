@@ -66,11 +66,13 @@ def _column(values: Sequence[Any], dtype: str | None) -> Any:
         missing = np.array([value is None for value in values], dtype=bool)
         numbers = np.array([0 if value is None else value for value in values], dtype=np.int64)
         return pd.arrays.IntegerArray(numbers, missing)
-    if dtype in ("str", None):
-        column = np.empty(len(values), dtype=object)
-        column[:] = values
-        return column if dtype == "str" else pd.Series(column).infer_objects().array
-    return np.array(values, dtype=dtype)
+    if dtype not in ("str", None):
+        return np.array(values, dtype=dtype)
+    column = np.empty(len(values), dtype=object)
+    column[:] = values
+    if dtype == "str":  # pandas' text dtype, missing as NaN, whether the frame has rows or not
+        return pd.array(column, dtype="str")
+    return pd.Series(column).infer_objects().array
 
 
 def _frame(engine: Engine, statement: Select[Any], dtypes: Mapping[str, str]) -> pd.DataFrame:
@@ -380,15 +382,17 @@ def ostrc_responses(
 
 
 def flag_reviews(engine: Engine, athlete_ids: Iterable[int] | None = None) -> pd.DataFrame:
-    """The flags a therapist has closed: athlete_id, date, kind, body_region, side, closed_by, closed_at, note.
+    """The flags a therapist has closed: athlete_id, date, kind, body_region, side, measure, closed_by,
+    closed_at, note.
 
-    `body_region` and `side` are "" for flags that are not about a region."""
+    The first six are the flag's identity (`analytics.flags.FLAG_IDENTITY`); `body_region` and `side` are ""
+    for flags that are not about a region, `measure` is "" for flags that are not about a ROM measure."""
     f = FlagReview
-    statement = select(f.athlete_id, f.date, f.kind, f.body_region, f.side, f.closed_by, f.closed_at, f.note).order_by(
-        f.athlete_id, f.date
-    )
+    statement = select(
+        f.athlete_id, f.date, f.kind, f.body_region, f.side, f.measure, f.closed_by, f.closed_at, f.note
+    ).order_by(f.athlete_id, f.date)
     statement = _filtered(statement, f.athlete_id, f.date, athlete_ids, None, None)
-    text_columns = dict.fromkeys(("kind", "body_region", "side", "note"), "str")
+    text_columns = dict.fromkeys(("kind", "body_region", "side", "measure", "note"), "str")
     return _frame(engine, statement, {"athlete_id": "int64", "date": "datetime", **text_columns, "closed_by": "Int64"})
 
 

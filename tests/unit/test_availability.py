@@ -373,7 +373,7 @@ def test_load_and_acwr_rest_days_from_checkins_and_no_ratio_before_28_days():
     / (2400 / 28) = 1.0. The range starts 01-20: the ratio is missing on the first 27 days of data (to 01-27)
     and given from 01-28 (the 28th day of data)."""
     days = pd.date_range("2026-01-01", "2026-02-09")
-    trained = days[days.weekday != 6]
+    trained = days[days.day_of_week != 6]
     sessions = pd.DataFrame({"athlete_id": 1, "date": trained, "minutes": 20, "rpe": 5.0})
     wellness = checkins([(1, d, "full", 3) for d in days])
     out = load_and_acwr(sessions, wellness, "2026-01-20", "2026-02-09", method="coupled")

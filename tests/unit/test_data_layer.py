@@ -309,7 +309,8 @@ class TestQueries:
         save_records(db_engine, "injuries", [injury])
         injuries = queries.injuries(db_engine, include_notes=True)
         assert injuries["return_date"].isna().all() and injuries["onset_date"].tolist() == [pd.Timestamp(DAY)]
-        assert injuries["mechanism"].tolist() == [None] and injuries["notes"].tolist() == [None]
+        assert injuries["mechanism"].isna().all() and injuries["notes"].isna().all()  # missing stays missing
+        assert injuries["mechanism"].dtype == "str" and injuries["notes"].dtype == "str"
         assert injuries["time_loss"].dtype == "bool" and injuries["injury_id"].dtype == "int64"
         sessions = queries.therapy_sessions(db_engine)
         assert sessions["injury_id"].isna().all() and sessions["therapist_id"].dtype == "Int64"
@@ -382,6 +383,6 @@ def test_dates_before_1900_or_in_the_future_are_refused_and_offsets_keep_the_wri
     assert [str(p) for p in problems] == [
         "row 1, date: '1899-12-31' is before 1900",
         f"row 2, date: '{tomorrow_but_one}' is in the future",
-        "row 5, date: '1500-01-01' is not a valid date",
+        "row 5, date: '1500-01-01' is before 1900",
     ]
     assert [d.date() for d in clean["date"].iloc[2:4]] == [dt.date(2019, 11, 1), dt.date(2019, 11, 2)]

@@ -224,7 +224,7 @@ def test_training_has_rest_days_rpe_and_weekly_soccer_matches(demo: dict[str, pd
     soccer = athletes.loc[athletes["team_id"] == soccer_team, "id"]
     matches = sessions[sessions["kind"] == "match"]
     assert matches["athlete_id"].isin(soccer).all()
-    assert (matches["date"].dt.weekday == 5).all()
+    assert (matches["date"].dt.day_of_week == 5).all()
     assert matches["date"].nunique() >= 40  # weekly, less the breaks
     assert matches["minutes"].max() == 90 and matches["rpe"].mean() > 6
     days_trained = sessions.drop_duplicates(["athlete_id", "date"]).groupby("athlete_id").size()
@@ -233,7 +233,7 @@ def test_training_has_rest_days_rpe_and_weekly_soccer_matches(demo: dict[str, pd
 
 def test_ostrc_is_weekly_and_higher_in_injured_weeks(demo: dict[str, pd.DataFrame]) -> None:
     ostrc, injuries = demo["ostrc_responses"], demo["injuries"]
-    assert (ostrc["week_start"].dt.weekday == 0).all()
+    assert (ostrc["week_start"].dt.day_of_week == 0).all()
     for q in ("q1", "q2", "q3", "q4"):
         assert set(ostrc[q]) <= set(OSTRC_SCORES)
     assert not ostrc.duplicated(["athlete_id", "week_start"]).any()

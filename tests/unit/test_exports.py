@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, select
 
+from analytics.lookup import looked_up
 from data import queries
 from data.cli import main
 from data.db import make_engine
@@ -57,14 +58,14 @@ def _name_links(engine: Engine, frames: dict[str, pd.DataFrame]) -> None:
         measured = dict(connection.execute(select(RomMeasurement.id, RomMeasurement.measured_by)).all())
     sessions, rom = frames["therapy_sessions"], frames["rom_measurements"]
     injuries = frames["injuries"].set_index("injury_id")
-    sessions["therapist"] = sessions["therapist_id"].map(users)
+    sessions["therapist"] = looked_up(sessions["therapist_id"], users)
     for column in ("onset_date", "body_region", "side", "injury_type"):
-        sessions[f"injury_{column}"] = sessions["injury_id"].map(injuries[column])
+        sessions[f"injury_{column}"] = looked_up(sessions["injury_id"].astype("Int64"), injuries[column])
     rom["measured_by"] = rom["measurement_id"].map(measured).astype("Int64")
-    rom["measured_by_name"] = rom["measured_by"].map(users)
+    rom["measured_by_name"] = looked_up(rom["measured_by"], users)
     by_id = sessions.set_index("session_id")
     for column in ("date", "technique", "body_region", "side"):
-        rom[f"session_{column}"] = rom["session_id"].map(by_id[column])
+        rom[f"session_{column}"] = looked_up(rom["session_id"].astype("Int64"), by_id[column])
 
 
 def copy_staff_accounts(source: Engine, target: Engine) -> None:

@@ -5,7 +5,9 @@ Every expected number is worked out by hand in the test's docstring.
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -25,8 +27,11 @@ from analytics.recovery import (
     therapist_caseload,
     treatment_summary,
 )
+from tests.unit.reference.km_samples import km_samples
 
 D = pd.Timestamp
+
+KM_REFERENCE = Path(__file__).parent / "reference" / "km_lifelines.json"
 
 
 def pain(rows: list[tuple]) -> pd.DataFrame:
@@ -357,22 +362,6 @@ def test_km_return_outcome_and_bad_outcome():
         km_medians(ep, outcome="pain")
 
 
-def km_samples() -> list[tuple[np.ndarray, np.ndarray]]:
-    """(durations, resolved) samples: ties of events and censorings, time 0, all resolved, none resolved,
-    one episode, a curve that reaches 0, and random cohorts of 2-200 episodes."""
-    rng = np.random.default_rng(7)
-    samples = [
-        (np.array([5.0, 10.0, 20.0, 60.0, 60.0]), np.array([True, True, True, False, False])),
-        (np.array([0.0, 0.0, 3.0, 3.0, 3.0, 8.0]), np.array([True, False, True, True, False, True])),
-        (np.array([4.0, 4.0, 9.0]), np.array([True, True, True])),
-        (np.array([4.0, 12.0, 12.0]), np.array([False, False, False])),
-        (np.array([7.0]), np.array([True])),
-    ]
-    for n in (2, 5, 17, 60, 200):
-        samples.append((rng.integers(0, 90, n).astype(float), rng.random(n) < 0.7))
-    return samples
-
-
 def km_episodes(durations: np.ndarray, resolved: np.ndarray) -> pd.DataFrame:
     """A RecoveryEpisodes frame whose resolution columns are `durations` / `resolved`."""
     n = len(durations)
@@ -408,27 +397,22 @@ def km_episodes(durations: np.ndarray, resolved: np.ndarray) -> pd.DataFrame:
 def test_km_is_lifelines_kaplan_meier_number_for_number():
     """`km_curves` / `km_medians` compute the product-limit estimate themselves (lifelines costs ~15 ms a
     fit in pandas overhead); lifelines' KaplanMeierFitter stays the reference: survival, the exponential
-    Greenwood band, the event table, the median and its interval are the same float64 numbers, exactly."""
-    from lifelines import KaplanMeierFitter
-    from lifelines.utils import median_survival_times
+    Greenwood band, the event table, the median and its interval are the same float64 numbers, exactly.
 
-    for durations, resolved in km_samples():
-        kmf = KaplanMeierFitter(alpha=0.05).fit(durations, resolved)
+    lifelines does not install beside pandas 3, so its figures are fixed in
+    `reference/km_lifelines.json`, made by `reference/km_lifelines.py` (which names the version and call)."""
+    reference = json.loads(KM_REFERENCE.read_text())
+    assert reference["produced_by"].startswith("lifelines 0.30.3: KaplanMeierFitter(alpha=0.05)")
+    samples = km_samples()
+    assert len(reference["samples"]) == len(samples)
+    for (durations, resolved), expected in zip(samples, reference["samples"], strict=True):
         curve = km_curves(km_episodes(durations, resolved))
-        table = kmf.event_table.reindex(kmf.survival_function_.index)
-        np.testing.assert_array_equal(curve["days"], kmf.survival_function_.index.to_numpy(float))
-        np.testing.assert_array_equal(curve["survival"], kmf.survival_function_.iloc[:, 0].to_numpy())
-        np.testing.assert_array_equal(curve["ci_lower"], kmf.confidence_interval_.iloc[:, 0].to_numpy())
-        np.testing.assert_array_equal(curve["ci_upper"], kmf.confidence_interval_.iloc[:, 1].to_numpy())
-        np.testing.assert_array_equal(curve["at_risk"], table["at_risk"].to_numpy())
-        np.testing.assert_array_equal(curve["events"], table["observed"].to_numpy())
-        np.testing.assert_array_equal(curve["censored"], table["censored"].to_numpy())
+        for column in ("days", "survival", "ci_lower", "ci_upper", "at_risk", "events", "censored"):
+            np.testing.assert_array_equal(curve[column].to_numpy(float), np.array(expected[column], dtype=float))
         med = km_medians(km_episodes(durations, resolved)).iloc[0]
-        bounds = np.asarray(median_survival_times(kmf.confidence_interval_)).ravel()
-        expected = [kmf.median_survival_time_, bounds[0], bounds[1]]
-        expected = [np.nan if np.isinf(x) else float(x) for x in expected]
+        want = [np.nan if x is None else x for x in expected["median"]]
         got = med[["median_days", "median_ci_lower", "median_ci_upper"]].to_numpy(float)
-        np.testing.assert_array_equal(got, expected)
+        np.testing.assert_array_equal(got, want)
         assert (med["n"], med["events"]) == (len(durations), int(resolved.sum()))
 
 

@@ -14,7 +14,7 @@ def pain_reports(**changes: object) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "athlete_id": [1, 2],
-            "date": pd.to_datetime(["2024-03-01", "2024-03-02"]),
+            "date": pd.to_datetime(["2024-03-01", "2024-03-02"]).as_unit("ns"),  # as data/queries.py reads days
             "body_region": ["knee", "thigh"],
             "side": ["left", "right"],
             "pain": [3, 7],
@@ -59,7 +59,7 @@ def checkins(**changes: object) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "athlete_id": [1, 2, 3],
-            "date": pd.to_datetime(["2024-03-01", "2024-03-02", None]),
+            "date": pd.to_datetime(["2024-03-01", "2024-03-02", None]).as_unit("ns"),
             "fatigue": pd.array([1, None, 5], dtype="Int64"),
             "sleep_quality": pd.array([2, 3, 4], dtype="Int64"),
             "soreness": pd.array([None, None, None], dtype="Int64"),

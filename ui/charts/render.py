@@ -10,17 +10,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from data.exports import neutralise
+from data.spreadsheet import csv_text
 from ui.charts.data import figure_data
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """The frame as UTF-8 CSV, text cells a spreadsheet would run as a formula neutralised."""
-    safe = frame.copy()
-    for column in safe.columns:
-        if safe[column].dtype == object:
-            safe[column] = neutralise(safe[column])
-    return safe.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return csv_text(frame).encode("utf-8")
 
 
 def plots_anything(fig: go.Figure) -> bool:
