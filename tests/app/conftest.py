@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,6 +18,9 @@ from data.schema import upgrade
 
 APP = str(ROOT / "dashboard.py")
 TIMEOUT = 60
+#: The shared demo ends on a fixed day, so the flags and screens these tests see are the same whatever the
+#: day the suite runs (tests/app/test_screens_across_days.py covers a year of other days and today).
+DEMO_END = dt.date(2026, 11, 30)
 
 
 @pytest.fixture(scope="session")
@@ -26,7 +30,7 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{path}"
     engine = make_engine(url)
     upgrade(engine)
-    load_demo(engine, athletes=12, days=120, seed=11)
+    load_demo(engine, athletes=12, days=120, seed=11, end=DEMO_END)
     engine.dispose()
     return url
 

@@ -20,7 +20,7 @@ from data.schema import upgrade
 from tests.conftest import REFERENCE, in_ci
 from tests.e2e.conftest import assert_no_exception, screenshot, serve, wait_for_app
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 PMDATA = REFERENCE / "pmdata"
 PARTICIPANTS = ("p01", "p02", "p03")

@@ -8,7 +8,7 @@ from data.demo import DEMO_ACCOUNTS
 from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
 from ui.menu import MENUS
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 def sign_in(page: object, username: str, password: str) -> None:

@@ -18,6 +18,8 @@ from tests.e2e.conftest import ARTIFACTS
 from tests.unit.test_report import HOSTILE, report_frames
 from ui import report
 
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
 #: A4 less the report's @page margins (11 mm each side), in CSS pixels (96 per inch).
 PRINT_WIDTH = round((210 - 22) / 25.4 * 96)
 

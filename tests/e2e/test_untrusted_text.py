@@ -21,7 +21,7 @@ from data.schema import upgrade
 from data.writes import create_athlete, save_checkin, save_records, save_session_with_rom
 from tests.e2e.conftest import assert_no_exception, screenshot, serve, wait_for_app
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 EVIL_NAME = "<img src=x onerror=alert(1)>"
 EVIL_NOTE = "<script>alert(2)</script> felt <b>better</b>"
