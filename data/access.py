@@ -16,7 +16,14 @@ from functools import cache
 
 from sqlalchemy import Engine, select
 
-from data.auth import clear_failures, hash_password, locked_for, normalise_email, record_failure, verify_password
+from data.auth import (
+    begin_attempt,
+    hash_password,
+    normalise_email,
+    succeeded,
+    username_too_long,
+    verify_password,
+)
 from data.models import Athlete, User, user_teams
 from data.writes import audit_entry
 
@@ -66,30 +73,35 @@ def authenticate(engine: Engine, username: str, password: str) -> Viewer | None:
 class SignIn:
     """The outcome of a sign-in attempt: the Viewer, or None with `retry_after` seconds (0 = may retry now).
 
-    `checked` is False when the username was refused without checking the password (still locked)."""
+    `checked` is False when the username was refused without checking the password (still locked, or
+    `too_long`: longer than any username, refused before anything was written)."""
 
     viewer: Viewer | None
     retry_after: int = 0
     checked: bool = True
+    too_long: bool = False
 
 
 def sign_in(engine: Engine, username: str, password: str, now: dt.datetime | None = None) -> SignIn:
     """Authenticate through the throttle (data/auth.py), auditing every attempt with the username typed.
 
     A username refused for too many failures is not checked at all until its delay has passed, and
-    the answer is the same for a known and an unknown username.
+    the answer is the same for a known and an unknown username. The attempt is counted before the
+    password is verified (`data.auth.begin_attempt`), so parallel attempts cannot all slip through
+    when a lock expires. A username longer than any can be is refused before anything is written.
     """
     name = username.strip()
-    wait = locked_for(engine, name, now)
-    if wait:
-        audit_entry(engine, None, "sign_in_refused", "users", None, f"{name}: locked for {wait} s")
-        return SignIn(None, wait, checked=False)
+    if username_too_long(name):
+        return SignIn(None, checked=False, too_long=True)
+    attempt = begin_attempt(engine, name, now)
+    if not attempt.allowed:
+        audit_entry(engine, None, "sign_in_refused", "users", None, f"{name}: locked for {attempt.wait} s")
+        return SignIn(None, attempt.wait, checked=False)
     who = authenticate(engine, name, password)
     if who is None:
-        wait = record_failure(engine, name, now)
         audit_entry(engine, None, "sign_in_failed", "users", None, name)
-        return SignIn(None, wait)
-    clear_failures(engine, name)
+        return SignIn(None, attempt.wait)
+    succeeded(engine, name)
     audit_entry(engine, who.user_id, "sign_in", "users", who.user_id, f"{who.username}: password")
     return SignIn(who)
 

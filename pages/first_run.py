@@ -9,6 +9,7 @@ from data.errors import DatabaseNotEmpty, ValidationError
 from data.writes import create_user, has_users
 from ui import loaders
 from ui.session import engine, sign_in_as
+from ui.text import literal
 
 st.title("Welcome to Fascia")
 if has_users(engine()):
@@ -44,7 +45,9 @@ with admin:
     st.subheader("Create the first admin account")
     with st.form("first_admin"):
         username = st.text_input("Username")
-        password = st.text_input("Password", type="password", help="At least 8 characters.")
+        password = st.text_input(
+            "Password", type="password", help="At least 8 characters; not a common password, and not the username."
+        )
         repeat = st.text_input("Repeat password", type="password")
         submitted = st.form_submit_button("Create admin account")
     if submitted:
@@ -54,7 +57,7 @@ with admin:
             try:
                 user_id = create_user(engine(), username, password, "admin", first=True)
             except ValidationError as error:
-                st.error(str(error))
+                st.error(literal(error))  # the refusal quotes the username as typed
             else:
                 loaders.clear()
                 sign_in_as(user_id)

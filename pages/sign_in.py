@@ -1,7 +1,9 @@
 """Sign in: a username and password form, and single sign-on when `[auth]` is configured.
 
 A wrong username or password gets one neutral message. After `data.auth.FREE_ATTEMPTS` failures
-for a username (known or not), it is refused for a growing delay, said in seconds. Single
+for a username (known or not), it is refused for a growing delay, said in seconds, with the way out
+when someone else is locking the account: an admin clears the lock (Users and teams). A username
+longer than any can be is refused before anything is written. Single
 sign-on (`st.login`, OpenID Connect) maps the provider's e-mail to the Fascia user holding it;
 an unknown e-mail is refused and offered `st.logout`. Every attempt is in the audit log.
 """
@@ -12,15 +14,22 @@ import pandas as pd
 import streamlit as st
 
 from data.access import sign_in, sso_sign_in
-from data.auth import FREE_ATTEMPTS
+from data.auth import FREE_ATTEMPTS, MAX_USERNAME_LENGTH
 from data.demo import DEMO_ACCOUNTS
 from ui.session import EXPIRED_KEY, engine, idle_minutes, sign_in_as, sso_configured, sso_signed_in
 
 SSO_REFUSED = "sso_refused"  # the e-mail single sign-on vouched for, when no active user holds it
 
 
+TOO_LONG = f"A username has at most {MAX_USERNAME_LENGTH} characters: check what you typed in Username."
+
+
 def locked_message(seconds: int) -> str:
-    return f"Too many failed attempts for this username; try again in {seconds} second{'' if seconds == 1 else 's'}."
+    return (
+        f"Too many failed attempts for this username; try again in {seconds} second{'' if seconds == 1 else 's'}. "
+        "If it stays locked, someone else may be trying it: ask an admin to clear the sign-in lock "
+        "(Users and teams)."
+    )
 
 
 def sso_panel(expired: bool) -> None:
@@ -77,6 +86,8 @@ with left:
             st.session_state.pop("demo_loaded", None)
             sign_in_as(attempt.viewer.user_id)
             st.rerun()
+        elif attempt.too_long:
+            st.error(TOO_LONG, icon=":material/error:")
         elif not attempt.checked:
             st.error(locked_message(attempt.retry_after), icon=":material/lock_clock:")
         elif attempt.retry_after:
@@ -85,7 +96,7 @@ with left:
             st.error("Wrong username or password.")
     st.caption(
         f"After {FREE_ATTEMPTS} failed attempts for a username, each further attempt waits longer. "
-        "A session ends after a while without activity."
+        "An admin can clear a username's lock. A session ends after a while without activity."
     )
 
 with right:

@@ -73,6 +73,8 @@ def test_create_user_with_password_on_stdin(sqlite_url: str) -> None:
     ("args", "stdin", "message"),
     [
         (["create-user", "bob", "--role", "admin", "--password-stdin"], "short\n", "at least 8"),
+        (["create-user", "bob", "--role", "admin", "--password-stdin"], "Password123\n", "most common passwords"),
+        (["create-user", "bob", "--role", "admin", "--password-stdin"], "bob-the-builder\n", "contains the username"),
         (["create-user", "bob", "--role", "athlete", "--password-stdin"], "long-password\n", "--athlete"),
         (
             ["create-user", "bob", "--role", "athlete", "--athlete", "NOPE", "--password-stdin"],

@@ -323,13 +323,13 @@ class TestQueries:
 
 class TestAccess:
     def test_scope_by_role(self, db_engine: Engine, team_db: dict[str, int]) -> None:
-        coach = create_user(db_engine, "coach", "coach-pass", "coach", team_ids=[team_db["team_a"]])
+        coach = create_user(db_engine, "coach", "whistle-and-board", "coach", team_ids=[team_db["team_a"]])
         admin = create_user(db_engine, "root", "admin-pass", "admin")
         athlete = create_user(db_engine, "cat", "athlete-pass", "athlete", athlete_id=team_db["cat"])
         viewers = {
             u: authenticate(db_engine, name, pw)
             for u, name, pw in [
-                (coach, "coach", "coach-pass"),
+                (coach, "coach", "whistle-and-board"),
                 (admin, "root", "admin-pass"),
                 (athlete, "cat", "athlete-pass"),
             ]
@@ -340,15 +340,15 @@ class TestAccess:
         assert viewers[coach].sees_clinical_notes is False
 
     def test_wrong_password_or_unknown_user_get_none(self, db_engine: Engine, team_db: dict[str, int]) -> None:
-        create_user(db_engine, "coach", "coach-pass", "coach")
+        create_user(db_engine, "coach", "whistle-and-board", "coach")
         assert authenticate(db_engine, "coach", "wrong-pass") is None
-        assert authenticate(db_engine, "nobody", "coach-pass") is None
+        assert authenticate(db_engine, "nobody", "whistle-and-board") is None
 
     def test_only_an_argon2id_hash_is_stored(self, db_engine: Engine, team_db: dict[str, int]) -> None:
-        create_user(db_engine, "coach", "coach-pass", "coach")
+        create_user(db_engine, "coach", "whistle-and-board", "coach")
         with db_engine.connect() as connection:
             stored = connection.scalar(select(User.password_hash))
-        assert stored.startswith("$argon2id$") and "coach-pass" not in stored
+        assert stored.startswith("$argon2id$") and "whistle-and-board" not in stored
 
     def test_user_rules(self, db_engine: Engine, team_db: dict[str, int]) -> None:
         with pytest.raises(ValidationError, match="at least 8"):
