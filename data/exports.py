@@ -6,8 +6,9 @@ for Excel: one workbook per kind, one sheet). Text cells a spreadsheet would run
 strips again; numbers are left as numbers.
 
 `include_notes=False` writes the clinical `notes` columns (therapy sessions, injuries) empty, for
-exports by coaches and athletes. With an `actor_id`, each export writes one audit entry
-(action "export") naming the format, scope and row counts.
+exports by coaches and athletes. Each export writes one audit entry (action "export") naming the
+format, the athletes, whether notes were included and the row counts, never the content; without an
+`actor_id` (`python -m data export`) the entry has no user and says it came from the command line.
 """
 
 from __future__ import annotations
@@ -120,13 +121,12 @@ def _audit_export(
     include_notes: bool,
     frames: dict[str, pd.DataFrame],
 ) -> None:
-    if actor_id is None:
-        return
     scope = "all athletes" if athlete_ids is None else f"athletes {','.join(map(str, athlete_ids))}"
     counts = ", ".join(f"{kind} {len(frame)}" for kind, frame in frames.items())
     notes = "with notes" if include_notes else "without notes"
+    by = "" if actor_id is not None else "; by the command line (no signed-in user)"
     with write_transaction(engine) as connection:
-        audit(connection, actor_id, "export", "all", None, f"{fmt}; {scope}; {notes}; rows: {counts}")
+        audit(connection, actor_id, "export", "all", None, f"{fmt}; {scope}; {notes}; rows: {counts}{by}")
 
 
 def _ids(athlete_ids: Iterable[int] | None) -> list[int] | None:

@@ -4,6 +4,11 @@ Every bounded score carries a CHECK constraint so the database itself refuses an
 out-of-range value; `data/writes.py` validates the same rules first so the user
 gets a message naming the field. Every time-series table has an index on
 (athlete_id, date).
+
+Records people edit in a form (injuries, therapy sessions) carry a `version` (`edit_version`): 1 when
+inserted, one more on every UPDATE of the row, whoever runs it (a form, an import's upsert, the CLI), so
+an edit made from an older read is refused instead of silently undoing another's change
+(`data.writes.update_record`).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    literal_column,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -58,6 +64,12 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+def edit_version() -> Mapped[int]:
+    """The row's version: 1 on insert (also for raw inserts and COPY, through the server default), and
+    `version + 1` in every Core or ORM UPDATE that does not set it itself (`onupdate`)."""
+    return mapped_column(Integer, default=1, server_default="1", onupdate=literal_column("version") + 1)
 
 
 def one_of(column: str, values: tuple[str, ...] | tuple[int, ...]) -> str:
@@ -166,6 +178,7 @@ class TherapySession(Base):
     discomfort: Mapped[int | None] = mapped_column(SmallInteger)
     injury_id: Mapped[int | None] = mapped_column(ForeignKey("injuries.id"))
     notes: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = edit_version()
 
 
 class RomMeasurement(Base):
@@ -259,6 +272,7 @@ class Injury(Base):
     time_loss: Mapped[bool] = mapped_column(Boolean, default=False)
     return_date: Mapped[dt.date | None] = mapped_column(Date)
     notes: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = edit_version()
 
 
 class TrainingSession(Base):

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from analytics.vocabulary import DOMINANT_SIDES, ROLES, ROM_VALUE_RANGE
-from data.auth import MIN_PASSWORD_LENGTH, hash_password
+from data.auth import hash_password, password_problem
 from data.dates import DateOrder, read_dates
 from data.db import retry_on_conflict, write_transaction
 from data.errors import ValidationError
@@ -308,6 +308,70 @@ def upsert_records(connection: Connection, kind: RecordKind, records: list[dict[
     return SaveResult(len(to_insert), updated, unchanged, ids)
 
 
+class EditConflict(ValidationError):
+    """An edit made from an older read: someone else changed the record since it was read (its version
+    moved on), so nothing was written. The form shows `str(error)` and keeps what was typed."""
+
+    def __init__(
+        self, noun: str, record_id: int, read_version: int, current_version: int | None, message: str | None = None
+    ) -> None:
+        super().__init__("version", read_version, "is not the record's version any more")
+        self.record_id = record_id
+        self.read_version = read_version
+        self.current_version = current_version
+        self.args = (
+            message
+            or f"Someone else changed this {noun} since you opened it: reload to see their change; "
+            "your text is kept below.",
+        )
+
+
+#: What a conflict calls a record of each versioned kind.
+RECORD_NOUNS = {"injuries": "injury", "therapy_sessions": "session"}
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON holds it: dates as ISO text, numpy scalars as Python ones, missing as null."""
+    if value is None or (not isinstance(value, str | bool) and pd.isna(value)):
+        return None
+    if isinstance(value, dt.date | pd.Timestamp):
+        return value.isoformat()[:10] if not isinstance(value, dt.datetime) else value.isoformat()
+    return value.item() if hasattr(value, "item") else value
+
+
+def changes_detail(old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
+    """The audit detail of an edit: JSON {"field": [old, new], ...} of the fields whose value changed.
+
+    The values are stored as they are, clinical notes included: the audit log is read by admins only
+    (`data.scoped.audit_log`), who may read the notes anyway, and a record of who wrote what is what the
+    log is for. Erasing an athlete (`erase_athlete`) replaces these details of their records' edits."""
+    import json
+
+    changed = {f: [_plain(old.get(f)), _plain(v)] for f, v in new.items() if _plain(old.get(f)) != _plain(v)}
+    return json.dumps(changed, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def read_for_edit(
+    engine: Engine, kind_name: str, record_id: int, allowed_athlete_ids: Iterable[int] | None = None
+) -> dict[str, Any] | None:
+    """One record's fields and its `version`, read together for an edit form (None when there is no such
+    record or it is outside `allowed_athlete_ids`). Pass the version back to `update_record` as
+    `read_version`, so a change made by someone else in between is not overwritten."""
+    kind = RECORD_KINDS[kind_name]
+    model = kind.model
+    with engine.connect() as connection:
+        row = (
+            connection.execute(
+                select(*[getattr(model, c) for c in kind.columns], model.version).where(model.id == record_id)
+            )
+            .mappings()
+            .one_or_none()
+        )
+    if row is None or (allowed_athlete_ids is not None and int(row["athlete_id"]) not in set(allowed_athlete_ids)):
+        return None
+    return dict(row)
+
+
 @retry_on_conflict
 def update_record(
     engine: Engine,
@@ -316,23 +380,37 @@ def update_record(
     changes: Mapping[str, Any],
     actor_id: int | None = None,
     allowed_athlete_ids: Iterable[int] | None = None,
-) -> None:
+    read_version: int | None = None,
+) -> int | None:
     """Change fields of one record (e.g. set an injury's return date), validating the record as it
-    will be after the change. Raises `InvalidRecords` naming the field, and changes nothing then."""
+    will be after the change. Raises `InvalidRecords` naming the field, and changes nothing then.
+
+    `read_version` is the record's `version` when the editor read it (`read_for_edit`): the UPDATE
+    matches only that version (``WHERE id = :id AND version = :read_version``) and sets version + 1, and
+    when the row has moved on `EditConflict` is raised and nothing changes. Without it (kinds with no
+    version, scripts) the change is applied to whatever is stored. Returns the new version (None for a
+    kind without one). The audit entry's detail holds the old and new value of each changed field
+    (`changes_detail`)."""
     kind = RECORD_KINDS[kind_name]
     model = kind.model
+    versioned = "version" in model.__table__.c
     unknown = set(changes) - set(kind.columns)
     if unknown:
         raise ValidationError(sorted(unknown)[0], changes[sorted(unknown)[0]], f"is not a field of {kind_name}")
+    if read_version is not None and not versioned:
+        raise ValidationError("version", read_version, f"is not kept for {kind_name}")
     with write_transaction(engine) as connection:
+        read = [getattr(model, c) for c in kind.columns] + ([model.version] if versioned else [])
         current = (
-            connection.execute(select(*[getattr(model, c) for c in kind.columns]).where(model.id == record_id))
-            .mappings()
-            .one_or_none()
+            connection.execute(select(*read).where(model.id == record_id).with_for_update()).mappings().one_or_none()
         )
         if current is None:
             raise ValidationError("id", record_id, f"is not a {kind_name} record")
-        merged = pd.DataFrame([{**dict(current), **changes}])
+        noun = RECORD_NOUNS.get(kind_name, "record")
+        if read_version is not None and current["version"] != read_version:
+            raise EditConflict(noun, record_id, read_version, current["version"])
+        stored = {c: current[c] for c in kind.columns}
+        merged = pd.DataFrame([{**stored, **changes}])
         clean, problems = validate_frame(kind, merged)
         problems = [ValidationError(p.field, p.value, p.reason) for p in problems]
         if allowed_athlete_ids is not None and int(current["athlete_id"]) not in set(allowed_athlete_ids):
@@ -343,11 +421,19 @@ def update_record(
             raise InvalidRecords(problems)
         record = to_records(kind, clean)[0]
         values = {c: record[c] for c in changes}
+        statement = update(model).where(model.id == record_id)
+        if versioned:
+            statement = statement.values(version=model.version + 1)
+            if read_version is not None:
+                statement = statement.where(model.version == read_version)
         try:
-            connection.execute(update(model).where(model.id == record_id).values(**values))
+            matched = connection.execute(statement.values(**values)).rowcount
         except IntegrityError as error:
             raise ValidationError(kind.name, record_id, f"was refused by the database: {error.orig}") from error
-        audit(connection, actor_id, "update", model.__tablename__, record_id, ", ".join(sorted(changes)))
+        if not matched:  # changed between the read above and this write (cannot happen under the row lock)
+            raise EditConflict(noun, record_id, read_version or 0, None)
+        audit(connection, actor_id, "update", model.__tablename__, record_id, changes_detail(stored, values))
+    return current["version"] + 1 if versioned else None
 
 
 @retry_on_conflict
@@ -499,10 +585,11 @@ def create_athlete(
     return athlete_id
 
 
-def check_password(password: str) -> None:
-    """Refuse a password that is too short."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError("password", "(hidden)", f"must be at least {MIN_PASSWORD_LENGTH} characters")
+def check_password(password: str, username: str | None = None) -> None:
+    """Refuse a password that is too short, one of the most common ones, or the username (or holds it)."""
+    problem = password_problem(password, username)
+    if problem:
+        raise ValidationError("password", "(hidden)", problem)
 
 
 def create_user(
@@ -526,7 +613,7 @@ def create_user(
         raise ValidationError("role", role, f"is not one of: {', '.join(ROLES)}")
     if role == "athlete" and athlete_id is None:
         raise ValidationError("athlete", athlete_id, "is required for an athlete account")
-    check_password(password)
+    check_password(password, username)
     team_ids = sorted(set(team_ids))
     with write_transaction(engine) as connection:
         if first and connection.scalar(select(User.id).limit(1)) is not None:
@@ -551,8 +638,12 @@ def create_user(
 
 
 def set_password(engine: Engine, user_id: int, password: str, actor_id: int | None = None) -> None:
-    """Replace a user's password hash."""
-    check_password(password)
+    """Replace a user's password hash (refused like a new user's: short, common, or the username)."""
+    with engine.connect() as connection:
+        username = connection.scalar(select(User.username).where(User.id == user_id))
+    if username is None:
+        raise ValidationError("user", user_id, "is not a known user")
+    check_password(password, username)
     with write_transaction(engine) as connection:
         changed = connection.execute(
             update(User).where(User.id == user_id).values(password_hash=hash_password(password))
@@ -600,6 +691,15 @@ def today_in(timezone: str) -> dt.date:
 class SessionSaveResult:
     session_id: int
     rom_ids: list[int]
+    #: The session's version after the save (pass it as `read_version` to save over it again).
+    version: int | None = None
+
+
+SESSION_TAKEN = (
+    "Someone else saved a session of this athlete with this technique, region and side on this day since you "
+    "opened the form: reload to see it in the list below; your text is kept below, and saving again replaces "
+    "that session with it."
+)
 
 
 @retry_on_conflict
@@ -609,6 +709,7 @@ def save_session_with_rom(
     rom_rows: Iterable[Mapping[str, Any]] = (),
     actor_id: int | None = None,
     allowed_athlete_ids: Iterable[int] | None = None,
+    read_version: int | None = None,
 ) -> SessionSaveResult:
     """Save one therapy session and the ROM measured around it in one transaction.
 
@@ -622,6 +723,12 @@ def save_session_with_rom(
     position in `rom_rows` (1 = first). Besides each kind's own rules: the injury treated must
     be the athlete's, the context must be pre_session or post_session, and a post_session value
     needs a pre_session value of the same measure and side (a change needs both ends).
+
+    `read_version` is the version of the stored session (same natural key) the form was saving over,
+    0 when it knew of none (a new session): when the stored session has another version and saving
+    would change it, `EditConflict` is raised and nothing is written, so one therapist's session is
+    not silently replaced by another's. None (imports, scripts) saves over whatever is stored. The
+    audit entry of a save over a stored session holds the old and new values of its changed fields.
     """
     session_kind, rom_kind = RECORD_KINDS["therapy_sessions"], RECORD_KINDS["rom_measurements"]
     values = {"therapist_id": actor_id, **dict(session)}
@@ -663,8 +770,25 @@ def save_session_with_rom(
                 problems.append(ValidationError("injury_id", int(injury_id), "is not an injury of this athlete"))
         if problems:
             raise InvalidRecords(problems)
+        [session_record] = to_records(session_kind, clean_session)
+        model = session_kind.model
+        key = session_kind.natural_key or ()
+        stored = (
+            connection.execute(
+                select(model.id, model.version, *[getattr(model, c) for c in session_kind.columns])
+                .where(*[getattr(model, k) == session_record[k] for k in key])
+                .order_by(model.id)
+                .limit(1)
+                .with_for_update()
+            )
+            .mappings()
+            .one_or_none()
+        )
+        changed = {c: v for c, v in session_record.items() if stored is not None and stored[c] != v}
+        if read_version is not None and stored is not None and stored["version"] != read_version and changed:
+            raise EditConflict("session", stored["id"], read_version, stored["version"], SESSION_TAKEN)
         try:
-            saved = upsert_records(connection, session_kind, to_records(session_kind, clean_session))
+            saved = upsert_records(connection, session_kind, [session_record])
             session_id = saved.ids[0]
             rom_ids: list[int] = []
             if not rom_frame.empty:
@@ -672,15 +796,17 @@ def save_session_with_rom(
                 rom_ids = upsert_records(connection, rom_kind, rom_records).ids
         except IntegrityError as error:
             raise ValidationError("therapy_sessions", "row", f"was refused by the database: {error.orig}") from error
+        edited = f"; changed {changes_detail(dict(stored), changed)}" if stored is not None and changed else ""
         audit(
             connection,
             actor_id,
             "save_session",
             session_kind.model.__tablename__,
             session_id,
-            f"with {len(rom_ids)} ROM measurements",
+            f"with {len(rom_ids)} ROM measurements{edited}",
         )
-    return SessionSaveResult(session_id, rom_ids)
+        version = connection.scalar(select(model.version).where(model.id == session_id))
+    return SessionSaveResult(session_id, rom_ids, version)
 
 
 @retry_on_conflict
@@ -805,13 +931,18 @@ def set_user_role(engine: Engine, user_id: int, role: str, actor_id: int | None 
         audit(connection, actor_id, "set_role", "users", user_id, f"{current} -> {role}")
 
 
+ERASED_DETAIL = "(erased with the athlete)"
+
+
 def erase_athlete(engine: Engine, athlete_id: int, actor_id: int | None = None) -> str:
     """Delete an athlete, every record of theirs and their user account, in one transaction.
 
     Every table with an `athlete_id` column is emptied of the athlete's rows (children before
     parents, in the schema's dependency order), so a table added later is erased too. The audit
-    entries their account wrote are kept, unlinked from the deleted account; one entry
-    "erased athlete <external id>" is added, without the name. Returns the external id.
+    entries their account wrote are kept, unlinked from the deleted account; the details of the entries
+    of edits to their injuries and sessions (old and new values, notes among them) are replaced by
+    `ERASED_DETAIL`; one entry "erased athlete <external id>" is added, without the name. Returns the
+    external id.
     """
     from data.models import Base
 
@@ -820,6 +951,14 @@ def erase_athlete(engine: Engine, athlete_id: int, actor_id: int | None = None) 
         if external_id is None:
             raise ValidationError("athlete", athlete_id, "is not a known athlete")
         accounts = list(connection.scalars(select(User.id).where(User.athlete_id == athlete_id)).all())
+        for table in RECORD_NOUNS:  # their edits' audit details hold old and new values (notes): forget them
+            model = RECORD_KINDS[table].model
+            edited = select(model.id).where(model.athlete_id == athlete_id).scalar_subquery()
+            connection.execute(
+                update(AuditEntry)
+                .where(AuditEntry.table_name == table, AuditEntry.record_id.in_(edited))
+                .values(detail=ERASED_DETAIL)
+            )
         counts: dict[str, int] = {}
         for table in reversed(Base.metadata.sorted_tables):
             if table.name in ("users", "athletes") or "athlete_id" not in table.c:

@@ -12,13 +12,15 @@ import streamlit as st
 
 from analytics import caseload
 from analytics.vocabulary import ROM_MEASURES, label
+from data.writes import audit_entry
 from ui import loaders, report
 from ui.charts import tables
 from ui.charts.progress import km_chart, pain_timeline, rom_chart, treatment_chart
 from ui.charts.render import show_chart
 from ui.filters import athlete_picker, date_range_picker
-from ui.flag_cards import flag_card, literal, show_close_message
-from ui.session import page_viewer
+from ui.flag_cards import flag_card, show_close_message
+from ui.session import engine, page_viewer
+from ui.text import literal
 
 who = page_viewer(__file__)
 
@@ -43,23 +45,46 @@ episodes = frames["episodes"]
 as_of = day or end
 
 position = f" · {literal(athlete['position'])}" if pd.notna(athlete["position"]) and athlete["position"] else ""
-dominant = f" · dominant side {athlete['dominant_side']}" if pd.notna(athlete["dominant_side"]) else ""
+dominant = f" · dominant side {literal(athlete['dominant_side'])}" if pd.notna(athlete["dominant_side"]) else ""
 st.caption(
     f"**{literal(athlete['display_name'])}** · {literal(athlete['team'])}{position}{dominant}. Showing {start:%Y-%m-%d} to "
     f"{end:%Y-%m-%d}; newest data {as_of:%Y-%m-%d}."
 )
 
 report_frames = loaders.progress_report_frames(who.user_id, athlete_id, start, end)
-st.download_button(
-    "Download progress report (HTML)",
-    lambda: report.progress_report_html(
+database = engine()  # held here: a deferred download runs when clicked, outside this run
+
+
+def audit_read(what: str) -> None:
+    """One audit entry per download of this athlete's clinical data: who, which athlete, what, which dates
+    (never the content)."""
+    audit_entry(
+        database,
+        who.user_id,
+        "download",
+        "athletes",
+        int(athlete_id),
+        f"{what} of athlete {athlete['external_id']}, {start:%Y-%m-%d} to {end:%Y-%m-%d}",
+    )
+
+
+def report_html() -> str:
+    """The progress report, made when the button is clicked, and its audit entry."""
+    page = report.progress_report_html(
         athlete.to_dict(),
         report_frames,
         start,
         end,
         generated=dt.datetime.now(dt.UTC),
         include_notes=who.sees_clinical_notes,
-    ),
+    )
+    audit_read(f"progress report (HTML, {'with' if who.sees_clinical_notes else 'without'} clinical notes)")
+    return page
+
+
+st.download_button(
+    "Download progress report (HTML)",
+    report_html,
     file_name=report.report_file_name(athlete["external_id"], dt.date.today()),
     mime="text/html",
     key="progress-report",
@@ -98,6 +123,7 @@ show_chart(
     pain_timeline(frames["trend"], sessions, frames["injuries"], start, end),
     "pain-and-treatments",
     data=partial(tables.pain_table, frames["trend"], sessions),
+    audit_as=audit_read,
 )
 st.caption(
     "Lines: self-reported pain, NPRS 0–10 (LOINC 72514-3), per region and side (blue left, orange right, grey "
@@ -129,6 +155,7 @@ else:
                 f"rom-{joint}-{movement}",
                 data=partial(tables.rom_table, history, joint, movement),
                 container=column,
+                audit_as=audit_read,
             )
     st.caption(
         "Each point: the mean of the day's trials (post-session measurements left out; they belong to the treatment "
@@ -237,6 +264,7 @@ show_chart(
     km_chart(frames["km_curves"], frames["km_medians"], athlete_group=frames["athlete_name"]),
     "days-to-pain-resolution",
     data=partial(tables.km_table, frames["km_curves"]),
+    audit_as=audit_read,
 )
 st.caption(
     "Kaplan–Meier estimate of the share of injury episodes whose pain is not yet resolved (three "
@@ -253,7 +281,12 @@ if sessions.empty:
     st.info("No therapy sessions in these dates — log one on *Log a session*.", icon=":material/healing:")
 else:
     summary = frames["treatment"]
-    show_chart(treatment_chart(summary), "treatment-response", data=partial(tables.treatment_table, summary))
+    show_chart(
+        treatment_chart(summary),
+        "treatment-response",
+        data=partial(tables.treatment_table, summary),
+        audit_as=audit_read,
+    )
     st.dataframe(
         summary.assign(technique=summary["technique"].map(label), outcome=summary["outcome"].str.replace("_", " "))[
             ["technique", "outcome", "unit", "n", "mean", "ci_lower", "ci_upper", "n_held_known", "share_held"]
@@ -305,7 +338,7 @@ else:
             f"{pain_text}{discomfort}"
         )
         if isinstance(notes, str) and notes:
-            st.caption(notes)
+            st.caption(literal(notes))
     st.caption(
         "The ten newest sessions in the selected dates; pain NPRS 0–10, discomfort during the session 0–10. "
         "Notes are clinical: therapists and admins see them."

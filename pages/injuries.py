@@ -5,18 +5,17 @@ participation, edit an injury. Every write goes through `data.writes` and is val
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from analytics.vocabulary import BODY_REGIONS, INJURY_TYPES, MECHANISMS, SIDES, label
 from data.errors import ValidationError
-from data.writes import InvalidRecords, save_records, update_record
+from data.writes import EditConflict, InvalidRecords, read_for_edit, save_records, update_record
 from ui import forms, loaders
 from ui.filters import record_target
 from ui.session import engine, page_viewer
+from ui.text import literal
 
 FIELDS = ("onset_date", "body_region", "side", "injury_type", "mechanism", "time_loss", "return_date", "notes")
 
@@ -29,7 +28,7 @@ st.caption(
 )
 target = record_target(who.user_id, who.role, "Injuries")
 athlete_id, today, scope = target.athlete_id, target.today, target.scope
-name = target.name
+name = literal(target.name)  # the athlete's name, for Markdown
 
 register_area = st.container()  # drawn last, so it shows what the forms below just saved
 
@@ -136,10 +135,6 @@ def injury_inputs(slots: forms.ErrorSlots, key: str, current: dict[str, Any] | N
     }
 
 
-def as_date(value: Any) -> dt.date | None:
-    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
-
-
 register = loaders.injury_register(who.user_id, athlete_id, today)
 new_tab, return_tab, edit_tab = st.tabs(["Open a new injury", "Set return to participation", "Edit an injury"])
 
@@ -188,7 +183,10 @@ with return_tab:
                 slots.under("return_date")
             submitted = st.form_submit_button("Set return", type="primary", icon=":material/directions_run:")
         if submitted:
+            stored = read_for_edit(engine(), "injuries", int(chosen), scope)
             try:
+                if stored is not None and stored["return_date"] is not None:  # set by someone since the list was read
+                    raise EditConflict("injury", int(chosen), 0, stored["version"])
                 update_record(
                     engine(),
                     "injuries",
@@ -196,7 +194,12 @@ with return_tab:
                     {"return_date": returned},
                     actor_id=who.user_id,
                     allowed_athlete_ids=scope,
+                    read_version=None if stored is None else stored["version"],
                 )
+            except EditConflict as conflict:
+                loaders.clear()
+                register = loaders.injury_register(who.user_id, athlete_id, today)
+                st.error(str(conflict), icon=":material/sync_problem:")
             except ValidationError as refusal:
                 show_refusal(slots, refusal)
             else:
@@ -217,39 +220,70 @@ with edit_tab:
         chosen = st.selectbox(
             "Injury to edit", list(labels), format_func=lambda i: labels[i], key=f"edit_pick_{athlete_id}"
         )
-        current_row = register.loc[register["injury_id"] == chosen].iloc[0]
-        current = {
-            "onset_date": as_date(current_row["onset_date"]),
-            "body_region": current_row["body_region"],
-            "side": current_row["side"],
-            "injury_type": current_row["injury_type"],
-            "mechanism": current_row["mechanism"],
-            "time_loss": bool(current_row["time_loss"]),
-            "return_date": as_date(current_row["return_date"]),
-            "notes": current_row["notes"] if isinstance(current_row["notes"], str) else None,
-        }
-        slots = forms.ErrorSlots()
-        with st.form(f"edit_{chosen}"):
-            slots.under("*", "athlete_id", "id")
-            values = injury_inputs(slots, f"edit_{chosen}", current)
-            submitted = st.form_submit_button("Save changes", type="primary", icon=":material/save:")
-        if submitted:
-            changes = {f: values[f] for f in FIELDS if values[f] != current[f]}
-            if not changes:
-                st.info("Nothing changed.")
-            else:
-                try:
-                    update_record(
-                        engine(), "injuries", int(chosen), changes, actor_id=who.user_id, allowed_athlete_ids=scope
-                    )
-                except ValidationError as refusal:
-                    show_refusal(slots, refusal)
+        # The form edits what it was first shown with, read together with its version (never from a cache):
+        # the save names that version, so a change someone else made since is refused, not overwritten.
+        stored = read_for_edit(engine(), "injuries", int(chosen), scope)
+        state_key = f"edit_{chosen}_state"
+        state = st.session_state.get(state_key)
+        fresh = None if stored is None else {f: stored[f] for f in FIELDS}
+        if fresh is not None and (
+            state is None or (not state["conflict"] and f"edit_{chosen}_{state['gen']}_notes" not in st.session_state)
+        ):  # first shown (or shown again after the form was left): from the record as stored now
+            gen = 0 if state is None else state["gen"] + 1
+            state = {"gen": gen, "version": stored["version"], "base": fresh, "shown": fresh, "conflict": None}
+            st.session_state[state_key] = state
+        if stored is None or state is None:
+            st.info("This injury is no longer recorded. Reload the page.")
+        else:
+            form_key = f"edit_{chosen}_{state['gen']}"
+            slots = forms.ErrorSlots()
+            with st.form(form_key):
+                slots.under("*", "athlete_id", "id")
+                values = injury_inputs(slots, form_key, state["shown"])
+                submitted = st.form_submit_button("Save changes", type="primary", icon=":material/save:")
+            if state["conflict"]:  # the save of the previous run was refused: say why, under the form
+                st.error(state["conflict"], icon=":material/sync_problem:")
+                state["conflict"] = None
+            if submitted:
+                changes = {f: values[f] for f in FIELDS if values[f] != state["base"][f]}
+                if not changes:
+                    st.info("Nothing changed.")
                 else:
-                    loaders.clear()
-                    register = loaders.injury_register(who.user_id, athlete_id, today)
-                    row = register.loc[register["injury_id"] == chosen].iloc[0]
-                    fields = ", ".join(forms.field_name(f).lower() for f in changes)
-                    st.success(f"Changed {fields}: {row['label']}.", icon=":material/check_circle:")
+                    try:
+                        version = update_record(
+                            engine(),
+                            "injuries",
+                            int(chosen),
+                            changes,
+                            actor_id=who.user_id,
+                            allowed_athlete_ids=scope,
+                            read_version=state["version"],
+                        )
+                    except EditConflict as conflict:
+                        # Their change is shown; what was typed is kept on top of it in a fresh form.
+                        loaders.clear()
+                        now = read_for_edit(engine(), "injuries", int(chosen), scope)
+                        if now is not None:
+                            base = {f: now[f] for f in FIELDS}
+                            st.session_state[state_key] = {
+                                "gen": state["gen"] + 1,
+                                "version": now["version"],
+                                "base": base,
+                                "shown": {**base, **changes},
+                                "conflict": str(conflict),
+                            }
+                            st.rerun()
+                        st.error(str(conflict), icon=":material/sync_problem:")
+                    except ValidationError as refusal:
+                        show_refusal(slots, refusal)
+                    else:
+                        state["version"] = version
+                        state["base"] = {**state["base"], **changes}
+                        loaders.clear()
+                        register = loaders.injury_register(who.user_id, athlete_id, today)
+                        row = register.loc[register["injury_id"] == chosen].iloc[0]
+                        fields = ", ".join(forms.field_name(f).lower() for f in changes)
+                        st.success(f"Changed {fields}: {row['label']}.", icon=":material/check_circle:")
 
 with register_area:
     st.subheader(f"{name}'s injuries")

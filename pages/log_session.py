@@ -10,10 +10,11 @@ import streamlit as st
 
 from analytics.vocabulary import BODY_REGIONS, LIMB_SIDES, ROM_MEASURES, SIDES, TECHNIQUES, label
 from data.errors import ValidationError
-from data.writes import InvalidRecords, save_session_with_rom
+from data.writes import EditConflict, InvalidRecords, save_session_with_rom
 from ui import forms, loaders
 from ui.filters import record_target
 from ui.session import engine, page_viewer
+from ui.text import literal
 
 #: The ROM inputs' names, for the refusals shown under them.
 ROM_INPUTS = {
@@ -22,6 +23,9 @@ ROM_INPUTS = {
     "rom_pre": "ROM before the session",
     "rom_post": "ROM after the session",
 }
+
+#: Session state: natural key of a session -> the version of it this form last saved or was shown.
+SEEN_SESSIONS = "log_session_versions"
 
 who = page_viewer(__file__)
 
@@ -177,8 +181,25 @@ if submitted:
         row = (error.row or 1) - 1
         return "rom_pre" if row < len(contexts) and contexts[row] == "pre_session" else "rom_post"
 
+    # The version of a stored session with this athlete, day, technique, region and side this form knows
+    # (it saved it, or was refused over it and now lists it below); 0 = none: saving is then refused when
+    # someone else has saved that session since, instead of silently replacing their notes.
+    seen: dict[tuple[object, ...], int] = st.session_state.setdefault(SEEN_SESSIONS, {})
+    natural_key = (athlete_id, day, technique, region, side)
     try:
-        result = save_session_with_rom(engine(), session, rom_rows, actor_id=who.user_id, allowed_athlete_ids=scope)
+        result = save_session_with_rom(
+            engine(),
+            session,
+            rom_rows,
+            actor_id=who.user_id,
+            allowed_athlete_ids=scope,
+            read_version=seen.get(natural_key, 0),
+        )
+    except EditConflict as conflict:
+        if conflict.current_version is not None:
+            seen[natural_key] = conflict.current_version
+        loaders.clear()
+        st.error(str(conflict), icon=":material/sync_problem:")
     except InvalidRecords as refusal:
         messages = forms.field_errors(refusal.errors, key=slot_of, first_only=True, labels=ROM_INPUTS)
         slots.show(messages)
@@ -187,6 +208,8 @@ if submitted:
         slots.show(forms.field_errors([refusal], key=slot_of, labels=ROM_INPUTS))
         st.error(forms.refused(1), icon=":material/block:")
     else:
+        if result.version is not None:
+            seen[natural_key] = result.version
         loaders.clear()
         saved_id = result.session_id
         rom_part = ""
@@ -197,7 +220,7 @@ if submitted:
             f", pain {'–' if pain_before is None else pain_before} → {'–' if pain_after is None else pain_after}"
         )
         st.success(
-            f"Saved: {label(technique or '')} to the {forms.site(region or '', side)} of {target.name} "
+            f"Saved: {label(technique or '')} to the {forms.site(region or '', side)} of {literal(target.name)} "
             f"on {forms.short_date(day, today)}{pain_part}{rom_part}.",
             icon=":material/check_circle:",
         )
@@ -229,9 +252,9 @@ if saved_id is not None and saved_id not in recent["session_id"].tolist():
         column_config=column_config,
     )
 
-st.subheader(f"{target.name}'s last sessions")
+st.subheader(f"{literal(target.name)}'s last sessions")
 if log.empty:
-    st.info(f"No sessions logged for {target.name} yet — log the first one above.")
+    st.info(f"No sessions logged for {literal(target.name)} yet — log the first one above.")
 else:
     st.dataframe(
         recent, hide_index=True, width="stretch", placeholder="–", column_order=shown, column_config=column_config

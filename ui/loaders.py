@@ -1,15 +1,21 @@
 """Cached loaders: the one place pages read data through. Cleared after every write.
 
 Every loader takes the signed-in user's id and reads through `data/scoped.py` with that user's
-`Viewer`, so the scope (which athletes, which fields) is decided in `data/` and is part of the cache
-key: one user's cached frame is never served to another. Requested athlete ids outside the user's
-scope are dropped, whatever a widget asked for; no loader calls `data.queries` directly.
+`Viewer`, so the scope (which athletes, which fields) is decided in `data/`. The Viewer is read afresh
+from the database on every call from a page (`viewer_of`: one small query, never cached), and the
+loaders keyed by user (`scoped_cache`) are cached under the user's id AND that scope (role, athlete,
+teams): one user's cached frame is never served to another, and a frame cached before a user's scope
+changed (an admin moved a coach to another team, from any process) is never served after it.
+Requested athlete ids outside the user's scope are dropped, whatever a widget asked for; no loader
+calls `data.queries` directly.
 """
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -22,6 +28,12 @@ from ui.session import USER_KEY, engine
 TTL_SECONDS = 300
 
 Ids = tuple[int, ...] | None
+P = ParamSpec("P")
+R = TypeVar("R")
+
+#: The Viewer a scoped loader is computing for (set while its body runs), so the loaders and reads it
+#: calls use the scope it is cached under instead of reading the user again.
+_COMPUTING_FOR: contextvars.ContextVar[access.Viewer | None] = contextvars.ContextVar("computing_for", default=None)
 
 
 def clear() -> None:
@@ -34,54 +46,89 @@ def ids(values: Iterable[int] | None) -> Ids:
     return None if values is None else tuple(sorted({int(v) for v in values}))
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def viewer_of(user_id: int) -> access.Viewer | None:
-    """The active user `user_id` as a Viewer (role, athlete, teams), read once for all the loaders of a
-    run. Safe to cache: every page first checks the signed-in user afresh (`ui.session.page_viewer`),
-    and the writes that change a role, a team or an account clear this cache with the others."""
+    """The active user `user_id` as a Viewer (role, athlete, teams), read from the database on every call:
+    a scope held in a process's cache would outlive a change made by another process (an admin moving a
+    coach to another team), so it is never cached."""
     return access.viewer(engine(), user_id)
 
 
 def _viewer(user_id: int) -> access.Viewer:
+    computing = _COMPUTING_FOR.get()
+    if computing is not None and computing.user_id == user_id:
+        return computing
     who = viewer_of(user_id)
     if who is None:
         raise PermissionError("the session's user is no longer active")
     return who
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def scope_key(who: access.Viewer) -> tuple[Any, ...]:
+    """The hashable scope a scoped loader's cache is keyed by: user id, username, role, athlete, teams."""
+    return (who.user_id, who.username, who.role, who.athlete_id, tuple(who.team_ids))
+
+
+def scoped_cache(function: Callable[P, R]) -> Callable[P, R]:
+    """`st.cache_data` for a loader whose first argument is the user's id, keyed by the user's scope too.
+
+    Each call reads the user's Viewer afresh (`viewer_of`; inside another scoped loader, the Viewer
+    that loader is computing for) and looks up the cache under (user id, `scope_key`, the arguments),
+    so a change of role, team or athlete takes effect on the next run in every process."""
+
+    def computed(user_id: int, scope: tuple[Any, ...], *args: Any, **kwargs: Any) -> R:
+        token = _COMPUTING_FOR.set(access.Viewer(*scope[:4], team_ids=tuple(scope[4])))
+        try:
+            return function(user_id, *args, **kwargs)  # type: ignore[arg-type]
+        finally:
+            _COMPUTING_FOR.reset(token)
+
+    # Streamlit keys a function's cache by its qualified name (and source): one cache per loader.
+    computed.__qualname__ = function.__qualname__
+    computed.__name__ = function.__name__
+    cached = st.cache_data(ttl=TTL_SECONDS, show_spinner=False)(computed)
+
+    def loader(user_id: int, *args: Any, **kwargs: Any) -> R:
+        return cached(user_id, scope_key(_viewer(user_id)), *args, **kwargs)
+
+    loader.__qualname__, loader.__name__, loader.__doc__ = function.__qualname__, function.__name__, function.__doc__
+    loader.__module__ = function.__module__
+    loader.clear = cached.clear  # type: ignore[attr-defined]
+    return loader  # type: ignore[return-value]
+
+
+@scoped_cache
 def scope_athletes(user_id: int) -> pd.DataFrame:
     """The athletes the user may see."""
     return scoped.athletes(engine(), _viewer(user_id))
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@scoped_cache
 def scope_teams(user_id: int) -> pd.DataFrame:
     """The teams the user may see."""
     return scoped.teams(engine(), _viewer(user_id))
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@scoped_cache
 def scope_counts(user_id: int) -> dict[str, int]:
     """Row counts of each time series within the user's scope."""
     return scoped.record_counts(engine(), _viewer(user_id))
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@scoped_cache
 def checkins(
     user_id: int, athlete_ids: Ids = None, start: dt.date | None = None, end: dt.date | None = None
 ) -> pd.DataFrame:
     return scoped.checkins(engine(), _viewer(user_id), athlete_ids, start, end)
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@scoped_cache
 def pain(
     user_id: int, athlete_ids: Ids = None, start: dt.date | None = None, end: dt.date | None = None
 ) -> pd.DataFrame:
     return scoped.pain_reports(engine(), _viewer(user_id), athlete_ids, start, end)
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@scoped_cache
 def therapy(
     user_id: int, athlete_ids: Ids = None, start: dt.date | None = None, end: dt.date | None = None
 ) -> pd.DataFrame:
@@ -89,27 +136,27 @@ def therapy(
     return scoped.therapy_sessions(engine(), _viewer(user_id), athlete_ids, start, end)
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@scoped_cache
 def rom(
     user_id: int, athlete_ids: Ids = None, start: dt.date | None = None, end: dt.date | None = None
 ) -> pd.DataFrame:
     return scoped.rom_measurements(engine(), _viewer(user_id), athlete_ids, start, end)
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@scoped_cache
 def injuries(user_id: int, athlete_ids: Ids = None) -> pd.DataFrame:
     """Every injury of the athletes (not date-filtered: recurrence needs the history); notes per role."""
     return scoped.injuries(engine(), _viewer(user_id), athlete_ids)
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@scoped_cache
 def training(
     user_id: int, athlete_ids: Ids = None, start: dt.date | None = None, end: dt.date | None = None
 ) -> pd.DataFrame:
     return scoped.training_sessions(engine(), _viewer(user_id), athlete_ids, start, end)
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@scoped_cache
 def ostrc(
     user_id: int, athlete_ids: Ids = None, start: dt.date | None = None, end: dt.date | None = None
 ) -> pd.DataFrame:
@@ -127,7 +174,7 @@ def last_data_day() -> dt.date | None:
     return scoped.newest_data_day(engine())
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@scoped_cache
 def recent_checkin_summary(user_id: int, days: int = 7) -> pd.DataFrame:
     """Per day of the last `days` days: athletes checked in, compliance and the soreness distribution."""
     last = last_data_day()
@@ -161,7 +208,7 @@ def _signed_in_id(user_id: int | None) -> int:
     return int(user_id)
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@scoped_cache
 def scope_users(user_id: int) -> pd.DataFrame:
     """The user directory the user may read (`data.scoped.users`): everyone for an admin, else their own row."""
     return scoped.users(engine(), _viewer(user_id))
@@ -184,7 +231,7 @@ def all_teams(user_id: int | None = None) -> pd.DataFrame:
 FLAG_LOOKBACK_DAYS = 120
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@scoped_cache
 def open_flags_on(user_id: int, athlete_ids: Ids, day: dt.date) -> pd.DataFrame:
     """The flags raised on `day` (`analytics.flags.compute_flags`) for the athletes in scope,
     less those a therapist has closed (`analytics.flags.open_flags`)."""
@@ -211,7 +258,7 @@ def open_flags_on(user_id: int, athlete_ids: Ids, day: dt.date) -> pd.DataFrame:
 COACH_LOOKBACK_DAYS = 120
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@scoped_cache
 def coach_team_athletes(user_id: int, team_id: int | None) -> pd.DataFrame:
     """The athletes of one team in the user's scope (every team in scope when `team_id` is None)."""
     athletes = scope_athletes(user_id)
@@ -220,7 +267,7 @@ def coach_team_athletes(user_id: int, team_id: int | None) -> pd.DataFrame:
     return athletes[athletes["team_id"] == team_id].reset_index(drop=True)
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@scoped_cache
 def coach_today(user_id: int, team_id: int | None, day: dt.date) -> dict[str, object]:
     """Everything *Team today* shows for one team on `day`: availability board and counts, open flags
     (closed ones removed), compliance, the 28-day soreness matrix and today's / this week's regional pain."""
@@ -249,7 +296,7 @@ def coach_today(user_id: int, team_id: int | None, day: dt.date) -> dict[str, ob
     }
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@scoped_cache
 def coach_trends(user_id: int, team_id: int | None, start: dt.date, end: dt.date) -> dict[str, object]:
     """Everything *Team trends* shows for one team and date range, except the per-athlete load:
     soreness distribution, injuries per month and category, recurrence by region, incidence and
@@ -272,7 +319,7 @@ def coach_trends(user_id: int, team_id: int | None, start: dt.date, end: dt.date
     }
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@scoped_cache
 def coach_load(user_id: int, athlete_id: int, start: dt.date, end: dt.date, method: str) -> pd.DataFrame:
     """One athlete's daily load (AU) and ACWR by `method` from `start` to `end`; read from 27 days
     before `start` so the first day's windows are full (check-in days are rest days at 0)."""
@@ -287,7 +334,7 @@ def coach_load(user_id: int, athlete_id: int, start: dt.date, end: dt.date, meth
 # --------------------------------------------------------------------------- athlete entries and admin (issue 4)
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@scoped_cache
 def own_athlete(user_id: int) -> dict[str, object] | None:
     """The signed-in athlete's own record with the team's time zone (athlete_id, display_name, team_id,
     team, timezone), or None for a user who is not linked to an athlete. Read from the user's scope,
@@ -310,7 +357,7 @@ def own_athlete(user_id: int) -> dict[str, object] | None:
     }
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@scoped_cache
 def ostrc_weeks(user_id: int, athlete_id: int, last_week: dt.date, weeks: int = 8) -> pd.DataFrame:
     """One row per week (Monday) of the `weeks` weeks up to `last_week`: week_start, answered, q1-q4,
     severity (0-100), problem, substantial (Clarsen et al. 2013, 2020, via analytics.surveillance).
@@ -339,7 +386,7 @@ def user_directory(user_id: int | None = None) -> pd.DataFrame:
     return directory_of_users(_signed_in_id(user_id))
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@scoped_cache
 def directory_of_users(user_id: int) -> pd.DataFrame:
     """Every user the user may read (an admin: everyone): user_id, username, role, active, team_ids, teams
     (what the user sees: "every team" for an admin, the athlete's team for an athlete, the assigned team
@@ -371,7 +418,7 @@ def team_directory(user_id: int | None = None) -> pd.DataFrame:
     return directory_of_teams(_signed_in_id(user_id))
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@scoped_cache
 def directory_of_teams(user_id: int) -> pd.DataFrame:
     """Every team the user may see (an admin: every team): team_id, name, sport, timezone, athletes
     (active athletes), staff (the coaches and therapists assigned, comma separated)."""
@@ -396,7 +443,7 @@ def all_athletes(user_id: int | None = None) -> pd.DataFrame:
 # --- the therapist's entry forms (pages/log_session.py, pages/record_rom.py, pages/injuries.py)
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@scoped_cache
 def injury_register(user_id: int, athlete_id: int, as_of: dt.date) -> pd.DataFrame:
     """One athlete's injuries, open first, with recurrence category and days out (`ui.forms.injury_register`)."""
     from ui import forms
@@ -404,7 +451,7 @@ def injury_register(user_id: int, athlete_id: int, as_of: dt.date) -> pd.DataFra
     return forms.injury_register(injuries(user_id, ids([athlete_id])), as_of)
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@scoped_cache
 def session_log(user_id: int, athlete_id: int, as_of: dt.date, limit: int = 10) -> pd.DataFrame:
     """One athlete's last therapy sessions with the ROM measured around them (`ui.forms.session_log`)."""
     from ui import forms
@@ -415,7 +462,7 @@ def session_log(user_id: int, athlete_id: int, as_of: dt.date, limit: int = 10) 
     )
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@scoped_cache
 def rom_overview(user_id: int, athlete_id: int) -> pd.DataFrame:
     """One athlete's latest ROM per measure, left vs right and against the norm (`ui.forms.rom_overview`)."""
     from ui import forms
@@ -431,7 +478,7 @@ def rom_overview(user_id: int, athlete_id: int) -> pd.DataFrame:
 CHRONIC_DAYS = 84
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@scoped_cache
 def caseload_open_flags(user_id: int, athlete_ids: Ids = None) -> pd.DataFrame:
     """Today's flags (`analytics.flags.compute_flags` on the newest data day) that no therapist has
     closed, with severity, label and region words (`analytics.caseload.describe_flags`)."""
@@ -443,7 +490,7 @@ def caseload_open_flags(user_id: int, athlete_ids: Ids = None) -> pd.DataFrame:
     return caseload.describe_flags(open_flags_on(user_id, athlete_ids, day))
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@scoped_cache
 def caseload_board(user_id: int) -> pd.DataFrame:
     """The caseload (`analytics.caseload.caseload`): athletes in scope with an open injury or an open
     flag on the newest data day, in attention order, with current pain, trend, chronic mark and last
@@ -463,7 +510,7 @@ def caseload_board(user_id: int) -> pd.DataFrame:
     return caseload.caseload(people, injured, open_flags, reports, therapy(user_id, who), chronic, day)
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@scoped_cache
 def progress_team_episodes(user_id: int, team_id: int) -> pd.DataFrame:
     """Every injury episode of one team in the user's scope (`analytics.recovery.recovery_episodes`
     on the whole history, censored at the newest data day), for the athlete-vs-team Kaplan-Meier."""
@@ -480,7 +527,7 @@ def progress_team_episodes(user_id: int, team_id: int) -> pd.DataFrame:
 RESPONSE_DAYS = 7
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@scoped_cache
 def progress_frames(user_id: int, athlete_id: int, start: dt.date, end: dt.date) -> dict[str, object]:
     """Everything *Athlete progress* draws for one athlete and date range, computed once per key:
     pain trend, classified injuries, ROM history and symmetry, episodes with category and recovery,
@@ -548,7 +595,7 @@ def progress_frames(user_id: int, athlete_id: int, start: dt.date, end: dt.date)
     }
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@scoped_cache
 def recovery_frames(user_id: int, start: dt.date, end: dt.date) -> dict[str, object]:
     """Everything *My recovery* shows to the signed-in athlete (their scope is only themself): the pain and
     ROM sentences, what changed since last week, open flags in friendly words, and the chart frames."""
@@ -586,7 +633,7 @@ def recovery_frames(user_id: int, start: dt.date, end: dt.date) -> dict[str, obj
 # --- the progress report (ui/report.py; pages/athlete_progress.py, pages/my_recovery.py)
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@scoped_cache
 def progress_report_frames(user_id: int, athlete_id: int, start: dt.date, end: dt.date) -> dict[str, object]:
     """What the progress report prints for one athlete and date range: `progress_frames` (the frames of
     *Athlete progress*, in the user's scope; notes only for those who see clinical notes) with the plain

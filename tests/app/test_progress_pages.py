@@ -436,3 +436,38 @@ def test_treatment_chart_shows_mean_relief_with_interval_in_technique_colours() 
     assert list(points.marker.color) == [TECHNIQUE_COLOURS["stretching"], TECHNIQUE_COLOURS["active_release"]]
     assert list(points.error_x.array) == [0.0, 1.0] and list(points.text) == ["n = 1", "n = 4, held 75%"]
     assert "Log a session" in charts.treatment_chart(summary.head(0)).layout.annotations[0].text
+
+
+def test_each_download_of_an_athletes_clinical_data_leaves_one_audit_entry(
+    app_at: StartApp, own_url: str, media: list[MediaFileManager]
+) -> None:
+    """The report with notes and each chart's CSV name the athlete and what was read, never the content,
+    one entry per download; showing the page alone writes none (issue 19)."""
+    engine = make_engine(own_url)
+
+    def downloads() -> pd.DataFrame:
+        entries = queries.audit_entries(engine)
+        return entries[entries["action"] == "download"]
+
+    at = therapist(app_at, own_url).switch_page(PROGRESS).run()
+    assert not at.exception
+    assert downloads().empty
+    athlete_id = at.selectbox[0].value
+    athlete = queries.athletes(engine, athlete_ids=[athlete_id]).iloc[0]
+    notes = queries.therapy_sessions(engine, [athlete_id], include_notes=True)["notes"].dropna()
+
+    [report_button] = [b for b in at.download_button if b.label == REPORT_LABEL]
+    downloaded(media, report_button)
+    csv = [b for b in at.download_button if b.label == CSV_LABEL]
+    downloaded(media, csv[0])
+    downloaded(media, csv[0])
+    entries = downloads()
+    assert len(entries) == 3
+    assert set(entries["username"]) == {"therapist"}
+    assert set(entries["table_name"]) == {"athletes"} and set(entries["record_id"].astype(int)) == {athlete_id}
+    details = entries["detail"].tolist()
+    assert sum(d.startswith("progress report (HTML, with clinical notes) of athlete ") for d in details) == 1
+    assert sum(d.startswith("chart data pain-and-treatments.csv of athlete ") for d in details) == 2
+    assert all(f"of athlete {athlete['external_id']}, " in d for d in details)
+    assert not [n for n in notes if any(n in d for d in details)]
+    engine.dispose()

@@ -9,6 +9,7 @@ mapping of `ui/forms.py`, and `data.writes.save_session_with_rom` on each backen
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -22,7 +23,7 @@ import data.writes
 from data import access, queries
 from data.db import make_engine
 from data.errors import ValidationError
-from data.models import Injury, User
+from data.models import AuditEntry, Injury, User
 from data.writes import (
     InvalidRecords,
     create_athlete,
@@ -696,6 +697,90 @@ def test_edit_injury_saves_a_change_and_refuses_an_onset_after_the_return(
             select(Injury.mechanism, Injury.notes).where(Injury.id == injury_id)
         ).one()
     assert (mechanism, notes) == ("gradual", "ATFL, grade 1")
+
+
+NOTES = "Notes (clinical; never shown to coaches)"
+
+
+def notes_of(engine: Engine, injury_id: int) -> str | None:
+    with engine.connect() as connection:
+        return connection.scalar(select(Injury.notes).where(Injury.id == injury_id))
+
+
+def test_edit_injury_refuses_a_save_over_someone_elses_change_and_keeps_the_text(
+    open_page: Callable[..., AppTest], own_engine: Engine
+) -> None:
+    """Two therapists edit one injury's notes: the second save is refused under the form with the
+    conflict sentence, the first text stays, what was typed stays in the form, and saving again
+    (having been shown the other change) goes through; the audit holds old and new (issue 19)."""
+    athlete_id = an_athlete(own_engine)
+    injury_id = open_injury(own_engine, athlete_id, dt.date.today() - dt.timedelta(days=20))
+    at = open_page(INJURIES, athlete_id)
+    widget(at.selectbox, "Injury to edit").set_value(injury_id)
+    at = at.run()
+    update_record(own_engine, "injuries", injury_id, {"notes": "first therapist's text"}, read_version=1)
+
+    widget(at.tabs[2].text_area, NOTES).input("second therapist's text")
+    widget(at.tabs[2].selectbox, "Mechanism").set_value("acute")
+    at = button(at, "Save changes").click().run()
+    assert not at.exception, at.exception
+    assert errors(at) == [
+        "Someone else changed this injury since you opened it: reload to see their change; your text is kept below."
+    ]
+    assert not successes(at)
+    assert notes_of(own_engine, injury_id) == "first therapist's text"
+    assert widget(at.tabs[2].text_area, NOTES).value == "second therapist's text", "what was typed is kept"
+    assert widget(at.tabs[2].selectbox, "Mechanism").value == "acute"
+    register = shown_tables(at)[0].set_index("injury_id")
+    assert register.loc[injury_id, "notes"] == "first therapist's text", "their change is shown"
+
+    at = button(at, "Save changes").click().run()
+    assert errors(at) == [] and successes(at)
+    assert notes_of(own_engine, injury_id) == "second therapist's text"
+    with own_engine.connect() as connection:
+        details = connection.scalars(
+            select(AuditEntry.detail)
+            .where(AuditEntry.table_name == "injuries", AuditEntry.action == "update")
+            .order_by(AuditEntry.id)
+        ).all()
+    assert json.loads(details[-1]) == {
+        "mechanism": [None, "acute"],
+        "notes": ["first therapist's text", "second therapist's text"],
+    }
+
+
+def test_log_session_refuses_to_replace_a_session_someone_else_saved_since(
+    open_page: Callable[..., AppTest], own_engine: Engine
+) -> None:
+    athlete_id = an_athlete(own_engine)
+    at = open_page(LOG_SESSION, athlete_id)
+    fill_session(at)
+    save_session_with_rom(  # another therapist saves the same session first
+        own_engine,
+        {
+            "athlete_id": athlete_id,
+            "date": dt.date.today(),
+            "technique": "active_release",
+            "body_region": "thigh",
+            "side": "left",
+            "minutes": 40,
+            "notes": "the other therapist's notes",
+        },
+        read_version=0,
+    )
+    at = button(at, "Save session").click().run()
+    assert not at.exception, at.exception
+    assert len(errors(at)) == 1 and errors(at)[0].startswith("Someone else saved a session of this athlete")
+    assert widget(at.text_area, NOTES).value == "Released adhesions, tone down", "what was typed is kept"
+    sessions = queries.therapy_sessions(own_engine, [athlete_id], include_notes=True)
+    today = sessions[sessions["date"] == pd.Timestamp(dt.date.today())]
+    assert today["notes"].tolist() == ["the other therapist's notes"]
+
+    at = button(at, "Save session").click().run()  # shown it, saving again replaces it
+    assert errors(at) == [] and successes(at)
+    sessions = queries.therapy_sessions(own_engine, [athlete_id], include_notes=True)
+    today = sessions[sessions["date"] == pd.Timestamp(dt.date.today())]
+    assert today["notes"].tolist() == ["Released adhesions, tone down"]
 
 
 def test_forms_read_from_the_shared_demo_without_writing(demo_url: str, monkeypatch: pytest.MonkeyPatch) -> None:

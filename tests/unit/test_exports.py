@@ -21,7 +21,7 @@ from data.imports import KINDS, LAYOUTS, import_file
 from data.models import RomMeasurement
 from data.queries import table_counts
 from data.schema import upgrade
-from data.writes import create_user, save_records
+from data.writes import create_athlete, create_team, create_user, save_records
 from tests.unit.test_cli import run
 
 
@@ -293,9 +293,6 @@ def test_an_export_by_a_user_is_audited_once(db_engine: Engine, tmp_path: Path) 
     athletes = tmp_path / "athletes.csv"
     athletes.write_text("external_id,display_name,team\nA1,Ada,Team A\nA2,Bo,Team A\n")
     import_file(db_engine, "athletes", athletes)
-    before = len(queries.audit_entries(db_engine))
-    export_all(db_engine, tmp_path / "anonymous")  # no actor: nothing to audit
-    assert len(queries.audit_entries(db_engine)) == before
     export_zip(db_engine, "xlsx", include_notes=False, actor_id=admin)
     first = int(queries.athletes(db_engine)["athlete_id"].min())
     export_all(db_engine, tmp_path / "out", athlete_ids=[first], actor_id=admin)
@@ -305,3 +302,38 @@ def test_an_export_by_a_user_is_audited_once(db_engine: Engine, tmp_path: Path) 
     details = sorted(exports["detail"])
     assert details[0].startswith(f"csv; athletes {first}; with notes; rows: athletes 1, injuries 0,")
     assert details[1].startswith("xlsx; all athletes; without notes; rows: athletes 2, injuries 0,")
+
+
+def test_an_export_without_a_user_is_audited_too(db_engine: Engine, tmp_path: Path) -> None:
+    """`python -m data export` reads every clinical note with no signed-in user: it still leaves one entry,
+    naming the athletes and what was read, never the content (issue 19)."""
+    team = create_team(db_engine, "Team A")
+    first = create_athlete(db_engine, team, "Ada", "A1")
+    injury = {
+        "athlete_id": first,
+        "onset_date": "2026-01-05",
+        "body_region": "thigh",
+        "side": "left",
+        "injury_type": "muscle_strain",
+        "time_loss": True,
+        "notes": "secret tear",
+    }
+    save_records(db_engine, "injuries", [injury])
+    before = len(queries.audit_entries(db_engine))
+    export_all(db_engine, tmp_path / "anonymous", athlete_ids=[first])
+    entries = queries.audit_entries(db_engine)
+    assert len(entries) == before + 1
+    [entry] = entries[entries["action"] == "export"].to_dict("records")
+    assert pd.isna(entry["username"])
+    assert entry["detail"].startswith(f"csv; athletes {first}; with notes; rows: athletes 1, injuries 1,")
+    assert entry["detail"].endswith("by the command line (no signed-in user)")
+    assert "secret tear" not in entry["detail"]
+
+
+def test_the_cli_export_is_audited(db_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", db_engine.url.render_as_string(hide_password=False))
+    create_team(db_engine, "Team A")
+    before = len(queries.audit_entries(db_engine))
+    assert main(["export", str(tmp_path / "cli")]) in (0, None)
+    entries = queries.audit_entries(db_engine)
+    assert len(entries) == before + 1 and entries.iloc[0]["action"] == "export"

@@ -35,6 +35,7 @@ def show_chart(
     *,
     container: Any = None,
     config: dict[str, Any] | None = None,
+    audit_as: Callable[[str], None] | None = None,
 ) -> None:
     """Draw `fig` full width with a "Download data (CSV)" button under it.
 
@@ -43,6 +44,9 @@ def show_chart(
     that builds it (`functools.partial(tables.x, frame)`); without it, the plotted points themselves
     (`figure_data`) are offered. The CSV is made only when the button is clicked (Streamlit's deferred
     download), so a rerun of the page does not pay for tables nobody downloads.
+
+    `audit_as`, for charts of clinical data, is called with "chart data <name>.csv" each time the CSV is
+    made, that is once per download (pages pass one that writes an audit entry naming the athlete).
     """
     where = container if container is not None else st
     toolbar = {"toImageButtonOptions": {"format": "png", "filename": name, "scale": 2}, **(config or {})}
@@ -51,8 +55,12 @@ def show_chart(
 
     def csv() -> bytes:
         if isinstance(data, pd.DataFrame):
-            return csv_bytes(data)
-        return csv_bytes(data() if data is not None else figure_data(fig))
+            made = csv_bytes(data)
+        else:
+            made = csv_bytes(data() if data is not None else figure_data(fig))
+        if audit_as is not None:
+            audit_as(f"chart data {name}.csv")
+        return made
 
     where.download_button(
         "Download data (CSV)",
