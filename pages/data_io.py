@@ -16,12 +16,13 @@ from streamlit.delta_generator import DeltaGenerator
 
 from data.dates import DateOrder
 from data.errors import ValidationError
-from data.imports import KINDS, LAYOUTS, template
+from data.imports import KINDS, LAYOUTS, MAX_IMPORT_ROWS, template
 from data.pmsys import DEFAULT_TEAM
 from data.writes import InvalidRecords
 from ui import loaders, transfer
 from ui.labels import RECORD_LABELS
 from ui.session import engine, page_viewer
+from ui.text import literal
 
 RESULT = "data_io_result"  # {"records" | "pmsys": what the last import said}
 DATE_ORDERS = {
@@ -71,7 +72,7 @@ def show_refusal(name: str, error: InvalidRecords) -> None:
     problems = transfer.problem_table(error)
     rows = int(problems["Row"].dropna().nunique())
     st.error(
-        f"Nothing was imported: {transfer.plain(name)} has {plural(len(problems), 'problem')} in "
+        f"Nothing was imported: {literal(name)} has {plural(len(problems), 'problem')} in "
         f"{plural(rows, 'row')}. Nothing was written; correct the file and import it again.",
         icon=":material/block:",
     )
@@ -118,11 +119,11 @@ def show_records_result() -> None:
         if isinstance(result["error"], InvalidRecords):
             show_refusal(result["name"], result["error"])
         else:
-            st.error(f"Nothing was imported: {said(result['error'])}.", icon=":material/block:")
+            st.error(f"Nothing was imported: {literal(said(result['error']))}.", icon=":material/block:")
         return
     report = result["report"]
     st.success(
-        f"Imported {transfer.plain(result['name'])}: {plural(report.rows, 'row')} of "
+        f"Imported {literal(result['name'])}: {plural(report.rows, 'row')} of "
         f"{kind_label(report.kind).lower()}. "
         f"{report.inserted:,} inserted, {report.updated:,} updated, {report.unchanged:,} unchanged.",
         icon=":material/task_alt:",
@@ -161,7 +162,14 @@ def import_records_tab(actor_id: int) -> None:
         on_click="ignore",
         width="stretch",
     )
-    upload = st.file_uploader("File to import", type=["csv", "xlsx"], key="records_file")
+    upload = st.file_uploader(
+        "File to import",
+        type=["csv", "xlsx"],
+        key="records_file",
+        help=f"Up to {transfer.MAX_UPLOAD_MB} MB and {MAX_IMPORT_ROWS:,} rows. CSV files in UTF-8 or UTF-16 "
+        "(Excel's Unicode text), separated by commas, semicolons or tabs. A larger file: split it, or import "
+        "it on the server with `python -m data import`.",
+    )
     create = st.checkbox(
         "Create athletes that are not on file yet",
         key="records_create",
@@ -225,12 +233,12 @@ def show_pmsys_result() -> None:
         show_refusal(result["name"], error)
         return
     if error is not None:
-        st.error(f"Nothing was imported: {said(error)}.", icon=":material/block:")
+        st.error(f"Nothing was imported: {literal(said(error))}.", icon=":material/block:")
         return
     report = result["report"]
     st.success(
-        f"Imported {transfer.plain(report.folder)}: {plural(report.participants, 'participant')} into the team "
-        f"{transfer.plain(report.team)} "
+        f"Imported {literal(report.folder)}: {plural(report.participants, 'participant')} into the team "
+        f"{literal(report.team)} "
         f"(dates in {report.timezone}); {report.athletes_created} athletes created, "
         f"{report.athletes_matched} matched" + (", team created." if report.team_created else "."),
         icon=":material/task_alt:",
@@ -256,7 +264,7 @@ def import_pmsys_tab(actor_id: int) -> None:
         "folder. The same import as `python -m data import --format pmsys DIR`: one transaction, and "
         "importing the same data again changes nothing. Mapping and rules: docs/PMSYS.md."
     )
-    upload = st.file_uploader("PMSys .zip", type=["zip"], key="pmsys_file")
+    upload = st.file_uploader("PMSys .zip", type=["zip"], key="pmsys_file", help=f"Up to {transfer.MAX_UPLOAD_MB} MB.")
     left, right = st.columns(2)
     team = left.text_input("Team", value=DEFAULT_TEAM, key="pmsys_team", help="Created when missing.")
     timezone = right.selectbox(

@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import lzma
 import re
 import shutil
 import stat
 import tempfile
+import tomllib
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -30,17 +33,31 @@ from sqlalchemy import Engine
 
 from data import access, scoped
 from data.dates import DateOrder
+from data.db import ROOT
 from data.errors import ValidationError
 from data.exports import export_zip
 from data.imports import ImportReport, import_file
 from data.pmsys import PmsysReport, import_pmsys, participant_folders
 from data.writes import InvalidRecords
 from ui.labels import RECORD_LABELS
+from ui.text import literal
 
 Progress = Callable[[int, int], None]
 
-#: Largest upload taken (Streamlit's own default limit is 200 MB).
-MAX_UPLOAD_BYTES = 200 * 2**20
+
+def _max_upload_mb(config: Path = ROOT / ".streamlit" / "config.toml") -> int:
+    """Streamlit's `server.maxUploadSize` (MB) as .streamlit/config.toml sets it (200, Streamlit's
+    default, when it does not)."""
+    try:
+        return int(tomllib.loads(config.read_text())["server"]["maxUploadSize"])
+    except (OSError, KeyError, ValueError, TypeError):
+        return 200
+
+
+#: Largest upload taken: Streamlit's `server.maxUploadSize` (.streamlit/config.toml), so a file the
+#: uploader takes is never refused here for its size, and a direct call is held to the same limit.
+MAX_UPLOAD_MB = _max_upload_mb()
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 2**20
 #: Largest total size of the files unpacked from a .zip, and the most members it may list.
 MAX_UNPACKED_BYTES = 500 * 2**20
 MAX_MEMBERS = 20_000
@@ -84,6 +101,20 @@ def _folder_name(upload_name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("._") or "upload"
 
 
+#: What reading a damaged member raises: zipfile's BadZipFile (bad CRC, bad header), zlib's and
+#: lzma's errors on a broken stream, EOFError when it is cut short, NotImplementedError for an
+#: unknown compression method. (Not OSError: that is the disk's, e.g. a full one, and says so.)
+DAMAGED = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, NotImplementedError)
+
+
+def too_large(size: int) -> str:
+    """Why an upload of `size` bytes is refused: it is over Streamlit's `server.maxUploadSize`."""
+    return (
+        f"is {size / 2**20:,.0f} MB, larger than the {MAX_UPLOAD_MB} MB an upload may be; split it, or "
+        "import it on the server with `python -m data import`"
+    )
+
+
 def unpack_pmsys_zip(data: bytes, dest: Path, upload_name: str = "upload.zip") -> Path:
     """Unpack the PMSys files of an uploaded .zip into `dest` and return the folder of participant folders.
 
@@ -96,11 +127,11 @@ def unpack_pmsys_zip(data: bytes, dest: Path, upload_name: str = "upload.zip") -
     """
     name = upload_name or "upload.zip"
     if len(data) > MAX_UPLOAD_BYTES:
-        raise _refuse(name, f"is larger than {MAX_UPLOAD_BYTES // 2**20} MB")
+        raise _refuse(name, too_large(len(data)))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as error:
-        raise _refuse(name, "is not a .zip file") from error
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as error:
+        raise _refuse(name, "is not a .zip file, or is damaged (cut short?); make the .zip again") from error
     with archive:
         members = archive.infolist()
         if len(members) > MAX_MEMBERS:
@@ -124,19 +155,28 @@ def unpack_pmsys_zip(data: bytes, dest: Path, upload_name: str = "upload.zip") -
         root = (Path(dest) / _folder_name(name)).resolve()
         root.mkdir(parents=True, exist_ok=True)
         written = 0
-        for info, path in chosen:
-            target = root.joinpath(*path.parts).resolve()
-            if not target.is_relative_to(root):
-                raise _refuse(name, f"holds {info.filename!r}, a path outside its folder")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with archive.open(info) as source, target.open("wb") as out:
-                size = 0
-                while chunk := source.read(1 << 16):
-                    size += len(chunk)
-                    written += len(chunk)
-                    if size > info.file_size or written > MAX_UNPACKED_BYTES:
-                        raise _refuse(name, f"holds {info.filename!r}, which unpacks to more than it declares")
-                    out.write(chunk)
+        try:
+            for info, path in chosen:
+                target = root.joinpath(*path.parts).resolve()
+                if not target.is_relative_to(root):
+                    raise _refuse(name, f"holds {info.filename!r}, a path outside its folder")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    with archive.open(info) as source, target.open("wb") as out:
+                        size = 0
+                        while chunk := source.read(1 << 16):
+                            size += len(chunk)
+                            written += len(chunk)
+                            if size > info.file_size or written > MAX_UNPACKED_BYTES:
+                                raise _refuse(name, f"holds {info.filename!r}, which unpacks to more than it declares")
+                            out.write(chunk)
+                except DAMAGED as error:  # a bad CRC, a broken header or compressed stream, a cut-short file
+                    raise _refuse(
+                        name, f"is damaged: {info.filename!r} in it cannot be read ({error}); make the .zip again"
+                    ) from error
+        except ValidationError:
+            shutil.rmtree(root, ignore_errors=True)  # nothing half unpacked is left behind
+            raise
     folder = root
     while not participant_folders(folder):
         inner = [p for p in folder.iterdir() if p.is_dir()]
@@ -234,7 +274,7 @@ def import_records(
     if not upload_name.lower().endswith(RECORD_SUFFIXES):
         raise ValidationError("file", upload_name, "is not a .csv or .xlsx file")
     if len(data) > MAX_UPLOAD_BYTES:
-        raise ValidationError("file", upload_name, f"is larger than {MAX_UPLOAD_BYTES // 2**20} MB")
+        raise ValidationError("file", upload_name, too_large(len(data)))
     return import_file(
         engine,
         kind,
@@ -389,13 +429,8 @@ def export_panel(engine: Engine, who: access.Viewer, athletes: pd.DataFrame, tea
         else "Clinical notes are left out: the notes columns are empty."
     )
     st.caption(
-        f"A .zip of {plain(scope.description)}: one file per kind of record ({kinds}), in exactly the layout "
+        f"A .zip of {literal(scope.description)}: one file per kind of record ({kinds}), in exactly the layout "
         "the import reads, so it re-imports into Fascia as it is (Import and export, or "
         f"`python -m data import --kind KIND FILE`). {notes} Cells a spreadsheet would run as a formula are "
         "neutralised. User accounts and passwords are never exported."
     )
-
-
-def plain(text: str) -> str:
-    """User text inside Markdown, shown as typed (Markdown characters escaped)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", text)

@@ -377,3 +377,59 @@ def test_staff_exports_stay_in_their_teams_and_notes_follow_the_role(demo: Engin
     assert transfer.export_file_name(everything, "xlsx").startswith("fascia-all-xlsx-")
     with_notes = unzip(transfer.build_export(demo, therapist, transfer.export_scope(demo, therapist), "csv"))
     assert (with_notes["therapy_sessions"]["notes"] != "").any()
+
+
+# --------------------------------------------------------------------------- damaged files (issue 19)
+
+
+def damaged_zips() -> dict[str, bytes]:
+    """A PMSys .zip damaged as files people actually have are: a bad CRC, a broken member header, a
+    broken compressed stream, and cut short."""
+    members = participant("pmdata/", "p01")
+    stored = make_zip(members, compression=zipfile.ZIP_STORED)
+    assert stored.count(b"2019-11-02T08") == 1
+    deflated = make_zip(members)
+    start = deflated.index(b"PK\x03\x04") + 30 + len("pmdata/p01/pmsys/wellness.csv")
+    return {
+        "bad-crc.zip": stored.replace(b"2019-11-02T08", b"2019-11-03T08"),
+        "bad-header.zip": stored.replace(b"PK\x03\x04", b"PK\x03\x05", 1),
+        "bad-stream.zip": deflated[:start]
+        + bytes(b ^ 0x5A for b in deflated[start : start + 40])
+        + deflated[start + 40 :],
+        "cut-short.zip": stored[: len(stored) // 2],
+    }
+
+
+@pytest.mark.parametrize("name", sorted(damaged_zips()))
+def test_a_damaged_zip_is_refused_with_a_sentence_naming_it_and_writes_nothing(
+    db_engine: Engine, tmp_path: Path, name: str
+) -> None:
+    data = damaged_zips()[name]
+    with pytest.raises(ValidationError) as refused:
+        transfer.import_pmsys_zip(db_engine, data, name)
+    error = refused.value
+    assert not isinstance(error, InvalidRecords)
+    assert (error.field, error.value) == ("zip", name)
+    assert "damaged" in error.reason and "Traceback" not in error.reason
+    assert "BadZipFile" not in error.reason and "make the .zip again" in error.reason
+    assert count(db_engine, Athlete) == count(db_engine, WellnessCheckin) == count(db_engine, Team) == 0
+    with pytest.raises(ValidationError):
+        transfer.unpack_pmsys_zip(data, tmp_path / "out", name)
+    assert not any(path.is_file() for path in (tmp_path / "out").rglob("*"))
+
+
+def test_the_upload_limit_is_streamlits_as_configured_and_refused_in_words(
+    db_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] == transfer.MAX_UPLOAD_MB
+    assert transfer.MAX_UPLOAD_BYTES == transfer.MAX_UPLOAD_MB * 2**20
+    monkeypatch.setattr(transfer, "MAX_UPLOAD_BYTES", 2**20)
+    monkeypatch.setattr(transfer, "MAX_UPLOAD_MB", 1)
+    big = b"athlete_external_id,date\n" + b"A1,2024-03-04\n" * 100_000
+    with pytest.raises(ValidationError) as refused:
+        transfer.import_records(db_engine, "wellness_checkins", big, "big.csv")
+    assert refused.value.reason.startswith("is 1 MB, larger than the 1 MB an upload may be; split it")
+    assert count(db_engine, WellnessCheckin) == 0
