@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
+from data.db import ROOT
 from data.writes import has_users
 from ui.faults import run_page
 from ui.menu import MENUS
 from ui.session import engine, sign_out, signed_in, sso_signed_in
+from ui.text import literal
 
-st.set_page_config(page_title="Fascia", page_icon=":material/healing:", layout="wide")
+# The tab icon is a file of ours: a Material icon or an emoji would be fetched from a font or emoji CDN.
+st.set_page_config(page_title="Fascia", page_icon=str(ROOT / "ui" / "static" / "fascia-icon.png"), layout="wide")
 
 
 def navigation() -> st.navigation:
@@ -20,7 +23,7 @@ def navigation() -> st.navigation:
     if who is None:
         return st.navigation([st.Page("pages/sign_in.py", title="Sign in", icon=":material/login:")])
     with st.sidebar:
-        st.caption(f"Signed in as **{who.username}** ({who.role})")
+        st.caption(f"Signed in as **{literal(who.username)}** ({who.role})")
         if st.button("Sign out", icon=":material/logout:", key="sign_out"):
             sign_out()
             if sso_signed_in():

@@ -8,8 +8,9 @@ import streamlit as st
 from analytics.caseload import TREND_DAYS, TREND_POINTS
 from ui import loaders
 from ui.filters import ATHLETE_KEY
-from ui.flag_cards import flag_card, literal, show_close_message
+from ui.flag_cards import flag_card, show_close_message
 from ui.session import page_viewer
+from ui.text import literal
 
 PROGRESS_PAGE = "pages/athlete_progress.py"
 

@@ -23,6 +23,7 @@ from data.errors import ValidationError
 from data.writes import InvalidRecords, save_checkin, today_in
 from ui import loaders
 from ui.session import engine, page_viewer
+from ui.text import literal
 
 #: The five wellness items, each with the words of its 1-5 anchors (McLean et al. 2010; 5 = best).
 WELLNESS: dict[str, tuple[str, dict[int, str]]] = {
@@ -150,7 +151,7 @@ current = saved.iloc[0] if not saved.empty else None
 tag = today.isoformat()  # widget keys per day: a new day starts from an empty form
 
 st.title("Daily check-in")
-st.caption(f"{today:%A %d %B %Y} · {me['display_name']} · {me['timezone']} time")
+st.caption(f"{today:%A %d %B %Y} · {literal(me['display_name'])} · {literal(me['timezone'])} time")
 
 form, side_panel = st.columns([3, 2], gap="large")
 with form:

@@ -16,6 +16,7 @@ from ui.charts.progress import pain_timeline, rom_chart
 from ui.charts.render import show_chart
 from ui.filters import date_range_picker
 from ui.session import page_viewer
+from ui.text import literal
 
 SHOWN_ROM_SENTENCES = 4
 
@@ -33,7 +34,7 @@ if day is None:
 
 start, end = date_range_picker(day, label="Period")
 st.caption(
-    f"Hi {mine['display_name'].iloc[0]}. Your own records from {start:%d %b %Y} to {end:%d %b %Y}. "
+    f"Hi {literal(mine['display_name'].iloc[0])}. Your own records from {start:%d %b %Y} to {end:%d %b %Y}. "
     "Only you, your therapists and the admin can see them."
 )
 
@@ -104,7 +105,7 @@ else:
     for flag in flags.to_dict("records"):  # a few at most
         show = st.warning if flag["severity"] == "red" else st.info
         show(f"{flag['message']} ({flag['date']:%d %b})")
-        st.caption(f"Rule: {flag['rule']}. Your values: {flag['values']}.")
+        st.caption(f"Rule: {literal(flag['rule'])}. Your values: {literal(flag['values'])}.")
 
 # --------------------------------------------------------------------------- charts
 st.subheader("My pain over time")

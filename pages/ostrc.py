@@ -29,6 +29,7 @@ from ui.charts.ostrc import ostrc_weeks_figure
 from ui.charts.render import show_chart
 from ui.charts.tables import ostrc_weeks_table
 from ui.session import engine, page_viewer
+from ui.text import literal
 
 #: The athlete answers on a phone: of plotly's toolbar only the PNG download (and reset) is kept.
 PHONE_MODE_BAR_REMOVED = ["zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d"]
@@ -87,7 +88,7 @@ tag = week_start.isoformat()
 
 st.title("Weekly OSTRC")
 st.caption(
-    f"Week of Monday {week_start:%d %B %Y} · {me['display_name']} · about the past 7 days. "
+    f"Week of Monday {week_start:%d %B %Y} · {literal(me['display_name'])} · about the past 7 days. "
     "You can change your answers until Sunday."
 )
 

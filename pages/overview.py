@@ -10,6 +10,7 @@ import streamlit as st
 from ui import loaders
 from ui.labels import RECORD_LABELS
 from ui.session import page_viewer
+from ui.text import literal
 
 who = page_viewer(__file__)
 
@@ -20,13 +21,13 @@ recent = loaders.checkins(who.user_id, None, last_day - dt.timedelta(days=6), la
 
 if who.role == "athlete":
     name = athletes["display_name"].iloc[0] if not athletes.empty else who.username
-    st.title(f"Hello, {name}")
+    st.title(f"Hello, {literal(name)}")
     st.caption("Your own records. Only you, your therapists and the admin can see them.")
 else:
     st.title("Overview")
-    teams = ", ".join(sorted(athletes["team"].unique())) or "no team yet"
+    teams = ", ".join(literal(t) for t in sorted(athletes["team"].unique())) or "no team yet"
     scope = "every team" if who.role == "admin" else teams
-    st.caption(f"Signed in as {who.username} ({who.role}); you see {scope}.")
+    st.caption(f"Signed in as {literal(who.username)} ({who.role}); you see {scope}.")
 
 if athletes.empty:
     if who.role == "admin":

@@ -15,6 +15,7 @@ from data.writes import InvalidRecords, save_records
 from ui import forms, loaders
 from ui.filters import record_target
 from ui.session import engine, page_viewer
+from ui.text import literal
 
 #: Contexts recorded here; pre- and post-session values are recorded with the session (*Log a session*).
 CONTEXTS = tuple(c for c in ROM_CONTEXTS if c not in ("pre_session", "post_session"))
@@ -28,7 +29,7 @@ st.caption(
 )
 target = record_target(who.user_id, who.role, "ROM measurements")
 athlete_id, today, scope = target.athlete_id, target.today, target.scope
-name = target.name
+name = literal(target.name)  # the athlete's name, for Markdown
 
 slots = forms.ErrorSlots()
 with st.form(f"record_rom_{athlete_id}"):

@@ -15,6 +15,10 @@ from ui.charts import team as charts
 from ui.charts.render import show_chart
 from ui.filters import team_picker
 from ui.session import page_viewer
+from ui.text import literal
+
+#: A flag level as a Markdown badge (as on the flag cards), the word written out so colour is never the only cue.
+LEVEL_BADGES = {"red": ":red-badge[Red]", "amber": ":orange-badge[Amber]"}
 
 
 def percent(share: float) -> str:
@@ -94,7 +98,7 @@ else:
         "therapist."
     )
 if silent:
-    st.markdown(f"**Not reported today ({len(silent)}):** {', '.join(silent)}.")
+    st.markdown(f"**Not reported today ({len(silent)}):** {', '.join(literal(name) for name in silent)}.")
 
 # --------------------------------------------------------------------------- compliance
 st.subheader("Check-in compliance")
@@ -129,14 +133,11 @@ else:
         rows = flags[flags["kind"] == kind]
         if rows.empty:
             continue
-        colour = charts.flag_level_colour(level)
         st.markdown(
-            f'<span style="background-color:{colour};color:white;font-weight:600;padding:1px 8px;'
-            f'border-radius:4px">{level.capitalize()}</span> &nbsp;**{FLAG_LABELS[kind]}** · '
-            f"{rows['athlete_id'].nunique()} athlete{'s' if rows['athlete_id'].nunique() != 1 else ''}",
-            unsafe_allow_html=True,
+            f"{LEVEL_BADGES[level]} **{FLAG_LABELS[kind]}** · "
+            f"{rows['athlete_id'].nunique()} athlete{'s' if rows['athlete_id'].nunique() != 1 else ''}"
         )
-        st.caption(f"Rule: {' / '.join(rows['rule'].unique())}")
+        st.caption(f"Rule: {' / '.join(literal(rule) for rule in rows['rule'].unique())}")
         columns = ["athlete", "values", "baseline_n", "where", "date"]
         st.dataframe(
             rows[columns],

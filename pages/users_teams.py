@@ -1,5 +1,5 @@
 """Users and teams (admin): list them, create teams and users, deactivate or reactivate a user,
-reset a password, and assign coaches and therapists to teams.
+reset a password, clear a username's sign-in lock, and assign coaches and therapists to teams.
 
 Every change goes through `data/writes.py` with the admin as the actor (audited there). Actions run
 in widget callbacks, so the page that follows already shows the change; a refusal is kept in
@@ -17,7 +17,7 @@ import streamlit as st
 
 from analytics.vocabulary import ROLES
 from data import scoped
-from data.auth import MIN_PASSWORD_LENGTH
+from data.auth import FREE_ATTEMPTS, MIN_PASSWORD_LENGTH, clear_sign_in_lock, failures_of, locked_for
 from data.errors import ValidationError
 from data.writes import STAFF_ROLES as CHANGEABLE_ROLES
 from data.writes import (
@@ -33,12 +33,14 @@ from data.writes import (
 )
 from ui import loaders
 from ui.session import engine, page_viewer
+from ui.text import literal
 
 ROLE_LABELS = {"admin": "Admin", "coach": "Coach", "therapist": "Therapist", "athlete": "Athlete"}
 STAFF_ROLES = ("coach", "therapist")
 ERRORS = "admin_errors"  # {form: {field: message}}
 DONE = "admin_done"  # {form: message}
 TIMEZONES = sorted(available_timezones())
+PASSWORD_HELP = f"At least {MIN_PASSWORD_LENGTH} characters; not a common password, and not the username."
 
 
 def refuse(form: str, problems: dict[str, str]) -> None:
@@ -88,7 +90,7 @@ def on_create_team(actor_id: int) -> None:
         return
     for key in ("new_team_name", "new_team_sport"):
         st.session_state[key] = ""
-    succeed("team", f"Created the team {name.strip()}.")
+    succeed("team", f"Created the team {literal(name.strip())}.")
 
 
 def on_create_user(actor_id: int) -> None:
@@ -102,7 +104,7 @@ def on_create_user(actor_id: int) -> None:
     if role not in ROLES:
         problems["role"] = "Role: pick one."
     try:
-        check_password(password)
+        check_password(password, username)
     except ValidationError as error:
         problems["password"] = said(error, "Password")
     if password != repeated:
@@ -123,7 +125,7 @@ def on_create_user(actor_id: int) -> None:
         st.session_state[key] = ""
     st.session_state.pop("new_user_athlete", None)
     st.session_state.pop("new_user_teams", None)
-    succeed("user", f"Created {ROLE_LABELS[role].lower()} account {username.strip()}.")
+    succeed("user", f"Created {ROLE_LABELS[role].lower()} account {literal(username.strip())}.")
 
 
 def on_set_active(actor_id: int, user_id: int, username: str, active: bool) -> None:
@@ -133,10 +135,20 @@ def on_set_active(actor_id: int, user_id: int, username: str, active: bool) -> N
     try:
         set_user_active(engine(), user_id, active, actor_id=actor_id)
     except ValidationError as error:
-        refuse("change", {"form": f"{username} {error.reason}."})
+        refuse("change", {"form": f"{literal(username)} {error.reason}."})
         return
     succeed(
-        "change", f"{username} is {'active again and can sign in' if active else 'deactivated and cannot sign in'}."
+        "change",
+        f"{literal(username)} is {'active again and can sign in' if active else 'deactivated and cannot sign in'}.",
+    )
+
+
+def on_clear_lock(actor_id: int, user_id: int, username: str) -> None:
+    cleared = clear_sign_in_lock(engine(), username, actor_id, user_id)
+    succeed(
+        "lock",
+        f"Cleared the sign-in lock of {literal(username)} ({cleared} failed attempt{'' if cleared == 1 else 's'}): "
+        "they can sign in now.",
     )
 
 
@@ -145,9 +157,11 @@ def on_set_role(actor_id: int, user_id: int, username: str) -> None:
     try:
         set_user_role(engine(), user_id, str(role), actor_id=actor_id)
     except ValidationError as error:
-        refuse("role", {"form": f"{username} {error.reason}." if error.field == "user" else said(error, "Role")})
+        refuse(
+            "role", {"form": f"{literal(username)} {error.reason}." if error.field == "user" else said(error, "Role")}
+        )
         return
-    succeed("role", f"{username} is now {ROLE_LABELS.get(str(role), role).lower()}.")
+    succeed("role", f"{literal(username)} is now {ROLE_LABELS.get(str(role), role).lower()}.")
 
 
 def on_set_email(actor_id: int, user_id: int, username: str) -> None:
@@ -159,7 +173,9 @@ def on_set_email(actor_id: int, user_id: int, username: str) -> None:
         return
     succeed(
         "email",
-        f"Saved the single sign-on e-mail of {username}." if email.strip() else f"Cleared the e-mail of {username}.",
+        f"Saved the single sign-on e-mail of {literal(username)}."
+        if email.strip()
+        else f"Cleared the e-mail of {literal(username)}.",
     )
 
 
@@ -178,20 +194,20 @@ def on_erase_athlete(actor_id: int) -> None:
     try:
         erase_athlete(engine(), int(athlete_id), actor_id=actor_id)
     except ValidationError as error:
-        refuse("erase", {"form": str(error)})
+        refuse("erase", {"form": literal(error)})
         return
     st.session_state.pop("erase_athlete", None)
     st.session_state["erase_confirm"] = ""
     succeed(
         "erase",
-        f"Erased athlete {external_id} and every record of theirs. The audit log keeps an entry without the name.",
+        f"Erased athlete {literal(external_id)} and every record of theirs. The audit log keeps an entry without the name.",
     )
 
 
 def on_set_teams(actor_id: int, user_id: int, username: str) -> None:
     team_ids = st.session_state.get(f"teams_of_{user_id}", [])
     set_user_teams(engine(), user_id, team_ids, actor_id=actor_id)
-    succeed("teams", f"Saved the teams of {username}.")
+    succeed("teams", f"Saved the teams of {literal(username)}.")
 
 
 def on_reset_password(actor_id: int, user_id: int, username: str) -> None:
@@ -199,7 +215,7 @@ def on_reset_password(actor_id: int, user_id: int, username: str) -> None:
     repeated = st.session_state.get(f"reset_password2_{user_id}", "")
     problems: dict[str, str] = {}
     try:
-        check_password(password)
+        check_password(password, username)
     except ValidationError as error:
         problems["password"] = said(error, "New password")
     if password != repeated:
@@ -208,13 +224,13 @@ def on_reset_password(actor_id: int, user_id: int, username: str) -> None:
         try:
             set_password(engine(), user_id, password, actor_id=actor_id)
         except ValidationError as error:
-            problems["form"] = str(error)
+            problems["form"] = literal(error)
     if problems:
         refuse("password", problems)
         return
     st.session_state[f"reset_password_{user_id}"] = ""
     st.session_state[f"reset_password2_{user_id}"] = ""
-    succeed("password", f"Set a new password for {username}. Tell them in person; it is not shown again.")
+    succeed("password", f"Set a new password for {literal(username)}. Tell them in person; it is not shown again.")
 
 
 # --------------------------------------------------------------------------- the page
@@ -293,9 +309,7 @@ with users_tab:
                     placeholder="The teams they may see",
                 )
                 field_error("user", "team")
-            st.text_input(
-                "Password", type="password", key="new_user_password", help=f"At least {MIN_PASSWORD_LENGTH} characters."
-            )
+            st.text_input("Password", type="password", key="new_user_password", help=PASSWORD_HELP)
             field_error("user", "password")
             st.text_input("Repeat password", type="password", key="new_user_password2")
             field_error("user", "password2")
@@ -349,10 +363,36 @@ with users_tab:
                     )
                 form_result("change")
 
+            with st.container(border=True):
+                failures, wait = failures_of(engine(), name), locked_for(engine(), name)
+                st.markdown("**Sign-in lock**")
+                if wait:
+                    st.caption(
+                        f"Locked for {wait} more second{'' if wait == 1 else 's'} after {failures} failed sign-ins. "
+                        "Anyone can lock a username by typing wrong passwords; clearing lets them sign in at once."
+                    )
+                elif failures:
+                    st.caption(
+                        f"{failures} failed sign-in{'' if failures == 1 else 's'} counted; after {FREE_ATTEMPTS}, "
+                        "each further one locks the username for longer."
+                    )
+                else:
+                    st.caption("No failed sign-ins counted: nothing to clear.")
+                st.button(
+                    "Clear the sign-in lock",
+                    icon=":material/lock_open:",
+                    key=f"clear_lock_{picked}",
+                    disabled=not failures,
+                    help="Forget the failed sign-ins of this username, so they can sign in at once (audited).",
+                    on_click=on_clear_lock,
+                    args=(who.user_id, picked, name),
+                )
+                form_result("lock")
+
             if user["role"] in CHANGEABLE_ROLES:
                 with st.container(border=True):
                     st.selectbox(
-                        f"Role of {name}",
+                        f"Role of {literal(name)}",
                         list(CHANGEABLE_ROLES),
                         index=list(CHANGEABLE_ROLES).index(str(user["role"])),
                         format_func=ROLE_LABELS.get,
@@ -373,7 +413,7 @@ with users_tab:
                 if f"email_of_{picked}" not in st.session_state:
                     st.session_state[f"email_of_{picked}"] = current_email
                 st.text_input(
-                    f"Single sign-on e-mail of {name}",
+                    f"Single sign-on e-mail of {literal(name)}",
                     key=f"email_of_{picked}",
                     placeholder="name@example.org",
                     help="Signing in with single sign-on (if set up) under this e-mail signs in as this user. "
@@ -392,7 +432,7 @@ with users_tab:
             if user["role"] in STAFF_ROLES:
                 with st.container(border=True):
                     st.multiselect(
-                        f"Teams {name} may see",
+                        f"Teams {literal(name)} may see",
                         list(team_names),
                         default=[t for t in user["team_ids"] if t in team_names],
                         format_func=team_names.get,
@@ -407,15 +447,15 @@ with users_tab:
                     )
                     form_result("teams")
             elif user["athlete"]:
-                st.caption(f"Athlete account of **{user['athlete']}**.")
+                st.caption(f"Athlete account of **{literal(user['athlete'])}**.")
 
             with st.form(f"reset_password_form_{picked}", border=True):
-                st.markdown(f"**Reset the password** of {name}")
+                st.markdown(f"**Reset the password** of {literal(name)}")
                 st.text_input(
                     "New password",
                     type="password",
                     key=f"reset_password_{picked}",
-                    help=f"At least {MIN_PASSWORD_LENGTH} characters.",
+                    help=PASSWORD_HELP,
                 )
                 field_error("password", "password")
                 st.text_input("Repeat new password", type="password", key=f"reset_password2_{picked}")

@@ -10,7 +10,6 @@ interpreted.
 from __future__ import annotations
 
 import json
-import string
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -23,6 +22,7 @@ from data.errors import ValidationError
 from data.writes import close_flag
 from ui import loaders
 from ui.session import engine
+from ui.text import literal
 
 #: Roles that may close a flag; `data.writes.close_flag` then checks the athlete is in the closer's scope.
 CLOSING_ROLES: tuple[str, ...] = ("therapist", "admin")
@@ -30,13 +30,6 @@ MESSAGE_KEY = "flag_close_message"
 CLOSE_KEY_PREFIX = "close_"
 #: The level of a flag as a Markdown badge, the word written out so colour is never the only cue.
 _BADGES = {"red": ":red-badge[RED]", "amber": ":orange-badge[AMBER]"}
-_ESCAPES = str.maketrans({c: "\\" + c for c in string.punctuation})
-
-
-def literal(text: object) -> str:
-    """`text` for Markdown, shown as written: every ASCII punctuation character backslash-escaped, so no
-    emphasis, link, HTML tag or entity, ``$`` formula or Streamlit ``:colour[...]`` directive takes effect."""
-    return str(text).translate(_ESCAPES)
 
 
 def _identity_text(value: object) -> str:

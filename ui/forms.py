@@ -21,6 +21,7 @@ import streamlit as st
 from analytics import recurrence, rom, surveillance
 from analytics.vocabulary import ROM_MEASURES, label
 from data.errors import ValidationError
+from ui.text import literal
 
 #: How a field is called on the forms (the messages use these names).
 FIELD_LABELS: dict[str, str] = {
@@ -100,7 +101,8 @@ def describe(error: ValidationError, row_names: Mapping[int, str] | None = None,
 
     ``return_date``, 2026-10-01, "is before the onset date" -> "Return to full participation: 1 Oct 2026
     is before the onset date." A missing value reads "Body region is required." `name` replaces the
-    field's name (e.g. "Before the session" for a ROM value); ranges read "-40 to 80 cm".
+    field's name (e.g. "Before the session" for a ROM value); ranges read "-40 to 80 cm". The sentence is
+    Markdown (`ErrorSlots.show` draws it with `st.error`): a typed text value is escaped (`ui.text.literal`).
     """
     name = name or field_name(error.field)
     if row_names is not None and error.row in row_names:
@@ -108,7 +110,8 @@ def describe(error: ValidationError, row_names: Mapping[int, str] | None = None,
         name = row_name if error.field.split(".")[-1] == "value" else f"{row_name} — {name.lower()}"
     blank = error.value is None or (not isinstance(error.value, str) and pd.isna(error.value)) or error.value == ""
     reason = _RANGE.sub(r"\1 to \2", error.reason)
-    text = f"{name} {reason}" if blank else f"{name}: {_shown(error.value)} {reason}"
+    shown = literal(error.value) if isinstance(error.value, str) else _shown(error.value)
+    text = f"{name} {reason}" if blank else f"{name}: {shown} {reason}"
     return text.rstrip(".") + "."
 
 

@@ -4,7 +4,8 @@ open it) that prints cleanly to PDF from a browser (A4, charts and tables kept w
 Pure: frames in, HTML out (no Streamlit, no database). The frames are those *Athlete progress* draws
 (`ui.loaders.progress_frames`) plus the plain sentences of `summary_sentences`; the charts are the
 page's own builders (`ui.charts.progress`). Everything a person typed (names, team, notes) is
-HTML-escaped; the charts are built from coded values only (regions, sides, techniques, categories).
+HTML-escaped; the charts are built from coded values only (regions, sides, techniques, categories). A
+Content-Security-Policy meta tag (`CSP`) forbids every load from elsewhere, should anything slip through.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from analytics import caseload
 from analytics.rom import rom_status, rom_symmetry
 from analytics.vocabulary import ROM_MEASURES, label
 from ui.charts.progress import CATEGORY_WORDS, pain_timeline, rom_chart, treatment_chart
+from ui.text import visible
 
 #: Rules printed in the footer, from DESIGN.md (*What the numbers mean*).
 DEFINITIONS: tuple[tuple[str, str], ...] = (
@@ -105,15 +107,23 @@ footer dd { margin: 0 0 0 0; }
 }
 """
 
+#: The report's Content-Security-Policy (a meta tag, as the file is opened from disk): nothing may load from
+#: anywhere (no image, font, style sheet, script, frame or connection), only the inline plotly.js, the inline
+#: styles and data: images (plotly's own) run and show; no form is sent and no <base> changes where links go.
+CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
+    "base-uri 'none'; form-action 'none'"
+)
+
 #: Shown instead of the clinical notes in a report made without them.
 NO_NOTES = "Clinical notes are not part of this report."
 
 
 def _e(value: object) -> str:
-    """`value` as escaped text ("—" when missing)."""
+    """`value` as escaped text ("—" when missing), without bidirectional controls (`ui.text.visible`)."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "—"
-    return html.escape(str(value), quote=True)
+    return html.escape(visible(value), quote=True)
 
 
 def _day(value: object) -> str:
@@ -506,6 +516,7 @@ def progress_report_html(
     ]
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>Progress report — {name} — {end:%Y-%m-%d}</title><style>{STYLE}</style></head>"
         f"<body><main>{''.join(body)}</main></body></html>\n"

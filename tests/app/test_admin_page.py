@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from data.access import authenticate
 from data.db import make_engine
 from data.models import Team, User, user_teams
+from ui.text import literal
 
 StartApp = Callable[[str], AppTest]
 PAGE = "pages/users_teams.py"
@@ -175,7 +176,7 @@ def test_admin_assigns_teams_and_resets_a_password(app_at: StartApp, own_url: st
 def test_the_last_active_admin_cannot_be_deactivated_or_demoted(app_at: StartApp, own_url: str, engine: Engine) -> None:
     from data.writes import create_user
 
-    other = create_user(engine, "deputy", "deputy-admin", "admin")
+    other = create_user(engine, "deputy", "second-in-charge", "admin")
     admin = user_id(engine, "admin")
     at = open_admin(app_at, own_url, engine)
     at.selectbox(key="admin_user_pick").set_value(other)
@@ -227,7 +228,7 @@ def test_admin_erases_an_athlete_after_typing_the_external_id(app_at: StartApp, 
     at.text_input(key="erase_confirm").input(external_id)
     at = press(at, "Erase athlete for good")
     assert not at.exception
-    assert any(s.value.startswith(f"Erased athlete {external_id}") for s in at.success)
+    assert any(s.value.startswith(f"Erased athlete {literal(external_id)}") for s in at.success)  # Markdown-escaped
     assert user_id(engine, "athlete") is None
     with engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(Athlete).where(Athlete.id == athlete_id)) == 0

@@ -19,9 +19,11 @@ from data import queries
 from data.db import make_engine
 from data.demo import load_demo
 from data.schema import upgrade
+from tests.unit.test_text import BARE, EMPHASIS, HOSTILE_TEXTS, IMAGE, LINK
 from ui import report
 from ui.charts import tables
 from ui.charts.data import figure_data
+from ui.text import visible
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 NOTE = "NOTE-7f3a: <b>left calf</b> tight after match"
@@ -145,6 +147,37 @@ def test_user_text_is_escaped_everywhere(demo: dict[str, object]) -> None:
     assert report.html.escape(HOSTILE) in page
     assert report.html.escape("<b>left calf</b>") in page  # the therapist's notes, escaped
     assert "<b>left calf</b>" not in page
+
+
+def test_every_hostile_string_is_escaped_and_the_page_forbids_remote_loads(demo: dict[str, object]) -> None:
+    frames = dict(demo["frames"])  # type: ignore[call-overload]
+    sessions: pd.DataFrame = frames["sessions"]  # type: ignore[assignment]
+    episodes: pd.DataFrame = frames["episodes"]  # type: ignore[assignment]
+    frames["sessions"] = sessions.assign(notes=[HOSTILE_TEXTS[i % len(HOSTILE_TEXTS)] for i in range(len(sessions))])
+    frames["episodes"] = episodes.assign(notes="\n".join(HOSTILE_TEXTS))
+    page = report.progress_report_html(
+        {
+            **demo["athlete"],  # type: ignore[dict-item]
+            "display_name": " ".join(HOSTILE_TEXTS),
+            "team": f"</title>{LINK} {IMAGE}",
+            "position": f"{BARE} {EMPHASIS}",
+        },
+        frames,
+        demo["start"],  # type: ignore[arg-type]
+        demo["end"],  # type: ignore[arg-type]
+        generated=GENERATED,
+        include_notes=True,
+    )
+    head = page.split("</head>")[0]
+    assert f'<meta http-equiv="Content-Security-Policy" content="{report.CSP}">' in head
+    assert head.index("Content-Security-Policy") < head.index("<title>")  # before anything could load
+    assert "default-src 'none'" in report.CSP and "img-src data:" in report.CSP
+    assert "http" not in report.CSP  # no origin is allowed, not even https
+    for text in HOSTILE_TEXTS:
+        assert report.html.escape(visible(text), quote=True) in page, text
+    for raw in ("<img src=x", "</title>[", "\u202e", "\u202c"):
+        assert raw not in page, raw
+    assert "\u200d" in page  # a zero-width joiner is left alone
 
 
 def test_athlete_copy_has_no_notes(demo: dict[str, object]) -> None:

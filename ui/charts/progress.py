@@ -25,6 +25,7 @@ from ui.charts.theme import (
     empty_figure,
     layout,
 )
+from ui.text import plotly_text
 
 #: The athlete's own curve against the team's (dark ink against the theme's neutral grey).
 ATHLETE_INK = "#263238"
@@ -380,13 +381,14 @@ def km_chart(
     for group in groups:
         c = curves[curves["group"] == group].sort_values("days")
         colour = ATHLETE_INK if group == athlete_group else NEUTRAL
-        label = group
+        shown = plotly_text(group)  # an athlete's or team's name: typed by people
+        label = shown
         if medians is not None:
             m = medians[medians["group"] == group]
             if not m.empty:
                 med = m["median_days"].iloc[0]
                 median_text = f"median {med:.0f} d" if pd.notna(med) else "median not reached"
-                label = f"{group} ({int(m['n'].iloc[0])} episodes, {median_text})"
+                label = f"{shown} ({int(m['n'].iloc[0])} episodes, {median_text})"
         if group != athlete_group:
             fig.add_trace(
                 go.Scatter(
@@ -395,7 +397,7 @@ def km_chart(
                     fill="toself",
                     fillcolor=BAND,
                     line={"width": 0, "shape": "hv"},
-                    name=f"{group}: 95 % band",
+                    name=f"{shown}: 95 % band",
                     hoverinfo="skip",
                 )
             )
@@ -407,8 +409,9 @@ def km_chart(
                 line={"shape": "hv", "color": colour, "width": 3 if group == athlete_group else 2},
                 name=label,
                 customdata=c[["at_risk", "events", "censored"]].to_numpy(),
+                meta=[shown],  # the name as a value, never read as a template
                 hovertemplate=(
-                    f"<b>{group}</b><br>day %{{x:.0f}}: %{{y:.0f}} % not yet resolved<br>"
+                    "<b>%{meta[0]}</b><br>day %{x:.0f}: %{y:.0f} % not yet resolved<br>"
                     "at risk %{customdata[0]}, resolved %{customdata[1]}, censored %{customdata[2]}<extra></extra>"
                 ),
             )
@@ -421,7 +424,7 @@ def km_chart(
                     y=cens["survival"] * 100,
                     mode="markers",
                     marker={"symbol": "line-ns-open", "size": 12, "color": colour, "line": {"width": 2}},
-                    name=f"{group}: censored (not resolved yet)",
+                    name=f"{shown}: censored (not resolved yet)",
                     hovertemplate="censored at day %{x:.0f}<extra></extra>",
                 )
             )

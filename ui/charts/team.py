@@ -19,12 +19,12 @@ from ui.charts.theme import (
     BAND,
     FLAG_AMBER,
     FLAG_RED,
-    NEUTRAL,
     PAIN_SCALE,
     RECURRENCE_COLOURS,
     empty_figure,
     layout,
 )
+from ui.text import plotly_text
 
 #: Not reported (no check-in today): a light grey, outside the availability traffic light.
 UNKNOWN_GREY = "#B0BEC5"
@@ -80,7 +80,7 @@ def soreness_heatmap(matrix: pd.DataFrame) -> go.Figure:
     if matrix.empty:
         return empty_figure(title, "No active athletes in this team — an admin adds them on *Users and teams*.")
     z = matrix.to_numpy(dtype=float)
-    names = [str(n) for n in matrix.index]
+    names = [plotly_text(n) for n in matrix.index]  # athletes' names: tick labels and hover are HTML
     dates = pd.to_datetime(matrix.columns)
     missing = np.where(np.isnan(z), 1.0, np.nan)
     fig = go.Figure()
@@ -278,7 +278,7 @@ def load_acwr_chart(load: pd.DataFrame, athlete: str, method_name: str) -> go.Fi
     """Daily load bars (AU, left axis) and the ACWR line (right axis) of one athlete, with the
     0.8-1.3 band and the 1.5 line drawn as a labelled, disputed heuristic (Gabbett 2016;
     Impellizzeri et al. 2020)."""
-    title = f"Training load and ACWR ({method_name}): {athlete}"
+    title = f"Training load and ACWR ({method_name}): {plotly_text(athlete)}"
     if load.empty or load["load"].isna().all():
         return empty_figure(title, "No training or check-ins in these dates — widen the date range.")
     fig = go.Figure()
@@ -338,7 +338,3 @@ def load_acwr_chart(load: pd.DataFrame, athlete: str, method_name: str) -> go.Fi
         )
     return fig
 
-
-def flag_level_colour(level: str) -> str:
-    """The flag colour of a level (``red`` / ``amber``); NEUTRAL for anything else."""
-    return {"red": FLAG_RED, "amber": FLAG_AMBER}.get(level, NEUTRAL)
