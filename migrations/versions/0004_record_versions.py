@@ -7,7 +7,7 @@ Existing rows get version 1.
 
 Revision ID: 0004
 Revises: 0003
-Create Date: 2026-12-09
+Create Date: 2026-12-02
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # ALTER TABLE ... DROP COLUMN in place (SQLite 3.35+): batch mode's copy-and-drop of the table would
+    # break the foreign keys that other tables hold on injuries and therapy sessions.
     for table in TABLES:
-        with op.batch_alter_table(table, schema=None) as batch_op:
+        with op.batch_alter_table(table, schema=None, recreate="never") as batch_op:
             batch_op.drop_column("version")

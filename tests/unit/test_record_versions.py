@@ -241,8 +241,8 @@ def test_migration_0004_adds_the_version_with_existing_rows_at_1(empty_engine: E
         )
         connection.execute(
             text(
-                "INSERT INTO therapy_sessions (id, athlete_id, date, technique, body_region, side, minutes) "
-                "VALUES (1, 1, :day, 'active_release', 'thigh', 'left', 30)"
+                "INSERT INTO therapy_sessions (id, athlete_id, date, technique, body_region, side, minutes, injury_id) "
+                "VALUES (1, 1, :day, 'active_release', 'thigh', 'left', 30, 1)"  # a session that treats the injury
             ),
             {"day": ONSET},
         )
