@@ -33,7 +33,7 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from data.db import write_transaction
@@ -157,32 +157,9 @@ def begin_attempt(engine: Engine, username: str, now: dt.datetime | None = None)
                 remaining = (_utc(row.locked_until) - moment).total_seconds()  # type: ignore[operator]
                 if remaining > 0:
                     return Attempt(False, math.ceil(remaining))
-            if row is not None and moment - _utc(row.last_failed_at) > FORGET_AFTER:  # type: ignore[operator]
-                connection.execute(delete(SignInFailure).where(SignInFailure.username == key))
-                row = None
-            if row is None:
-                try:
-                    with connection.begin_nested():
-                        connection.execute(
-                            insert(SignInFailure).values(username=key, failures=1, last_failed_at=moment)
-                        )
-                except IntegrityError:
-                    continue  # another attempt inserted it first: check again, behind its lock
-                failures = 1
-            else:
-                failures = connection.execute(
-                    update(SignInFailure)
-                    .where(SignInFailure.username == key)
-                    .values(failures=SignInFailure.failures + 1, last_failed_at=moment)
-                    .returning(SignInFailure.failures)
-                ).scalar_one()
-            delay = delay_after(failures)
-            if delay:
-                connection.execute(
-                    update(SignInFailure)
-                    .where(SignInFailure.username == key)
-                    .values(locked_until=moment + dt.timedelta(seconds=delay))
-                )
+            delay = _count_failure(connection, key, moment, row.last_failed_at if row is not None else None)
+            if delay is None:
+                continue  # another attempt inserted the row first: check again, behind its lock
             return Attempt(True, delay)
     raise RuntimeError(f"could not check the sign-in throttle for {key!r}")
 
@@ -201,34 +178,42 @@ def record_failure(engine: Engine, username: str, now: dt.datetime | None = None
     for _ in range(3):
         with write_transaction(engine) as connection:
             last = connection.scalar(select(SignInFailure.last_failed_at).where(SignInFailure.username == key))
-            if last is not None and moment - _utc(last) > FORGET_AFTER:  # type: ignore[operator]
-                connection.execute(delete(SignInFailure).where(SignInFailure.username == key))
-                last = None
-            if last is None:
-                try:
-                    with connection.begin_nested():
-                        connection.execute(
-                            insert(SignInFailure).values(username=key, failures=1, last_failed_at=moment)
-                        )
-                except IntegrityError:
-                    continue  # another process inserted it first: count on top of theirs
-                failures = 1
-            else:
-                failures = connection.execute(
-                    update(SignInFailure)
-                    .where(SignInFailure.username == key)
-                    .values(failures=SignInFailure.failures + 1, last_failed_at=moment)
-                    .returning(SignInFailure.failures)
-                ).scalar_one()
-            delay = delay_after(failures)
-            if delay:
-                connection.execute(
-                    update(SignInFailure)
-                    .where(SignInFailure.username == key)
-                    .values(locked_until=moment + dt.timedelta(seconds=delay))
-                )
-            return delay
+            delay = _count_failure(connection, key, moment, last)
+            if delay is not None:
+                return delay
     raise RuntimeError(f"could not record a failed sign-in for {key!r}")
+
+
+def _count_failure(connection: Connection, key: str, moment: dt.datetime, last: dt.datetime | None) -> int | None:
+    """Count one failure of `key` (its last failure at `last`, None without a row) inside the caller's
+    transaction, and lock the username when the count calls for it; the seconds it is refused for should
+    this be the last failure (0 = none). None when another process inserted the row first: the caller
+    tries again. A count older than `FORGET_AFTER` starts afresh."""
+    if last is not None and moment - _utc(last) > FORGET_AFTER:  # type: ignore[operator]
+        connection.execute(delete(SignInFailure).where(SignInFailure.username == key))
+        last = None
+    if last is None:
+        try:
+            with connection.begin_nested():
+                connection.execute(insert(SignInFailure).values(username=key, failures=1, last_failed_at=moment))
+        except IntegrityError:
+            return None
+        failures = 1
+    else:
+        failures = connection.execute(
+            update(SignInFailure)
+            .where(SignInFailure.username == key)
+            .values(failures=SignInFailure.failures + 1, last_failed_at=moment)
+            .returning(SignInFailure.failures)
+        ).scalar_one()
+    delay = delay_after(failures)
+    if delay:
+        connection.execute(
+            update(SignInFailure)
+            .where(SignInFailure.username == key)
+            .values(locked_until=moment + dt.timedelta(seconds=delay))
+        )
+    return delay
 
 
 def failures_of(engine: Engine, username: str) -> int:

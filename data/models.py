@@ -152,6 +152,22 @@ class SignInFailure(Base):
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class SignInSession(Base):
+    """A signed-in browser: the SHA-256 (hex) of the random token its `fascia_session` cookie holds.
+
+    The token itself is never stored. `data.sessions` creates, resumes, touches and ends these rows;
+    sign-out, a password reset and deactivation delete them.
+    """
+
+    __tablename__ = "sign_in_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
 class TherapySession(Base):
     __tablename__ = "therapy_sessions"
     __table_args__ = (
