@@ -5,26 +5,33 @@ Imports go through `ui.transfer` (the same functions the tests call, and the sam
 `python -m data import`): every file is validated whole first, and a file with any bad row is refused
 with every problem listed, nothing written. After a write the cached frames are cleared. Admin
 exports carry the clinical notes; every export is audited.
+
+An upload over `background.INLINE_BYTES` (1 MB) is imported off the page's script thread
+(`ui.background`: one import at a time per server, one per user; a user's second import while the first
+runs is refused with a sentence); a smaller one runs inline and shows its result in the same run. For a
+large one the page polls the job every POLL_SECONDS in a fragment showing the importer's progress, then
+reruns whole to show the result. Either way the result is kept in the registry a while, so a rerun or a
+second tab of the same user sees it too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from zoneinfo import available_timezones
 
 import streamlit as st
-from streamlit.delta_generator import DeltaGenerator
 
 from data.dates import DateOrder
 from data.errors import ValidationError
 from data.imports import KINDS, LAYOUTS, MAX_IMPORT_ROWS, template
 from data.pmsys import DEFAULT_TEAM
 from data.writes import InvalidRecords
-from ui import loaders, transfer
+from ui import background, loaders, transfer
 from ui.labels import RECORD_LABELS
 from ui.session import engine, page_viewer
 from ui.text import literal
 
-RESULT = "data_io_result"  # {"records" | "pmsys": what the last import said}
+POLL_SECONDS = 1.0  # how often the page looks at a running import
 DATE_ORDERS = {
     DateOrder.NONE: "YYYY-MM-DD only",
     DateOrder.DAY_FIRST: "Day first (31/12/2025)",
@@ -50,15 +57,46 @@ def plural(n: int, word: str) -> str:
     return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
-def progress_bar(text: str) -> tuple[transfer.Progress, DeltaGenerator]:
-    """A progress bar fed by an importer's `progress(done, total)` callback, and its place on the page."""
-    place = st.empty()
-    bar = place.progress(0.0, text=text)
+def start_import(user_id: int, kind: str, name: str, size: int, work: background.Work) -> None:
+    """Queue an import off the page's thread (run it inline up to `background.INLINE_BYTES`); a refusal
+    (one already runs for this user) in words."""
+    inline = size <= background.INLINE_BYTES
+    try:
+        background.jobs().start(user_id, kind, name, work, inline=inline)
+    except background.Busy as busy:
+        st.warning(f"Not started: {literal(str(busy))}", icon=":material/hourglass_top:")
+        return
+    if not inline:
+        st.rerun()  # the page again, its import buttons off while the job runs
 
-    def update(done: int, total: int) -> None:
-        bar.progress(min(done / max(total, 1), 1.0), text=f"{text} {done:,} of {total:,}")
 
-    return update, place
+@st.fragment(run_every=POLL_SECONDS)
+def import_progress(user_id: int, job_id: str, text: str) -> None:
+    """The running import's progress bar, polled; the whole page reruns to show the result once it ends."""
+    job = background.jobs().get(user_id, job_id)
+    if job is None or not job.active:
+        st.rerun(scope="app")
+        return
+    name = literal(job.name)
+    if job.state == "queued":
+        st.progress(0.0, text=f"{name}: waiting for another import to finish…")
+    elif job.total:
+        st.progress(min(job.done / job.total, 1.0), text=f"{name}: {text} {job.done:,} of {job.total:,}")
+    else:
+        st.progress(0.0, text=f"{name}: reading and checking the file…")
+
+
+def show_import(user_id: int, kind: str, text: str, show_result: Callable[[background.Job], None]) -> None:
+    """The user's last import of `kind`: its progress while it runs, its result when it has ended."""
+    job = background.jobs().latest(user_id, kind)
+    if job is None:
+        return
+    if job.active:
+        import_progress(user_id, job.id, text)
+    elif job.failure is not None:
+        st.error(f"Nothing was imported: {literal(job.failure)}.", icon=":material/block:")
+    else:
+        show_result(job)
 
 
 def on_create_unknown() -> None:
@@ -111,19 +149,16 @@ def show_refusal(name: str, error: InvalidRecords) -> None:
             )
 
 
-def show_records_result() -> None:
-    result = st.session_state.get(RESULT, {}).get("records")
-    if not result:
-        return
-    if "error" in result:
-        if isinstance(result["error"], InvalidRecords):
-            show_refusal(result["name"], result["error"])
+def show_records_result(job: background.Job) -> None:
+    if job.error is not None:
+        if isinstance(job.error, InvalidRecords):
+            show_refusal(job.name, job.error)
         else:
-            st.error(f"Nothing was imported: {literal(said(result['error']))}.", icon=":material/block:")
+            st.error(f"Nothing was imported: {literal(said(job.error))}.", icon=":material/block:")
         return
-    report = result["report"]
+    report = job.result
     st.success(
-        f"Imported {literal(result['name'])}: {plural(report.rows, 'row')} of "
+        f"Imported {literal(job.name)}: {plural(report.rows, 'row')} of "
         f"{kind_label(report.kind).lower()}. "
         f"{report.inserted:,} inserted, {report.updated:,} updated, {report.unchanged:,} unchanged.",
         icon=":material/task_alt:",
@@ -197,45 +232,42 @@ def import_records_tab(actor_id: int) -> None:
         help="Read numbers written with a decimal comma in a CSV file. Files delimited by ; or tabs "
         "(European Excel) are read with decimal commas anyway; a workbook's numbers are number cells.",
     )
-    pressed = st.button("Import", type="primary", disabled=upload is None, key="records_import")
+    busy = background.jobs().running(actor_id) is not None  # one import at a time per user
+    pressed = st.button("Import", type="primary", disabled=upload is None or busy, key="records_import")
     if st.session_state.pop("records_run", False) and upload is not None:
         pressed = True
     if pressed and upload is not None:
-        update, place = progress_bar("Rows written:")
-        try:
+        database, data, name = engine(), upload.getvalue(), upload.name
+
+        def work(progress: transfer.Progress) -> object:
             report = transfer.import_records(
-                engine(),
+                database,
                 kind,
-                upload.getvalue(),
-                upload.name,
+                data,
+                name,
                 create_athletes=create,
                 team=team,
                 actor_id=actor_id,
-                progress=update,
+                progress=progress,
                 date_order=date_order,
                 decimal_comma=decimal_comma,
             )
-        except (InvalidRecords, ValidationError) as error:
-            place.empty()
-            st.session_state[RESULT] = {"records": {"name": upload.name, "error": error}}
-        else:
             loaders.clear()
-            st.session_state[RESULT] = {"records": {"name": upload.name, "report": report}}
-    show_records_result()
+            return report
+
+        start_import(actor_id, "records", name, len(data), work)
+    show_import(actor_id, "records", "rows written", show_records_result)
 
 
-def show_pmsys_result() -> None:
-    result = st.session_state.get(RESULT, {}).get("pmsys")
-    if not result:
-        return
-    error = result.get("error")
+def show_pmsys_result(job: background.Job) -> None:
+    error = job.error
     if isinstance(error, InvalidRecords):
-        show_refusal(result["name"], error)
+        show_refusal(job.name, error)
         return
     if error is not None:
         st.error(f"Nothing was imported: {literal(said(error))}.", icon=":material/block:")
         return
-    report = result["report"]
+    report = job.result
     st.success(
         f"Imported {literal(report.folder)}: {plural(report.participants, 'participant')} into the team "
         f"{literal(report.team)} "
@@ -274,20 +306,20 @@ def import_pmsys_tab(actor_id: int) -> None:
         key="pmsys_timezone",
         help="Time stamps are turned into local dates in this zone (PMData's participants are in Norway).",
     )
-    if st.button("Import PMSys data", type="primary", disabled=upload is None, key="pmsys_import"):
+    busy = background.jobs().running(actor_id) is not None  # one import at a time per user
+    if st.button("Import PMSys data", type="primary", disabled=upload is None or busy, key="pmsys_import"):
         assert upload is not None
-        update, place = progress_bar("Participants imported:")
-        try:
+        database, data, name = engine(), upload.getvalue(), upload.name
+
+        def work(progress: transfer.Progress) -> object:
             report = transfer.import_pmsys_zip(
-                engine(), upload.getvalue(), upload.name, team, timezone, progress=update, actor_id=actor_id
+                database, data, name, team, timezone, progress=progress, actor_id=actor_id
             )
-        except (InvalidRecords, ValidationError) as error:
-            place.empty()
-            st.session_state[RESULT] = {"pmsys": {"name": upload.name, "error": error}}
-        else:
             loaders.clear()
-            st.session_state[RESULT] = {"pmsys": {"name": upload.name, "report": report}}
-    show_pmsys_result()
+            return report
+
+        start_import(actor_id, "pmsys", name, len(data), work)
+    show_import(actor_id, "pmsys", "participants imported", show_pmsys_result)
 
 
 # --------------------------------------------------------------------------- the page

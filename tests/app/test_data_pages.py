@@ -1,20 +1,23 @@
 """Import and export (admin) and Export data (coach, therapist, athlete) under AppTest.
 
-AppTest has no file uploads: the uploads themselves are driven in tests/e2e/test_data_io.py. Here: who
-reaches which page, what the admin page offers, and that the export each page builds is the user's scope.
+Here: who reaches which page, what the admin page offers, that the export each page builds is the user's
+scope, and that an uploaded file is imported off the page's thread with its result shown after reruns
+(the browser side of uploads is in tests/e2e/test_data_io.py).
 """
 
 from __future__ import annotations
 
 import io
+import threading
+import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import streamlit as st
-from sqlalchemy import select
+from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
 from data import queries
@@ -22,9 +25,9 @@ from data.access import viewer
 from data.dates import DateOrder
 from data.db import ROOT, make_engine
 from data.imports import KINDS
-from data.models import Athlete, User
+from data.models import Athlete, PainReport, User
 from tests.app.conftest import reload
-from ui import transfer
+from ui import background, transfer
 
 StartApp = Callable[[str], AppTest]
 DATA_IO = "pages/data_io.py"
@@ -166,3 +169,86 @@ def test_the_athlete_downloads_only_their_own_rows(app_at: StartApp, demo_url: s
             rows += len(frame)
     assert rows > 100
     assert (files["therapy_sessions"]["notes"] == "").all()
+
+
+@pytest.fixture
+def fresh_jobs() -> Iterator[None]:
+    """The process's import registry emptied before and after: tests share one admin user id."""
+    background.jobs.clear()
+    yield
+    background.jobs.clear()
+
+
+def until(at: AppTest, done: Callable[[AppTest], bool], seconds: float = 60) -> AppTest:
+    """Rerun `at` (as the page's polling fragment does) until `done(at)` or `seconds` have passed."""
+    deadline = time.monotonic() + seconds
+    while not done(at):
+        assert time.monotonic() < deadline, [e.value for e in at.error] + [p.proto.text for p in at.get("progress")]
+        time.sleep(0.2)
+        at = at.run()
+    return at
+
+
+def test_an_upload_imports_off_the_page_thread_and_its_result_shows(
+    app_at: StartApp, own_url: str, fresh_jobs: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(background, "INLINE_BYTES", 0)  # every upload goes to the pool, as a large one does
+    engine = make_engine(own_url)
+    with engine.connect() as connection:
+        known = connection.scalar(select(Athlete.external_id).order_by(Athlete.id))
+        before = connection.scalar(select(func.count()).select_from(PainReport))
+    rows = "".join(f"{known},2001-0{1 + day // 28}-{1 + day % 28:02d},knee,left,3\n" for day in range(40))
+    at = open_as(app_at, own_url, "admin", DATA_IO)
+    at.selectbox(key="records_kind").set_value("pain_reports").run()
+    at.file_uploader(key="records_file").set_value(
+        ("pain.csv", f"athlete_external_id,date,body_region,side,pain\n{rows}".encode(), "text/csv")
+    )
+    at = at.run()
+    go = threading.Event()
+    background.jobs().start(-1, "records", "someone-else.csv", lambda progress: go.wait(30))  # holds the pool
+    at = at.button(key="records_import").click().run()
+    assert not at.exception and not at.success
+    (bar,) = at.get("progress")  # queued behind the other import; the page polls
+    assert bar.proto.text == "pain\\.csv: waiting for another import to finish…"
+    assert at.button(key="records_import").disabled  # one import at a time per user
+    go.set()
+    at = until(at, lambda at: bool(at.success))
+    assert [s.value for s in at.success] == [
+        "Imported pain\\.csv: 40 rows of pain reports. 40 inserted, 0 updated, 0 unchanged."
+    ]
+    assert not at.get("progress")
+    with engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(PainReport)) == before + 40
+    # a rerun, and a second tab of the same user, still see the result (the registry, not session state)
+    other = open_as(app_at, own_url, "admin", DATA_IO)
+    assert [s.value for s in other.success] == [s.value for s in at.success]
+
+    # a refused file: nothing written, every problem listed, through the same worker
+    at.file_uploader(key="records_file").set_value(
+        (
+            "bad.csv",
+            f"athlete_external_id,date,body_region,side,pain\n{known},2001-01-01,knee,up,11\n".encode(),
+            "text/csv",
+        )
+    )
+    at = at.run()
+    at = at.button(key="records_import").click().run()
+    at = until(at, lambda at: bool(at.error))
+    assert at.error[0].value.startswith("Nothing was imported: bad\\.csv has 2 problems in 1 row.")
+    assert not at.success
+    with engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(PainReport)) == before + 40
+    engine.dispose()
+
+
+def test_a_small_upload_is_imported_inline(app_at: StartApp, own_url: str, fresh_jobs: None) -> None:
+    at = open_as(app_at, own_url, "admin", DATA_IO)
+    at.file_uploader(key="records_file").set_value(
+        ("one.csv", b"external_id,display_name,team\nNEW-9,New Nine,Inline\n", "text/csv")
+    )
+    at = at.run()
+    at = at.button(key="records_import").click().run()  # the result in the same run: no polling
+    assert not at.exception and not at.get("progress")
+    assert [s.value for s in at.success] == [
+        "Imported one\\.csv: 1 row of athletes. 1 inserted, 0 updated, 0 unchanged."
+    ]

@@ -1,10 +1,13 @@
 """Import and export in a real browser: a PMSys .zip uploaded twice, a CSV with bad rows refused whole,
-unknown athletes created on request, and the export downloaded; the database checked after each step."""
+unknown athletes created on request, the export downloaded, and a large CSV imported off the page's thread
+with its progress shown while the server keeps answering; the database checked after each step."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import shutil
+import urllib.request
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -183,3 +186,36 @@ def test_the_admin_downloads_every_table(site: tuple[str, Engine], page: object)
     assert "athletes.csv" in names and "pain_reports.csv" in names and len(names) == 8
     assert len(athletes) - 1 == count(engine, Athlete)
     assert_no_exception(page)
+
+
+def test_a_large_csv_imports_with_progress_while_the_server_answers(
+    site: tuple[str, Engine], page: object, tmp_path: Path
+) -> None:
+    """Last in this file: the rows it writes would slow the export above."""
+    address, engine = site
+    with engine.connect() as connection:
+        known = connection.scalars(select(Athlete.external_id).order_by(Athlete.id)).all()
+    rows = 400_000
+    start = dt.date(1900, 1, 1)
+    big = tmp_path / "pain-large.csv"
+    with big.open("w") as out:
+        out.write("athlete_external_id,date,body_region,side,pain\n")
+        for n in range(rows):
+            out.write(f"{known[n % len(known)]},{start + dt.timedelta(days=n // len(known))},knee,left,{n % 11}\n")
+    before = count(engine, PainReport)
+
+    open_data_page(page, address)
+    pick_kind(page, "Pain reports")
+    upload(page, "File to import", big)
+    page.get_by_role("button", name="Import", exact=True).click()  # type: ignore[attr-defined]
+    bar = page.locator("[data-testid='stProgress']").filter(has_text="rows written")  # type: ignore[attr-defined]
+    bar.wait_for()
+    screenshot(page, "data-io-csv-progress")
+    with urllib.request.urlopen(f"{address}/_stcore/health", timeout=5) as response:  # the server answers meanwhile
+        assert response.status == 200
+    page.get_by_text(f"Imported pain-large.csv: {rows:,} rows of pain reports").wait_for(timeout=120_000)  # type: ignore[attr-defined]
+    wait_for_app(page)
+    assert_no_exception(page)
+    assert not page.locator("[data-testid='stProgress']").count()  # type: ignore[attr-defined]
+    screenshot(page, "data-io-csv-large")
+    assert count(engine, PainReport) == before + rows
