@@ -22,6 +22,7 @@ from data.db import retry_on_conflict, write_transaction
 from data.errors import ValidationError
 from data.models import Athlete, AuditEntry, FlagReview, Team, User, user_teams
 from data.records import RECORD_KINDS, Field, RecordKind
+from data.sessions import end_sessions_of
 
 
 class InvalidRecords(ValidationError):
@@ -650,6 +651,7 @@ def set_password(engine: Engine, user_id: int, password: str, actor_id: int | No
         ).rowcount
         if not changed:
             raise ValidationError("user", user_id, "is not a known user")
+        end_sessions_of(connection, user_id)  # every browser signed in with the old password signs in again
         audit(connection, actor_id, "reset_password", "users", user_id, "")
 
 
@@ -661,6 +663,8 @@ def set_user_active(engine: Engine, user_id: int, active: bool, actor_id: int | 
         if not active:
             refuse_last_admin(connection, user_id, "deactivate")
         connection.execute(update(User).where(User.id == user_id).values(active=active))
+        if not active:
+            end_sessions_of(connection, user_id)
         audit(connection, actor_id, "activate" if active else "deactivate", "users", user_id, "")
 
 
