@@ -337,4 +337,3 @@ def load_acwr_chart(load: pd.DataFrame, athlete: str, method_name: str) -> go.Fi
             font={"size": 11, "color": HEURISTIC},
         )
     return fig
-
