@@ -113,11 +113,6 @@ def region_words(body_region: object, side: object = None) -> str:
     return region
 
 
-def measure_words(joint: str, movement: str) -> str:
-    """A ROM measure as a person says it: ``("hip", "internal_rotation")`` -> "hip internal rotation"."""
-    return rom.MOVEMENT_LABEL.get((joint, movement), f"{joint} {movement.replace('_', ' ')}")
-
-
 def day_words(day: object, reference: object | None = None) -> str:
     """ "3 October", with the year when it differs from `reference`'s (default: always without)."""
     d = pd.Timestamp(day)
@@ -539,7 +534,7 @@ def symmetry_table(symmetry: pd.DataFrame) -> pd.DataFrame:
     sym = S.RomSymmetry.validate(symmetry)  # a copy already
     sym["measure"] = np.array(
         [
-            f"{measure_words(j, m)} ({'°' if u == 'deg' else 'cm'})"
+            f"{rom.measure_words(j, m)} ({'°' if u == 'deg' else 'cm'})"
             for j, m, u in zip(sym["joint"], sym["movement"], sym["unit"], strict=True)
         ],
         dtype=object,

@@ -65,7 +65,7 @@ from analytics.recovery import (
     sides_compatible,
     window_sums,
 )
-from analytics.rom import run_ends, symmetry_columns
+from analytics.rom import measure_words, run_ends, symmetry_columns
 from analytics.validation import columns_checked, empty_frame, validate_output
 
 FLAG_KINDS: tuple[str, ...] = (
@@ -507,9 +507,7 @@ def _rom_asymmetry(
         f"ROM asymmetry: |left - right| > MDC and > {rules.rom_fraction:.0%} of the larger side (same-day measurements)"
     )
     values = (
-        f["joint"]
-        + " "
-        + f["movement"]
+        _measure_words(f["joint"], f["movement"])
         + ": left "
         + _num(f["left"])
         + unit
@@ -530,6 +528,16 @@ def _rom_asymmetry(
     return _rows(
         "rom_asymmetry", rule, f["athlete_id"], f["date"], values, None, f["body_region"], f["involved_side"], measure
     )
+
+
+def _measure_words(joints: np.ndarray, movements: np.ndarray) -> np.ndarray:
+    """Each (joint, movement) as a person says it (`analytics.rom.measure_words`), worked out once per
+    distinct measure: "shoulder internal rotation", not the codes."""
+    if not len(joints):
+        return np.array([], dtype=object)
+    pairs, inverse = np.unique(joints.astype(str) + "/" + movements.astype(str), return_inverse=True)
+    words = np.array([measure_words(*pair.split("/", 1)) for pair in pairs], dtype=object)
+    return words[inverse.ravel()]
 
 
 def rom_asymmetry_flags(

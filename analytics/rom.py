@@ -54,6 +54,11 @@ MOVEMENT_LABEL: dict[tuple[str, str], str] = {
 _EPS = 1e-9
 
 
+def measure_words(joint: str, movement: str) -> str:
+    """A ROM measure as a person says it: ``("hip", "internal_rotation")`` -> "hip internal rotation"."""
+    return MOVEMENT_LABEL.get((joint, movement), f"{joint} {movement.replace('_', ' ')}")
+
+
 @functools.cache
 def _read_norms(path: Path) -> pd.DataFrame:
     return S.RomNorms.validate(pd.read_csv(path))
@@ -455,7 +460,7 @@ def rom_sentences(status: pd.DataFrame, symmetry: pd.DataFrame | None = None) ->
     sym = S.RomSymmetry.validate(symmetry) if symmetry is not None else None
     sentences: list[str] = []
     for row in st.itertuples(index=False):  # one row per measure and side: a handful per athlete
-        label = MOVEMENT_LABEL.get((row.joint, row.movement), f"{row.joint} {row.movement.replace('_', ' ')}")
+        label = measure_words(row.joint, row.movement)
         subject = f"{row.side.capitalize()} {label}"
         since = _day_label(row.baseline_date, row.latest_date)
         if row.change_label == "not re-measured":

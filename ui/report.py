@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from analytics import caseload
-from analytics.rom import rom_status, rom_symmetry
+from analytics.rom import measure_words, rom_status, rom_symmetry
 from analytics.vocabulary import ROM_MEASURES, label
 from ui.charts.progress import CATEGORY_WORDS, pain_timeline, rom_chart, treatment_chart
 from ui.text import visible
@@ -292,7 +292,7 @@ def _rom_section(frames: Mapping[str, object], chart: _Charts, start: dt.date, e
         unit = status["unit"].map({"deg": "°", "cm": "cm"})
         shown = status.assign(
             measure=[
-                f"{caseload.measure_words(j, m)} ({u})"
+                f"{measure_words(j, m)} ({u})"
                 for j, m, u in zip(status["joint"], status["movement"], unit, strict=True)
             ],
             side=status["side"].str.capitalize(),

@@ -13,7 +13,7 @@ import pytest
 from analytics import caseload as C
 from analytics.recovery import recovery_episodes
 from analytics.recurrence import classify_injuries
-from analytics.rom import rom_status, rom_symmetry
+from analytics.rom import measure_words, rom_status, rom_symmetry
 
 D = pd.Timestamp
 AS_OF = D("2025-10-20")
@@ -88,8 +88,8 @@ def test_region_and_day_words():
     assert C.region_words("knee", "bilateral") == "knee (both sides)"
     assert C.region_words("hip_groin", "right") == "right hip/groin"
     assert C.region_words(None, None) == ""
-    assert C.measure_words("hip", "internal_rotation") == "hip internal rotation"
-    assert C.measure_words("ankle", "dorsiflexion_lunge") == "ankle dorsiflexion (knee-to-wall lunge)"
+    assert measure_words("hip", "internal_rotation") == "hip internal rotation"
+    assert measure_words("ankle", "dorsiflexion_lunge") == "ankle dorsiflexion (knee-to-wall lunge)"
     assert C.day_words("2025-10-03") == "3 October"
     assert C.day_words("2024-12-30", "2025-01-02") == "30 December 2024"
     assert C.short_day("2025-10-03") == "3 Oct"
@@ -105,7 +105,7 @@ def test_flag_severity_and_description_put_red_first_then_newest():
             (2, "2025-10-20", "ostrc_substantial", None, None),
         ]
     )
-    f.loc[2, "values"] = "hip internal_rotation: left 30 deg, right 40 deg"
+    f.loc[2, "values"] = "hip internal rotation: left 30 deg, right 40 deg"
     out = C.describe_flags(f)
     assert list(out["kind"]) == ["ostrc_substantial", "persistent_pain", "missing_checkin", "rom_asymmetry"]
     assert list(out["severity"]) == ["red", "red", "amber", "amber"]

@@ -198,7 +198,7 @@ def test_rom_asymmetry_today_board_shows_latest_within_28_days_history_shows_eac
     ]
     assert (
         board.iloc[0]["values"]
-        == "hip internal_rotation: left 40 deg, right 34 deg, |diff| 6 > MDC 5 and > 4; LSI 85 %"
+        == "hip internal rotation: left 40 deg, right 34 deg, |diff| 6 > MDC 5 and > 4; LSI 85 %"
     )
     assert rom_asymmetry_flags(frame, as_of=day(60)).empty
     assert rom_asymmetry_flags(frame, as_of=day(60), start=day(0))["date"].tolist() == [day(10), day(20)]

@@ -13,7 +13,8 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics.caseload import measure_words, region_words
+from analytics.caseload import region_words
+from analytics.rom import measure_words
 from ui.charts.theme import (
     BAND,
     NEUTRAL,

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics.caseload import measure_words, region_words
+from analytics.caseload import region_words
+from analytics.rom import measure_words
 from analytics.vocabulary import label
 
 AVAILABILITY_WORDS = {"unavailable": "Unavailable", "modified": "Modified", "unknown": "Not reported", "full": "Full"}
