@@ -106,7 +106,9 @@ def on_create_unknown() -> None:
     st.session_state["records_run"] = True
 
 
-def show_refusal(name: str, error: InvalidRecords) -> None:
+def show_refusal(name: str, error: InvalidRecords, offer_create: bool = False) -> None:
+    """The refusal of file `name`, every problem listed; `offer_create`: offer to create the unknown
+    athletes it names and import it again (only while that same file is the one uploaded)."""
     problems = transfer.problem_table(error)
     rows = int(problems["Row"].dropna().nunique())
     st.error(
@@ -127,7 +129,7 @@ def show_refusal(name: str, error: InvalidRecords) -> None:
         },
     )
     unknown = transfer.unknown_athletes(error)
-    if unknown:
+    if unknown and offer_create:
         with st.container(border=True):
             st.markdown(f"**{plural(len(unknown), 'athlete')} not on file yet.** External ids:")
             st.text(", ".join(unknown))
@@ -149,10 +151,11 @@ def show_refusal(name: str, error: InvalidRecords) -> None:
             )
 
 
-def show_records_result(job: background.Job) -> None:
+def show_records_result(job: background.Job, uploaded: str | None) -> None:
+    """The last import's result; `uploaded` is the name of the file in the uploader now, if any."""
     if job.error is not None:
         if isinstance(job.error, InvalidRecords):
-            show_refusal(job.name, job.error)
+            show_refusal(job.name, job.error, offer_create=uploaded == job.name)
         else:
             st.error(f"Nothing was imported: {literal(said(job.error))}.", icon=":material/block:")
         return
@@ -256,7 +259,8 @@ def import_records_tab(actor_id: int) -> None:
             return report
 
         start_import(actor_id, "records", name, len(data), work)
-    show_import(actor_id, "records", "rows written", show_records_result)
+    uploaded = None if upload is None else upload.name
+    show_import(actor_id, "records", "rows written", lambda job: show_records_result(job, uploaded))
 
 
 def show_pmsys_result(job: background.Job) -> None:
