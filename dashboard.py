@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from data.accounts import has_users
 from data.db import ROOT
-from data.writes import has_users
 from ui.faults import run_page
 from ui.menu import MENUS
 from ui.session import engine, sign_out, signed_in, sso_signed_in, sync_cookie
 from ui.text import literal
+from views import words
 
 # The tab icon is a file of ours: a Material icon or an emoji would be fetched from a font or emoji CDN.
 st.set_page_config(page_title="Fascia", page_icon=str(ROOT / "ui" / "static" / "fascia-icon.png"), layout="wide")
@@ -22,10 +23,19 @@ def navigation() -> st.navigation:
     who = signed_in()  # also resumes a signed-in browser from its session cookie
     if who is None:
         sync_cookie()
-        return st.navigation([st.Page("pages/sign_in.py", title="Sign in", icon=":material/login:")])
+        # Any page's address (a bookmark, a link in a message) opens the sign-in page there, so that once
+        # signed in the person is on the page they asked for, if their role has it.
+        asked = {spec.url_path for menu in MENUS.values() for specs in menu.values() for spec in specs}
+        return st.navigation(
+            [
+                st.Page("pages/sign_in.py", title="Sign in", icon=":material/login:", default=True),
+                *(st.Page("pages/sign_in.py", title="Sign in", url_path=path) for path in sorted(asked)),
+            ],
+            position="hidden",
+        )
     with st.sidebar:
         sync_cookie()
-        st.caption(f"Signed in as **{literal(who.username)}** ({who.role})")
+        st.caption(f"Signed in as **{literal(who.username)}** ({words.ROLES[who.role].lower()})")
         if st.button("Sign out", icon=":material/logout:", key="sign_out"):
             sign_out()
             if sso_signed_in():

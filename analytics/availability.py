@@ -14,7 +14,7 @@ or diagnosis (those columns are not read here):
 - with several open injuries, the one with the latest onset is named (ties: the higher
   ``injury_id``) and ``open_injuries`` counts them all;
 - without an open injury, the region with the highest pain reported today (NPRS >= 1) is named with
-  the status ``pain``; without either, ``why`` is missing.
+  the status ``pain``; without either, the three are missing.
 
 Flags are coloured in two levels, everywhere on the coach's screens (``FLAG_LEVEL``): *red* for a
 current pain or health problem (pain spike, persistent pain, new pain in a previously injured region,
@@ -34,54 +34,16 @@ from analytics.recurrence import RECURRENT
 from analytics.soreness import daily_compliance, soreness_score, weekly_compliance
 from analytics.surveillance import burden, days_lost, exposure_hours, incidence
 from analytics.validation import validate_columns
-from analytics.vocabulary import label
 from analytics.workload import Method, acwr, daily_load
 
 #: Days from onset during which an open injury is ``acute``; ``rehab`` after that.
 ACUTE_DAYS = 7
 #: Board order: the athletes who need the coach's attention first.
 AVAILABILITY_ORDER: tuple[str, ...] = ("unavailable", "modified", "unknown", "full")
-AVAILABILITY_LABELS: dict[str, str] = {
-    "full": "Full",
-    "modified": "Modified",
-    "unavailable": "Unavailable",
-    "unknown": "Not reported",
-}
-
-FLAG_LABELS: dict[str, str] = {
-    "pain_spike": "Pain spike",
-    "persistent_pain": "Persistent pain",
-    "new_pain_injured_region": "New pain, injured before",
-    "ostrc_substantial": "OSTRC substantial problem",
-    "rom_asymmetry": "ROM asymmetry",
-    "wellness_drop": "Wellness drop",
-    "missing_checkin": "No check-in",
-}
-
-RECURRENCE_LABELS: dict[str, str] = {
-    "new": "New",
-    "exacerbation": "Exacerbation (not yet returned)",
-    "recurrent_early": "Recurrent, early (≤ 2 months)",
-    "recurrent_late": "Recurrent, late (2-12 months)",
-    "recurrent_delayed": "Recurrent, delayed (> 12 months)",
-}
 
 
 def _day(value: object) -> pd.Timestamp:
     return pd.Timestamp(value).normalize()
-
-
-def where_label(body_region: str, side: str | None) -> str:
-    """A region with its side in words: ``("thigh", "left")`` -> ``Left thigh``.
-
-    ``central`` (or no side) gives the region alone; ``bilateral`` adds "(both sides)".
-    """
-    region = label(body_region)
-    if side in ("left", "right"):
-        return f"{side.capitalize()} {region.lower()}"
-    if side == "bilateral":
-        return f"{region} (both sides)"
-    return region
 
 
 def athlete_names(athletes: pd.DataFrame) -> pd.Series:
@@ -101,15 +63,22 @@ def open_injuries(injuries: pd.DataFrame, as_of: object) -> pd.DataFrame:
     ``rehab``. Only the injury columns of the contract are kept (never notes). Sorted by athlete,
     then latest onset first.
     """
-    day = _day(as_of)
+    day = _day(as_of).to_datetime64()
     columns = ("injury_id", "athlete_id", "onset_date", "body_region", "side", "injury_type", "return_date")
     i = validate_columns(injuries, S.Injuries, columns)
-    is_open = (i["onset_date"] <= day) & (i["return_date"].isna() | (i["return_date"] > day))
-    i = i[is_open].copy()
-    i["days_since_onset"] = (day - i["onset_date"]).dt.days.astype(np.int64)
-    i["status"] = np.where(i["days_since_onset"] < ACUTE_DAYS, "acute", "rehab")
-    i = i.sort_values(["athlete_id", "onset_date", "injury_id"], ascending=[True, False, False], kind="stable")
-    return i.reset_index(drop=True)
+    onset = i["onset_date"].to_numpy("datetime64[ns]")
+    returned = i["return_date"].to_numpy("datetime64[ns]") <= day  # a missing return date: False
+    rows = np.flatnonzero((onset <= day) & ~returned)
+    onset = onset[rows]
+    # athlete ascending, then the latest onset and the higher injury id first (a stable sort, as sort_values)
+    order = np.lexsort(
+        (-i["injury_id"].to_numpy(np.int64)[rows], -onset.view(np.int64), i["athlete_id"].to_numpy(np.int64)[rows])
+    )
+    out = i.take(rows[order]).reset_index(drop=True)
+    days = ((day - onset[order]) // np.timedelta64(1, "D")).astype(np.int64)
+    out["days_since_onset"] = days
+    out["status"] = np.where(days < ACUTE_DAYS, "acute", "rehab")
+    return out
 
 
 def availability_board(
@@ -123,11 +92,12 @@ def availability_board(
 
     Rules: see the module docstring. ``availability`` is today's check-in answer, ``unknown`` when
     there is no check-in today or the item is blank. Every active athlete of `athletes` has a row,
-    whatever their availability (pick the rows you show). ``why`` = "<where> · <status>", e.g.
-    "Left thigh · rehab", or "Lower back · pain"; missing when neither an open injury nor today's
-    pain explains it.
+    whatever their availability (pick the rows you show). The "why in one word" is ``body_region``,
+    ``side`` and ``status`` (``acute`` / ``rehab`` / ``pain``), codes a view puts in words
+    (`views.words.why_label`: "Left thigh · rehab"); all three missing when neither an open injury nor
+    today's pain explains it.
 
-    Returns ``athlete_id, athlete, availability, why, body_region, side, status, onset_date,
+    Returns ``athlete_id, athlete, availability, body_region, side, status, onset_date,
     days_since_onset, open_injuries``, sorted unavailable, modified, unknown, full, then by name.
     """
     day = _day(as_of)
@@ -162,16 +132,6 @@ def availability_board(
     board["days_since_onset"] = looked_up(ids, latest["days_since_onset"]).astype("Int64")
     board["open_injuries"] = ids.map(counts).fillna(0).astype(np.int64)
     explained = board["status"].notna()
-    board["why"] = None
-    board.loc[explained, "why"] = [
-        f"{where_label(r, s)} · {t}"
-        for r, s, t in zip(
-            board.loc[explained, "body_region"],
-            board.loc[explained, "side"],
-            board.loc[explained, "status"],
-            strict=True,
-        )
-    ]
     board["body_region"] = board["body_region"].astype(object).where(explained, None)
     board["side"] = board["side"].astype(object).where(explained, None)
     rank = board["availability"].map({k: i for i, k in enumerate(AVAILABILITY_ORDER)})
@@ -180,7 +140,6 @@ def availability_board(
         "athlete_id",
         "athlete",
         "availability",
-        "why",
         "body_region",
         "side",
         "status",
@@ -199,11 +158,13 @@ def availability_counts(board: pd.DataFrame) -> dict[str, int]:
 
 
 def flag_board(flags: pd.DataFrame, athletes: pd.DataFrame) -> pd.DataFrame:
-    """Flags ready for the coach: ``level`` (red / amber, ``FLAG_LEVEL``), ``flag`` (a label),
-    ``athlete`` (name), ``where`` (region and side in words, missing for flags without a region), and
-    the flag's ``rule``, ``values`` (region codes in words) and ``baseline_n``.
+    """Flags ready for the coach: ``level`` (red / amber, ``FLAG_LEVEL``), ``athlete`` (name), the flag's
+    ``kind``, ``body_region`` and ``side`` (codes; missing for flags without a region; a view puts them
+    in words with `views.words`), ``rule``, ``values`` (as `analytics.flags` wrote them; `views.words.values_words`
+    puts their codes in words) and ``baseline_n``.
 
-    Flags of athletes not in `athletes` are left out. Sorted red first, then by athlete and flag.
+    Flags of athletes not in `athletes` are left out. Sorted red first, then by athlete and kind (in
+    ``FLAG_LEVEL`` order).
     """
     f = validate_columns(
         flags, S.Flags, ("athlete_id", "date", "kind", "rule", "values", "baseline_n", "body_region", "side")
@@ -212,15 +173,10 @@ def flag_board(flags: pd.DataFrame, athletes: pd.DataFrame) -> pd.DataFrame:
     f = f[f["athlete_id"].isin(names.index)].copy()
     f["athlete"] = f["athlete_id"].map(names)
     f["level"] = f["kind"].map(FLAG_LEVEL)
-    f["flag"] = f["kind"].map(FLAG_LABELS)
-    f["where"] = [
-        where_label(r, s) if isinstance(r, str) and r else None
-        for r, s in zip(f["body_region"], f["side"], strict=True)
-    ]
-    f["values"] = f["values"].str.replace("_", " ", regex=False)
     f["_level"] = (f["level"] != "red").astype(int)
-    f = f.sort_values(["_level", "athlete", "flag", "date"], kind="stable")
-    columns = ["athlete_id", "athlete", "level", "flag", "kind", "where", "date", "rule", "values", "baseline_n"]
+    f["_kind"] = f["kind"].map({k: i for i, k in enumerate(FLAG_LEVEL)})
+    f = f.sort_values(["_level", "athlete", "_kind", "date"], kind="stable")
+    columns = ["athlete_id", "athlete", "level", "kind", "body_region", "side", "date", "rule", "values", "baseline_n"]
     return f[columns].reset_index(drop=True)
 
 

@@ -24,134 +24,38 @@ Rules and choices:
   effect is the treatment response). Each value is compared with the previous measured day of the same
   side; the change is *real* only beyond the measure's minimal detectable change (`analytics.rom`),
   otherwise "within measurement error".
-- **Plain sentences** (athlete page). Pain: first vs latest report of each region in the chosen dates;
-  "down" only for a clinically important fall (>= 2 points and >= 30 %, Farrar et al. 2001), "up" for a
-  rise of >= 2 points, otherwise "about the same". ROM: `analytics.rom.rom_sentences` from the first
-  measurement since the latest injury in the measure's region (else the first in the dates), real
-  changes first. Week: the 7 days ending on `as_of` against the 7 before.
+- **Plain sentences** (athlete page): the words are the views' (`views.sentences`); the windows are
+  these: `SENTENCE_DAYS` by default, the week is the `TREND_DAYS` ending on `as_of` against the 7 before.
+
+Rules and numbers only: every word a person reads is written in `views/` (`views.words`).
 """
 
 from __future__ import annotations
-
-import datetime as dt
 
 import numpy as np
 import pandas as pd
 
 from analytics import recovery, rom
 from analytics import schemas as S
+from analytics.availability import open_injuries
 from analytics.flags import FLAG_LEVEL
 from analytics.recurrence import classify_injuries
 from analytics.validation import validate_columns, validated
-from analytics.vocabulary import MONTHS
 
 RED_KINDS: tuple[str, ...] = tuple(kind for kind, level in FLAG_LEVEL.items() if level == "red")
 AMBER_KINDS: tuple[str, ...] = ("rom_asymmetry", "wellness_drop", "missing_checkin")
-FLAG_LABELS: dict[str, str] = {
-    "pain_spike": "Pain spike",
-    "persistent_pain": "Persistent pain",
-    "new_pain_injured_region": "New pain where injured before",
-    "rom_asymmetry": "ROM asymmetry",
-    "wellness_drop": "Wellness drop",
-    "missing_checkin": "No check-in",
-    "ostrc_substantial": "OSTRC substantial problem",
-}
-#: What a flag means, said to the athlete it is about ({where} is the region, e.g. "left thigh").
-FRIENDLY_FLAGS: dict[str, str] = {
-    "pain_spike": "Your {where} pain was clearly higher than your usual level.",
-    "persistent_pain": "Your {where} has hurt (3 or more out of 10) on several reports in a row.",
-    "new_pain_injured_region": "You reported new pain in your {where}, where you were injured before.",
-    "rom_asymmetry": "Your {where} moves noticeably less on one side than on the other.",
-    "wellness_drop": "Your wellness answers were clearly lower than your usual.",
-    "missing_checkin": "We have not had a check-in from you for a few days.",
-    "ostrc_substantial": "Your weekly OSTRC answers show a problem that affects your training.",
-}
 TREND_DAYS = 7
 TREND_POINTS = 1.0
-TREND_ARROWS: dict[str, str] = {
-    "worse": "↑ worse",
-    "new": "↑ new",
-    "steady": "→ steady",
-    "better": "↓ better",
-    "no report this week": "– none this week",
-    "no recent report": "–",
-}
+#: The 7-day pain trends of `pain_direction`, rising ones first.
+TRENDS: tuple[str, ...] = ("worse", "new", "steady", "better", "no report this week", "no recent report")
 RISING = ("worse", "new")
 SENTENCE_DAYS = 28
-_REGION_WORDS: dict[str, str] = {
-    "hip_groin": "hip/groin",
-    "lower_leg_achilles": "lower leg/Achilles",
-    "pelvis_sacrum": "pelvis/sacrum",
-}
-#: Injury types in the caseload's few words (the progress page names them in full).
-_INJURY_WORDS: dict[str, str] = {
-    "muscle_strain": "strain",
-    "tendinopathy": "tendinopathy",
-    "ligament_sprain": "sprain",
-    "contusion": "contusion",
-    "joint_cartilage": "joint injury",
-    "bone_stress": "bone stress",
-    "other": "injury",
-}
 _DAY = pd.Timedelta(days=1)
 _NAT = np.datetime64("NaT", "ns")
 
 
-# --------------------------------------------------------------------------- words
-
-
-def region_words(body_region: object, side: object = None) -> str:
-    """A region and side as a person says it: ``("thigh", "left")`` -> "left thigh",
-    ``("lower_back", "central")`` -> "lower back", ``("knee", "bilateral")`` -> "knee (both sides)"."""
-    if body_region is None or (isinstance(body_region, float) and np.isnan(body_region)) or body_region == "":
-        return ""
-    region = _REGION_WORDS.get(str(body_region), str(body_region).replace("_", " "))
-    if side in ("left", "right"):
-        return f"{side} {region}"
-    if side == "bilateral":
-        return f"{region} (both sides)"
-    return region
-
-
-def day_words(day: object, reference: object | None = None) -> str:
-    """ "3 October", with the year when it differs from `reference`'s (default: always without)."""
-    d = pd.Timestamp(day)
-    text = f"{d.day} {MONTHS[d.month - 1]}"
-    if reference is not None and pd.Timestamp(reference).year != d.year:
-        text += f" {d.year}"
-    return text
-
-
-def short_day(day: object) -> str:
-    """ "3 Oct" (day and abbreviated month), for tables."""
-    d = pd.Timestamp(day)
-    return f"{d.day} {MONTHS[d.month - 1][:3]}"
-
-
-def _short_days(days: pd.Series) -> pd.Series:
-    return days.map(lambda d: short_day(d) if pd.notna(d) else "").astype(object)
-
-
 def _as_of(value: object) -> pd.Timestamp:
     return pd.Timestamp(value).normalize()
-
-
-def _pair_words(regions: pd.Series | np.ndarray, sides: pd.Series | np.ndarray) -> np.ndarray:
-    """`region_words` of each row as an object array, computed once per distinct pair (missing = "")."""
-    region = np.asarray(regions, dtype=object)
-    side = np.asarray(sides, dtype=object)
-    region = np.where(pd.isna(region), "", region)
-    side = np.where(pd.isna(side), "", side)
-    words: dict[tuple[object, object], str] = {}
-    out = np.empty(len(region), dtype=object)
-    for i, key in enumerate(zip(region, side, strict=True)):  # a dict look-up per row: tiny frames
-        out[i] = words[key] if key in words else words.setdefault(key, region_words(*key))
-    return out
-
-
-def _pairs(regions: pd.Series, sides: pd.Series) -> pd.Series:
-    """`region_words` of each row, computed once per distinct pair."""
-    return pd.Series(_pair_words(regions, sides), index=regions.index, dtype=object)
 
 
 def _sort_codes(values: pd.Series | np.ndarray, ascending: bool = True) -> np.ndarray:
@@ -169,42 +73,6 @@ def flag_severity(kinds: pd.Series) -> pd.Series:
     return pd.Series(np.where(kinds.isin(RED_KINDS), "red", "amber"), index=kinds.index, dtype=object)
 
 
-def describe_flags(flags: pd.DataFrame) -> pd.DataFrame:
-    """`flags` (``analytics.flags`` rows) with ``severity``, ``label`` and ``where`` (region words),
-    red first, then newest first; the rule, values and baseline size are kept as they are."""
-    kinds = flags["kind"].to_numpy(dtype=object)
-    red = np.array([k in RED_KINDS for k in kinds], dtype=bool)
-    where = _pair_words(flags["body_region"], flags["side"])
-    asym = kinds == "rom_asymmetry"
-    if asym.any():  # name the measure (it is in the values text) rather than its body region
-        where[asym] = [
-            v.split(":")[0].replace("_", " ") if isinstance(v, str) else np.nan
-            for v in flags["values"].to_numpy(dtype=object)[asym]
-        ]
-    order = np.lexsort(  # red first, then newest, athlete and kind; ties keep their order
-        (_sort_codes(kinds), _sort_codes(flags["athlete_id"]), _sort_codes(flags["date"], ascending=False), ~red)
-    )
-    f = flags.take(order).reset_index(drop=True)
-    f["severity"] = np.where(red, "red", "amber").astype(object)[order]
-    f["label"] = np.array([FLAG_LABELS.get(k, k) for k in kinds], dtype=object)[order]
-    f["where"] = where[order]
-    return f
-
-
-def athlete_flag_messages(flags: pd.DataFrame) -> pd.DataFrame:
-    """Each flag in words for the athlete it is about: `describe_flags` plus ``message``.
-
-    E.g. a ``persistent_pain`` flag of the left thigh -> "Your left thigh has hurt (3 or more out of
-    10) on several reports in a row." The rule and values stay beside it (no black boxes)."""
-    f = describe_flags(flags)
-    if f.empty:
-        return f.assign(message=pd.Series(dtype=object))
-    templates = f["kind"].map(FRIENDLY_FLAGS).fillna("A flag about you: {where}.")
-    where = f["where"].where(f["where"] != "", "body")
-    f["message"] = [t.format(where=w) for t, w in zip(templates, where, strict=True)]
-    return f
-
-
 # --------------------------------------------------------------------------- pain trend and caseload
 
 
@@ -215,11 +83,11 @@ def pain_direction(
 
     ``mean_now`` / ``n_now``: the mean and count of the reports dated in the `days` days ending on
     `as_of`; ``mean_before`` / ``n_before``: the `days` days before those; ``change`` = mean_now -
-    mean_before; ``trend`` in :data:`TREND_ARROWS` and ``arrow`` its symbol and word. Reports after
+    mean_before; ``trend`` one of :data:`TRENDS`. Reports after
     `as_of` are ignored; duplicates of a day keep the highest pain.
 
     Returns ``athlete_id, body_region, side, latest_date, latest_pain, mean_now, n_now, mean_before,
-    n_before, change, trend, arrow``, one row per key with any report on or before `as_of`.
+    n_before, change, trend``, one row per key with any report on or before `as_of`.
     """
     as_of_ts = _as_of(as_of)
     p = recovery.daily_pain(pain_reports)
@@ -248,26 +116,7 @@ def pain_direction(
         ["worse", "better", "steady", "new", "no report this week"],
         "no recent report",
     )
-    out["arrow"] = out["trend"].map(TREND_ARROWS)
     return out.sort_values(keys).reset_index(drop=True)
-
-
-def chronic_words(chronic: pd.DataFrame) -> str:
-    """The chronic regions of ``analytics.recovery.chronic_pain`` rows in words, comma-separated
-    ("" when none is chronic), e.g. "lower back, left thigh"."""
-    if chronic is None or chronic.empty:
-        return ""
-    chosen = chronic["chronic"].astype(bool).to_numpy()
-    regions, sides = chronic["body_region"].to_numpy()[chosen], chronic["side"].to_numpy()[chosen]
-    return ", ".join(region_words(r, s) for r, s in zip(regions, sides, strict=True))
-
-
-def open_injuries(injuries: pd.DataFrame, as_of: object) -> pd.DataFrame:
-    """Injuries begun on or before `as_of` without a return to full participation by then."""
-    as_of_ts = _as_of(as_of)
-    begun = (pd.to_datetime(injuries["onset_date"]) <= as_of_ts).to_numpy()
-    returned = (pd.to_datetime(injuries["return_date"]) <= as_of_ts).to_numpy()  # a missing date: False
-    return injuries[begun & ~returned].reset_index(drop=True)
 
 
 def caseload(
@@ -288,12 +137,11 @@ def caseload(
     scope (athletes outside it are left out). Rules: see the module docstring (caseload, pain trend,
     attention order).
 
-    Returns one row per athlete: ``athlete_id, display_name, team, n_red, n_amber, flag_kinds,
-    open_injuries, n_open_injuries, pain_where, current_pain, current_pain_date, trend, arrow,
-    trend_change, chronic, chronic_where, last_session_date, last_technique, days_since_session``, the
-    same as table text (``flags_text`` "1 red · 2 amber", ``pain_text`` "6/10 left thigh · 3 Oct",
-    ``session_text`` "1 Oct · active release (2 d)"; ``open_injuries`` "left thigh strain (12 d)",
-    several joined by "; ") and ``attention`` (1 = the athlete to see first).
+    Returns one row per athlete: ``athlete_id, display_name, team, n_red, n_amber, n_open_injuries,
+    region_named`` (an open injury or flag names a region), ``pain_region, pain_side, current_pain,
+    current_pain_date, trend, trend_change, chronic, last_session_date, last_technique,
+    days_since_session`` and ``attention`` (1 = the athlete to see first). The words are the view's
+    (`views.caseload`).
     """
     as_of_ts = _as_of(as_of)
     people = athletes[["athlete_id", "display_name", "team"]].drop_duplicates("athlete_id")
@@ -306,19 +154,6 @@ def caseload(
     severity = flag_severity(fl["kind"])
     out["n_red"] = (severity == "red").groupby(fl["athlete_id"]).sum().reindex(out.index).fillna(0).astype(np.int64)
     out["n_amber"] = (severity == "amber").groupby(fl["athlete_id"]).sum().reindex(out.index).fillna(0).astype(int)
-    kinds = fl.assign(label=fl["kind"].map(FLAG_LABELS)).drop_duplicates(["athlete_id", "kind"])
-    out["flag_kinds"] = kinds.groupby("athlete_id")["label"].agg(", ".join).reindex(out.index).fillna("")
-
-    since = (as_of_ts - pd.to_datetime(inj["onset_date"]).dt.normalize()).dt.days
-    inj_text = (
-        _pairs(inj["body_region"], inj["side"])
-        + " "
-        + inj["injury_type"].map(_INJURY_WORDS).fillna(inj["injury_type"].str.replace("_", " "))
-        + " ("
-        + since.astype(str)
-        + " d)"
-    )
-    out["open_injuries"] = inj_text.groupby(inj["athlete_id"]).agg("; ".join).reindex(out.index).fillna("")
     out["n_open_injuries"] = inj.groupby("athlete_id").size().reindex(out.index).fillna(0).astype(np.int64)
 
     # Current pain: the latest report of an injured or flagged region with a compatible side.
@@ -326,25 +161,24 @@ def caseload(
         [inj[["athlete_id", "body_region", "side"]], fl[["athlete_id", "body_region", "side"]].dropna()],
         ignore_index=True,
     ).drop_duplicates()
+    out["region_named"] = out.index.isin(focus["athlete_id"])
     trend = pain_direction(pain_reports, as_of_ts, days, points)
     m = trend.merge(focus.rename(columns={"side": "focus_side"}), on=["athlete_id", "body_region"])
     m = m[recovery.sides_compatible(m["side"], m["focus_side"])].drop_duplicates(["athlete_id", "body_region", "side"])
     m = m.sort_values(["athlete_id", "latest_date", "latest_pain"]).groupby("athlete_id").tail(1)
     m = m.set_index("athlete_id").reindex(out.index)
-    out["pain_where"] = _pairs(m["body_region"], m["side"]).fillna("")
+    out["pain_region"] = m["body_region"].astype(object)
+    out["pain_side"] = m["side"].astype(object)
     out["current_pain"] = m["latest_pain"].astype(float)
     out["current_pain_date"] = pd.to_datetime(m["latest_date"])
     out["trend"] = m["trend"].fillna("no recent report")
-    out["arrow"] = out["trend"].map(TREND_ARROWS)
     out["trend_change"] = m["change"].astype(float)
 
     if chronic is not None and not chronic.empty:
-        ch = chronic[chronic["chronic"]]
-        words = _pairs(ch["body_region"], ch["side"])
-        out["chronic_where"] = words.groupby(ch["athlete_id"]).agg(", ".join).reindex(out.index).fillna("")
+        marked = chronic.loc[chronic["chronic"].astype(bool), "athlete_id"]
+        out["chronic"] = out.index.isin(marked)
     else:
-        out["chronic_where"] = ""
-    out["chronic"] = out["chronic_where"] != ""
+        out["chronic"] = False
 
     s = therapy_sessions[therapy_sessions["athlete_id"].isin(out.index)]
     s = s[pd.to_datetime(s["date"]) <= as_of_ts].sort_values(["athlete_id", "date", "session_id"])
@@ -352,31 +186,6 @@ def caseload(
     out["last_session_date"] = pd.to_datetime(last["date"])
     out["last_technique"] = last["technique"].astype(object)
     out["days_since_session"] = (as_of_ts - out["last_session_date"]).dt.days.astype(float)
-
-    red_text = pd.Series(np.where(out["n_red"] > 0, out["n_red"].astype(str) + " red", ""), index=out.index)
-    amber_text = pd.Series(np.where(out["n_amber"] > 0, out["n_amber"].astype(str) + " amber", ""), index=out.index)
-    both = np.where((out["n_red"] > 0) & (out["n_amber"] > 0), " · ", "")
-    out["flags_text"] = red_text + both + amber_text
-    has_focus = pd.Series(out.index.isin(focus["athlete_id"]), index=out.index)
-    out["pain_text"] = np.where(
-        out["current_pain"].notna(),
-        out["current_pain"].fillna(0).astype(int).astype(str)
-        + "/10 "
-        + out["pain_where"]
-        + " · "
-        + _short_days(out["current_pain_date"]),
-        np.where(has_focus, "none reported", "—"),
-    )
-    out["session_text"] = np.where(
-        out["last_session_date"].notna(),
-        _short_days(out["last_session_date"])
-        + " · "
-        + out["last_technique"].fillna("").str.replace("_", " ")
-        + " ("
-        + out["days_since_session"].fillna(0).astype(int).astype(str)
-        + " d)",
-        "none on record",
-    )
 
     out = out.reset_index()
     order = pd.DataFrame(
@@ -396,23 +205,18 @@ def caseload(
         "team",
         "n_red",
         "n_amber",
-        "flag_kinds",
-        "open_injuries",
         "n_open_injuries",
-        "pain_where",
+        "region_named",
+        "pain_region",
+        "pain_side",
         "current_pain",
         "current_pain_date",
         "trend",
-        "arrow",
         "trend_change",
         "chronic",
-        "chronic_where",
         "last_session_date",
         "last_technique",
         "days_since_session",
-        "flags_text",
-        "pain_text",
-        "session_text",
         "attention",
     ]
     return out[columns]
@@ -524,31 +328,6 @@ def rom_since_injury(
     return rom_measurements[np.isnat(since) | (dates >= since)]
 
 
-_WHY = {"smaller": "smaller value"}  # symmetry_table's words for an involved side not from an injury
-
-
-def symmetry_table(symmetry: pd.DataFrame) -> pd.DataFrame:
-    """`analytics.rom.rom_symmetry` rows with ``measure`` (words and unit, "hip internal rotation (°)")
-    and ``why`` (why that side is the involved one: "injured side (#12)" when an injury of that side in
-    the measure's region began on or before the day, else "smaller value", or "sides equal")."""
-    sym = S.RomSymmetry.validate(symmetry)  # a copy already
-    sym["measure"] = np.array(
-        [
-            f"{rom.measure_words(j, m)} ({'°' if u == 'deg' else 'cm'})"
-            for j, m, u in zip(sym["joint"], sym["movement"], sym["unit"], strict=True)
-        ],
-        dtype=object,
-    )
-    sym["why"] = np.array(
-        [
-            f"injured side (#{'' if pd.isna(i) else i})" if b == "injury" else _WHY.get(b, "sides equal")
-            for b, i in zip(sym["involved_basis"], sym["injury_id"], strict=True)
-        ],
-        dtype=object,
-    )
-    return sym
-
-
 # --------------------------------------------------------------------------- episodes and Kaplan-Meier
 
 
@@ -557,7 +336,7 @@ def episode_table(
 ) -> pd.DataFrame:
     """One athlete's (or any) injuries with their Fuller category and recovery: classify_injuries
     (on all the given injuries: pass the athlete's whole history) joined to recovery_episodes on
-    ``injury_id``, newest onset first, with ``where`` (region words), ``days_since_onset`` (to
+    ``injury_id``, newest onset first, with ``days_since_onset`` (to
     `as_of`) and ``status``: "returned" (to full participation by `as_of`) or "open"; whether the pain
     resolved is in ``resolved`` / ``days_to_resolution``.
 
@@ -578,7 +357,6 @@ def episode_table(
         out = pd.concat([out, found.set_axis(out.index)], axis=1)
     else:
         out = classified.take(order).merge(ep[keep], on="injury_id", how="left")
-    out["where"] = _pair_words(out["body_region"], out["side"])
     as_of_day = _as_of(as_of).to_datetime64().astype("datetime64[D]")
     out["days_since_onset"] = (as_of_day - out["onset_date"].to_numpy().astype("datetime64[D]")).astype(np.int64)
     returned = out["return_date"].to_numpy() <= as_of_day  # a missing return date: False
@@ -633,149 +411,3 @@ def km_athlete_vs_team(
         }
     ).rename(columns={"median": "median_days"})
     return S.KmCurve.validate(curves), S.KmMedian.validate(medians)
-
-
-# --------------------------------------------------------------------------- plain sentences
-
-
-def _direction_words(first: float, last: float) -> str:
-    fall = first - last
-    if fall >= recovery.IMPORTANT_POINTS and 100 * fall >= recovery.IMPORTANT_PERCENT * first:
-        return "down"
-    if -fall >= recovery.IMPORTANT_POINTS:
-        return "up"
-    return "about the same"
-
-
-def pain_sentences(
-    pain_reports: pd.DataFrame, as_of: object, start: object | None = None, days: int = SENTENCE_DAYS
-) -> list[str]:
-    """Plain sentences about the pain reported from `start` to `as_of` (default: the 28 days ending on it).
-
-    Per athlete, region and side with a report of NPRS >= 1 in the window, the first report in the
-    window is compared with the latest: "Your left thigh pain is down from 6 to 2 since 3 October."
-    "down" needs a clinically important fall (>= 2 points and >= 30 %, Farrar et al. 2001), "up" a rise
-    of >= 2 points; otherwise "about the same (6 on 3 October, 5 on 20 October)". When the latest
-    report of an "up"/"down" sentence is not from `as_of`, its date is added. Worst latest pain first.
-    """
-    as_of_ts = _as_of(as_of)
-    first_day = _as_of(start) if start is not None else as_of_ts - (days - 1) * _DAY
-    p = recovery.daily_pain(pain_reports)
-    p = p[(p["date"] >= first_day) & (p["date"] <= as_of_ts)]
-    keys = ["athlete_id", "body_region", "side"]
-    painful = p.groupby(keys)["pain"].transform("max") >= 1
-    p = p[painful]
-    if p.empty:
-        return []
-    g = p.groupby(keys, as_index=False).agg(
-        first_date=("date", "first"),
-        first_pain=("pain", "first"),
-        last_date=("date", "last"),
-        last_pain=("pain", "last"),
-        n=("pain", "size"),
-    )
-    g = g.sort_values(["last_pain", "last_date"], ascending=False)
-    sentences = []
-    for row in g.itertuples(index=False):  # one row per complaint: a handful per athlete
-        where = region_words(row.body_region, row.side)
-        since = day_words(row.first_date, as_of_ts)
-        if row.n == 1:
-            sentences.append(f"You reported {where} pain of {row.last_pain} on {since}.")
-            continue
-        words = _direction_words(float(row.first_pain), float(row.last_pain))
-        latest = day_words(row.last_date, as_of_ts)
-        if words == "about the same":
-            text = f"Your {where} pain is about the same ({row.first_pain} on {since}, {row.last_pain} on {latest})"
-        else:
-            text = f"Your {where} pain is {words} from {row.first_pain} to {row.last_pain} since {since}"
-            if row.last_date != as_of_ts:
-                text += f" (last reported {latest})"
-        sentences.append(text + ".")
-    return sentences
-
-
-def rom_sentences_ordered(status: pd.DataFrame, symmetry: pd.DataFrame | None = None) -> list[str]:
-    """`analytics.rom.rom_sentences` with what matters to the athlete first: real changes (beyond the
-    MDC), then measures whose latest left-right difference is an asymmetry, then the rest."""
-    st = S.RomStatus.validate(status)
-    asym = pd.Series(False, index=st.index)
-    if symmetry is not None and not symmetry.empty:
-        flagged = S.RomSymmetry.validate(symmetry)
-        flagged = flagged[flagged["asymmetric"]][["athlete_id", "joint", "movement", "unit"]].drop_duplicates()
-        key = ["athlete_id", "joint", "movement", "unit"]
-        asym = st[key].merge(flagged.assign(_a=True), on=key, how="left")["_a"].eq(True).to_numpy()
-    order = pd.DataFrame({"real": ~st["change_real"].to_numpy(bool), "asym": ~np.asarray(asym, dtype=bool)})
-    order = order.assign(pos=np.arange(len(st))).sort_values(["real", "asym", "pos"], kind="stable")
-    return rom.rom_sentences(st.iloc[order.index.to_numpy()], symmetry)
-
-
-def week_changes(
-    pain_reports: pd.DataFrame,
-    wellness_checkins: pd.DataFrame,
-    therapy_sessions: pd.DataFrame,
-    as_of: object,
-    days: int = TREND_DAYS,
-) -> list[str]:
-    """What changed since last week, in sentences: check-ins, pain per region, treatment sessions.
-
-    "This week" is the `days` (7) days ending on `as_of`, "the week before" the 7 days before them.
-    Pain: the mean of each region's reports in each week; "down"/"up" when the means differ by >= 1
-    point (the caseload's trend rule), otherwise "about the same"; a region reported in only one of the
-    weeks is said so. Sessions: each of this week's sessions with technique, region and pain before ->
-    after.
-    """
-    as_of_ts = _as_of(as_of)
-    out: list[str] = []
-    w = validate_columns(wellness_checkins, S.WellnessCheckins, ("athlete_id", "date"))
-    back = (as_of_ts - w["date"].dt.normalize()).dt.days
-    now = w[(back >= 0) & (back < days)]["date"].dt.normalize().nunique()
-    before = w[(back >= days) & (back < 2 * days)]["date"].dt.normalize().nunique()
-    out.append(f"You checked in on {now} of the last {days} days ({before} of {days} the week before).")
-
-    trend = pain_direction(pain_reports, as_of_ts, days)
-    trend = trend[(trend["n_now"] > 0) | (trend["n_before"] > 0)].sort_values("mean_now", ascending=False)
-    if trend.empty:
-        out.append("No pain reported this week or the week before.")
-    for row in trend.itertuples(index=False):  # one row per complaint
-        where = region_words(row.body_region, row.side)
-        subject = where[0].upper() + where[1:]
-        if row.n_now and row.n_before:
-            if row.trend in ("worse", "better"):
-                direction = "up" if row.trend == "worse" else "down"
-                out.append(
-                    f"{subject} pain averaged {row.mean_now:.1f} this week, {direction} from "
-                    f"{row.mean_before:.1f} the week before."
-                )
-            else:
-                out.append(
-                    f"{subject} pain averaged {row.mean_now:.1f} this week, about the same as the week before "
-                    f"({row.mean_before:.1f})."
-                )
-        elif row.n_now:
-            out.append(f"New this week: {where} pain (average {row.mean_now:.1f}).")
-        else:
-            out.append(f"No {where} pain reported this week (it averaged {row.mean_before:.1f} the week before).")
-
-    s = therapy_sessions[
-        ((as_of_ts - pd.to_datetime(therapy_sessions["date"]).dt.normalize()).dt.days.between(0, days - 1))
-    ].sort_values("date")
-    if s.empty:
-        out.append("No treatment sessions this week.")
-    else:
-        parts = []
-        for row in s.itertuples(index=False):  # this week's sessions: a few
-            text = (
-                f"{day_words(row.date)}: {row.technique.replace('_', ' ')}, {region_words(row.body_region, row.side)}"
-            )
-            if pd.notna(row.pain_before) and pd.notna(row.pain_after):
-                text += f" (pain {row.pain_before} → {row.pain_after})"
-            parts.append(text)
-        noun = "session" if len(parts) == 1 else "sessions"
-        out.append(f"{len(parts)} treatment {noun} this week: " + "; ".join(parts) + ".")
-    return out
-
-
-def week_window(as_of: object, days: int = TREND_DAYS) -> tuple[dt.date, dt.date]:
-    """The first and last day of "this week" as :func:`week_changes` counts it."""
-    as_of_ts = _as_of(as_of)
-    return (as_of_ts - (days - 1) * _DAY).date(), as_of_ts.date()

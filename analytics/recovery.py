@@ -968,7 +968,7 @@ def chronic_pain(
     cut into 7-day blocks counted back from `as_of` (not calendar weeks); a block counts when it holds at
     least one report with NPRS >= 1 (a report of 0 is no pain). Region and side are kept apart (left
     and right knee are two complaints; ``bilateral`` is its own side). `athlete_ids` restricts the result
-    to a caseload (see :func:`therapist_caseload`). ``mean_pain`` and ``max_pain`` are over all reports
+    to a caseload. ``mean_pain`` and ``max_pain`` are over all reports
     of the key in the window (zeros included). Keys without any painful week are left out.
 
     Returns ``ChronicPain``: ``athlete_id, body_region, side, weeks, weeks_with_pain, n_reports,
@@ -1018,23 +1018,3 @@ def chronic_pain(
     order = np.lexsort((np.arange(len(out)), -weeks_with_pain, ~out["chronic"].to_numpy()))
     order = order[keep[order]]
     return frame_checked(out.take(order).reset_index(drop=True), S.ChronicPain)
-
-
-def therapist_caseload(
-    therapy_sessions: pd.DataFrame, therapist_id: int, as_of: object | None = None, days: int = 84
-) -> list[int]:
-    """Athletes a therapist treated in the `days` days ending on `as_of` (default 84 = the 12 weeks).
-
-    Choice: the caseload is whoever had at least one session with that therapist in the window;
-    `as_of` defaults to the latest session date. Sorted athlete ids.
-    """
-    if "therapist_id" not in therapy_sessions.columns:
-        raise KeyError("therapy_sessions needs a therapist_id column")
-    s = validate_columns(therapy_sessions, S.TherapySessions, ("athlete_id", "date"))
-    s["therapist_id"] = therapy_sessions["therapist_id"].to_numpy()  # same row order
-    if s.empty:
-        return []
-    as_of_ts = _timestamp(as_of) if as_of is not None else _latest_date(s["date"])
-    back = (as_of_ts - s["date"].dt.normalize()).dt.days
-    mine = s[(s["therapist_id"] == therapist_id) & (back >= 0) & (back < days)]
-    return sorted(int(a) for a in mine["athlete_id"].unique())

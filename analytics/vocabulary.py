@@ -1,7 +1,8 @@
 """The fixed vocabularies of the domain model (see DESIGN.md, "Domain model").
 
 Plain constants shared by `data/` (CHECK constraints, validation) and
-`analytics/` (categorical columns). No imports beyond the standard library.
+`analytics/` (categorical columns). No imports beyond the standard library. The words a person
+reads for each code are in `views.words` (the one vocabulary), keyed by these codes.
 """
 
 from __future__ import annotations
@@ -95,11 +96,6 @@ MONTHS: tuple[str, ...] = (
     "November",
     "December",
 )
-
-
-def label(code: str) -> str:
-    """Human label of a vocabulary code: ``hip_groin`` -> ``Hip groin``."""
-    return code.replace("_", " ").capitalize()
 
 
 #: The ROM measures the product knows: (joint, movement, unit, method).

@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import acwr_peer, import_speed, organisation_analytics, pages
+from bench import acwr_peer, first_page, import_speed, organisation_analytics, pages
 from bench.organisation import Params, backend, ensure_organisation
 from bench.report import Results
 from bench.timing import measure
@@ -88,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     log(f"team overview ({who.team_athletes} athletes), functions and AppTest")
     cold, warm = pages.team_overview(who, runs)
     app_cold, app_warm = pages.team_overview_apptest(who, runs)
+    log("first page after a server start (fresh processes)")
+    first = first_page.first_page_cold(big_url, who.coach_id, runs)
 
     log("whole-organisation floor and analytics")
     engine = make_engine(big_url)
@@ -115,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         team_overview_warm_ms=warm.median_ms,
         team_overview_app_cold_ms=app_cold.median_ms,
         team_overview_app_warm_ms=app_warm.median_ms,
+        first_page_cold_ms=first.median_ms,
         team_athletes=who.team_athletes,
         org_analytics_ms=analytics.median_ms,
         org_floor_ms=floor.median_ms,

@@ -1,8 +1,8 @@
 """One athlete's progress page and one team's overview, timed as the dashboard computes them.
 
 By calling the functions: the very loaders of `ui/loaders.py` that pages/athlete_progress.py and
-pages/team_today.py call, in the order the pages call them, so the figure is their queries plus
-their analytics. Cold = `st.cache_data.clear()` before each run (what a page costs after a write or
+pages/team_today.py call, in the order the pages call them (each screen's loader is its view,
+`views/`, on the cached reader), so the figure is their queries plus their analytics. Cold = `st.cache_data.clear()` before each run (what a page costs after a write or
 when the 5-minute cache expired); warm = the cache filled by the warm-up (a rerun of the page).
 Through AppTest: the whole page script (the dashboard shell, the page, its charts) run by
 `streamlit.testing.v1.AppTest` with the coach signed in, cold and warm the same way.
@@ -14,13 +14,14 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 
-import pandas as pd
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from bench.timing import Timing, measure
 from data import queries
 from data.db import ROOT
+from views.athlete_progress import AthleteProgress
+from views.team_today import TeamToday
 
 APP = str(ROOT / "dashboard.py")
 #: The team overview of the budget is for a team of about this many athletes.
@@ -74,10 +75,10 @@ def athlete_page(who: Subjects, runs: int) -> Timing:
 
     start = who.day - dt.timedelta(days=PROGRESS_DAYS - 1)
 
-    def page() -> dict[str, object]:
+    def page() -> AthleteProgress:
         loaders.scope_athletes(who.therapist_id)
         loaders.last_data_day()
-        return loaders.progress_frames(who.therapist_id, who.athlete_id, start, who.day)
+        return loaders.athlete_progress(who.therapist_id, who.athlete_id, start, who.day)
 
     return measure(page, runs=runs, before=st.cache_data.clear)
 
@@ -86,11 +87,12 @@ def team_overview(who: Subjects, runs: int) -> tuple[Timing, Timing]:
     """pages/team_today.py's loaders for the coach on one team: (cold, warm)."""
     from ui import loaders
 
-    def page() -> dict[str, object]:
+    def page() -> TeamToday:
         loaders.scope_teams(who.coach_id)
         loaders.coach_team_athletes(who.coach_id, who.team_id)
         day = loaders.last_data_day()
-        return loaders.coach_today(who.coach_id, who.team_id, day)
+        assert day is not None, "the benchmark organisation holds no data"
+        return loaders.team_today(who.coach_id, who.team_id, day)
 
     cold = measure(page, runs=runs, before=st.cache_data.clear)
     st.cache_data.clear()
@@ -122,8 +124,3 @@ def team_overview_apptest(who: Subjects, runs: int) -> tuple[Timing, Timing]:
     cold = measure(run, runs=runs, before=st.cache_data.clear)  # its warm-up is the AppTest's first run
     warm = measure(run, runs=runs)
     return cold, warm
-
-
-def frame_rows(frames: dict[str, object]) -> int:
-    """Rows in the frames a loader returned (a sanity figure for the report)."""
-    return sum(len(v) for v in frames.values() if isinstance(v, pd.DataFrame))

@@ -16,6 +16,7 @@ from functools import cache
 
 from sqlalchemy import Engine, select
 
+from data.audit import audit_entry
 from data.auth import (
     begin_attempt,
     hash_password,
@@ -25,7 +26,6 @@ from data.auth import (
     verify_password,
 )
 from data.models import Athlete, User, user_teams
-from data.writes import audit_entry
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from data.audit import audit
 from data.db import write_transaction
 from data.models import SignInFailure
 
@@ -87,7 +88,7 @@ def password_problem(password: str, username: str | None = None) -> str | None:
 FREE_ATTEMPTS = 5
 MAX_DELAY_SECONDS = 15 * 60
 FORGET_AFTER = dt.timedelta(hours=24)
-MAX_USERNAME_LENGTH = 80  # no username is longer (data.writes.create_user); a longer one typed is refused
+MAX_USERNAME_LENGTH = 80  # no username is longer (data.accounts.create_user); a longer one typed is refused
 _KEY_LENGTH = MAX_USERNAME_LENGTH
 
 
@@ -233,8 +234,6 @@ def clear_sign_in_lock(engine: Engine, username: str, actor_id: int | None, user
 
     The per-username throttle lets anyone lock a known username out by sending wrong passwords; this
     lets the real user in again at once. `user_id` is the account's id, for the audit entry."""
-    from data.writes import audit  # data.writes imports this module
-
     key = _key(username)
     with write_transaction(engine) as connection:
         failures = connection.scalar(select(SignInFailure.failures).where(SignInFailure.username == key)) or 0

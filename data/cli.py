@@ -22,8 +22,8 @@ from data.db import DATABASE_ERROR, database_url, describe_fault, make_engine
 from data.errors import DatabaseNotEmpty, ValidationError
 from data.models import Athlete, Team
 from data.queries import table_counts
+from data.record_checks import InvalidRecords
 from data.schema import upgrade
-from data.writes import InvalidRecords
 
 
 class CliError(Exception):
@@ -78,7 +78,7 @@ def _read_password(args: argparse.Namespace) -> str:
 
 
 def cmd_create_user(args: argparse.Namespace) -> None:
-    from data.writes import create_user
+    from data.accounts import create_user
 
     engine = _engine(args)
     athlete_id = None

@@ -23,25 +23,25 @@ from sqlalchemy import Engine, select
 
 from analytics.lookup import looked_up
 from data import queries, spreadsheet
+from data.audit import audit
 from data.db import write_transaction
 from data.imports import KINDS, LAYOUTS, LINK_DATE_COLUMNS, LINKS
 from data.models import RomMeasurement
-from data.writes import audit
+from data.time_series import TIME_SERIES
 
-_QUERIES = {
-    "therapy_sessions": lambda e, ids: queries.therapy_sessions(e, ids, include_notes=True),
-    "rom_measurements": queries.rom_measurements,
-    "wellness_checkins": queries.wellness_checkins,
-    "pain_reports": queries.pain_reports,
-    "injuries": lambda e, ids: queries.injuries(e, ids, include_notes=True),
-    "training_sessions": queries.training_sessions,
-    "ostrc_responses": queries.ostrc_responses,
-}
+#: The time series an export writes (all but the flag reviews, which no file imports), notes included.
+_EXPORTED_SERIES = (
+    "therapy_sessions",
+    "rom_measurements",
+    "wellness_checkins",
+    "pain_reports",
+    "injuries",
+    "training_sessions",
+    "ostrc_responses",
+)
 _DATE_COLUMNS = {"date", "onset_date", "return_date", "week_start", *LINK_DATE_COLUMNS}
 # the frame (and its id column) a link to a record points into
 _LINK_TARGETS = {"injury_id": ("injuries", "injury_id"), "session_id": ("therapy_sessions", "session_id")}
-# The clinical free-text columns, written empty when notes are not included.
-NOTES_COLUMNS = {"therapy_sessions": "notes", "injuries": "notes"}
 FORMATS = ("csv", "xlsx")
 
 
@@ -60,8 +60,8 @@ def export_frames(
     ).sort_values("external_id")
     external = athletes.set_index("athlete_id")["external_id"]
     frames = {"athletes": athletes}
-    for kind, query in _QUERIES.items():
-        frame = query(engine, ids)
+    for kind in _EXPORTED_SERIES:
+        frame = queries.records(engine, kind, ids, include_notes=True)
         frames[kind] = frame.assign(athlete_external_id=frame["athlete_id"].map(external))
     frames["rom_measurements"]["measured_by"] = frames["rom_measurements"]["measurement_id"].map(
         _measured_by(engine, ids)
@@ -75,18 +75,19 @@ def export_frames(
                 frame[column] = frame[column].dt.strftime("%Y-%m-%d").astype(object).where(frame[column].notna(), None)
             elif not pd.api.types.is_numeric_dtype(frame[column]):
                 frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
-        if not include_notes and kind in NOTES_COLUMNS:
-            frame[NOTES_COLUMNS[kind]] = None
+        clinical = TIME_SERIES[kind].clinical if kind in TIME_SERIES else None
+        if not include_notes and clinical:  # the clinical free text, written empty
+            frame[list(clinical)] = None
         out[kind] = frame.reset_index(drop=True)
     return out
 
 
 def _measured_by(engine: Engine, athlete_ids: list[int] | None) -> pd.Series:
     """measurement id -> the id of the user who measured it (not in queries.rom_measurements)."""
-    r = RomMeasurement
-    statement = select(r.id, r.measured_by).where(r.measured_by.is_not(None))
+    rom = RomMeasurement
+    statement = select(rom.id, rom.measured_by).where(rom.measured_by.is_not(None))
     if athlete_ids is not None:
-        statement = statement.where(r.athlete_id.in_(athlete_ids))
+        statement = statement.where(rom.athlete_id.in_(athlete_ids))
     with engine.connect() as connection:
         rows = connection.execute(statement).all()
     return pd.Series({int(i): int(u) for i, u in rows}, dtype="Int64")

@@ -23,19 +23,20 @@ from typing import IO, Any
 
 import numpy as np
 import pandas as pd
-import psycopg
-from psycopg import sql as psycopg_sql
-from sqlalchemy import Connection, Date, Engine, String, func, insert, select, text, type_coerce, update
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy import Connection, Date, Engine, String, func, insert, select, type_coerce, update
+from sqlalchemy.exc import IntegrityError
 
 from analytics.vocabulary import DOMINANT_SIDES
+from data.audit import audit
+from data.bulk import insert_rows, key_getter
 from data.dates import DateOrder, read_dates
 from data.db import write_transaction
 from data.errors import ValidationError
 from data.models import Athlete, Injury, Team, TherapySession, User
+from data.record_checks import InvalidRecords, cross_field_problems, validate_frame
 from data.records import RECORD_KINDS, Field, RecordKind
 from data.spreadsheet import FORMULA_STARTS, csv_text
-from data.writes import InvalidRecords, audit, check_timezone, cross_field_problems, validate_frame
+from data.time_zones import check_timezone
 
 Progress = Callable[[int, int], None]
 
@@ -843,13 +844,13 @@ def _repeated_across_chunks(
     complete = clean[key].notna().all(axis=1).to_numpy()
     hashes = pd.util.hash_pandas_object(clean.loc[complete, key], index=False).to_numpy()
     if len(seen):
-        at = np.minimum(np.searchsorted(seen, hashes), len(seen) - 1)
+        nearest = np.minimum(np.searchsorted(seen, hashes), len(seen) - 1)  # where each hash would sort in
         flagged = {p.row for p in found if p.reason == REPEATED}
         field_name = "+".join(key).replace("athlete_id", "athlete_external_id")
         found = found + [
-            ValidationError(field_name, external.iloc[r], REPEATED, int(r))
-            for r in np.flatnonzero(complete)[seen[at] == hashes]
-            if r not in flagged
+            ValidationError(field_name, external.iloc[row], REPEATED, int(row))
+            for row in np.flatnonzero(complete)[seen[nearest] == hashes]
+            if row not in flagged
         ]
     # both runs sorted: the stable sort merges them in linear time
     return found, np.sort(np.concatenate([seen, np.sort(hashes)]), kind="stable")
@@ -1017,14 +1018,6 @@ def _column(connection: Connection, model: Any, name: str, labelled: bool = True
     return column
 
 
-def _key_getter(positions: list[int]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
-    """A fast key function: the values at `positions`, always as a tuple."""
-    if len(positions) == 1:
-        single = positions[0]
-        return lambda row: (row[single],)
-    return operator.itemgetter(*positions)
-
-
 def _write(
     connection: Connection,
     kind: RecordKind,
@@ -1038,23 +1031,23 @@ def _write(
     seen: Counter[tuple[Any, ...]] | None = None,
 ) -> None:
     """Upsert `records` (tuples in `columns` order) on `key`; inserts go in chunks of `chunk_size`
-    (progress reported after each) by `_insert`.
+    (progress reported after each) by `data.bulk.insert_rows`.
 
     `records` may be one chunk of a file: only the stored records of its athletes within its range of
     key dates are read, and only those of ids up to `before` (stored before the import began).
     Training sessions count copies in `seen` (every key's copies in the file so far)."""
     model = kind.model
     total = len(records)
-    at = {c: i for i, c in enumerate(columns)}
-    key_at = [at[k] for k in key]
-    athlete_ids = sorted(set(map(operator.itemgetter(at["athlete_id"]), records)))
-    key_of = _key_getter(key_at)
+    position_of = {c: i for i, c in enumerate(columns)}
+    key_positions = [position_of[k] for k in key]
+    athlete_ids = sorted(set(map(operator.itemgetter(position_of["athlete_id"]), records)))
+    key_of = key_getter(key_positions)
     where = []
     if before is not None:
         where.append(model.id <= before)
     dated = [c for c in key if isinstance(getattr(model, c).type, Date)]
     if dated and records:
-        days = [d for d in map(operator.itemgetter(at[dated[0]]), records) if d is not None]
+        days = [d for d in map(operator.itemgetter(position_of[dated[0]]), records) if d is not None]
         if days and len(days) == len(records):
             where.append(_column(connection, model, dated[0], labelled=False).between(min(days), max(days)))
     rows: list[tuple[Any, ...]] = []
@@ -1074,9 +1067,9 @@ def _write(
         stored = Counter(map(key_of, rows))
         seen = Counter() if seen is None else seen
         for record in records:
-            k = key_of(record)
-            seen[k] += 1
-            if seen[k] <= stored[k]:
+            record_key = key_of(record)
+            seen[record_key] += 1
+            if seen[record_key] <= stored[record_key]:
                 unchanged += 1
             else:
                 to_insert.append(record)
@@ -1088,7 +1081,7 @@ def _write(
             elif current[:-1] == record:
                 unchanged += 1
             else:
-                changes.append((current[-1], {c: record[i] for c, i in at.items() if record[i] != current[i]}))
+                changes.append((current[-1], {c: record[i] for c, i in position_of.items() if record[i] != current[i]}))
     report.unchanged += unchanged
     done = unchanged
     date_columns = {f.name for f in kind.fields if f.kind == "date"} if _dates_as_text(connection) else set()
@@ -1110,94 +1103,7 @@ def _write(
         if progress is not None:
             progress(done, total)
 
-    _insert(connection, model, columns, to_insert, chunk_size, inserted)
-
-
-# PostgreSQL's integer types (type oid: largest value): their binary COPY form would wrap a larger value
-_PG_INTEGER_LIMITS = {21: 2**15 - 1, 23: 2**31 - 1, 20: 2**63 - 1}
-
-
-def _insert(
-    connection: Connection,
-    model: Any,
-    columns: list[str],
-    rows: list[tuple[Any, ...]],
-    chunk_size: int,
-    inserted: Callable[[int], None] = lambda rows: None,
-) -> None:
-    """Insert `rows` (tuples in `columns` order) into `model`'s table in the connection's
-    transaction, `chunk_size` at a time, calling `inserted(rows in the chunk)` after each chunk.
-
-    PostgreSQL: one COPY ... FROM STDIN on the transaction's own psycopg connection, so a failure or
-    a killed process rolls it back with everything else; several times faster than INSERT batches.
-    It is BINARY, typed from the table's catalogue, when every integer fits its column's type, else
-    TEXT (the server then refuses the value as an INSERT would). Driver errors are raised as
-    SQLAlchemy's (IntegrityError, OperationalError...), like any other statement's.
-    SQLite: executemany of the compiled INSERT, one per chunk."""
-    chunks = [rows[start : start + chunk_size] for start in range(0, len(rows), chunk_size)]
-    if connection.dialect.name == "postgresql":
-        _copy(connection, model.__tablename__, columns, rows, chunks, inserted)
-        return
-    if connection.dialect.paramstyle == "qmark":  # SQLite: exactly these columns, the rest from server defaults
-        preparer = connection.dialect.identifier_preparer
-        names = ", ".join(preparer.quote(c) for c in columns)
-        marks = ", ".join("?" * len(columns))
-        sql = f"INSERT INTO {preparer.format_table(model.__table__)} ({names}) VALUES ({marks})"
-        for chunk in chunks:
-            connection.exec_driver_sql(sql, chunk)
-            inserted(len(chunk))
-        return
-    compiled = insert(model.__table__).compile(dialect=connection.dialect, column_keys=columns)
-    sql = str(compiled)
-    for chunk in chunks:
-        connection.exec_driver_sql(sql, [dict(zip(columns, r, strict=True)) for r in chunk])
-        inserted(len(chunk))
-
-
-def _integers_fit(rows: list[tuple[Any, ...]], types: list[int]) -> bool:
-    """Whether every integer of `rows` fits the PostgreSQL integer type (oid) of its column."""
-    for position, oid in enumerate(types):
-        limit = _PG_INTEGER_LIMITS.get(oid)
-        values = [] if limit is None else [v for v in map(operator.itemgetter(position), rows) if v is not None]
-        if values and (min(values) < -limit - 1 or max(values) > limit):
-            return False
-    return True
-
-
-def _copy(
-    connection: Connection,
-    table: str,
-    columns: list[str],
-    rows: list[tuple[Any, ...]],
-    chunks: list[list[tuple[Any, ...]]],
-    inserted: Callable[[int], None],
-) -> None:
-    """PostgreSQL's side of `_insert`. An exception raised by `inserted` (e.g. a stopped page)
-    aborts the COPY, and the transaction rolls back as with any other error."""
-    catalogue = connection.execute(
-        text(
-            "SELECT attname, atttypid::int FROM pg_attribute"
-            " WHERE attrelid = CAST(:table AS regclass) AND attnum > 0 AND NOT attisdropped"
-        ),
-        {"table": table},
-    )
-    type_of = dict(catalogue.all())
-    types = [type_of[c] for c in columns]
-    binary = _integers_fit(rows, types)
-    statement = psycopg_sql.SQL("COPY {} ({}) FROM STDIN" + (" (FORMAT BINARY)" if binary else "")).format(
-        psycopg_sql.Identifier(table), psycopg_sql.SQL(", ").join(map(psycopg_sql.Identifier, columns))
-    )
-    try:
-        with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
-            copy.set_types(types)
-            for chunk in chunks:
-                for row in chunk:
-                    copy.write_row(row)
-                inserted(len(chunk))
-    except psycopg.Error as error:
-        raise DBAPIError.instance(
-            statement.as_string(None), None, error, psycopg.Error, dialect=connection.dialect
-        ) from error
+    insert_rows(connection, model, columns, to_insert, chunk_size, inserted)
 
 
 def _import_athletes(

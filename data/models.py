@@ -1,14 +1,14 @@
 """SQLAlchemy 2 models of the domain (DESIGN.md, "Domain model").
 
 Every bounded score carries a CHECK constraint so the database itself refuses an
-out-of-range value; `data/writes.py` validates the same rules first so the user
+out-of-range value; `data/record_checks.py` validates the same rules first so the user
 gets a message naming the field. Every time-series table has an index on
 (athlete_id, date).
 
 Records people edit in a form (injuries, therapy sessions) carry a `version` (`edit_version`): 1 when
 inserted, one more on every UPDATE of the row, whoever runs it (a form, an import's upsert, the CLI), so
 an edit made from an older read is refused instead of silently undoing another's change
-(`data.writes.update_record`).
+(`data.record_writes.update_record`).
 """
 
 from __future__ import annotations
@@ -166,6 +166,21 @@ class SignInSession(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PendingSave(Base):
+    """A form's save under way: what one user entered, written (and committed) before the save starts and
+    deleted once it has ended. A row left behind means the server stopped mid-save, so the save may not
+    have happened; `data.pending_saves` keeps these rows and the form shows the values again."""
+
+    __tablename__ = "pending_saves"
+    __table_args__ = (UniqueConstraint("user_id", "form"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    form: Mapped[str] = mapped_column(String(80))
+    entered: Mapped[str] = mapped_column(Text)  # JSON of the form's widget values, by widget key
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
 class TherapySession(Base):

@@ -20,12 +20,15 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select
 
 from analytics.vocabulary import WELLNESS_ITEMS
+from data.audit import audit
 from data.dates import read_instants
 from data.db import write_transaction
 from data.errors import ValidationError
 from data.models import Athlete, Team, TrainingSession
+from data.record_checks import InvalidRecords, to_records, validate_frame
+from data.record_writes import SaveResult, upsert_records
 from data.records import RECORD_KINDS
-from data.writes import InvalidRecords, SaveResult, audit, check_timezone, to_records, upsert_records, validate_frame
+from data.time_zones import check_timezone
 
 #: SNOMED CT body-structure codes of `soreness_area` -> (body region, side).
 SNOMED_REGIONS: dict[str, tuple[str, str]] = {

@@ -5,8 +5,11 @@ dates), and returns
 - only rows of athletes the viewer may see: the requested ids are intersected with
   `data.access.allowed_athlete_ids` (None = everyone in the viewer's scope);
 - only fields the viewer may see: the clinical free text (therapy and injury `notes`, the `note` a
-  therapist left when closing a flag) is dropped from the frame, column and all, unless
-  `viewer.sees_clinical_notes` (therapists and admins).
+  therapist left when closing a flag: `TimeSeries.clinical` in `data.time_series`) is not read,
+  column and all, unless `viewer.sees_clinical_notes` (therapists and admins).
+
+Every time series is read by one function, `records`; `checkins`, `pain_reports` and the others are
+it bound to one table.
 
 A request outside the scope is not an error: the ids the viewer may not see are dropped, so a
 tampered selector, query parameter or URL gets an empty frame with the usual columns, never
@@ -20,15 +23,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Protocol
 
 import pandas as pd
 from sqlalchemy import Engine
 
 from data import access, queries
 from data.access import Viewer
-
-#: The clinical free-text columns, per record type, that reach therapists and admins only.
-CLINICAL_COLUMNS: dict[str, str] = {"therapy_sessions": "notes", "injuries": "notes", "flag_reviews": "note"}
+from data.time_series import TIME_SERIES
 
 
 def athlete_scope(engine: Engine, viewer: Viewer, athlete_ids: Iterable[int] | None = None) -> list[int] | None:
@@ -39,13 +41,6 @@ def athlete_scope(engine: Engine, viewer: Viewer, athlete_ids: Iterable[int] | N
     if viewer.role == "admin" and athlete_ids is None:
         return None
     return access.allowed_athlete_ids(engine, viewer, athlete_ids)
-
-
-def _clinical(viewer: Viewer, frame: pd.DataFrame, kind: str) -> pd.DataFrame:
-    column = CLINICAL_COLUMNS[kind]
-    if viewer.sees_clinical_notes or column not in frame.columns:
-        return frame
-    return frame.drop(columns=column)
 
 
 def teams(engine: Engine, viewer: Viewer, team_ids: Iterable[int] | None = None) -> pd.DataFrame:
@@ -76,101 +71,61 @@ def athletes(
     )
 
 
-def checkins(
+class ScopedSeriesReader(Protocol):
+    """A table of `data.time_series.TIME_SERIES` read by `records` for a viewer."""
+
+    __name__: str
+
+    def __call__(
+        self,
+        engine: Engine,
+        viewer: Viewer,
+        athlete_ids: Iterable[int] | None = None,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+    ) -> pd.DataFrame: ...
+
+
+def records(
     engine: Engine,
     viewer: Viewer,
+    table: str,
     athlete_ids: Iterable[int] | None = None,
     start: dt.date | None = None,
     end: dt.date | None = None,
 ) -> pd.DataFrame:
-    """Wellness check-ins (`data.queries.wellness_checkins`) of the athletes in scope."""
-    return queries.wellness_checkins(engine, athlete_scope(engine, viewer, athlete_ids), start, end)
+    """The rows of `table` (`data.queries.records`) of the requested athletes in the viewer's scope,
+    within `start`..`end` (the table's date column); its clinical free text
+    (`TimeSeries.clinical`) only for therapists and admins."""
+    scope = athlete_scope(engine, viewer, athlete_ids)
+    return queries.records(engine, table, scope, start, end, include_notes=viewer.sees_clinical_notes)
 
 
-def pain_reports(
-    engine: Engine,
-    viewer: Viewer,
-    athlete_ids: Iterable[int] | None = None,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-) -> pd.DataFrame:
-    """Pain reports (`data.queries.pain_reports`) of the athletes in scope."""
-    return queries.pain_reports(engine, athlete_scope(engine, viewer, athlete_ids), start, end)
+def _reader(table: str) -> ScopedSeriesReader:
+    """`records` of `table`, for the page's viewer."""
+
+    def read(
+        engine: Engine,
+        viewer: Viewer,
+        athlete_ids: Iterable[int] | None = None,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+    ) -> pd.DataFrame:
+        return records(engine, viewer, table, athlete_ids, start, end)
+
+    read.__name__ = read.__qualname__ = table
+    read.__doc__ = f"`records` of {table}, in the viewer's scope: {TIME_SERIES[table].description}"
+    return read
 
 
-def therapy_sessions(
-    engine: Engine,
-    viewer: Viewer,
-    athlete_ids: Iterable[int] | None = None,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-) -> pd.DataFrame:
-    """Therapy sessions of the athletes in scope; the `notes` column only for therapists and admins."""
-    return queries.therapy_sessions(
-        engine,
-        athlete_scope(engine, viewer, athlete_ids),
-        start,
-        end,
-        include_notes=viewer.sees_clinical_notes,
-    )
-
-
-def rom_measurements(
-    engine: Engine,
-    viewer: Viewer,
-    athlete_ids: Iterable[int] | None = None,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-) -> pd.DataFrame:
-    """ROM measurements (`data.queries.rom_measurements`) of the athletes in scope."""
-    return queries.rom_measurements(engine, athlete_scope(engine, viewer, athlete_ids), start, end)
-
-
-def injuries(
-    engine: Engine,
-    viewer: Viewer,
-    athlete_ids: Iterable[int] | None = None,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-) -> pd.DataFrame:
-    """Injuries of the athletes in scope (the range filters the onset date); `notes` only for
-    therapists and admins."""
-    return queries.injuries(
-        engine,
-        athlete_scope(engine, viewer, athlete_ids),
-        start,
-        end,
-        include_notes=viewer.sees_clinical_notes,
-    )
-
-
-def training_sessions(
-    engine: Engine,
-    viewer: Viewer,
-    athlete_ids: Iterable[int] | None = None,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-) -> pd.DataFrame:
-    """Training sessions (`data.queries.training_sessions`) of the athletes in scope."""
-    return queries.training_sessions(engine, athlete_scope(engine, viewer, athlete_ids), start, end)
-
-
-def ostrc_responses(
-    engine: Engine,
-    viewer: Viewer,
-    athlete_ids: Iterable[int] | None = None,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-) -> pd.DataFrame:
-    """OSTRC-O2 answers (`data.queries.ostrc_responses`) of the athletes in scope."""
-    return queries.ostrc_responses(engine, athlete_scope(engine, viewer, athlete_ids), start, end)
-
-
-def flag_reviews(engine: Engine, viewer: Viewer, athlete_ids: Iterable[int] | None = None) -> pd.DataFrame:
-    """The flags a therapist has closed, for the athletes in scope; the closing `note` (clinical)
-    only for therapists and admins."""
-    frame = queries.flag_reviews(engine, athlete_scope(engine, viewer, athlete_ids))
-    return _clinical(viewer, frame, "flag_reviews")
+checkins = _reader("wellness_checkins")
+pain_reports = _reader("pain_reports")
+therapy_sessions = _reader("therapy_sessions")
+rom_measurements = _reader("rom_measurements")
+injuries = _reader("injuries")
+training_sessions = _reader("training_sessions")
+ostrc_responses = _reader("ostrc_responses")
+flag_reviews = _reader("flag_reviews")
 
 
 def record_counts(engine: Engine, viewer: Viewer) -> dict[str, int]:

@@ -10,9 +10,8 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from analytics import caseload
-from analytics.vocabulary import ROM_MEASURES, label
-from data.writes import audit_entry
+from analytics.vocabulary import ROM_MEASURES
+from data.audit import audit_entry
 from ui import loaders, report
 from ui.charts import tables
 from ui.charts.progress import km_chart, pain_timeline, rom_chart, treatment_chart
@@ -21,6 +20,8 @@ from ui.filters import athlete_picker, date_range_picker
 from ui.flag_cards import flag_card, show_close_message
 from ui.session import engine, page_viewer
 from ui.text import literal
+from views import words
+from views.athlete_progress import RESPONSE_DAYS
 
 who = page_viewer(__file__)
 
@@ -38,10 +39,10 @@ with dates:
 assert athlete_id is not None
 athlete = people[people["athlete_id"] == athlete_id].iloc[0]
 
-frames = loaders.progress_frames(who.user_id, athlete_id, start, end)
-flags = frames["flags"]
-sessions = frames["sessions"]
-episodes = frames["episodes"]
+view = loaders.athlete_progress(who.user_id, athlete_id, start, end)
+flags = view.flags
+sessions = view.sessions
+episodes = view.episodes
 as_of = day or end
 
 position = f" · {literal(athlete['position'])}" if pd.notna(athlete["position"]) and athlete["position"] else ""
@@ -51,7 +52,7 @@ st.caption(
     f"{end:%Y-%m-%d}; newest data {as_of:%Y-%m-%d}."
 )
 
-report_frames = loaders.progress_report_frames(who.user_id, athlete_id, start, end)
+printed = loaders.progress_report(who.user_id, athlete_id, start, end)
 database = engine()  # held here: a deferred download runs when clicked, outside this run
 
 
@@ -72,9 +73,7 @@ def report_html() -> str:
     """The progress report, made when the button is clicked, and its audit entry."""
     page = report.progress_report_html(
         athlete.to_dict(),
-        report_frames,
-        start,
-        end,
+        printed,
         generated=dt.datetime.now(dt.UTC),
         include_notes=who.sees_clinical_notes,
     )
@@ -96,20 +95,19 @@ st.download_button(
 )
 
 metrics = st.columns(4)
-metrics[0].metric("Open injuries", frames["open_injuries"])
+metrics[0].metric("Open injuries", view.open_injuries)
 metrics[1].metric(
     "Open flags",
     len(flags),
     help="Today's flags no therapist has closed (close them below or on the Caseload).",
 )
 metrics[2].metric("Sessions in these dates", len(sessions))
-metrics[3].metric("Pain reports in these dates", len(frames["shown_reports"]))
+metrics[3].metric("Pain reports in these dates", len(view.shown_reports))
 
-open_now = episodes[episodes["status"] == "open"] if not episodes.empty else episodes
-for injury in open_now.itertuples(index=False):
+for injury in view.open_episodes.itertuples(index=False):
     st.warning(
-        f"Open injury: {injury.where} {label(injury.injury_type).lower()} since {injury.onset_date:%Y-%m-%d} "
-        f"({injury.days_since_onset} days) — {label(injury.category).lower()}.",
+        f"Open injury: {injury.where} {words.lower_first(injury.type)} since {injury.onset_date:%Y-%m-%d} "
+        f"({injury.days_since_onset} days) — {words.lower_first(injury.category_label)}.",
         icon=":material/personal_injury:",
     )
 show_close_message()
@@ -120,9 +118,9 @@ for flag in flags.to_dict("records"):  # a few flags per athlete
 # --------------------------------------------------------------------------- pain and treatments
 st.header("Pain and treatments")
 show_chart(
-    pain_timeline(frames["trend"], sessions, frames["injuries"], start, end),
+    pain_timeline(view.trend, sessions, view.injuries, start, end),
     "pain-and-treatments",
-    data=partial(tables.pain_table, frames["trend"], sessions),
+    data=partial(tables.pain_table, view.trend, sessions),
     audit_as=audit_read,
 )
 st.caption(
@@ -133,7 +131,7 @@ st.caption(
     "return to full participation (open ones to the end of the dates), coloured by recurrence category "
     "(Fuller et al. 2006). Source: daily check-in pain reports, therapy sessions, injuries."
 )
-chronic_where = frames["chronic_where"]
+chronic_where = view.chronic_where
 if chronic_where:
     st.info(
         f"Chronic pain: {chronic_where} — reported in more than 6 of the last 12 weeks (IASP; Treede et al. 2019).",
@@ -142,7 +140,7 @@ if chronic_where:
 
 # --------------------------------------------------------------------------- ROM
 st.header("Range of motion")
-history = frames["history"]
+history = view.history
 if history.empty:
     st.info("No ROM measured in these dates — record a baseline on *Record ROM*.", icon=":material/straighten:")
 else:
@@ -166,7 +164,7 @@ else:
         "Norkin & White; Kendall; Hoch & McKeon 2011). Blue left, orange right; hover for the change since the previous and since the first "
         "measurement in view (small steps can add up to a real change). Source: ROM measurements."
     )
-    symmetry = frames["symmetry"]
+    symmetry = view.symmetry
     st.subheader("Symmetry (latest day both sides were measured)")
     if symmetry.empty:
         st.info("No day with both sides measured in these dates — measure left and right on *Record ROM*.")
@@ -214,17 +212,13 @@ if episodes.empty:
     st.info("No injuries on record for this athlete — open one on *Injuries*.", icon=":material/personal_injury:")
 else:
     st.dataframe(
-        episodes.assign(
-            type=episodes["injury_type"].map(label),
-            category_text=episodes["category"].map(label),
-            index=episodes["index_injury_id"],
-        )[
+        episodes.assign(index=episodes["index_injury_id"])[
             [
                 "injury_id",
                 "onset_date",
                 "where",
                 "type",
-                "category_text",
+                "category_label",
                 "index",
                 "return_date",
                 "days_to_return",
@@ -240,7 +234,7 @@ else:
             "onset_date": st.column_config.DateColumn("Onset", format="YYYY-MM-DD"),
             "where": "Region",
             "type": "Type",
-            "category_text": st.column_config.TextColumn(
+            "category_label": st.column_config.TextColumn(
                 "Recurrence category", help="Fuller et al. 2006: new, exacerbation, early/late/delayed recurrence"
             ),
             "index": st.column_config.NumberColumn("Repeats #", format="%d", help="The earlier injury it repeats"),
@@ -261,9 +255,9 @@ else:
         "first of three consecutive reports at 0–1."
     )
 show_chart(
-    km_chart(frames["km_curves"], frames["km_medians"], athlete_group=frames["athlete_name"]),
+    km_chart(view.km_curves, view.km_medians, athlete_group=view.athlete_name),
     "days-to-pain-resolution",
-    data=partial(tables.km_table, frames["km_curves"]),
+    data=partial(tables.km_table, view.km_curves),
     audit_as=audit_read,
 )
 st.caption(
@@ -280,7 +274,7 @@ st.header("Treatment response")
 if sessions.empty:
     st.info("No therapy sessions in these dates — log one on *Log a session*.", icon=":material/healing:")
 else:
-    summary = frames["treatment"]
+    summary = view.treatment
     show_chart(
         treatment_chart(summary),
         "treatment-response",
@@ -288,15 +282,25 @@ else:
         audit_as=audit_read,
     )
     st.dataframe(
-        summary.assign(technique=summary["technique"].map(label), outcome=summary["outcome"].str.replace("_", " "))[
-            ["technique", "outcome", "unit", "n", "mean", "ci_lower", "ci_upper", "n_held_known", "share_held"]
+        summary[
+            [
+                "technique_label",
+                "outcome_label",
+                "unit",
+                "n",
+                "mean",
+                "ci_lower",
+                "ci_upper",
+                "n_held_known",
+                "share_held",
+            ]
         ],
         hide_index=True,
         width="stretch",
         placeholder="—",
         column_config={
-            "technique": "Technique",
-            "outcome": "Outcome",
+            "technique_label": "Technique",
+            "outcome_label": "Outcome",
             "unit": "Unit",
             "n": st.column_config.NumberColumn("n", help="Sessions (pain) or left/right pairs (ROM)"),
             "mean": st.column_config.NumberColumn("Mean change", format="%.1f"),
@@ -313,7 +317,7 @@ else:
     st.caption(
         "Pain relief per session = pain before − after (NPRS points; positive = less pain). ROM rows: post − pre "
         "session (degrees or cm; positive = more motion). Mean with a t-based 95 % interval (none with n < 2). "
-        f"Held: at the athlete's next check-in (within {loaders.RESPONSE_DAYS} days) the region's pain was no higher than "
+        f"Held: at the athlete's next check-in (within {RESPONSE_DAYS} days) the region's pain was no higher than "
         "right after the session (no report that day counts as 0). Sessions in the selected dates; source: therapy "
         "sessions, pain reports, check-ins, ROM measured before and after sessions."
     )
@@ -323,7 +327,7 @@ st.header("Last sessions")
 if sessions.empty:
     st.info("No therapy sessions in these dates — log one on *Log a session*.")
 else:
-    last = sessions.sort_values(["date", "session_id"], ascending=False).head(10)
+    last = view.last_sessions
     for session in last.to_dict("records"):  # ten at most
         pain_text = (
             f"pain {session['pain_before']} → {session['pain_after']}"
@@ -333,8 +337,8 @@ else:
         discomfort = f", discomfort {session['discomfort']}/10" if pd.notna(session["discomfort"]) else ""
         notes = session.get("notes")
         st.markdown(
-            f"**{session['date']:%Y-%m-%d} · {label(session['technique'])}** · "
-            f"{caseload.region_words(session['body_region'], session['side'])} — {session['minutes']} min, "
+            f"**{session['date']:%Y-%m-%d} · {session['technique_label']}** · "
+            f"{session['where']} — {session['minutes']} min, "
             f"{pain_text}{discomfort}"
         )
         if isinstance(notes, str) and notes:

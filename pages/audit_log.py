@@ -15,6 +15,7 @@ import streamlit as st
 from data import scoped
 from ui import loaders
 from ui.session import engine, page_viewer
+from views import words
 
 PAGE_SIZE = 50
 
@@ -37,7 +38,13 @@ by_user, by_action, by_dates, by_text = st.columns([2, 2, 2, 2])
 picked_users = by_user.multiselect(
     "User", list(usernames), format_func=usernames.get, key="audit_users", placeholder="Everyone"
 )
-picked_actions = by_action.multiselect("Action", actions, key="audit_actions", placeholder="Every action")
+picked_actions = by_action.multiselect(
+    "Action",
+    actions,
+    format_func=lambda action: words.word(words.AUDIT_ACTIONS, action),
+    key="audit_actions",
+    placeholder="Every action",
+)
 today = dt.datetime.now(dt.UTC).date()
 dates = by_dates.date_input(
     "Dates (UTC)",
@@ -72,7 +79,10 @@ count_column.caption(
 )
 if not shown.empty:
     st.dataframe(
-        shown,
+        shown.assign(
+            action=[words.word(words.AUDIT_ACTIONS, a) for a in shown["action"]],
+            table_name=[words.word(words.RECORD_KINDS, t) for t in shown["table_name"]],
+        ),
         hide_index=True,
         width="stretch",
         height=35 * (len(shown) + 1) + 3,  # the whole page of entries, without a scroll bar of its own

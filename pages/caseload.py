@@ -26,8 +26,9 @@ if day is None:
     st.info("No check-ins, pain reports or training yet — athletes record them on the *Daily check-in*.")
     st.stop()
 
-board = loaders.caseload_board(who.user_id)
-flags = loaders.caseload_open_flags(who.user_id)
+view = loaders.caseload(who.user_id)
+board = view.board
+flags = view.flags
 scope = [int(a) for a in people["athlete_id"]]
 st.caption(
     f"Today is **{day:%Y-%m-%d}**, the newest day with data. Listed: athletes in your scope with an open injury "
@@ -36,10 +37,10 @@ st.caption(
 
 show_close_message()
 
-red = int((flags["severity"] == "red").sum()) if not flags.empty else 0
+red = view.red_flags
 columns = st.columns(4)
 columns[0].metric("On the caseload", len(board), help="Athletes with an open injury or an open flag.")
-columns[1].metric("Open injuries", int(board["n_open_injuries"].sum()) if not board.empty else 0)
+columns[1].metric("Open injuries", view.open_injuries)
 columns[2].metric(
     "Red flags",
     red,

@@ -3,7 +3,7 @@
 For the signed-in athlete only (`who.athlete_id`; there is no athlete selector and no session-state
 value is read for it). "Today" is the local date in the team's time zone. Saving again the same day
 edits the day's check-in, and the pain regions picked become the day's only pain reports: check-in
-and pain are saved in one transaction (`data.writes.save_checkin`).
+and pain are saved in one transaction (`data.record_writes.save_checkin`).
 
 Wellness items on 1-5 with 5 best (McLean et al. 2010, the scale PMSys uses); pain is NPRS 0-10.
 Built for a phone: one column of big tap targets, no typing except the optional sleep hours.
@@ -20,65 +20,21 @@ from streamlit.delta_generator import DeltaGenerator
 
 from analytics.vocabulary import AVAILABILITY, BODY_REGIONS, SIDES
 from data.errors import ValidationError
-from data.writes import InvalidRecords, save_checkin, today_in
-from ui import loaders
+from data.record_checks import InvalidRecords
+from data.record_writes import save_checkin
+from data.time_zones import today_in
+from ui import loaders, pending
 from ui.session import engine, page_viewer
 from ui.text import literal
+from views import words
 
 #: The five wellness items, each with the words of its 1-5 anchors (McLean et al. 2010; 5 = best).
+#: The five wellness items in the order the form asks them, each with the words of its 1-5 answers.
 WELLNESS: dict[str, tuple[str, dict[int, str]]] = {
-    "soreness": (
-        "Muscle soreness",
-        {1: "very sore", 2: "sorer / tighter than normal", 3: "normal", 4: "feeling good", 5: "not sore at all"},
-    ),
-    "fatigue": (
-        "Fatigue",
-        {1: "very tired", 2: "more tired than normal", 3: "normal", 4: "fresh", 5: "very fresh"},
-    ),
-    "sleep_quality": (
-        "Sleep quality",
-        {1: "insomnia", 2: "restless sleep", 3: "difficulty falling asleep", 4: "good", 5: "very restful"},
-    ),
-    "stress": (
-        "Stress",
-        {1: "very stressed", 2: "feeling stressed", 3: "normal", 4: "relaxed", 5: "very relaxed"},
-    ),
-    "mood": (
-        "Mood",
-        {
-            1: "annoyed, irritable or down",
-            2: "snappy with others",
-            3: "less interested than usual",
-            4: "good",
-            5: "very positive",
-        },
-    ),
+    item: (words.WELLNESS_ITEMS[item], words.WELLNESS_ANSWERS[item])
+    for item in ("soreness", "fatigue", "sleep_quality", "stress", "mood")
 }
-AVAILABILITY_LABELS = {"full": "Full training", "modified": "Modified", "unavailable": "Unavailable"}
-REGION_LABELS = {
-    "head": "Head",
-    "neck": "Neck",
-    "shoulder": "Shoulder",
-    "upper_arm": "Upper arm",
-    "elbow": "Elbow",
-    "forearm": "Forearm",
-    "wrist": "Wrist",
-    "hand": "Hand",
-    "chest": "Chest",
-    "upper_back": "Upper back",
-    "lower_back": "Lower back",
-    "abdomen": "Abdomen",
-    "pelvis_sacrum": "Pelvis / sacrum",
-    "hip_groin": "Hip / groin",
-    "thigh": "Thigh",
-    "knee": "Knee",
-    "lower_leg_achilles": "Lower leg / Achilles",
-    "ankle": "Ankle",
-    "foot": "Foot",
-}
-SIDE_LABELS = {"left": "Left", "right": "Right", "central": "Middle", "bilateral": "Both sides"}
 REQUIRED = ("soreness", "fatigue", "sleep_quality", "stress", "mood", "availability")
-FIELD_NAMES = {**{item: title for item, (title, _) in WELLNESS.items()}, "availability": "Availability"}
 
 
 class FieldErrors:
@@ -97,17 +53,18 @@ class FieldErrors:
 
 
 def collect(errors: Iterable[ValidationError], pain_keys: list[tuple[str, str]]) -> dict[str, list[str]]:
-    """Refusals from `data.writes` by the slot they belong to (a pain row's problem goes to its region)."""
+    """Refusals from `data.record_writes` by the slot they belong to (a pain row's problem goes to its region)."""
     messages: dict[str, list[str]] = {}
     for error in errors:
         if error.field in ("body_region", "side", "pain") and error.row and error.row <= len(pain_keys):
             region, side = pain_keys[error.row - 1]
             where, text = (
                 f"region:{region}",
-                f"{REGION_LABELS[region]} ({SIDE_LABELS[side].lower()}) {error.field}: {error.value!r} {error.reason}",
+                f"{words.where_label(region, side)}, {words.word(words.FIELDS, error.field).lower()}: "
+                f"{error.value!r} {error.reason}",
             )
-        elif error.field in FIELD_NAMES or error.field in ("sleep_hours", "readiness"):
-            where, text = error.field, f"{FIELD_NAMES.get(error.field, error.field)} {error.value!r} {error.reason}"
+        elif error.field in (*REQUIRED, "sleep_hours", "readiness"):
+            where, text = error.field, f"{words.FIELDS[error.field]} {error.value!r} {error.reason}"
         else:
             where, text = "form", str(error)
         messages.setdefault(where, []).append(text)
@@ -122,13 +79,13 @@ def summary_lines(checkin: pd.Series, pains: pd.DataFrame) -> list[str]:
         lines.append(f"**{title}** {value} — {anchors[int(value)]}" if pd.notna(value) else f"**{title}** —")
     sleep = f"{checkin['sleep_hours']:g} h" if pd.notna(checkin["sleep_hours"]) else "not given"
     readiness = f"{checkin['readiness']} / 10" if pd.notna(checkin["readiness"]) else "not given"
-    availability = AVAILABILITY_LABELS.get(checkin["availability"], "not given")
+    availability = words.AVAILABILITY.get(checkin["availability"], "not given")
     lines += [f"**Sleep** {sleep} · **Readiness** {readiness}", f"**Availability** {availability}"]
     if pains.empty:
         lines.append("**Pain** none reported")
     else:
         where = [
-            f"{REGION_LABELS[r]} ({SIDE_LABELS[s].lower()}) {p}/10"
+            f"{words.where_label(r, s)} {p}/10"
             for r, s, p in zip(pains["body_region"], pains["side"], pains["pain"], strict=True)
         ]
         lines.append("**Pain** " + " · ".join(where))
@@ -151,10 +108,11 @@ current = saved.iloc[0] if not saved.empty else None
 tag = today.isoformat()  # widget keys per day: a new day starts from an empty form
 
 st.title("Daily check-in")
-st.caption(f"{today:%A %d %B %Y} · {literal(me['display_name'])} · {literal(me['timezone'])} time")
+st.caption(f"{words.long_day(today, weekday=True)} · {literal(me['display_name'])} · {literal(me['timezone'])} time")
 
 form, side_panel = st.columns([3, 2], gap="large")
 with form:
+    pending.restore(who.user_id, "checkin", "today's check-in")
     if current is not None:
         st.info("You have checked in today. Change anything and save again to update it.", icon=":material/edit:")
     else:
@@ -179,7 +137,7 @@ with form:
         "Availability for training today",
         options=list(AVAILABILITY),
         default=availability_default if availability_default in AVAILABILITY else None,
-        format_func=AVAILABILITY_LABELS.get,
+        format_func=words.AVAILABILITY.get,
         key=f"checkin_availability_{tag}",
         width="stretch",
     )
@@ -213,7 +171,7 @@ with form:
         options=list(BODY_REGIONS),
         selection_mode="multi",
         default=sorted(set(saved_pain["body_region"]), key=BODY_REGIONS.index),
-        format_func=REGION_LABELS.get,
+        format_func=words.BODY_REGIONS.get,
         key=f"checkin_regions_{tag}",
         wrap=True,
     )
@@ -224,11 +182,11 @@ with form:
         with st.container(border=True):
             before = saved_pain[saved_pain["body_region"] == region]
             sides = st.segmented_control(
-                f"{REGION_LABELS[region]} · which side?",
+                f"{words.BODY_REGIONS[region]} · which side?",
                 options=list(SIDES),
                 selection_mode="multi",
                 default=list(before["side"]),
-                format_func=SIDE_LABELS.get,
+                format_func=words.SIDES.get,
                 key=f"checkin_side_{region}_{tag}",
                 width="stretch",
                 wrap=True,
@@ -239,7 +197,7 @@ with form:
                 known = before.loc[before["side"] == side, "pain"]
                 pain_keys.append((region, side))
                 pain_values[(region, side)] = st.pills(
-                    f"{REGION_LABELS[region]} pain ({SIDE_LABELS[side].lower()}) · 0 none … 10 worst imaginable",
+                    f"{words.where_label(region, side)} pain · 0 none … 10 worst imaginable",
                     options=list(range(11)),
                     default=int(known.iloc[0]) if not known.empty else None,
                     key=f"checkin_pain_{region}_{side}_{tag}",
@@ -260,21 +218,28 @@ with form:
         problems: dict[str, list[str]] = {}
         for field in REQUIRED:
             if values[field] is None:
-                problems[field] = [f"{FIELD_NAMES[field]}: pick one answer."]
+                problems[field] = [f"{words.FIELDS[field]}: pick one answer."]
         for region in missing_side:
-            problems[f"region:{region}"] = [f"{REGION_LABELS[region]}: pick a side, or untap the region."]
+            problems[f"region:{region}"] = [f"{words.BODY_REGIONS[region]}: pick a side, or untap the region."]
         for (region, side), pain in pain_values.items():
             if pain is None:
                 problems.setdefault(f"region:{region}", []).append(
-                    f"{REGION_LABELS[region]} ({SIDE_LABELS[side].lower()}): pick a pain score from 0 to 10."
+                    f"{words.where_label(region, side)}: pick a pain score from 0 to 10."
                 )
         if not problems:
             checkin = {field: values[field] for field in (*WELLNESS, "sleep_hours", "readiness", "availability")}
             rows = [{"body_region": r, "side": s, "pain": pain_values[(r, s)]} for r, s in pain_keys]
             try:
-                save_checkin(
-                    engine(), athlete_id, today, checkin, rows, actor_id=who.user_id, allowed_athlete_ids=[athlete_id]
-                )
+                with pending.saving(who.user_id, "checkin", "checkin_", tag):
+                    save_checkin(
+                        engine(),
+                        athlete_id,
+                        today,
+                        checkin,
+                        rows,
+                        actor_id=who.user_id,
+                        allowed_athlete_ids=[athlete_id],
+                    )
             except InvalidRecords as refused:
                 problems = collect(refused.errors, pain_keys)
             except ValidationError as refused:
@@ -287,7 +252,10 @@ with form:
             saved = loaders.checkins(who.user_id, mine, today, today)
             saved_pain = loaders.pain(who.user_id, mine, today, today)
             current = saved.iloc[0] if not saved.empty else None
-            st.success(f"Saved your check-in for {today:%A %d %B}.", icon=":material/task_alt:")
+            st.success(
+                f"Saved your check-in for {words.long_day(today, weekday=True, with_year=False)}.",
+                icon=":material/task_alt:",
+            )
 
 with side_panel:
     st.subheader("Today, as saved")

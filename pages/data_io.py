@@ -25,11 +25,11 @@ from data.dates import DateOrder
 from data.errors import ValidationError
 from data.imports import KINDS, LAYOUTS, MAX_IMPORT_ROWS, template
 from data.pmsys import DEFAULT_TEAM
-from data.writes import InvalidRecords
+from data.record_checks import InvalidRecords
 from ui import background, loaders, transfer
-from ui.labels import RECORD_LABELS
 from ui.session import engine, page_viewer
 from ui.text import literal
+from views import words
 
 POLL_SECONDS = 1.0  # how often the page looks at a running import
 DATE_ORDERS = {
@@ -50,7 +50,8 @@ def said(error: ValidationError) -> str:
 
 
 def kind_label(kind: str) -> str:
-    return RECORD_LABELS.get(kind, kind.replace("_", " ").capitalize())
+    """A kind of record in words: ``therapy_sessions`` -> "Therapy sessions"."""
+    return words.word(words.RECORD_KINDS, kind)
 
 
 def plural(n: int, word: str) -> str:
@@ -162,7 +163,7 @@ def show_records_result(job: background.Job, uploaded: str | None) -> None:
     report = job.result
     st.success(
         f"Imported {literal(job.name)}: {plural(report.rows, 'row')} of "
-        f"{kind_label(report.kind).lower()}. "
+        f"{words.lower_first(kind_label(report.kind))}. "
         f"{report.inserted:,} inserted, {report.updated:,} updated, {report.unchanged:,} unchanged.",
         icon=":material/task_alt:",
     )
@@ -189,7 +190,7 @@ def import_records_tab(actor_id: int) -> None:
     )
     kind = st.selectbox("Kind of record", KINDS, format_func=kind_label, key="records_kind")
     left, right = st.columns([3, 1], vertical_alignment="bottom")
-    left.caption("Columns, in this order: " + ", ".join(LAYOUTS[kind]))
+    left.caption("Columns, in this order: " + ", ".join(f"`{column}`" for column in LAYOUTS[kind]))
     right.download_button(
         "Download template",
         data=template(kind),

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from data.accounts import create_user, has_users
 from data.demo import DEMO_ACCOUNTS, load_demo
 from data.errors import DatabaseNotEmpty, ValidationError
-from data.writes import create_user, has_users
 from ui import loaders
 from ui.session import engine, sign_in_as
 from ui.text import literal
+from views import words
 
 st.title("Welcome to Fascia")
 if has_users(engine()):
@@ -65,6 +66,6 @@ with admin:
 
 st.divider()
 st.caption(
-    f"The demo has one account for each role ({', '.join(r for _, r, _ in DEMO_ACCOUNTS)}); "
+    f"The demo has one account for each role ({', '.join(words.ROLES[r].lower() for _, r, _ in DEMO_ACCOUNTS)}); "
     "their passwords are shown on the sign-in screen right after loading."
 )

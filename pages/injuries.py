@@ -1,5 +1,5 @@
 """Injuries (therapist): an athlete's injury register, open a new injury, set return to full
-participation, edit an injury. Every write goes through `data.writes` and is validated there
+participation, edit an injury. Every write goes through `data.record_writes` and is validated there
 (e.g. a return before the onset is refused beside the return date, and nothing changes).
 """
 
@@ -9,13 +9,15 @@ from typing import Any
 
 import streamlit as st
 
-from analytics.vocabulary import BODY_REGIONS, INJURY_TYPES, MECHANISMS, SIDES, label
+from analytics.vocabulary import BODY_REGIONS, INJURY_TYPES, MECHANISMS, SIDES
 from data.errors import ValidationError
-from data.writes import EditConflict, InvalidRecords, read_for_edit, save_records, update_record
-from ui import forms, loaders
+from data.record_checks import InvalidRecords
+from data.record_writes import EditConflict, read_for_edit, save_records, update_record
+from ui import forms, loaders, pending
 from ui.filters import record_target
 from ui.session import engine, page_viewer
 from ui.text import literal
+from views import words
 
 FIELDS = ("onset_date", "body_region", "side", "injury_type", "mechanism", "time_loss", "return_date", "notes")
 
@@ -64,14 +66,19 @@ def injury_inputs(slots: forms.ErrorSlots, key: str, current: dict[str, Any] | N
             "Body region",
             BODY_REGIONS,
             index=pick(BODY_REGIONS, "body_region"),
-            format_func=label,
+            format_func=words.BODY_REGIONS.get,
             placeholder="Choose",
             key=f"{key}_region",
         )
         slots.under("body_region")
     with row[2]:
         side = st.selectbox(
-            "Side", SIDES, index=pick(SIDES, "side"), format_func=label, placeholder="Choose", key=f"{key}_side"
+            "Side",
+            SIDES,
+            index=pick(SIDES, "side"),
+            format_func=words.SIDES.get,
+            placeholder="Choose",
+            key=f"{key}_side",
         )
         slots.under("side")
     with row[3]:
@@ -79,7 +86,7 @@ def injury_inputs(slots: forms.ErrorSlots, key: str, current: dict[str, Any] | N
             "Injury type",
             INJURY_TYPES,
             index=pick(INJURY_TYPES, "injury_type"),
-            format_func=label,
+            format_func=words.INJURY_TYPES.get,
             placeholder="Choose",
             key=f"{key}_type",
         )
@@ -90,7 +97,7 @@ def injury_inputs(slots: forms.ErrorSlots, key: str, current: dict[str, Any] | N
             "Mechanism",
             MECHANISMS,
             index=pick(MECHANISMS, "mechanism"),
-            format_func=label,
+            format_func=words.MECHANISMS.get,
             placeholder="Not known",
             help="Acute: one identifiable event. Gradual: built up over time (overuse).",
             key=f"{key}_mechanism",
@@ -139,6 +146,7 @@ register = loaders.injury_register(who.user_id, athlete_id, today)
 new_tab, return_tab, edit_tab = st.tabs(["Open a new injury", "Set return to participation", "Edit an injury"])
 
 with new_tab:
+    pending.restore(who.user_id, f"new_injury_{athlete_id}", "this new injury")
     slots = forms.ErrorSlots()
     with st.form(f"new_injury_{athlete_id}"):
         slots.under("*", "athlete_id")
@@ -146,13 +154,14 @@ with new_tab:
         submitted = st.form_submit_button("Open injury", type="primary", icon=":material/add:")
     if submitted:
         try:
-            result = save_records(
-                engine(),
-                "injuries",
-                [{"athlete_id": athlete_id, **values}],
-                actor_id=who.user_id,
-                allowed_athlete_ids=scope,
-            )
+            with pending.saving(who.user_id, f"new_injury_{athlete_id}", f"new_{athlete_id}_"):
+                result = save_records(
+                    engine(),
+                    "injuries",
+                    [{"athlete_id": athlete_id, **values}],
+                    actor_id=who.user_id,
+                    allowed_athlete_ids=scope,
+                )
         except ValidationError as refusal:
             show_refusal(slots, refusal)
         else:
@@ -208,7 +217,7 @@ with return_tab:
                 row = register.loc[register["injury_id"] == chosen].iloc[0]
                 out = f", {row['days_out']} days out" if row["time_loss"] else ""
                 st.success(
-                    f"Returned to full participation on {forms.short_date(returned, today)}: {row['label']}{out}.",
+                    f"Returned to full participation on {words.short_day(returned, today)}: {row['label']}{out}.",
                     icon=":material/check_circle:",
                 )
 

@@ -1,6 +1,6 @@
 """Log a session (therapist): one treatment, and optionally the ROM measured before and after it.
 
-The session and its ROM are saved by `data.writes.save_session_with_rom` in one transaction, so a
+The session and its ROM are saved by `data.record_writes.save_session_with_rom` in one transaction, so a
 refused ROM value leaves no session behind. Below the form: the athlete's last sessions.
 """
 
@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics.vocabulary import BODY_REGIONS, LIMB_SIDES, ROM_MEASURES, SIDES, TECHNIQUES, label
+from analytics.vocabulary import BODY_REGIONS, LIMB_SIDES, ROM_MEASURES, SIDES, TECHNIQUES
 from data.errors import ValidationError
-from data.writes import EditConflict, InvalidRecords, save_session_with_rom
-from ui import forms, loaders
+from data.record_checks import InvalidRecords
+from data.record_writes import EditConflict, save_session_with_rom
+from ui import forms, loaders, pending
 from ui.filters import record_target
 from ui.session import engine, page_viewer
 from ui.text import literal
+from views import words
 
 #: The ROM inputs' names, for the refusals shown under them.
 ROM_INPUTS = {
@@ -39,25 +41,51 @@ athlete_id, today, scope = target.athlete_id, target.today, target.scope
 register = loaders.injury_register(who.user_id, athlete_id, today)
 injury_labels = dict(zip(register["injury_id"].astype(int), register["label"], strict=True))
 
+pending.restore(who.user_id, f"log_session_{athlete_id}", "this session")
 slots = forms.ErrorSlots()
 with st.form(f"log_session_{athlete_id}"):
     slots.under("*", "athlete_id", "therapist_id")
     first = st.columns(3)
     with first[0]:
-        day = st.date_input("Date", value=today, max_value=today, format="YYYY-MM-DD")
+        day = st.date_input(
+            "Date", value=today, max_value=today, format="YYYY-MM-DD", key=f"session_form_day_{athlete_id}"
+        )
         slots.under("date")
     with first[1]:
-        technique = st.selectbox("Technique", TECHNIQUES, index=None, format_func=label, placeholder="Choose")
+        technique = st.selectbox(
+            "Technique",
+            TECHNIQUES,
+            index=None,
+            format_func=words.TECHNIQUES.get,
+            placeholder="Choose",
+            key=f"session_form_technique_{athlete_id}",
+        )
         slots.under("technique")
     with first[2]:
-        minutes = st.number_input("Minutes", min_value=1, max_value=600, value=30, step=5)
+        minutes = st.number_input(
+            "Minutes", min_value=1, max_value=600, value=30, step=5, key=f"session_form_minutes_{athlete_id}"
+        )
         slots.under("minutes")
     second = st.columns(3)
     with second[0]:
-        region = st.selectbox("Body region", BODY_REGIONS, index=None, format_func=label, placeholder="Choose")
+        region = st.selectbox(
+            "Body region",
+            BODY_REGIONS,
+            index=None,
+            format_func=words.BODY_REGIONS.get,
+            placeholder="Choose",
+            key=f"session_form_region_{athlete_id}",
+        )
         slots.under("body_region")
     with second[1]:
-        side = st.selectbox("Side", SIDES, index=None, format_func=label, placeholder="Choose")
+        side = st.selectbox(
+            "Side",
+            SIDES,
+            index=None,
+            format_func=words.SIDES.get,
+            placeholder="Choose",
+            key=f"session_form_side_{athlete_id}",
+        )
         slots.under("side")
     with second[2]:
         injury_id = st.selectbox(
@@ -67,17 +95,30 @@ with st.form(f"log_session_{athlete_id}"):
             format_func=lambda i: injury_labels[i],
             placeholder="Not linked to an injury" if injury_labels else "No injury recorded",
             help="The athlete's injuries, open ones first. Record a new one on *Injuries*.",
+            key=f"session_form_injury_id_{athlete_id}",
         )
         slots.under("injury_id")
     third = st.columns(3)
     with third[0]:
         pain_before = st.number_input(
-            "Pain before (NPRS 0–10)", min_value=0, max_value=10, value=None, step=1, placeholder="0–10"
+            "Pain before (NPRS 0–10)",
+            min_value=0,
+            max_value=10,
+            value=None,
+            step=1,
+            placeholder="0–10",
+            key=f"session_form_pain_before_{athlete_id}",
         )
         slots.under("pain_before")
     with third[1]:
         pain_after = st.number_input(
-            "Pain after (NPRS 0–10)", min_value=0, max_value=10, value=None, step=1, placeholder="0–10"
+            "Pain after (NPRS 0–10)",
+            min_value=0,
+            max_value=10,
+            value=None,
+            step=1,
+            placeholder="0–10",
+            key=f"session_form_pain_after_{athlete_id}",
         )
         slots.under("pain_after")
     with third[2]:
@@ -89,9 +130,12 @@ with st.form(f"log_session_{athlete_id}"):
             step=1,
             placeholder="0–10",
             help="How uncomfortable the treatment itself was, 0 = none, 10 = unbearable.",
+            key=f"session_form_discomfort_{athlete_id}",
         )
         slots.under("discomfort")
-    notes = st.text_area("Notes (clinical; never shown to coaches)", max_chars=4000, height=90)
+    notes = st.text_area(
+        "Notes (clinical; never shown to coaches)", max_chars=4000, height=90, key=f"session_form_notes_{athlete_id}"
+    )
     slots.under("notes")
 
     st.markdown("**Range of motion around the session** (optional)")
@@ -102,11 +146,23 @@ with st.form(f"log_session_{athlete_id}"):
     rom_columns = st.columns([2.4, 1, 1.4, 1.4])
     with rom_columns[0]:
         measure = st.selectbox(
-            "Measure (unit)", ROM_MEASURES, index=None, format_func=forms.measure_option, placeholder="No ROM measured"
+            "Measure (unit)",
+            ROM_MEASURES,
+            index=None,
+            format_func=lambda m: words.measure_option(*m[:3]),
+            placeholder="No ROM measured",
+            key=f"session_form_measure_{athlete_id}",
         )
         slots.under("rom_measure")
     with rom_columns[1]:
-        rom_side = st.selectbox("ROM side", LIMB_SIDES, index=None, format_func=label, placeholder="Choose")
+        rom_side = st.selectbox(
+            "ROM side",
+            LIMB_SIDES,
+            index=None,
+            format_func=words.SIDES.get,
+            placeholder="Choose",
+            key=f"session_form_rom_side_{athlete_id}",
+        )
         slots.under("rom_side")
     with rom_columns[2]:
         pre = st.number_input(
@@ -118,6 +174,7 @@ with st.form(f"log_session_{athlete_id}"):
             format="%.1f",
             placeholder="° or cm",
             help="In the measure's unit: degrees, or cm for the knee-to-wall lunge.",
+            key=f"session_form_pre_{athlete_id}",
         )
         slots.under("rom_pre")
     with rom_columns[3]:
@@ -130,6 +187,7 @@ with st.form(f"log_session_{athlete_id}"):
             format="%.1f",
             placeholder="° or cm",
             help="In the measure's unit: degrees, or cm for the knee-to-wall lunge.",
+            key=f"session_form_post_{athlete_id}",
         )
         slots.under("rom_post")
     submitted = st.form_submit_button("Save session", type="primary", icon=":material/save:")
@@ -187,14 +245,15 @@ if submitted:
     seen: dict[tuple[object, ...], int] = st.session_state.setdefault(SEEN_SESSIONS, {})
     natural_key = (athlete_id, day, technique, region, side)
     try:
-        result = save_session_with_rom(
-            engine(),
-            session,
-            rom_rows,
-            actor_id=who.user_id,
-            allowed_athlete_ids=scope,
-            read_version=seen.get(natural_key, 0),
-        )
+        with pending.saving(who.user_id, f"log_session_{athlete_id}", "session_form_", f"_{athlete_id}"):
+            result = save_session_with_rom(
+                engine(),
+                session,
+                rom_rows,
+                actor_id=who.user_id,
+                allowed_athlete_ids=scope,
+                read_version=seen.get(natural_key, 0),
+            )
     except EditConflict as conflict:
         if conflict.current_version is not None:
             seen[natural_key] = conflict.current_version
@@ -214,14 +273,14 @@ if submitted:
         saved_id = result.session_id
         rom_part = ""
         if measure is not None and result.rom_ids:
-            ends = " → ".join(forms.amount(v, unit or "") for v in (pre, post) if v is not None)
-            rom_part = f", {forms.measure_label(joint or '', movement or '').lower()} ({rom_side}) {ends}"
+            ends = " → ".join(words.amount(v, unit) for v in (pre, post) if v is not None)
+            rom_part = f", {words.measure_words(joint, movement)} ({rom_side}) {ends}"
         pain_part = (
             f", pain {'–' if pain_before is None else pain_before} → {'–' if pain_after is None else pain_after}"
         )
         st.success(
-            f"Saved: {label(technique or '')} to the {forms.site(region or '', side)} of {literal(target.name)} "
-            f"on {forms.short_date(day, today)}{pain_part}{rom_part}.",
+            f"Saved: {words.word(words.TECHNIQUES, technique)} to the {words.where_words(region, side)} of "
+            f"{literal(target.name)} on {words.short_day(day, today)}{pain_part}{rom_part}.",
             icon=":material/check_circle:",
         )
 

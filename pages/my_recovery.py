@@ -38,15 +38,13 @@ st.caption(
     "Only you, your therapists and the admin can see them."
 )
 
-frames = loaders.recovery_frames(who.user_id, start, end)
-report_frames = loaders.progress_report_frames(who.user_id, who.athlete_id, start, end)
+view = loaders.my_recovery(who.user_id, start, end)
+printed = loaders.progress_report(who.user_id, who.athlete_id, start, end)
 st.download_button(
     "Download progress report (HTML)",
     lambda: report.progress_report_html(
         mine.iloc[0].to_dict(),
-        report_frames,
-        start,
-        end,
+        printed,
         generated=dt.datetime.now(dt.UTC),
         include_notes=False,
     ),
@@ -61,7 +59,7 @@ st.download_button(
 
 # --------------------------------------------------------------------------- sentences first
 st.subheader("Your pain")
-pain_words = frames["pain_sentences"]
+pain_words = view.pain_sentences
 if pain_words:
     st.markdown("\n".join(f"- {s}" for s in pain_words))
     st.caption(
@@ -72,7 +70,7 @@ else:
     st.markdown("No pain reported in this period. If something hurts, add it on your *Daily check-in*.")
 
 st.subheader("Your range of motion")
-rom_words = frames["rom_sentences"]
+rom_words = view.rom_sentences
 if not rom_words:
     st.markdown("No range of motion measured in this period yet — your therapist records it at your next session.")
 else:
@@ -88,13 +86,13 @@ else:
     )
 
 st.subheader("Since last week")
-week = frames["week"]
+week = view.week
 st.markdown("\n".join(f"- {s}" for s in week))
-week_start, week_end = frames["week_window"]
+week_start, week_end = view.week_window
 st.caption(f"This week = {week_start:%d %b} to {week_end:%d %b}; compared with the 7 days before.")
 
 st.subheader("Flags about you")
-flags = frames["flags"]
+flags = view.flags
 if flags.empty:
     st.success("Nothing is flagged about you right now.", icon=":material/check_circle:")
 else:
@@ -111,9 +109,9 @@ else:
 st.subheader("My pain over time")
 show_chart(
     pain_timeline(
-        frames["trend"],
-        frames["sessions"],
-        frames["injuries"],
+        view.trend,
+        view.sessions,
+        view.injuries,
         start,
         end,
         title="My pain",
@@ -122,7 +120,7 @@ show_chart(
         compact_layout=True,
     ),
     "my-pain",
-    data=partial(tables.pain_table, frames["trend"], frames["sessions"]),
+    data=partial(tables.pain_table, view.trend, view.sessions),
 )
 st.caption(
     "Pain 0–10 per sore area (blue = left, orange = right, grey = middle or both), on the days you reported it. "
@@ -131,7 +129,7 @@ st.caption(
 )
 
 st.subheader("My range of motion")
-history = frames["history"]
+history = view.history
 if history.empty:
     st.markdown("No range of motion measured in this period yet.")
 else:

@@ -23,42 +23,19 @@ from streamlit.delta_generator import DeltaGenerator
 
 from analytics.surveillance import ostrc_severity, ostrc_substantial
 from data.errors import ValidationError
-from data.writes import InvalidRecords, save_records, today_in
-from ui import loaders
+from data.record_checks import InvalidRecords
+from data.record_writes import save_records
+from data.time_zones import today_in
+from ui import loaders, pending
 from ui.charts.ostrc import ostrc_weeks_figure
 from ui.charts.render import show_chart
 from ui.charts.tables import ostrc_weeks_table
 from ui.session import engine, page_viewer
 from ui.text import literal
+from views import words
 
 #: The athlete answers on a phone: of plotly's toolbar only the PNG download (and reset) is kept.
 PHONE_MODE_BAR_REMOVED = ["zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d"]
-PROBLEMS = "injury or pain problems"
-#: (question, {score: answer}) per question (Clarsen et al. 2020).
-QUESTIONS: dict[str, tuple[str, dict[int, str]]] = {
-    "q1": (
-        f"Have you had any difficulties participating in training and competition due to {PROBLEMS} "
-        "during the past 7 days?",
-        {
-            0: "Full participation without problems",
-            8: "Full participation, but with problems",
-            17: "Reduced participation due to problems",
-            25: "Could not participate due to problems",
-        },
-    ),
-    "q2": (
-        f"To what extent have you modified your training or competition due to {PROBLEMS} during the past 7 days?",
-        {0: "No modification", 8: "To a minor extent", 17: "To a moderate extent", 25: "To a major extent"},
-    ),
-    "q3": (
-        f"To what extent have {PROBLEMS} affected your performance during the past 7 days?",
-        {0: "No effect", 8: "To a minor extent", 17: "To a moderate extent", 25: "To a major extent"},
-    ),
-    "q4": (
-        "To what extent have you experienced pain related to your sport during the past 7 days?",
-        {0: "No pain", 8: "Mild pain", 17: "Moderate pain", 25: "Severe pain"},
-    ),
-}
 #: Q1 answers that make Q2-Q4 redundant, and the score each of them then takes (Clarsen et al. 2020).
 GATEKEEPER = {0: 0, 25: 25}
 
@@ -88,17 +65,18 @@ tag = week_start.isoformat()
 
 st.title("Weekly OSTRC")
 st.caption(
-    f"Week of Monday {week_start:%d %B %Y} · {literal(me['display_name'])} · about the past 7 days. "
+    f"Week of Monday {words.long_day(week_start)} · {literal(me['display_name'])} · about the past 7 days. "
     "You can change your answers until Sunday."
 )
 
 form, side_panel = st.columns([3, 2], gap="large")
 with form:
+    pending.restore(who.user_id, "ostrc", "this week's answers")
     if current is not None:
         st.info("You have answered this week. Change an answer and save again to update it.", icon=":material/edit:")
     answers: dict[str, int | None] = {}
     slots: dict[str, DeltaGenerator] = {}
-    for number, (question_id, (question, options)) in enumerate(QUESTIONS.items(), start=1):
+    for number, (question_id, (question, options)) in enumerate(words.OSTRC_QUESTIONS.items(), start=1):
         q1 = answers.get("q1")
         if question_id != "q1" and q1 in GATEKEEPER:
             answers[question_id] = GATEKEEPER[q1]
@@ -131,7 +109,10 @@ with form:
         if not problems:
             row = {"athlete_id": athlete_id, "week_start": week_start, **answers}
             try:
-                save_records(engine(), "ostrc_responses", [row], actor_id=who.user_id, allowed_athlete_ids=[athlete_id])
+                with pending.saving(who.user_id, "ostrc", "ostrc_", tag):
+                    save_records(
+                        engine(), "ostrc_responses", [row], actor_id=who.user_id, allowed_athlete_ids=[athlete_id]
+                    )
             except InvalidRecords as refused:
                 problems = {e.field if e.field in slots else "form": f"{e.value!r} {e.reason}" for e in refused.errors}
             except ValidationError as refused:
@@ -144,14 +125,14 @@ with form:
             loaders.clear()
             this_week = loaders.ostrc(who.user_id, mine, week_start, week_start)
             current = this_week.iloc[0] if not this_week.empty else None
-            st.success(f"Saved your answers for the week of {week_start:%d %B}.", icon=":material/task_alt:")
+            st.success(f"Saved your answers for the week of {words.day_words(week_start)}.", icon=":material/task_alt:")
 
 with side_panel:
     st.subheader("This week, as saved")
     if current is None:
         st.caption("Not answered yet this week.")
     else:
-        scores = [int(current[q]) for q in QUESTIONS]
+        scores = [int(current[q]) for q in words.OSTRC_QUESTIONS]
         severity, substantial = ostrc_severity(*scores), ostrc_substantial(*scores)
         with st.container(border=True):
             st.metric("Severity score", f"{severity} / 100")

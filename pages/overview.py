@@ -8,9 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from ui import loaders
-from ui.labels import RECORD_LABELS
 from ui.session import page_viewer
 from ui.text import literal
+from views import words
 
 who = page_viewer(__file__)
 
@@ -43,17 +43,17 @@ metrics = st.columns(len(headline) + (who.role != "athlete"))
 if who.role != "athlete":
     metrics[0].metric("Athletes", f"{len(athletes):,}", help="Athletes you may see.")
 for column, name in zip(metrics[-len(headline) :], headline, strict=True):
-    column.metric(RECORD_LABELS[name], f"{counts[name]:,}")
+    column.metric(words.RECORD_KINDS[name], f"{counts[name]:,}")
 
 st.subheader("Records in your scope" if who.role != "athlete" else "Your records")
-st.dataframe({RECORD_LABELS[name]: [count] for name, count in counts.items()}, hide_index=True, width="stretch")
+st.dataframe({words.RECORD_KINDS[name]: [count] for name, count in counts.items()}, hide_index=True, width="stretch")
 
 st.subheader("Check-ins in the last 7 days")
 if recent.empty:
     st.info("No check-ins in the last 7 days. Athletes record them on the daily check-in.")
 elif who.role == "athlete":
     st.dataframe(
-        recent.sort_values("date", ascending=False)[
+        recent.assign(availability=recent["availability"].map(words.AVAILABILITY)).sort_values("date", ascending=False)[
             [
                 "date",
                 "soreness",
@@ -70,11 +70,19 @@ elif who.role == "athlete":
         width="stretch",
         column_config={
             "date": st.column_config.DateColumn("Date"),
-            "soreness": st.column_config.NumberColumn("Soreness", help="1 = very sore … 5 = not sore"),
-            "fatigue": st.column_config.NumberColumn("Fatigue", help="1 = very tired … 5 = fresh"),
-            "sleep_quality": st.column_config.NumberColumn("Sleep", help="1 = very poor … 5 = very good"),
-            "stress": st.column_config.NumberColumn("Stress", help="1 = very stressed … 5 = relaxed"),
-            "mood": st.column_config.NumberColumn("Mood", help="1 = very low … 5 = very good"),
+            "soreness": st.column_config.NumberColumn(
+                words.WELLNESS_ITEMS["soreness"], help="1 = very sore … 5 = not sore"
+            ),
+            "fatigue": st.column_config.NumberColumn(
+                words.WELLNESS_ITEMS["fatigue"], help="1 = very tired … 5 = fresh"
+            ),
+            "sleep_quality": st.column_config.NumberColumn(
+                words.WELLNESS_ITEMS["sleep_quality"], help="1 = very poor … 5 = very good"
+            ),
+            "stress": st.column_config.NumberColumn(
+                words.WELLNESS_ITEMS["stress"], help="1 = very stressed … 5 = relaxed"
+            ),
+            "mood": st.column_config.NumberColumn(words.WELLNESS_ITEMS["mood"], help="1 = very low … 5 = very good"),
             "sleep_hours": st.column_config.NumberColumn("Sleep (h)", format="%.1f"),
             "readiness": st.column_config.NumberColumn("Readiness (0-10)"),
             "availability": "Availability",

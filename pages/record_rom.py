@@ -1,6 +1,6 @@
 """Record ROM (therapist): several range-of-motion measures, left and right, in one grid.
 
-Every filled cell is one measurement; all of them are saved by one `data.writes.save_records` call
+Every filled cell is one measurement; all of them are saved by one `data.record_writes.save_records` call
 (one transaction: one refused value refuses the whole grid, naming its measure, side and field).
 After saving: the athlete's latest values against the norm and the other side.
 """
@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics.vocabulary import ROM_CONTEXTS, label
+from analytics.vocabulary import ROM_CONTEXTS
 from data.errors import ValidationError
-from data.writes import InvalidRecords, save_records
-from ui import forms, loaders
+from data.record_checks import InvalidRecords
+from data.record_writes import save_records
+from ui import forms, loaders, pending
 from ui.filters import record_target
 from ui.session import engine, page_viewer
 from ui.text import literal
+from views import words
 
 #: Contexts recorded here; pre- and post-session values are recorded with the session (*Log a session*).
 CONTEXTS = tuple(c for c in ROM_CONTEXTS if c not in ("pre_session", "post_session"))
@@ -31,26 +33,29 @@ target = record_target(who.user_id, who.role, "ROM measurements")
 athlete_id, today, scope = target.athlete_id, target.today, target.scope
 name = literal(target.name)  # the athlete's name, for Markdown
 
+grid_key = f"rom_grid_{athlete_id}"
+kept = pending.restore(who.user_id, f"record_rom_{athlete_id}", "these measurements", keep=(grid_key,))
 slots = forms.ErrorSlots()
 with st.form(f"record_rom_{athlete_id}"):
     slots.under("*", "athlete_id")
     top = st.columns(2)
     with top[0]:
-        day = st.date_input("Date", value=today, max_value=today, format="YYYY-MM-DD")
+        day = st.date_input("Date", value=today, max_value=today, format="YYYY-MM-DD", key=f"rom_form_day_{athlete_id}")
         slots.under("date")
     with top[1]:
         context = st.selectbox(
             "Context",
             CONTEXTS,
             index=0,
-            format_func=label,
+            format_func=words.ROM_CONTEXTS.get,
+            key=f"rom_form_context_{athlete_id}",
             help="Screening (e.g. pre-season), baseline (the reference later changes are measured from) or "
             "follow-up. Values before and after a treatment are recorded on *Log a session*.",
         )
         slots.under("context")
     grid = st.data_editor(
-        forms.rom_grid(loaders.norms()),
-        key=f"rom_grid_{athlete_id}",
+        forms.grid_with_edits(forms.rom_grid(loaders.norms()), kept.get(grid_key)),
+        key=grid_key,
         num_rows="fixed",
         hide_index=True,
         placeholder="",
@@ -91,7 +96,10 @@ if submitted:
         st.error("Nothing was saved: the grid holds no value.", icon=":material/block:")
     else:
         try:
-            result = save_records(engine(), "rom_measurements", rows, actor_id=who.user_id, allowed_athlete_ids=scope)
+            with pending.saving(who.user_id, f"record_rom_{athlete_id}", "rom_", f"_{athlete_id}"):
+                result = save_records(
+                    engine(), "rom_measurements", rows, actor_id=who.user_id, allowed_athlete_ids=scope
+                )
         except InvalidRecords as refusal:
             slots.show(forms.field_errors(refusal.errors, row_names=row_names, key=slot_of))
             st.error(forms.refused(len(refusal.errors)), icon=":material/block:")
@@ -102,8 +110,8 @@ if submitted:
             loaders.clear()
             changed = "" if not result.updated else f" ({result.updated} replaced an earlier value of the same day)"
             st.success(
-                f"Saved {len(records)} {label(context).lower()} measurement{'s' if len(records) != 1 else ''} "
-                f"for {name} on {forms.short_date(day, today)}{changed}: {forms.saved_rom_text(records)}.",
+                f"Saved {len(records)} {words.lower_first(words.ROM_CONTEXTS[context])} measurement{'s' if len(records) != 1 else ''} "
+                f"for {name} on {words.short_day(day, today)}{changed}: {forms.saved_rom_text(records)}.",
                 icon=":material/check_circle:",
             )
 

@@ -7,7 +7,7 @@ from functools import partial
 
 import streamlit as st
 
-from analytics.availability import ACUTE_DAYS, AVAILABILITY_LABELS, FLAG_LABELS
+from analytics.availability import ACUTE_DAYS
 from analytics.flags import FLAG_LEVEL
 from ui import loaders
 from ui.charts import tables
@@ -16,6 +16,7 @@ from ui.charts.render import show_chart
 from ui.filters import team_picker
 from ui.session import page_viewer
 from ui.text import literal
+from views import words
 
 #: A flag level as a Markdown badge (as on the flag cards), the word written out so colour is never the only cue.
 LEVEL_BADGES = {"red": ":red-badge[Red]", "amber": ":orange-badge[Amber]"}
@@ -49,35 +50,33 @@ if day is None:
 st.caption(
     f"Showing **{day:%A %d %B %Y}**, the newest day with data in Fascia. Check-ins of that day may still be coming in."
 )
-today = loaders.coach_today(who.user_id, team_id, day)
-counts = today["counts"]
-board = today["board"]
-flags = today["flags"]
-compliance = today["compliance"]
+today = loaders.team_today(who.user_id, team_id, day)
+counts = today.counts
+board = today.board
+flags = today.flags
+compliance = today.compliance
 
 # --------------------------------------------------------------------------- availability
 st.subheader("Availability")
 cells = st.columns(4)
-cells[0].metric("Full", counts["full"])
-cells[1].metric("Modified", counts["modified"])
-cells[2].metric("Unavailable", counts["unavailable"])
+cells[0].metric(words.AVAILABILITY["full"], counts["full"])
+cells[1].metric(words.AVAILABILITY["modified"], counts["modified"])
+cells[2].metric(words.AVAILABILITY["unavailable"], counts["unavailable"])
 cells[3].metric(
-    "Not reported", counts["unknown"], help="Active athletes without a check-in today (or who left the item blank)."
+    words.AVAILABILITY["unknown"],
+    counts["unknown"],
+    help="Active athletes without a check-in today (or who left the item blank).",
 )
 show_chart(charts.availability_bar(counts), "availability-today", data=partial(tables.availability_table, counts))
 st.caption("Availability is each athlete's own answer on today's check-in; active athletes only.")
 
-answered = board["availability"].isin(["unavailable", "modified"])
-explained_unknown = (board["availability"] == "unknown") & board["why"].notna()
-attention = board[answered | explained_unknown]
-silent = board.loc[(board["availability"] == "unknown") & board["why"].isna(), "athlete"].tolist()
+attention = today.attention
+silent = today.not_reported
 if attention.empty:
     st.success("Nobody reported modified or unavailable today.")
 else:
     st.dataframe(
-        attention[["athlete", "availability", "why", "onset_date", "days_since_onset"]].assign(
-            availability=attention["availability"].map(AVAILABILITY_LABELS)
-        ),
+        attention[["athlete", "availability", "why", "onset_date", "days_since_onset"]],
         hide_index=True,
         width="stretch",
         placeholder="–",
@@ -94,7 +93,7 @@ else:
     st.caption(
         f"Why = the body region and side of the athlete's open injury (not yet returned to full participation) "
         f"and its status: *acute* in the first {ACUTE_DAYS} days, *rehab* after; without an open injury, the "
-        "region with the highest pain reported today (*pain*); – = neither is recorded. Diagnosis and clinical notes stay with the "
+        "region with the highest pain reported today (*pain today*); – = neither is recorded. Diagnosis and clinical notes stay with the "
         "therapist."
     )
 if silent:
@@ -127,14 +126,14 @@ st.subheader("Flags")
 if flags.empty:
     st.success("No open flags today. Flags appear here when pain, wellness, ROM or OSTRC answers trip a rule.")
 else:
-    tally = today["flag_counts"]
+    tally = today.flag_counts
     st.markdown(f"**{tally['red']}** red and **{tally['amber']}** amber flags, on {tally['athletes']} athletes.")
     for kind, level in FLAG_LEVEL.items():
         rows = flags[flags["kind"] == kind]
         if rows.empty:
             continue
         st.markdown(
-            f"{LEVEL_BADGES[level]} **{FLAG_LABELS[kind]}** · "
+            f"{LEVEL_BADGES[level]} **{words.FLAGS[kind]}** · "
             f"{rows['athlete_id'].nunique()} athlete{'s' if rows['athlete_id'].nunique() != 1 else ''}"
         )
         st.caption(f"Rule: {' / '.join(literal(rule) for rule in rows['rule'].unique())}")
@@ -169,16 +168,16 @@ st.caption(
 # --------------------------------------------------------------------------- soreness and pain
 st.subheader("Soreness and pain")
 show_chart(
-    charts.soreness_heatmap(today["soreness"]),
+    charts.soreness_heatmap(today.soreness),
     "soreness-per-athlete",
-    data=partial(tables.soreness_matrix_table, today["soreness"]),
+    data=partial(tables.soreness_matrix_table, today.soreness),
 )
 st.caption(
     "Soreness score = 6 − the check-in soreness item (item on 1-5 with 5 best, McLean et al. 2010), so "
     "1 = not sore and 5 = very sore; darker = more sore. Grey = no check-in that day. Active athletes only."
 )
 period = st.radio("Pain reported", ["today", "this week"], horizontal=True, key="coach_pain_period")
-share = today["pain_today" if period == "today" else "pain_week"]
+share = today.pain_today if period == "today" else today.pain_week
 show_chart(
     charts.region_pain_bars(share, "today" if period == "today" else f"week of {day:%d %b}"),
     "pain-by-region-today" if period == "today" else "pain-by-region-this-week",

@@ -13,13 +13,8 @@ from ui.charts import team as charts
 from ui.charts.render import show_chart
 from ui.filters import athlete_picker, date_range_picker, team_picker
 from ui.session import page_viewer
+from views import words
 
-#: The ACWR methods of `analytics.workload.acwr`, as the coach reads them.
-ACWR_METHODS: dict[str, str] = {
-    "ewma": "EWMA",
-    "coupled": "rolling, coupled",
-    "uncoupled": "rolling, uncoupled",
-}
 ACWR_RULES: dict[str, str] = {
     "ewma": "exponentially weighted moving averages of daily load, λ = 2 / (N + 1) with N = 7 (acute) and "
     "28 days (chronic), seeded with the first day's load",
@@ -46,8 +41,8 @@ if athletes.empty:
     st.stop()
 st.caption(f"{start:%d %b %Y} to {end:%d %b %Y} ({(end - start).days + 1} days), {len(athletes)} athletes.")
 
-trends = loaders.coach_trends(who.user_id, team_id, start, end)
-rates = trends["surveillance"]
+trends = loaders.team_trends(who.user_id, team_id, start, end)
+rates = trends.surveillance
 
 # --------------------------------------------------------------------------- surveillance
 st.subheader("Injuries")
@@ -73,15 +68,15 @@ st.caption(
 
 left, right = st.columns(2)
 show_chart(
-    charts.injuries_per_month_bars(trends["per_month"]),
+    charts.injuries_per_month_bars(trends.per_month),
     "injuries-per-month",
-    data=partial(tables.injuries_per_month_table, trends["per_month"]),
+    data=partial(tables.injuries_per_month_table, trends.per_month),
     container=left,
 )
 show_chart(
-    charts.recurrence_by_region_bars(trends["by_region"]),
+    charts.recurrence_by_region_bars(trends.by_region),
     "recurrence-by-region",
-    data=partial(tables.recurrence_table, trends["by_region"]),
+    data=partial(tables.recurrence_table, trends.by_region),
     container=right,
 )
 st.caption(
@@ -103,9 +98,9 @@ grain = st.radio(
 )
 if grain == "week":
     show_chart(
-        charts.soreness_band(trends["soreness_weekly"], per="week"),
+        charts.soreness_band(trends.soreness_weekly, per="week"),
         "team-soreness-per-week",
-        data=partial(tables.soreness_table, trends["soreness_weekly"], per="week"),
+        data=partial(tables.soreness_table, trends.soreness_weekly, per="week"),
     )
     rule = (
         "Per Monday-to-Sunday week: each athlete's mean soreness score over the week's check-ins, then the median "
@@ -113,9 +108,9 @@ if grain == "week":
     )
 else:
     show_chart(
-        charts.soreness_band(trends["soreness"], per="day"),
+        charts.soreness_band(trends.soreness, per="day"),
         "team-soreness-per-day",
-        data=partial(tables.soreness_table, trends["soreness"], per="day"),
+        data=partial(tables.soreness_table, trends.soreness, per="day"),
     )
     rule = (
         "Per day, over the athletes who checked in: the median soreness score (line) and the 25th-75th "
@@ -126,9 +121,9 @@ st.caption(
     "and 5 = very sore."
 )
 show_chart(
-    charts.ostrc_prevalence_lines(trends["ostrc"]),
+    charts.ostrc_prevalence_lines(trends.ostrc),
     "ostrc-weekly-prevalence",
-    data=partial(tables.ostrc_prevalence_table, trends["ostrc"]),
+    data=partial(tables.ostrc_prevalence_table, trends.ostrc),
 )
 st.caption(
     "OSTRC-O2 (Clarsen et al. 2013, 2020): a *problem* is any answer other than full participation without "
@@ -145,18 +140,18 @@ with left:
 with right:
     method = st.radio(
         "ACWR method",
-        list(ACWR_METHODS),
-        format_func=lambda m: ACWR_METHODS[m],
+        list(words.ACWR_METHODS),
+        format_func=lambda m: words.ACWR_METHODS[m],
         horizontal=True,
         key="coach_acwr_method",
     )
 if athlete_id is not None:
     name = athletes.loc[athletes["athlete_id"] == athlete_id, "display_name"].iloc[0]
-    load = loaders.coach_load(who.user_id, athlete_id, start, end, method)
+    load = loaders.athlete_load(who.user_id, athlete_id, start, end, method).load
     show_chart(
-        charts.load_acwr_chart(load, name, ACWR_METHODS[method]),
+        charts.load_acwr_chart(load, name, words.ACWR_METHODS[method]),
         "training-load-and-acwr",
-        data=partial(tables.load_table, load, ACWR_METHODS[method]),
+        data=partial(tables.load_table, load, words.ACWR_METHODS[method]),
     )
     st.caption(
         "ACWR is descriptive, not an injury probability (Gabbett 2016 band; disputed: Impellizzeri et al. 2020); "
@@ -165,5 +160,5 @@ if athlete_id is not None:
     st.caption(
         f"Daily load = sum of RPE (CR-10) × minutes of the day's sessions, in arbitrary units (AU; Foster et al. "
         f"2001); a check-in day without training is a rest day at 0, a day without any record is missing. "
-        f"ACWR method: {ACWR_METHODS[method]} (Williams et al. 2017) — {ACWR_RULES[method]}."
+        f"ACWR method: {words.ACWR_METHODS[method]} (Williams et al. 2017) — {ACWR_RULES[method]}."
     )

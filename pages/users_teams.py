@@ -1,10 +1,10 @@
 """Users and teams (admin): list them, create teams and users, deactivate or reactivate a user,
 reset a password, clear a username's sign-in lock, and assign coaches and therapists to teams.
 
-Every change goes through `data/writes.py` with the admin as the actor (audited there). Actions run
+Every change goes through `data/accounts.py` and `data/roster.py` with the admin as the actor (audited there). Actions run
 in widget callbacks, so the page that follows already shows the change; a refusal is kept in
 session state and shown under the field it names. An admin cannot deactivate their own account,
-and nobody can deactivate or demote the last active admin (refused in `data/writes.py`). An admin
+and nobody can deactivate or demote the last active admin (refused in `data/accounts.py`). An admin
 sets the e-mail single sign-on maps to a user, and erases an athlete (typed confirmation: the
 external id) with every record of theirs.
 """
@@ -17,25 +17,24 @@ import streamlit as st
 
 from analytics.vocabulary import ROLES
 from data import scoped
-from data.auth import FREE_ATTEMPTS, MIN_PASSWORD_LENGTH, clear_sign_in_lock, failures_of, locked_for
-from data.errors import ValidationError
-from data.writes import STAFF_ROLES as CHANGEABLE_ROLES
-from data.writes import (
+from data.accounts import STAFF_ROLES as CHANGEABLE_ROLES
+from data.accounts import (
     check_password,
-    create_team,
     create_user,
-    erase_athlete,
     set_password,
     set_user_active,
     set_user_email,
     set_user_role,
     set_user_teams,
 )
+from data.auth import FREE_ATTEMPTS, MIN_PASSWORD_LENGTH, clear_sign_in_lock, failures_of, locked_for
+from data.errors import ValidationError
+from data.roster import create_team, erase_athlete
 from ui import loaders
 from ui.session import engine, page_viewer
 from ui.text import literal
+from views import words
 
-ROLE_LABELS = {"admin": "Admin", "coach": "Coach", "therapist": "Therapist", "athlete": "Athlete"}
 STAFF_ROLES = ("coach", "therapist")
 ERRORS = "admin_errors"  # {form: {field: message}}
 DONE = "admin_done"  # {form: message}
@@ -125,7 +124,7 @@ def on_create_user(actor_id: int) -> None:
         st.session_state[key] = ""
     st.session_state.pop("new_user_athlete", None)
     st.session_state.pop("new_user_teams", None)
-    succeed("user", f"Created {ROLE_LABELS[role].lower()} account {literal(username.strip())}.")
+    succeed("user", f"Created {words.ROLES[role].lower()} account {literal(username.strip())}.")
 
 
 def on_set_active(actor_id: int, user_id: int, username: str, active: bool) -> None:
@@ -161,7 +160,7 @@ def on_set_role(actor_id: int, user_id: int, username: str) -> None:
             "role", {"form": f"{literal(username)} {error.reason}." if error.field == "user" else said(error, "Role")}
         )
         return
-    succeed("role", f"{literal(username)} is now {ROLE_LABELS.get(str(role), role).lower()}.")
+    succeed("role", f"{literal(username)} is now {words.word(words.ROLES, role).lower()}.")
 
 
 def on_set_email(actor_id: int, user_id: int, username: str) -> None:
@@ -256,7 +255,7 @@ users_tab, teams_tab, erase_tab = st.tabs(["Users", "Teams", "Erase an athlete"]
 
 with users_tab:
     st.dataframe(
-        users[["username", "role", "active", "teams", "athlete"]],
+        users[["username", "role", "active", "teams", "athlete"]].assign(role=users["role"].map(words.ROLES)),
         hide_index=True,
         width="stretch",
         column_config={
@@ -275,7 +274,7 @@ with users_tab:
             "Role",
             list(ROLES),
             default="athlete",
-            format_func=ROLE_LABELS.get,
+            format_func=words.ROLES.get,
             key="new_user_role",
             required=True,
         )
@@ -330,7 +329,7 @@ with users_tab:
             "User",
             options,
             format_func=lambda u: (
-                f"{by_id.at[u, 'username']} · {ROLE_LABELS[by_id.at[u, 'role']]}"
+                f"{by_id.at[u, 'username']} · {words.ROLES[by_id.at[u, 'role']]}"
                 + ("" if by_id.at[u, "active"] else " · deactivated")
             ),
             key="admin_user_pick",
@@ -395,7 +394,7 @@ with users_tab:
                         f"Role of {literal(name)}",
                         list(CHANGEABLE_ROLES),
                         index=list(CHANGEABLE_ROLES).index(str(user["role"])),
-                        format_func=ROLE_LABELS.get,
+                        format_func=words.ROLES.get,
                         key=f"role_of_{picked}",
                         help="The last active admin stays an admin: make another user an admin first.",
                     )

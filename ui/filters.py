@@ -115,7 +115,7 @@ class RecordTarget:
 def record_target(user_id: int, role: str, who_records: str) -> RecordTarget:
     """Stop the page unless the user is a therapist with athletes in scope; otherwise the picked athlete,
     their name, today's date in their team's time zone and the ids the user may write for."""
-    from data.writes import today_in
+    from data.time_zones import today_in
     from ui import loaders
 
     if role != "therapist":

@@ -19,12 +19,12 @@ import streamlit as st
 from analytics.flags import FLAG_IDENTITY
 from data.access import Viewer
 from data.errors import ValidationError
-from data.writes import close_flag
+from data.record_writes import close_flag
 from ui import loaders
 from ui.session import engine
 from ui.text import literal
 
-#: Roles that may close a flag; `data.writes.close_flag` then checks the athlete is in the closer's scope.
+#: Roles that may close a flag; `data.record_writes.close_flag` then checks the athlete is in the closer's scope.
 CLOSING_ROLES: tuple[str, ...] = ("therapist", "admin")
 MESSAGE_KEY = "flag_close_message"
 CLOSE_KEY_PREFIX = "close_"
@@ -52,7 +52,7 @@ def flag_title(flag: Mapping[str, Any]) -> str:
 
 
 def _close(flag: dict[str, Any], name: str, scope: list[int], actor_id: int) -> None:
-    """The Close button's callback: record the closing (`data.writes.close_flag`), drop the cached frames
+    """The Close button's callback: record the closing (`data.record_writes.close_flag`), drop the cached frames
     so the flag leaves every list, and leave the outcome for `show_close_message`."""
     day = pd.Timestamp(flag["date"])
     try:
@@ -85,7 +85,7 @@ def show_close_message() -> None:
 
 
 def flag_card(flag: Mapping[str, Any], name: str, who: Viewer, scope: Sequence[int]) -> None:
-    """One flag (a row of `analytics.caseload.describe_flags`): its level, label, where and date; the rule,
+    """One flag (a row of `views.flags.describe_flags`): its level, label, where and date; the rule,
     the values that tripped it and the baseline size; and, for the roles in `CLOSING_ROLES`, a Close button
     keyed by `flag_key`. `name` is the athlete's display name; `scope` the athlete ids `who` may close."""
     text, action = st.columns([6, 1], vertical_alignment="center")

@@ -1,9 +1,9 @@
 """Shared helpers of the therapist's entry forms (*Log a session*, *Record ROM*, *Injuries*).
 
-- Refusals beside the field: `field_errors` turns the `ValidationError`s that `data.writes` raises
-  (`InvalidRecords.errors`) into ``{field: message}``, each message naming the field and the reason;
+- Refusals beside the field: `field_errors` turns the `ValidationError`s that `data.record_checks` and
+  `data.record_writes` raise (`InvalidRecords.errors`) into ``{field: message}``, each message naming the field and the reason;
   `ErrorSlots` reserves a place under each input and shows the field's message there.
-- Readable labels of the domain's codes (measures, injuries, recurrence categories, dates).
+- An injury's label and its recurrence in a sentence, in the words of `views.words` (the one vocabulary).
 - The tables the forms show (an athlete's injuries, sessions and ROM): frames in, frames out, built on
   `analytics/` and cached by the loaders in `ui/loaders.py`.
 """
@@ -19,53 +19,12 @@ import pandas as pd
 import streamlit as st
 
 from analytics import recurrence, rom, surveillance
-from analytics.vocabulary import ROM_MEASURES, label
+from analytics.vocabulary import ROM_MEASURES
 from data.errors import ValidationError
 from ui.text import literal
-
-#: How a field is called on the forms (the messages use these names).
-FIELD_LABELS: dict[str, str] = {
-    "athlete_id": "Athlete",
-    "therapist_id": "Therapist",
-    "date": "Date",
-    "technique": "Technique",
-    "body_region": "Body region",
-    "side": "Side",
-    "minutes": "Minutes",
-    "pain_before": "Pain before",
-    "pain_after": "Pain after",
-    "discomfort": "Discomfort during",
-    "injury_id": "Injury treated",
-    "notes": "Notes",
-    "joint": "Measure",
-    "movement": "Measure",
-    "unit": "Unit",
-    "value": "Value",
-    "method": "Method",
-    "context": "Context",
-    "onset_date": "Onset date",
-    "injury_type": "Injury type",
-    "mechanism": "Mechanism",
-    "time_loss": "Time-loss",
-    "return_date": "Return to full participation",
-}
+from views import words
 
 _RANGE = re.compile(r"(-?\d+(?:\.\d+)?)\.\.(-?\d+(?:\.\d+)?)")
-
-UNIT_SYMBOLS: dict[str, str] = {"deg": "°", "cm": "cm"}
-
-CATEGORY_LABELS: dict[str, str] = {
-    "new": "New",
-    "exacerbation": "Exacerbation",
-    "recurrent_early": "Early recurrence",
-    "recurrent_late": "Late recurrence",
-    "recurrent_delayed": "Delayed recurrence",
-}
-_CATEGORY_PHRASES: dict[str, str] = {
-    "recurrent_early": "an early recurrence",
-    "recurrent_late": "a late recurrence",
-    "recurrent_delayed": "a delayed recurrence",
-}
 
 #: The source line every recurrence category shown on a form carries.
 RECURRENCE_RULE = (
@@ -82,7 +41,7 @@ def _shown(value: Any) -> str:
     if isinstance(value, pd.Timestamp | dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
-        return short_date(value, with_year=True)
+        return words.short_day(value, with_year=True)
     if isinstance(value, float) and value.is_integer():
         return f"{value:g}"
     if hasattr(value, "item"):
@@ -93,7 +52,7 @@ def _shown(value: Any) -> str:
 def field_name(field: str) -> str:
     """The form's name of a record field (``rom.value`` -> ``Value``)."""
     base = field.split(".")[-1]
-    return FIELD_LABELS.get(base, label(base))
+    return words.word(words.FIELDS, base)
 
 
 def describe(error: ValidationError, row_names: Mapping[int, str] | None = None, name: str | None = None) -> str:
@@ -181,66 +140,14 @@ def refused(count: int) -> str:
 # --------------------------------------------------------------------------- labels
 
 
-def short_date(day: dt.date | pd.Timestamp, today: dt.date | None = None, with_year: bool = False) -> str:
-    """``3 Oct``; with the year when asked or when it is not `today`'s year (``3 Oct 2025``)."""
-    day = day.date() if isinstance(day, pd.Timestamp) else day
-    text = f"{day.day} {day.strftime('%b')}"
-    if with_year or (today is not None and day.year != today.year):
-        text += f" {day.year}"
-    return text
-
-
-def measure_label(joint: str, movement: str) -> str:
-    """``hip, internal_rotation`` -> ``Hip internal rotation``; special names from `analytics.rom`."""
-    special = rom.MOVEMENT_LABEL.get((joint, movement))
-    return upper_first(special if special is not None else f"{joint} {movement.replace('_', ' ')}")
-
-
-def measure_option(measure: tuple[str, str, str, str]) -> str:
-    """A ROM measure as a choice: ``Hip internal rotation (°)``."""
-    joint, movement, unit, _method = measure
-    return f"{measure_label(joint, movement)} ({UNIT_SYMBOLS.get(unit, unit)})"
-
-
-def amount(value: float, unit: str) -> str:
-    """``38°`` or ``9.5 cm``."""
-    text = f"{value:.1f}".rstrip("0").rstrip(".")
-    return f"{text}°" if unit == "deg" else f"{text} {unit}"
-
-
-def site(region: str, side: str | None) -> str:
-    """``left thigh``; central and bilateral read ``lower back`` and ``thigh (both sides)``."""
-    name = (
-        region.replace("_", " ")
-        .replace("lower leg achilles", "lower leg/Achilles")
-        .replace("pelvis sacrum", "pelvis/sacrum")
-    )
-    name = name.replace("hip groin", "hip/groin")
-    if side in ("left", "right"):
-        return f"{side} {name}"
-    if side == "bilateral":
-        return f"{name} (both sides)"
-    return name
-
-
-def upper_first(text: str) -> str:
-    """``left lower leg/Achilles`` -> ``Left lower leg/Achilles`` (unlike str.capitalize, keeps the rest)."""
-    return text[:1].upper() + text[1:]
-
-
-def injury_name(region: str, side: str | None, injury_type: str) -> str:
-    """``left thigh muscle strain``."""
-    return f"{site(region, side)} {injury_type.replace('_', ' ')}"
-
-
 def injury_label(
     region: str, side: str | None, injury_type: str, onset: Any, returned: Any, today: dt.date | None = None
 ) -> str:
     """``Left thigh muscle strain since 3 Oct`` while open; ``…, 3 Oct – 20 Oct`` once returned."""
-    name = upper_first(injury_name(region, side, injury_type))
+    name = words.upper_first(words.injury_words(region, side, injury_type))
     if returned is None or pd.isna(returned):
-        return f"{name} since {short_date(pd.Timestamp(onset), today)}"
-    return f"{name}, {short_date(pd.Timestamp(onset), today)} – {short_date(pd.Timestamp(returned), today)}"
+        return f"{name} since {words.short_day(onset, today)}"
+    return f"{name}, {words.short_day(onset, today)} – {words.short_day(returned, today)}"
 
 
 def recurrence_sentence(register: pd.DataFrame, injury_id: int, today: dt.date | None = None) -> str:
@@ -251,17 +158,18 @@ def recurrence_sentence(register: pd.DataFrame, injury_id: int, today: dt.date |
     """
     row = register.loc[register["injury_id"] == injury_id].iloc[0]
     category = row["category"]
-    name = injury_name(row["body_region"], row["side"], row["injury_type"])
+    name = words.injury_words(row["body_region"], row["side"], row["injury_type"])
     if category == "new" or pd.isna(row["index_injury_id"]):
         return f"This is a new injury: no earlier {name} is recorded for this athlete."
     index = register.loc[register["injury_id"] == int(row["index_injury_id"])].iloc[0]
-    of = f"the {name} of {short_date(index['onset_date'], today)}"
+    of = f"the {name} of {words.short_day(index['onset_date'], today)}"
     if category == "exacerbation":
         return f"This is an exacerbation of {of}, which had not returned to full participation by this onset."
     gap = (row["onset_date"] - index["return_date"]).days
+    kind = words.RECURRENCE[category].lower()
     return (
-        f"This is {_CATEGORY_PHRASES[category]} of {of} (returned to full participation on "
-        f"{short_date(index['return_date'], today)}, {gap} days before this onset)."
+        f"This is {'an' if kind[0] in 'aeiou' else 'a'} {kind} of {of} (returned to full participation on "
+        f"{words.short_day(index['return_date'], today)}, {gap} days before this onset)."
     )
 
 
@@ -308,7 +216,7 @@ def injury_register(injuries: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     out = surveillance.days_lost(classified, as_of=pd.Timestamp(as_of))
     out["days_out"] = out["days_lost"].astype(int)
     out["open"] = out["return_date"].isna() | (out["return_date"] > pd.Timestamp(as_of))
-    out["category_label"] = out["category"].map(CATEGORY_LABELS)
+    out["category_label"] = out["category"].map(words.RECURRENCE)
     out["label"] = [
         injury_label(r, s, t, o, d, as_of)
         for r, s, t, o, d in zip(
@@ -316,9 +224,9 @@ def injury_register(injuries: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
         )
     ]
     out["status"] = out["open"].map({True: "Open", False: "Returned"})
-    out["region"] = [upper_first(site(r, s)) for r, s in zip(out["body_region"], out["side"], strict=True)]
-    out["type_label"] = out["injury_type"].map(label)
-    out["mechanism_label"] = out["mechanism"].map(label, na_action="ignore")
+    out["region"] = [words.where_label(r, s) for r, s in zip(out["body_region"], out["side"], strict=True)]
+    out["type_label"] = out["injury_type"].map(words.INJURY_TYPES)
+    out["mechanism_label"] = out["mechanism"].map(words.MECHANISMS, na_action="ignore")
     out = out.sort_values(["open", "onset_date", "injury_id"], ascending=[False, False, False])
     return out[REGISTER_COLUMNS].reset_index(drop=True)
 
@@ -357,16 +265,15 @@ def session_log(
                 if ends:
                     numbers = " → ".join(f"{v:.1f}".rstrip("0").rstrip(".") for v in ends)
                     parts.append(f"{side[0].upper()} {numbers}")
-            unit_text = UNIT_SYMBOLS.get(unit, unit)
-            text = f"{measure_label(joint, movement)} ({unit_text}): {', '.join(parts)}"
+            text = f"{words.measure_option(joint, movement, unit)}: {', '.join(parts)}"
             rom_text.setdefault(int(session_id), []).append(text)
     labels = dict(zip(register["injury_id"], register["label"], strict=True)) if not register.empty else {}
     return pd.DataFrame(
         {
             "session_id": last["session_id"].astype(int),
             "date": last["date"].dt.date,
-            "technique": last["technique"].map(label),
-            "region": [upper_first(site(r, s)) for r, s in zip(last["body_region"], last["side"], strict=True)],
+            "technique": last["technique"].map(words.TECHNIQUES),
+            "region": [words.where_label(r, s) for r, s in zip(last["body_region"], last["side"], strict=True)],
             "pain": [f"{nprs(b)} → {nprs(a)}" for b, a in zip(last["pain_before"], last["pain_after"], strict=True)],
             "discomfort": last["discomfort"],
             "minutes": last["minutes"],
@@ -400,7 +307,7 @@ def rom_overview(measurements: pd.DataFrame, injuries: pd.DataFrame, norms: pd.D
         sides = group.set_index("side")
         row: dict[str, Any] = {
             "order": order.get((joint, movement), len(order)),
-            "measure": measure_option((joint, movement, unit, "")),
+            "measure": words.measure_option(joint, movement, unit),
             "normal": group["normal_value"].iloc[0],
             "measured": group["latest_date"].max().date(),
         }
@@ -421,7 +328,7 @@ def rom_overview(measurements: pd.DataFrame, injuries: pd.DataFrame, norms: pd.D
             else:
                 row["symmetry"] = "Symmetric (within error)"
             if last["date"].date() < row["measured"]:
-                row["symmetry"] += f" ({short_date(last['date'], row['measured'])})"
+                row["symmetry"] += f" ({words.short_day(last['date'], row['measured'])})"
         rows.append(row)
     out = pd.DataFrame(rows).sort_values("order")
     return out[columns].reset_index(drop=True)
@@ -437,8 +344,8 @@ def rom_grid(norms: pd.DataFrame) -> pd.DataFrame:
         normal = known.at[key, "normal_value"] if key in known.index else None
         rows.append(
             {
-                "measure": measure_label(joint, movement),
-                "unit": UNIT_SYMBOLS.get(unit, unit),
+                "measure": words.measure_label(joint, movement),
+                "unit": words.unit_symbol(unit),
                 "normal": normal,
                 "left": None,
                 "right": None,
@@ -446,6 +353,17 @@ def rom_grid(norms: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows).astype({"left": "float64", "right": "float64", "normal": "float64"})
+
+
+def grid_with_edits(grid: pd.DataFrame, edits: Any) -> pd.DataFrame:
+    """`grid` with a data editor's edits written in: its session-state value ``{"edited_rows": {row:
+    {column: value}}}`` (row numbers as ints or, read back from JSON, as strings)."""
+    filled = grid.copy()
+    for row, changes in dict(edits or {}).get("edited_rows", {}).items():
+        for column, value in changes.items():
+            if column in filled.columns:
+                filled.at[int(row), column] = value
+    return filled
 
 
 def grid_records(grid: pd.DataFrame) -> tuple[list[dict[str, Any]], dict[int, str]]:
@@ -468,7 +386,7 @@ def grid_records(grid: pd.DataFrame) -> tuple[list[dict[str, Any]], dict[int, st
                     "method": row["method"],
                 }
             )
-            names[len(records)] = f"{measure_label(joint, movement)}, {side}"
+            names[len(records)] = f"{words.measure_label(joint, movement)}, {side}"
     return records, names
 
 
@@ -477,6 +395,6 @@ def saved_rom_text(records: Iterable[Mapping[str, Any]]) -> str:
     by_measure: dict[tuple[str, str], list[str]] = {}
     for r in records:
         by_measure.setdefault((r["joint"], r["movement"]), []).append(
-            f"{r['side'][0].upper()} {amount(float(r['value']), r['unit'])}"
+            f"{r['side'][0].upper()} {words.amount(float(r['value']), r['unit'])}"
         )
-    return "; ".join(f"{measure_label(j, m)} {', '.join(values)}" for (j, m), values in by_measure.items())
+    return "; ".join(f"{words.measure_label(j, m)} {', '.join(values)}" for (j, m), values in by_measure.items())

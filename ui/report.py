@@ -1,8 +1,8 @@
 """The athlete's progress report: one self-contained HTML file (plotly.js inline, no network needed to
 open it) that prints cleanly to PDF from a browser (A4, charts and tables kept whole on a page).
 
-Pure: frames in, HTML out (no Streamlit, no database). The frames are those *Athlete progress* draws
-(`ui.loaders.progress_frames`) plus the plain sentences of `summary_sentences`; the charts are the
+Pure: a view in, HTML out (no Streamlit, no database). The view is `views.progress_report.ProgressReport`:
+the frames *Athlete progress* draws plus the plain sentences of *My recovery*; the charts are the
 page's own builders (`ui.charts.progress`). Everything a person typed (names, team, notes) is
 HTML-escaped; the charts are built from coded values only (regions, sides, techniques, categories). A
 Content-Security-Policy meta tag (`CSP`) forbids every load from elsewhere, should anything slip through.
@@ -19,11 +19,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from analytics import caseload
-from analytics.rom import measure_words, rom_status, rom_symmetry
-from analytics.vocabulary import ROM_MEASURES, label
-from ui.charts.progress import CATEGORY_WORDS, pain_timeline, rom_chart, treatment_chart
+from analytics.vocabulary import ROM_MEASURES
+from ui.charts.progress import pain_timeline, rom_chart, treatment_chart
 from ui.text import visible
+from views import words
+from views.athlete_progress import AthleteProgress
+from views.my_recovery import Summary
+from views.progress_report import ProgressReport
 
 #: Rules printed in the footer, from DESIGN.md (*What the numbers mean*).
 DEFINITIONS: tuple[tuple[str, str], ...] = (
@@ -179,29 +181,6 @@ class _Charts:
         return f'<figure class="chart">{div}</figure>'
 
 
-def summary_sentences(
-    reports: pd.DataFrame,
-    measured: pd.DataFrame,
-    injuries: pd.DataFrame,
-    norms: pd.DataFrame,
-    start: dt.date,
-    end: dt.date,
-) -> dict[str, object]:
-    """The plain sentences *My recovery* writes, for the report: ``pain_sentences`` (first vs latest
-    report per sore area in the period), ``rom_sentences`` (change since the first measurement since the
-    latest injury in that area, real changes first) and ``rom_status`` (the table behind them)."""
-    status = rom_status(caseload.rom_since_injury(measured, injuries, start), norms) if not measured.empty else None
-    return {
-        "pain_sentences": caseload.pain_sentences(reports, end, start) if not reports.empty else [],
-        "rom_sentences": (
-            caseload.rom_sentences_ordered(status, rom_symmetry(measured, injuries, norms))
-            if status is not None
-            else []
-        ),
-        "rom_status": status if status is not None else pd.DataFrame(),
-    }
-
-
 def report_file_name(external_id: object, day: dt.date) -> str:
     """``progress-<external id>-<YYYY-MM-DD>.html``; characters unsafe in a file name become "-"."""
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", str(external_id or "athlete")).strip("-.") or "athlete"
@@ -220,17 +199,16 @@ def _pain_course(trend: pd.DataFrame) -> pd.DataFrame:
         highest=("pain", "max"),
         mean=("pain", "mean"),
     )
-    g["where"] = [caseload.region_words(r, s) for r, s in zip(g["body_region"], g["side"], strict=True)]
+    g["where"] = [words.where_words(r, s) for r, s in zip(g["body_region"], g["side"], strict=True)]
     return g.sort_values(["last_pain", "highest"], ascending=False)
 
 
-def _pain_section(frames: Mapping[str, object], chart: _Charts, start: dt.date, end: dt.date) -> str:
-    trend: pd.DataFrame = frames["trend"]  # type: ignore[assignment]
-    sessions: pd.DataFrame = frames["sessions"]  # type: ignore[assignment]
+def _pain_section(frames: AthleteProgress, chart: _Charts, start: dt.date, end: dt.date) -> str:
+    trend, sessions = frames.trend, frames.sessions
     parts = ['<section id="pain"><h2>Pain course</h2>']
     if trend.empty and sessions.empty:
         return parts[0] + '<p class="empty">No pain reported and no sessions in this period.</p></section>'
-    fig = pain_timeline(trend, sessions, frames["injuries"], start, end, height=430)  # type: ignore[arg-type]
+    fig = pain_timeline(trend, sessions, frames.injuries, start, end, height=430)
     parts.append(chart(fig))
     parts.append(
         '<p class="note">Lines: pain per region and side (blue left, orange right, grey central or both; one dash '
@@ -256,7 +234,7 @@ def _pain_section(frames: Mapping[str, object], chart: _Charts, start: dt.date, 
                 ],
             )
         )
-    chronic = frames.get("chronic_where")
+    chronic = frames.chronic_where
     if chronic:
         parts.append(
             f'<p class="warn">Chronic pain: {_e(chronic)} — reported in more than 6 of the last 12 weeks '
@@ -265,8 +243,8 @@ def _pain_section(frames: Mapping[str, object], chart: _Charts, start: dt.date, 
     return "".join(parts) + "</section>"
 
 
-def _rom_section(frames: Mapping[str, object], chart: _Charts, start: dt.date, end: dt.date) -> str:
-    history: pd.DataFrame = frames["history"]  # type: ignore[assignment]
+def _rom_section(frames: AthleteProgress, said: Summary, chart: _Charts, start: dt.date, end: dt.date) -> str:
+    history = frames.history
     parts = ['<section id="rom"><h2>Range of motion: left vs right against normal</h2>']
     if history.empty:
         return parts[0] + '<p class="empty">No range of motion measured in this period.</p></section>'
@@ -287,15 +265,14 @@ def _rom_section(frames: Mapping[str, object], chart: _Charts, start: dt.date, e
         "previous one (beyond the MDC); hollow: a change within measurement error. Green band: the published norm "
         "± its MDC; dashed line: the norm.</p>"
     )
-    status: pd.DataFrame = frames.get("rom_status", pd.DataFrame())  # type: ignore[assignment]
+    status = said.rom_status
     if not status.empty:
-        unit = status["unit"].map({"deg": "°", "cm": "cm"})
         shown = status.assign(
             measure=[
-                f"{measure_words(j, m)} ({u})"
-                for j, m, u in zip(status["joint"], status["movement"], unit, strict=True)
+                words.measure_option(j, m, u)
+                for j, m, u in zip(status["joint"], status["movement"], status["unit"], strict=True)
             ],
-            side=status["side"].str.capitalize(),
+            side=status["side"].map(lambda side: words.word(words.SIDES, side)),
         )
         parts.append("<h3>Change and % of normal</h3>")
         parts.append(
@@ -314,7 +291,7 @@ def _rom_section(frames: Mapping[str, object], chart: _Charts, start: dt.date, e
                 ],
             )
         )
-    symmetry: pd.DataFrame = frames.get("symmetry", pd.DataFrame())  # type: ignore[assignment]
+    symmetry = frames.symmetry
     if not symmetry.empty:
         parts.append("<h3>Symmetry (latest day both sides were measured)</h3>")
         parts.append(
@@ -337,9 +314,8 @@ def _rom_section(frames: Mapping[str, object], chart: _Charts, start: dt.date, e
     return "".join(parts) + "</section>"
 
 
-def _treatment_section(frames: Mapping[str, object], chart: _Charts, include_notes: bool) -> str:
-    sessions: pd.DataFrame = frames["sessions"]  # type: ignore[assignment]
-    summary: pd.DataFrame = frames["treatment"]  # type: ignore[assignment]
+def _treatment_section(frames: AthleteProgress, chart: _Charts, include_notes: bool) -> str:
+    sessions, summary = frames.sessions, frames.treatment
     parts = ['<section id="sessions"><h2>Sessions and their response</h2>']
     if sessions.empty:
         return parts[0] + '<p class="empty">No therapy sessions in this period.</p></section>'
@@ -348,9 +324,7 @@ def _treatment_section(frames: Mapping[str, object], chart: _Charts, include_not
     if not summary.empty:
         parts.append(
             _table(
-                summary.assign(
-                    technique=summary["technique"].map(label), outcome=summary["outcome"].str.replace("_", " ")
-                ),
+                summary.assign(technique=summary["technique_label"], outcome=summary["outcome_label"]),
                 [
                     ("technique", "Technique", None),
                     ("outcome", "Outcome", None),
@@ -369,13 +343,9 @@ def _treatment_section(frames: Mapping[str, object], chart: _Charts, include_not
             "pre session (degrees or cm; positive = more motion).</p>"
         )
     listed = sessions.sort_values(["date", "session_id"], ascending=False)
-    listed = listed.assign(
-        technique=listed["technique"].map(label),
-        where=[caseload.region_words(r, s) for r, s in zip(listed["body_region"], listed["side"], strict=True)],
-    )
     columns: list[tuple[str, str, Callable[[object], str] | None]] = [
         ("date", "Date", _day),
-        ("technique", "Technique", None),
+        ("technique_label", "Technique", None),
         ("where", "Region", None),
         ("minutes", "Minutes", _num(0)),
         ("pain_before", "Pain before", _num(0)),
@@ -391,16 +361,13 @@ def _treatment_section(frames: Mapping[str, object], chart: _Charts, include_not
     return "".join(parts) + "</section>"
 
 
-def _episodes_section(frames: Mapping[str, object], include_notes: bool) -> str:
-    episodes: pd.DataFrame = frames["episodes"]  # type: ignore[assignment]
+def _episodes_section(frames: AthleteProgress, include_notes: bool) -> str:
+    episodes = frames.episodes
     parts = ['<section id="episodes"><h2>Injury episodes and recurrence</h2>']
     if episodes.empty:
         return parts[0] + '<p class="empty">No injuries on record.</p></section>'
     repeats = episodes["index_injury_id"].map(lambda i: "" if pd.isna(i) else f" of #{int(i)}")
-    shown = episodes.assign(
-        type=episodes["injury_type"].map(label),
-        category_text=episodes["category"].map(lambda c: CATEGORY_WORDS.get(c, str(c)).capitalize()) + repeats,
-    )
+    shown = episodes.assign(category_text=episodes["category_label"] + repeats)
     columns: list[tuple[str, str, Callable[[object], str] | None]] = [
         ("injury_id", "Injury #", _num(0)),
         ("onset_date", "Onset", _day),
@@ -423,17 +390,14 @@ def _episodes_section(frames: Mapping[str, object], include_notes: bool) -> str:
     return "".join(parts) + "</section>"
 
 
-def _summary_section(frames: Mapping[str, object]) -> str:
-    pain_words: list[str] = list(frames.get("pain_sentences", []))  # type: ignore[call-overload]
-    rom_words: list[str] = list(frames.get("rom_sentences", []))  # type: ignore[call-overload]
-    episodes: pd.DataFrame = frames["episodes"]  # type: ignore[assignment]
+def _summary_section(frames: AthleteProgress, said: Summary) -> str:
+    pain_words, rom_words = said.pain_sentences, said.rom_sentences
     parts = ['<section id="summary"><h2>Summary</h2>']
-    open_now = episodes[episodes["status"] == "open"] if not episodes.empty else episodes
-    for injury in open_now.itertuples(index=False):  # open injuries: one or two
-        category = CATEGORY_WORDS.get(injury.category, str(injury.category))
+    for injury in frames.open_episodes.itertuples(index=False):  # open injuries: one or two
         parts.append(
-            f'<p class="warn">Open injury: {_e(injury.where)} {_e(label(injury.injury_type).lower())} since '
-            f"{_day(injury.onset_date)} ({_e(injury.days_since_onset)} days) — {_e(category)}.</p>"
+            f'<p class="warn">Open injury: {_e(injury.where)} {_e(words.lower_first(injury.type))} since '
+            f"{_day(injury.onset_date)} ({_e(injury.days_since_onset)} days) — "
+            f"{_e(words.lower_first(injury.category_label))}.</p>"
         )
     parts.append("<h3>Pain</h3>")
     parts.append(
@@ -457,9 +421,7 @@ def _summary_section(frames: Mapping[str, object]) -> str:
 
 def progress_report_html(
     athlete: Mapping[str, object],
-    frames: Mapping[str, object],
-    start: dt.date,
-    end: dt.date,
+    report: ProgressReport,
     *,
     generated: dt.datetime,
     include_notes: bool,
@@ -467,24 +429,21 @@ def progress_report_html(
     """One athlete's progress report as a complete, self-contained HTML document.
 
     - `athlete`: ``display_name``, ``team``, ``external_id`` (``position``, ``dominant_side`` optional).
-    - `frames`: ``ui.loaders.progress_frames`` (``trend``, ``sessions``, ``injuries``, ``history``,
-      ``symmetry``, ``treatment``, ``episodes``, ``chronic_where``) with `summary_sentences`
-      (``pain_sentences``, ``rom_sentences``, ``rom_status``).
+    - `report`: `views.progress_report.progress_report` (the *Athlete progress* frames, the *My recovery*
+      sentences and the ROM status; the period is its ``start`` and ``end``).
     - `include_notes`: clinical notes (sessions, injuries) only when True — never in an athlete's own copy,
       whatever the frames hold.
     - `generated`: the time printed in the footer (the function reads no clock).
     """
     chart = _Charts()
+    frames, said, start, end = report.progress, report.summary, report.start, report.end
     name = _e(athlete.get("display_name"))
     details = [f"Team {_e(athlete.get('team'))}", f"ID {_e(athlete.get('external_id'))}"]
-    for key, words in (("position", "Position"), ("dominant_side", "Dominant side")):
+    for key, heading in (("position", "Position"), ("dominant_side", "Dominant side")):
         value = athlete.get(key)
         if isinstance(value, str) and value:
-            details.append(f"{words} {_e(value)}")
-    sessions: pd.DataFrame = frames["sessions"]  # type: ignore[assignment]
-    trend: pd.DataFrame = frames["trend"]  # type: ignore[assignment]
-    episodes: pd.DataFrame = frames["episodes"]  # type: ignore[assignment]
-    history: pd.DataFrame = frames["history"]  # type: ignore[assignment]
+            details.append(f"{heading} {_e(value)}")
+    sessions, trend, episodes, history = frames.sessions, frames.trend, frames.episodes, frames.history
     open_count = int((episodes["status"] == "open").sum()) if not episodes.empty else 0
     facts = [
         (len(trend), "pain reports"),
@@ -502,9 +461,9 @@ def progress_report_html(
         + "".join(f'<div class="fact"><b>{n}</b><span>{_e(w)}</span></div>' for n, w in facts)
         + "</div>",
         "</header>",
-        _summary_section(frames),
+        _summary_section(frames, said),
         _pain_section(frames, chart, start, end),
-        _rom_section(frames, chart, start, end),
+        _rom_section(frames, said, chart, start, end),
         _treatment_section(frames, chart, include_notes),
         _episodes_section(frames, include_notes),
         "<footer>",

@@ -27,10 +27,10 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from data.access import Viewer, viewer
+from data.audit import audit_entry
 from data.db import ROOT, database_url, get_engine
 from data.schema import upgrade
 from data.sessions import MAX_AGE, create_session, end_session, resume_session
-from data.writes import audit_entry
 from ui.menu import page_paths
 
 USER_KEY = "user_id"

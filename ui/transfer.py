@@ -36,11 +36,11 @@ from data.dates import DateOrder
 from data.db import ROOT
 from data.errors import ValidationError
 from data.exports import export_zip
-from data.imports import ImportReport, import_file
+from data.imports import KINDS, ImportReport, import_file
 from data.pmsys import PmsysReport, import_pmsys, participant_folders
-from data.writes import InvalidRecords
-from ui.labels import RECORD_LABELS
+from data.record_checks import InvalidRecords
 from ui.text import literal
+from views import words
 
 Progress = Callable[[int, int], None]
 
@@ -212,7 +212,7 @@ def pmsys_tables(report: PmsysReport) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                "Records": RECORD_LABELS.get(table, table),
+                "Records": words.word(words.RECORD_KINDS, table),
                 "Inserted": result.inserted,
                 "Updated": result.updated,
                 "Unchanged": result.unchanged,
@@ -415,7 +415,7 @@ def export_panel(engine: Engine, who: access.Viewer, athletes: pd.DataFrame, tea
         key="export_download",
         on_click="ignore",
     )
-    kinds = ", ".join(f"{kind}.{fmt}" for kind in RECORD_LABELS if kind not in ("teams", "users"))
+    kinds = ", ".join(f"{kind}.{fmt}" for kind in KINDS)
     if who.role == "athlete":
         st.caption(
             f"A .zip with one file per kind of record ({kinds}), holding your own records only. The files "

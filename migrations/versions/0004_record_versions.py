@@ -2,7 +2,7 @@
 
 Two therapists editing the same injury both saw "saved" and the first text was lost. Each record people
 edit in a form now carries a version, bumped by every UPDATE (`data.models.edit_version`); an edit names
-the version it was read at and is refused when the row has moved on (`data.writes.update_record`).
+the version it was read at and is refused when the row has moved on (`data.record_writes.update_record`).
 Existing rows get version 1.
 
 Revision ID: 0004

@@ -43,10 +43,13 @@ import ui.loaders
 from data.db import make_engine
 from data.schema import upgrade
 from tests.app.conftest import APP, TIMEOUT
-from tests.unit.reliability import record_figures
-from tests.unit.test_scoped import CLINICAL, NOTE_MARKER, Org, build_org
+from tests.factories import CLINICAL, NOTE_MARKER, Org, build_org
+from tests.reliability import record_figures
 from ui.filters import ATHLETE_KEY, ATHLETE_PARAM
 from ui.menu import MENUS, PageSpec, landing
+
+#: Every account on every page, by menu, URL and tampering: outside the quick loop; CI runs it.
+pytestmark = pytest.mark.slow
 
 ROLE_OF = {
     "admin": "admin",

@@ -97,7 +97,7 @@ def test_admin_creates_a_team_and_a_coach_for_it(app_at: StartApp, own_url: str,
     coach = user_id(engine, "rowing-coach")
     assert coach is not None and teams_of(engine, coach) == [team_id]
     shown = at.dataframe[0].value.set_index("username")
-    assert shown.at["rowing-coach", "role"] == "coach" and shown.at["rowing-coach", "teams"] == "Harbour Rowing"
+    assert shown.at["rowing-coach", "role"] == "Coach" and shown.at["rowing-coach", "teams"] == "Harbour Rowing"
     assert at.text_input(key="new_user_password").value == "", "the password field is emptied after saving"
 
 
@@ -174,7 +174,7 @@ def test_admin_assigns_teams_and_resets_a_password(app_at: StartApp, own_url: st
 
 
 def test_the_last_active_admin_cannot_be_deactivated_or_demoted(app_at: StartApp, own_url: str, engine: Engine) -> None:
-    from data.writes import create_user
+    from data.accounts import create_user
 
     other = create_user(engine, "deputy", "second-in-charge", "admin")
     admin = user_id(engine, "admin")

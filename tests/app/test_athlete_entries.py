@@ -1,7 +1,7 @@
 """The athlete's own entries: the daily check-in (with pain by region) and the weekly OSTRC.
 
 Every test that writes works on its own copy of the session's demo database. The data function
-behind the check-in, `data.writes.save_checkin`, is tested on both backends (`db_engine`).
+behind the check-in, `data.record_writes.save_checkin`, is tested on both backends (`db_engine`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,10 @@ from streamlit.testing.v1 import AppTest
 from data.models import OstrcResponse, PainReport, User, WellnessCheckin
 from data.queries import athletes as query_athletes
 from data.queries import teams as query_teams
-from data.writes import InvalidRecords, create_athlete, create_team, save_checkin, today_in
+from data.record_checks import InvalidRecords
+from data.record_writes import save_checkin
+from data.roster import create_athlete, create_team
+from data.time_zones import today_in
 from ui.filters import ATHLETE_KEY
 
 StartApp = Callable[[str], AppTest]
@@ -113,10 +116,10 @@ def test_athlete_saves_checkin_with_two_pain_regions_and_sees_it(
     at = save(at.run(), "checkin_save")
 
     assert not at.exception
-    assert [s.value for s in at.success] == [f"Saved your check-in for {today:%A %d %B}."]
+    assert [s.value for s in at.success] == [f"Saved your check-in for {today:%A} {today.day} {today:%B}."]
     shown = texts(at)
     assert "**Muscle soreness** 2 — sorer / tighter than normal" in shown
-    assert "Knee (left) 3/10" in shown and "Lower back (middle) 5/10" in shown
+    assert "Left knee 3/10" in shown and "Lower back 5/10" in shown
     assert "Availability** Modified" in shown
     checkins, pains = day_rows(engine, athlete_id, today)
     assert len(checkins) == 1
@@ -163,7 +166,7 @@ def test_editing_todays_checkin_updates_it_and_removing_a_region_removes_its_pai
     assert len(checkins) == 1 and checkins[0]["soreness"] == 1
     assert pains == [("ankle", "right", 2)]
     assert "Knee" not in texts(at).split("Today, as saved")[-1]
-    assert "Ankle (right) 2/10" in texts(at)
+    assert "Right ankle 2/10" in texts(at)
 
 
 def test_checkin_refuses_missing_answers_beside_the_field_and_saves_nothing(
@@ -265,7 +268,7 @@ def test_ostrc_refuses_unanswered_questions(app_at: StartApp, own_url: str, engi
         assert connection.scalar(select(func.count()).where(OstrcResponse.athlete_id == athlete_id)) == 0
 
 
-# --------------------------------------------------------------------------- data.writes.save_checkin, both backends
+# --------------------------------------------------------------------------- data.record_writes.save_checkin, both backends
 
 
 @pytest.fixture

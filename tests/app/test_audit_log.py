@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from data.access import sign_in
 from data.exports import export_all
 from data.models import User
-from data.writes import create_team
+from data.roster import create_team
 from tests.app.conftest import reload
 
 StartApp = Callable[[str], AppTest]
@@ -44,13 +44,14 @@ def test_audit_log_shows_writes_exports_and_sign_ins_newest_first(
     shown = at.dataframe[0].value
     assert len(shown) == 50, "one page at a time"
     assert list(shown.columns) == ["at", "username", "action", "table_name", "record_id", "detail"]
-    assert list(shown["action"][:3]) == ["sign_in", "sign_in_failed", "export"]
+    assert list(shown["action"][:3]) == ["Signed in", "Sign-in failed", "Exported"]
+    assert shown["table_name"].iloc[0] == "Users"
     assert shown["detail"].iloc[1] == "intruder" and shown["username"].iloc[1] == ""
     assert shown["username"].iloc[0] == "coach"
 
     at.multiselect(key="audit_actions").set_value(["create"])
     at = at.run()
-    assert set(at.dataframe[0].value["action"]) == {"create"}
+    assert set(at.dataframe[0].value["action"]) == {"Created"}
     at.number_input(key="audit_page").set_value(2)
     at = at.run()
     second = at.dataframe[0].value
@@ -59,7 +60,7 @@ def test_audit_log_shows_writes_exports_and_sign_ins_newest_first(
     at.multiselect(key="audit_actions").set_value([])
     at.text_input(key="audit_text").input("intruder")
     at = at.run()
-    assert list(at.dataframe[0].value["action"]) == ["sign_in_failed"]
+    assert list(at.dataframe[0].value["action"]) == ["Sign-in failed"]
 
 
 def test_only_admins_read_the_audit_log(app_at: StartApp, demo_url: str) -> None:

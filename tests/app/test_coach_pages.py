@@ -17,7 +17,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from data import queries, writes
+from data import accounts, queries, roster
 from data.db import make_engine
 from data.schema import upgrade
 from tests.app.conftest import APP, TIMEOUT, sign_in
@@ -114,7 +114,7 @@ def test_team_today_is_the_coach_landing_page(app_at: StartApp, demo_url: str, c
     assert not at.exception
     assert [t.value for t in at.title] == ["Team today"]
     labels = [m.label for m in at.metric]
-    for label in ("Full", "Modified", "Unavailable", "Not reported", "Today", "Last week"):
+    for label in ("Full training", "Modified", "Unavailable", "Not reported", "Today", "Last week"):
         assert label in labels
     assert any(label.startswith("This week") for label in labels)
     assert len(at.get("plotly_chart")) == 3  # availability bar, soreness heatmap, pain by region
@@ -233,9 +233,9 @@ def test_a_new_team_without_records_gets_next_steps(
     url = f"sqlite:///{tmp_path / 'new.db'}"
     engine = make_engine(url)
     upgrade(engine)
-    team_id = writes.create_team(engine, "Juniors", "soccer", "Europe/Oslo")
-    writes.create_athlete(engine, team_id, "Nora Lie", "J-001")
-    coach_id = writes.create_user(engine, "junior-coach", "correct-horse", "coach", team_ids=[team_id])
+    team_id = roster.create_team(engine, "Juniors", "soccer", "Europe/Oslo")
+    roster.create_athlete(engine, team_id, "Nora Lie", "J-001")
+    coach_id = accounts.create_user(engine, "junior-coach", "correct-horse", "coach", team_ids=[team_id])
     engine.dispose()
     monkeypatch.setenv("DATABASE_URL", url)
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
@@ -262,7 +262,7 @@ def test_availability_bar() -> None:
     assert isinstance(fig, go.Figure)
     assert fig.layout.title.text == "Availability today"
     assert axis_titles(fig)[0] == "Athletes (n)"
-    assert [t.name for t in fig.data] == ["Unavailable", "Modified", "Not reported", "Full"]
+    assert [t.name for t in fig.data] == ["Unavailable", "Modified", "Not reported", "Full training"]
     assert fig.data[3].marker.color == charts.AVAILABILITY_COLOURS["full"]
 
 
@@ -294,7 +294,7 @@ def test_region_pain_bars_readable_labels_and_percent() -> None:
     fig = charts.region_pain_bars(share, "today")
     assert fig.layout.title.text == "Athletes with pain by body region, today"
     assert axis_titles(fig) == ("Athletes who checked in (%)", "Body region")
-    assert list(fig.data[0].y) == ["Knee", "Hip groin"]  # foot (no pain) left out; largest on top
+    assert list(fig.data[0].y) == ["Knee", "Hip / groin"]  # foot (no pain) left out; largest on top
     assert list(fig.data[0].x) == pytest.approx([10.0, 20.0])
 
 

@@ -77,7 +77,7 @@ def test_the_admin_page_offers_imports_templates_and_the_export(app_at: StartApp
         assert download_buttons(at).get(f"template_{kind}") == "Download template", kind
     at.selectbox(key="records_kind").set_value("pain_reports")
     at = at.run()
-    assert any(c.value.endswith("athlete_external_id, date, body_region, side, pain") for c in at.caption)
+    assert any(c.value.endswith("`athlete_external_id`, `date`, `body_region`, `side`, `pain`") for c in at.caption)
 
     at.radio(key="export_what").set_value("One athlete").run()
     assert not at.exception

@@ -14,9 +14,11 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from data import queries
+from data.accounts import create_user
 from data.db import make_engine
+from data.record_writes import save_records
+from data.roster import create_athlete, create_team
 from data.schema import upgrade
-from data.writes import create_athlete, create_team, create_user, save_records
 from tests.app.conftest import sign_in
 from ui.flag_cards import CLOSE_KEY_PREFIX, flag_key, literal
 

@@ -1,6 +1,6 @@
 """A user's scope is read afresh on every run, never from a cache (issue 19, §5 "Stale scope").
 
-An admin moves a coach to another team from another process (here: `data.writes` on an engine of its
+An admin moves a coach to another team from another process (here: `data.accounts` on an engine of its
 own, which clears no cache of the app's); the coach's next run shows the new team's athletes only, on
 both backends, though every loader's frame of the first run is still cached.
 """
@@ -14,8 +14,10 @@ import streamlit as st
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
+from data.accounts import create_user, set_user_teams
 from data.db import make_engine
-from data.writes import create_athlete, create_team, create_user, save_records, set_user_teams
+from data.record_writes import save_records
+from data.roster import create_athlete, create_team
 from tests.app.conftest import APP, TIMEOUT
 from ui import loaders
 from ui.session import engine_for

@@ -5,9 +5,9 @@ flags of one athlete, region and side on one day) while the suite, anchored to t
 So the screens are built on the demo anchored at a spread of end dates: 12 across a year (29 days
 apart, so every weekday and month position comes up) plus today.
 
-- For every anchor, the screen logic without a browser: each role's loaders, the figures and tables
-  the pages draw, the HTML progress report, and the identity and widget key of every open flag
-  (unique, so no two Close buttons collide).
+- For every anchor, the screen logic without a browser or Streamlit: each role's views (`views/`, with a
+  `ScopedReader`), the figures and tables the pages draw, the HTML progress report, and the identity and
+  widget key of every open flag (unique, so no two Close buttons collide).
 - For a few anchors, every page of every role through `AppTest` (the pages' own widgets and keys).
 """
 
@@ -25,7 +25,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from analytics.flags import FLAG_IDENTITY
-from data import queries
+from data import access, queries
 from data.db import make_engine
 from data.demo import load_demo
 from data.schema import upgrade
@@ -36,6 +36,12 @@ from ui.charts import tables, team
 from ui.filters import DEFAULT_DAYS
 from ui.flag_cards import flag_key
 from ui.menu import page_paths
+from views.caseload import caseload
+from views.my_recovery import my_recovery
+from views.progress_report import progress_report
+from views.reader import Reader, ScopedReader
+from views.team_today import team_athletes, team_today
+from views.team_trends import athlete_load, team_trends
 
 FIRST_ANCHOR = dt.date(2025, 11, 20)
 ANCHORS = [FIRST_ANCHOR + dt.timedelta(days=29 * k) for k in range(12)] + [dt.date.today()]
@@ -70,15 +76,21 @@ def demo_at(empty_schema: Path, folder: Path, end: dt.date) -> str:
 @pytest.fixture(params=ANCHORS, ids=anchor_id)
 def anchored(
     request: pytest.FixtureRequest, empty_schema: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[tuple[dt.date, dict[str, int]]]:
-    """The demo ending at one anchor, set as the app's database; (anchor, role -> demo user id)."""
+) -> Iterator[tuple[dt.date, dict[str, access.Viewer], dict[str, Reader]]]:
+    """The demo ending at one anchor, also set as the app's database for the loaders without a view;
+    (anchor, role -> the demo user's Viewer, role -> their `ScopedReader`)."""
     url = demo_at(empty_schema, tmp_path, request.param)
     monkeypatch.setenv("DATABASE_URL", url)
     st.cache_data.clear()
     engine = make_engine(url)
     users = queries.users(engine)
+    viewers: dict[str, access.Viewer] = {}
+    for role in ROLES:
+        viewer = access.viewer(engine, int(users.loc[users["username"] == role, "user_id"].iloc[0]))
+        assert viewer is not None
+        viewers[role] = viewer
+    yield request.param, viewers, {role: ScopedReader(engine, viewer) for role, viewer in viewers.items()}
     engine.dispose()
-    yield request.param, {role: int(users.loc[users["username"] == role, "user_id"].iloc[0]) for role in ROLES}
     st.cache_data.clear()
 
 
@@ -95,87 +107,90 @@ def figures_draw(*figures: go.Figure) -> None:
         figure.to_json()  # what Streamlit sends to the browser
 
 
-def coach_screens(user_id: int, day: dt.date) -> None:
+def coach_screens(reader: Reader, day: dt.date) -> None:
     """*Team today* and *Team trends* for each of the coach's teams (and all of them together)."""
     start = day - dt.timedelta(days=DEFAULT_DAYS - 1)
-    for team_id in [None, *loaders.scope_teams(user_id)["team_id"].astype(int)]:
-        athletes = loaders.coach_team_athletes(user_id, team_id)
-        today = loaders.coach_today(user_id, team_id, day)
+    for team_id in [None, *reader.teams()["team_id"].astype(int)]:
+        athletes = team_athletes(reader, team_id)
+        today = team_today(reader, team_id, day)
         figures_draw(
-            team.availability_bar(today["counts"]),
-            team.soreness_heatmap(today["soreness"]),
-            team.region_pain_bars(today["pain_today"], "today"),
-            team.region_pain_bars(today["pain_week"], "this week"),
+            team.availability_bar(today.counts),
+            team.soreness_heatmap(today.soreness),
+            team.region_pain_bars(today.pain_today, "today"),
+            team.region_pain_bars(today.pain_week, "this week"),
         )
-        tables.availability_table(today["counts"])
-        tables.soreness_matrix_table(today["soreness"])
-        tables.region_share_table(today["pain_week"])
-        trends = loaders.coach_trends(user_id, team_id, start, day)
+        tables.availability_table(today.counts)
+        tables.soreness_matrix_table(today.soreness)
+        tables.region_share_table(today.pain_week)
+        trends = team_trends(reader, team_id, start, day)
         figures_draw(
-            team.injuries_per_month_bars(trends["per_month"]),
-            team.recurrence_by_region_bars(trends["by_region"]),
-            team.soreness_band(trends["soreness_weekly"], per="week"),
-            team.soreness_band(trends["soreness"], per="day"),
-            team.ostrc_prevalence_lines(trends["ostrc"]),
+            team.injuries_per_month_bars(trends.per_month),
+            team.recurrence_by_region_bars(trends.by_region),
+            team.soreness_band(trends.soreness_weekly, per="week"),
+            team.soreness_band(trends.soreness, per="day"),
+            team.ostrc_prevalence_lines(trends.ostrc),
         )
-        tables.injuries_per_month_table(trends["per_month"])
-        tables.recurrence_table(trends["by_region"])
-        tables.ostrc_prevalence_table(trends["ostrc"])
+        tables.injuries_per_month_table(trends.per_month)
+        tables.recurrence_table(trends.by_region)
+        tables.ostrc_prevalence_table(trends.ostrc)
         for athlete in athletes.head(3).itertuples():
-            load = loaders.coach_load(user_id, int(athlete.athlete_id), start, day, "ewma")
+            load = athlete_load(reader, int(athlete.athlete_id), start, day, "ewma").load
             figures_draw(team.load_acwr_chart(load, athlete.display_name, "EWMA"))
             tables.load_table(load, "EWMA")
 
 
-def progress_screen(user_id: int, athlete_id: int, day: dt.date, include_notes: bool) -> None:
+def progress_screen(reader: Reader, athlete_id: int, day: dt.date, include_notes: bool) -> None:
     """*Athlete progress* (or *My recovery*) of one athlete, with its HTML report."""
     start = day - dt.timedelta(days=DEFAULT_DAYS - 1)
-    frames = loaders.progress_frames(user_id, athlete_id, start, day)
-    assert_flags_have_unique_identities(frames["flags"])
+    printed = progress_report(reader, athlete_id, start, day)
+    view = printed.progress
+    assert_flags_have_unique_identities(view.flags)
     figures_draw(
-        progress_charts.km_chart(frames["km_curves"]),
-        progress_charts.treatment_chart(frames["treatment"]),
+        progress_charts.km_chart(view.km_curves),
+        progress_charts.treatment_chart(view.treatment),
     )
-    tables.pain_table(frames["trend"], frames["sessions"])
-    tables.km_table(frames["km_curves"])
-    tables.treatment_table(frames["treatment"])
-    people = loaders.scope_athletes(user_id)
+    tables.pain_table(view.trend, view.sessions)
+    tables.km_table(view.km_curves)
+    tables.treatment_table(view.treatment)
+    people = reader.athletes()
     athlete = people[people["athlete_id"] == athlete_id].iloc[0]
     html = report.progress_report_html(
         athlete.to_dict(),
-        loaders.progress_report_frames(user_id, athlete_id, start, day),
-        start,
-        day,
+        printed,
         generated=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
         include_notes=include_notes,
     )
     assert html.startswith("<!DOCTYPE html>") and str(athlete["display_name"]) in html
 
 
-def test_every_screen_builds_on_the_demo_at_this_anchor(anchored: tuple[dt.date, dict[str, int]]) -> None:
-    anchor, user = anchored
-    day = loaders.last_data_day()
+def test_every_screen_builds_on_the_demo_at_this_anchor(
+    anchored: tuple[dt.date, dict[str, access.Viewer], dict[str, Reader]],
+) -> None:
+    anchor, viewer, reader = anchored
+    day = reader["admin"].newest_day()
     assert day == anchor
 
-    coach_screens(user["coach"], day)
+    coach_screens(reader["coach"], day)
 
-    board = loaders.caseload_board(user["therapist"])
-    open_flags = loaders.caseload_open_flags(user["therapist"])
-    assert_flags_have_unique_identities(open_flags)
-    assert set(open_flags["athlete_id"]) <= set(board["athlete_id"])
-    for athlete_id in board["athlete_id"].head(4).astype(int):
-        progress_screen(user["therapist"], athlete_id, day, include_notes=True)
+    seen = caseload(reader["therapist"])
+    assert_flags_have_unique_identities(seen.flags)
+    assert set(seen.flags["athlete_id"]) <= set(seen.board["athlete_id"])
+    for athlete_id in seen.board["athlete_id"].head(4).astype(int):
+        progress_screen(reader["therapist"], athlete_id, day, include_notes=True)
 
-    me = loaders.own_athlete(user["athlete"])
-    assert me is not None
+    me = reader["athlete"].athletes()
+    assert len(me) == 1
     start = day - dt.timedelta(days=DEFAULT_DAYS - 1)
-    loaders.recovery_frames(user["athlete"], start, day)
-    progress_screen(user["athlete"], int(me["athlete_id"]), day, include_notes=False)
-    monday = day - dt.timedelta(days=day.weekday())
-    tables.ostrc_weeks_table(loaders.ostrc_weeks(user["athlete"], int(me["athlete_id"]), monday, 8))
+    mine = my_recovery(reader["athlete"], start, day)
+    assert_flags_have_unique_identities(mine.flags)
+    progress_screen(reader["athlete"], int(me["athlete_id"].iloc[0]), day, include_notes=False)
 
-    loaders.scope_counts(user["admin"])
-    loaders.recent_checkin_summary(user["admin"])
+    # the loaders without a view (the OSTRC form's weeks, the admin's overview)
+    monday = day - dt.timedelta(days=day.weekday())
+    weeks = loaders.ostrc_weeks(viewer["athlete"].user_id, int(me["athlete_id"].iloc[0]), monday, 8)
+    tables.ostrc_weeks_table(weeks)
+    loaders.scope_counts(viewer["admin"].user_id)
+    loaders.recent_checkin_summary(viewer["admin"].user_id)
 
 
 @pytest.fixture(scope="module", params=APP_ANCHORS, ids=anchor_id)

@@ -13,11 +13,12 @@ from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
 import ui.session
+from data.accounts import create_user, set_password
 from data.db import make_engine
 from data.models import AuditEntry
+from data.roster import create_team
 from data.schema import upgrade
 from data.sessions import create_session
-from data.writes import create_team, create_user, set_password
 
 StartApp = Callable[[str], AppTest]
 

@@ -3,7 +3,7 @@
 Each form: a valid entry is saved and shown; an invalid one (a combination the widgets let through)
 is refused with a message naming the field, and nothing is saved (rows counted before and after with
 `data.queries`). Every writing test runs on its own copy of the demo database. Also: the error
-mapping of `ui/forms.py`, and `data.writes.save_session_with_rom` on each backend.
+mapping of `ui/forms.py`, and `data.record_writes.save_session_with_rom` on each backend.
 """
 
 from __future__ import annotations
@@ -19,22 +19,18 @@ import streamlit as st
 from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
-import data.writes
+import data.record_writes
 from data import access, queries
+from data.accounts import create_user
 from data.db import make_engine
 from data.errors import ValidationError
 from data.models import AuditEntry, Injury, User
-from data.writes import (
-    InvalidRecords,
-    create_athlete,
-    create_team,
-    create_user,
-    save_records,
-    save_session_with_rom,
-    update_record,
-)
+from data.record_checks import InvalidRecords
+from data.record_writes import save_records, save_session_with_rom, update_record
+from data.roster import create_athlete, create_team
 from tests.app.conftest import APP, TIMEOUT
 from ui import forms
+from views import words
 
 LOG_SESSION = "pages/log_session.py"
 RECORD_ROM = "pages/record_rom.py"
@@ -193,11 +189,7 @@ def test_labels_read_as_a_therapist_writes_them() -> None:
         pd.Timestamp("2025-10-03"),
         pd.Timestamp("2025-11-20"),
         dt.date(2026, 1, 5),
-    ) == ("Right hip/groin tendinopathy, 3 Oct 2025 – 20 Nov 2025")
-    assert forms.measure_option(("ankle", "dorsiflexion_lunge", "cm", "tape")) == (
-        "Ankle dorsiflexion (knee-to-wall lunge) (cm)"
-    )
-    assert forms.measure_option(("hip", "internal_rotation", "deg", "goniometer")) == "Hip internal rotation (°)"
+    ) == ("Right hip / groin tendinopathy, 3 Oct 2025 – 20 Nov 2025")
 
 
 def test_recurrence_sentence_names_the_index_injury() -> None:
@@ -354,14 +346,14 @@ def test_save_session_with_rom_is_one_transaction(
     db_engine: Engine, clinic: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A failure while writing the ROM (after the session row went in) leaves no session behind."""
-    real = data.writes.upsert_records
+    real = data.record_writes.upsert_records
 
     def failing(connection: Any, kind: Any, records: list[dict[str, Any]]) -> Any:
         if kind.name == "rom_measurements":
             raise RuntimeError("disk full")
         return real(connection, kind, records)
 
-    monkeypatch.setattr(data.writes, "upsert_records", failing)
+    monkeypatch.setattr(data.record_writes, "upsert_records", failing)
     before = queries.table_counts(db_engine)
     with pytest.raises(RuntimeError):
         save_session_with_rom(db_engine, session_for(clinic["first"]), rom_pair(), actor_id=clinic["therapist"])
@@ -528,7 +520,7 @@ def test_record_rom_saves_the_grid_and_shows_latest_against_norm_and_other_side(
     at = button(at, "Save measurements").click().run()
     assert not at.exception
     assert errors(at) == []
-    assert successes(at) and "Saved 3 follow up measurements" in successes(at)[0]
+    assert successes(at) and "Saved 3 follow-up measurements" in successes(at)[0]
     assert "Hip internal rotation L 38°, R 44°" in successes(at)[0]
     assert counts(own_engine)["rom_measurements"] == before["rom_measurements"] + 3
     overview = shown_tables(at)[-1].set_index("measure")
@@ -612,7 +604,7 @@ def test_new_injury_refuses_a_bad_entry_beside_the_field(
     fill_injury(at, onset, "thigh", "left", "muscle_strain")
     if mistake == "return-before-onset":
         widget(at.tabs[0].date_input, "Return to full participation").set_value(onset - dt.timedelta(days=1))
-        shown = forms.short_date(onset - dt.timedelta(days=1), with_year=True)
+        shown = words.short_day(onset - dt.timedelta(days=1), with_year=True)
         expected = f"Return to full participation: {shown} is before the onset date."
     else:
         widget(at.tabs[0].selectbox, "Body region").set_value(None)

@@ -10,13 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from data import queries
+from data import access, queries
 from data.db import make_engine
 from data.demo import load_demo
 from data.schema import upgrade
 from tests.e2e.conftest import ARTIFACTS
-from tests.unit.test_report import HOSTILE, report_frames
+from tests.hostile import TAG as HOSTILE
 from ui import report
+from views.progress_report import progress_report
+from views.reader import ScopedReader
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -37,13 +39,14 @@ def report_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path
     sessions = queries.therapy_sessions(engine, None, start, end)
     athlete_id = int(sessions["athlete_id"].value_counts().idxmax())
     athlete = queries.athletes(engine, athlete_ids=[athlete_id]).iloc[0].to_dict()
-    frames = report_frames(engine, athlete_id, start, end)
+    users = queries.users(engine)
+    therapist = access.viewer(engine, int(users.loc[users["username"] == "therapist", "user_id"].iloc[0]))
+    assert therapist is not None
+    printed = progress_report(ScopedReader(engine, therapist), athlete_id, start, end)
     engine.dispose()
     page = report.progress_report_html(
         {**athlete, "display_name": f"Ada {HOSTILE}"},
-        frames,
-        start,
-        end,
+        printed,
         generated=dt.datetime(2026, 4, 1, 8, 0, tzinfo=dt.UTC),
         include_notes=True,
     )

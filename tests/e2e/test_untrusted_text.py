@@ -1,6 +1,6 @@
 """Untrusted text in a real browser: every piece of text people type (athlete names, team names, positions,
 usernames, e-mails, injury and session notes) holds hostile Markdown, HTML, a long, a right-to-left-override
-and a zero-width-joiner string (`tests.unit.test_text.HOSTILE_TEXTS`), and on every page of every role, and
+and a zero-width-joiner string (`tests.hostile.HOSTILE_TEXTS`), and on every page of every role, and
 in the HTML progress report opened from a file, each shows literally:
 
 - the visible part of each string planted where the page shows it is in the page's text (the RTL override
@@ -18,23 +18,18 @@ from pathlib import Path
 
 import pytest
 
-from data import queries
+from data import access, queries
+from data.accounts import create_user, set_user_email
 from data.db import make_engine
+from data.record_writes import save_checkin, save_records, save_session_with_rom
+from data.roster import create_athlete, create_team
 from data.schema import upgrade
-from data.writes import (
-    create_athlete,
-    create_team,
-    create_user,
-    save_checkin,
-    save_records,
-    save_session_with_rom,
-    set_user_email,
-)
 from tests.e2e.conftest import ARTIFACTS, assert_no_exception, screenshot, serve, wait_for_app
-from tests.unit.test_report import report_frames
-from tests.unit.test_text import BARE, EMPHASIS, HOSTILE_TEXTS, IMAGE, LINK, LONG, RTL, TAG, ZWJ
+from tests.hostile import BARE, EMPHASIS, HOSTILE_TEXTS, IMAGE, LINK, LONG, RTL, TAG, ZWJ
 from ui import report
 from ui.text import WORD_JOINER, visible
+from views.progress_report import progress_report
+from views.reader import ScopedReader
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -154,11 +149,11 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, obje
         )
     start, end = today - dt.timedelta(days=89), today
     athlete = queries.athletes(engine, athlete_ids=[first]).iloc[0].to_dict()
+    therapist = access.viewer(engine, users["therapist"])
+    assert therapist is not None
     page = report.progress_report_html(
         athlete,
-        report_frames(engine, first, start, end),
-        start,
-        end,
+        progress_report(ScopedReader(engine, therapist), first, start, end),
         generated=dt.datetime.now(dt.UTC),
         include_notes=True,
     )

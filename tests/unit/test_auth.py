@@ -14,19 +14,12 @@ from sqlalchemy import Engine, func, select, text
 
 from data import queries
 from data.access import authenticate, sign_in, sso_sign_in, viewer_for_email
+from data.accounts import create_user, set_user_active, set_user_email, set_user_role
 from data.auth import FREE_ATTEMPTS, MAX_DELAY_SECONDS, delay_after, failures_of, locked_for, record_failure
 from data.errors import ValidationError
 from data.models import Athlete, AuditEntry, Base, User
-from data.writes import (
-    create_athlete,
-    create_team,
-    create_user,
-    erase_athlete,
-    save_checkin,
-    set_user_active,
-    set_user_email,
-    set_user_role,
-)
+from data.record_writes import save_checkin
+from data.roster import create_athlete, create_team, erase_athlete
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 

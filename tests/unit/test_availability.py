@@ -25,7 +25,6 @@ from analytics.availability import (
     open_injuries,
     surveillance_summary,
     weekly_soreness,
-    where_label,
 )
 
 D = pd.Timestamp
@@ -73,13 +72,6 @@ def pain(rows: list[tuple]) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- labels
-
-
-def test_where_label_names_the_side_in_words():
-    assert where_label("thigh", "left") == "Left thigh"
-    assert where_label("hip_groin", "right") == "Right hip groin"
-    assert where_label("lower_back", "central") == "Lower back"
-    assert where_label("knee", "bilateral") == "Knee (both sides)"
 
 
 def test_athlete_names_makes_repeated_names_unique():
@@ -168,13 +160,13 @@ def test_availability_board_why_in_one_word_and_order():
         "unknown",
         "full",
     ]
-    why = dict(zip(board["athlete"], board["why"], strict=True))
-    assert why["Ada"] == "Left thigh · rehab"
-    assert why["Bo"] == "Lower back · pain"
-    assert why["Gus"] == "Right shoulder · acute"
-    assert why["Cy"] == "Right ankle · acute"
-    assert why["Hal"] is None and why["Di"] is None and why["Ed"] is None
     row = board.set_index("athlete")
+    why = {name: tuple(row.loc[name, ["body_region", "side", "status"]]) for name in row.index}
+    assert why["Ada"] == ("thigh", "left", "rehab")
+    assert why["Bo"] == ("lower_back", "central", "pain")
+    assert why["Gus"] == ("shoulder", "right", "acute")
+    assert why["Cy"] == ("ankle", "right", "acute")
+    assert all(pd.isna(v) for name in ("Hal", "Di", "Ed") for v in why[name])
     assert row.loc["Ada", "days_since_onset"] == 10
     assert row.loc["Ada", "onset_date"] == D("2025-12-28")
     assert row.loc["Gus", "open_injuries"] == 2
@@ -202,7 +194,8 @@ def flags(rows: list[tuple]) -> pd.DataFrame:
 
 def test_flag_board_levels_labels_and_order():
     """Red kinds (pain spike, OSTRC) come before amber ones (wellness drop, missing check-in), then by
-    athlete name; region codes read as words; athlete 9 is not in the team and is left out."""
+    athlete name and kind; the region and the values keep their codes (a view puts them in words);
+    athlete 9 is not in the team and is left out."""
     team = athletes([(1, "Bo", True), (2, "Ada", True)])
     raised = flags(
         [
@@ -216,12 +209,12 @@ def test_flag_board_levels_labels_and_order():
     board = flag_board(raised, team)
     assert board["athlete"].tolist() == ["Ada", "Bo", "Ada", "Bo"]
     assert board["level"].tolist() == ["red", "red", "amber", "amber"]
-    assert board["flag"].tolist() == ["OSTRC substantial problem", "Pain spike", "No check-in", "Wellness drop"]
+    assert board["kind"].tolist() == ["ostrc_substantial", "pain_spike", "missing_checkin", "wellness_drop"]
     spike = board[board["kind"] == "pain_spike"].iloc[0]
-    assert spike["where"] == "Lower back"
-    assert spike["values"] == "lower back central: pain 6 vs mean 2"
+    assert (spike["body_region"], spike["side"]) == ("lower_back", "central")
+    assert spike["values"] == "lower_back central: pain 6 vs mean 2"
     assert spike["baseline_n"] == 9
-    assert board.loc[board["kind"] == "missing_checkin", "where"].isna().all()
+    assert board.loc[board["kind"] == "missing_checkin", "body_region"].isna().all()
     assert flag_counts(board) == {"red": 2, "amber": 2, "athletes": 2}
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, func, select
 
 from data.errors import ValidationError
 from data.models import Athlete
-from data.writes import InvalidRecords
+from data.record_checks import InvalidRecords
 from ui import transfer
 from ui.background import Busy, Job, Jobs
 

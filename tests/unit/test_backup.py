@@ -11,9 +11,9 @@ from sqlalchemy import Engine, text
 from data.cli import main
 from data.db import make_engine
 from data.demo import load_demo
+from data.roster import create_team
 from data.schema import upgrade
-from data.writes import create_team
-from tests.unit.reliability import fingerprint, record_figures
+from tests.reliability import fingerprint, record_figures
 
 
 def _url(engine: Engine) -> str:

@@ -23,6 +23,7 @@ JSON_KEYS = {
     "athlete_page_ms",
     "team_overview_cold_ms",
     "team_overview_warm_ms",
+    "first_page_cold_ms",
     "org_analytics_ms",
     "org_floor_ms",
     "import_rows_per_s",

@@ -4,30 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from data.cli import main
-from data.db import ROOT, make_engine
+from data.db import make_engine
 from data.queries import COUNTED_TABLES, pain_reports, wellness_checkins
-
-
-def run(url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    """The CLI as a user runs it: a separate process with DATABASE_URL set."""
-    env = os.environ | {"DATABASE_URL": url}
-    return subprocess.run(
-        [sys.executable, "-m", "data", *args],
-        cwd=ROOT,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+from tests.cli import run
 
 
 def test_init_then_stats_json_has_exactly_the_documented_keys(sqlite_url: str) -> None:

@@ -13,8 +13,11 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from data.models import AuditEntry, PainReport, WellnessCheckin
-from data.writes import create_athlete, create_team
-from tests.unit.reliability import record_figures
+from data.roster import create_athlete, create_team
+from tests.reliability import record_figures
+
+#: Minutes of writing: outside the quick loop (`python -m pytest -m "not slow"`); CI runs it.
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 ATHLETES = 10
@@ -26,7 +29,7 @@ PER_WRITER = 1_000
 WRITER = """
 import datetime as dt, json, os, sys, time
 from data.db import make_engine
-from data.writes import save_checkin
+from data.record_writes import save_checkin
 
 url, athletes, per_writer, writer, start_file, same_keys = sys.argv[1:]
 athletes = [int(a) for a in athletes.split(",")]

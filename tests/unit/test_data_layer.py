@@ -11,11 +11,15 @@ from sqlalchemy.exc import IntegrityError
 
 from data import queries
 from data.access import authenticate, visible_athlete_ids
+from data.accounts import create_user
 from data.db import ROOT, database_url, make_engine
 from data.errors import ValidationError
 from data.models import Base, PainReport, RomNorm, TrainingSession, User, WellnessCheckin
+from data.record_checks import InvalidRecords
+from data.record_writes import save_records
+from data.roster import create_athlete, create_team
 from data.schema import current_revision, head_revision, upgrade
-from data.writes import InvalidRecords, create_athlete, create_team, create_user, save_records
+from data.time_series import TIME_SERIES
 
 DAY = dt.date(2026, 3, 2)  # a Monday
 
@@ -320,6 +324,20 @@ class TestQueries:
         reviews = queries.flag_reviews(db_engine)
         assert reviews.empty and reviews["date"].dtype == "datetime64[ns]" and reviews["closed_by"].dtype == "Int64"
 
+    def test_every_time_series_reads_the_columns_its_registry_entry_names(
+        self, db_engine: Engine, series_db: dict[str, int]
+    ) -> None:
+        """One reader per table: `queries.records` gives each table of `TIME_SERIES` exactly its columns,
+        in order, and the clinical ones only on request; the named readers are that reader."""
+        for table, series in TIME_SERIES.items():
+            for include_notes in (False, True):
+                frame = queries.records(db_engine, table, include_notes=include_notes)
+                assert list(frame.columns) == list(series.dtypes(include_notes)), (table, include_notes)
+                clinical = set(series.clinical or ())
+                assert clinical & set(frame.columns) == (clinical if include_notes else set()), table
+        assert queries.pain_reports(db_engine).equals(queries.records(db_engine, "pain_reports"))
+        assert queries.injuries.__name__ == "injuries"
+
 
 class TestAccess:
     def test_scope_by_role(self, db_engine: Engine, team_db: dict[str, int]) -> None:
@@ -371,8 +389,8 @@ def test_query_frames_validate_against_the_analytics_schemas(db_engine: Engine, 
 
 
 def test_dates_before_1900_or_in_the_future_are_refused_and_offsets_keep_the_written_date() -> None:
+    from data.record_checks import validate_frame
     from data.records import RECORD_KINDS
-    from data.writes import validate_frame
 
     tomorrow_but_one = (dt.date.today() + dt.timedelta(days=2)).isoformat()
     dates = ["1899-12-31", tomorrow_but_one, "2019-11-01T23:30:00+01:00", "2019-11-02T00:30:00+02:00", "1500-01-01"]

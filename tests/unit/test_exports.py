@@ -13,6 +13,7 @@ from sqlalchemy import Engine, select
 
 from analytics.lookup import looked_up
 from data import queries
+from data.accounts import create_user
 from data.cli import main
 from data.db import make_engine
 from data.demo import load_demo
@@ -20,9 +21,10 @@ from data.exports import export_all, export_frames, export_zip
 from data.imports import KINDS, LAYOUTS, import_file
 from data.models import RomMeasurement
 from data.queries import table_counts
+from data.record_writes import save_records
+from data.roster import create_athlete, create_team
 from data.schema import upgrade
-from data.writes import create_athlete, create_team, create_user, save_records
-from tests.unit.test_cli import run
+from tests.cli import run
 
 
 def comparable(engine: Engine) -> dict[str, pd.DataFrame]:

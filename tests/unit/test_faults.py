@@ -23,8 +23,9 @@ import data.cli
 from data.db import BUSY, CONNECTION_LOST, DISK_FULL, UNREACHABLE, describe_fault, make_engine, write_transaction
 from data.demo import load_demo
 from data.imports import import_file
-from data.writes import create_athlete, create_team, save_checkin
-from tests.unit.reliability import fingerprint, record_figures
+from data.record_writes import save_checkin
+from data.roster import create_athlete, create_team
+from tests.reliability import fingerprint, record_figures
 from ui import faults
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,6 +74,7 @@ class _Page:
         self.body()
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(900)
 def test_import_killed_half_way_leaves_the_database_as_before(db_engine: Engine, tmp_path: Path) -> None:
     load_demo(db_engine, athletes=3, days=30, seed=5)

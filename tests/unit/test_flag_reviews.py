@@ -1,5 +1,5 @@
 """Closing flags on both backends: a review names one flag by its whole identity (the ROM measure included),
-the migration that added the measure, and `data.writes.close_flag` (idempotent, audited, scoped)."""
+the migration that added the measure, and `data.record_writes.close_flag` (idempotent, audited, scoped)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ from data import queries
 from data.db import ROOT
 from data.errors import ValidationError
 from data.models import AuditEntry
+from data.record_writes import close_flag
+from data.roster import create_athlete, create_team
 from data.schema import current_revision, head_revision, upgrade
-from data.writes import close_flag, create_athlete, create_team
 
 DAY = dt.date(2026, 12, 2)
 INTERNAL = "shoulder/internal_rotation"

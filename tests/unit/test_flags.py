@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from functools import partial
 
 import pandas as pd
 import pytest
@@ -28,59 +29,32 @@ from analytics.flags import (
     rom_asymmetry_flags,
     wellness_drop_flags,
 )
+from tests import factories
 
 D = pd.Timestamp
+DAY_ZERO = D("2024-01-01")  # a Monday; the rows below give days as numbers counted from it
 
 
 def day(n: int) -> pd.Timestamp:
-    """Day n of a test calendar starting Monday 2024-01-01 (day 0)."""
-    return D("2024-01-01") + pd.Timedelta(days=n)
+    """Day n of the test calendar (day 0 = DAY_ZERO)."""
+    return DAY_ZERO + pd.Timedelta(days=n)
 
 
-def pain(rows: list[tuple]) -> pd.DataFrame:
-    """Pain reports from (athlete_id, day number, region, side, pain) rows."""
-    frame = pd.DataFrame(rows, columns=["athlete_id", "n", "body_region", "side", "pain"])
-    return frame.assign(date=frame.pop("n").map(day), report_id=range(len(frame)))
+pain = partial(factories.pain_reports, day_zero=DAY_ZERO)
+injuries = partial(factories.injuries, day_zero=DAY_ZERO)
+rom = partial(
+    factories.rom_measurements,
+    columns=("athlete_id", "date", "joint", "movement", "side", "value", "unit"),
+    day_zero=DAY_ZERO,
+)
+ostrc = partial(factories.ostrc_responses, day_zero=DAY_ZERO)
+athletes = partial(factories.athletes, columns=("athlete_id", "active"))
 
 
 def checkins(rows: list[tuple]) -> pd.DataFrame:
     """Check-ins from (athlete_id, day number, (fatigue, sleep_quality, soreness, stress, mood)) rows."""
-    items = ["fatigue", "sleep_quality", "soreness", "stress", "mood"]
-    frame = pd.DataFrame([(a, day(n), *values) for a, n, values in rows], columns=["athlete_id", "date", *items])
-    for item in items:
-        frame[item] = pd.array(frame[item], dtype="Int64")
-    return frame.assign(sleep_hours=8.0, readiness=pd.array([7] * len(frame), dtype="Int64"), availability="full")
-
-
-def injuries(rows: list[tuple]) -> pd.DataFrame:
-    """Injuries from (injury_id, athlete_id, onset day, region, side, return day or None) rows."""
-    frame = pd.DataFrame(rows, columns=["injury_id", "athlete_id", "onset", "body_region", "side", "ret"])
-    return pd.DataFrame(
-        {
-            "injury_id": frame["injury_id"],
-            "athlete_id": frame["athlete_id"],
-            "onset_date": frame["onset"].map(day),
-            "body_region": frame["body_region"],
-            "side": frame["side"],
-            "injury_type": "muscle_strain",
-            "mechanism": "acute",
-            "time_loss": True,
-            "return_date": pd.to_datetime([day(r) if r is not None else pd.NaT for r in frame["ret"]]),
-            "notes": "",
-        }
-    )
-
-
-def athletes(rows: list[tuple]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=["athlete_id", "active"])
-    return frame.assign(
-        team_id=1,
-        team="T",
-        display_name="x",
-        external_id=frame["athlete_id"].astype(str),
-        position=None,
-        dominant_side="right",
-    )
+    flat = [(athlete_id, n, *items) for athlete_id, n, items in rows]
+    return factories.wellness_checkins(flat, ("athlete_id", "date", *factories.WELLNESS_ITEMS), day_zero=DAY_ZERO)
 
 
 def test_flag_kinds_match_the_output_schema():
@@ -166,13 +140,6 @@ def test_new_pain_in_a_region_injured_and_returned_before():
 
 
 # --------------------------------------------------------------------------- ROM asymmetry
-
-
-def rom(rows: list[tuple]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=["athlete_id", "n", "joint", "movement", "side", "value", "unit"])
-    return frame.assign(
-        date=frame.pop("n").map(day), method="goniometer", context="screening", measurement_id=range(len(frame))
-    )
 
 
 def test_rom_asymmetry_today_board_shows_latest_within_28_days_history_shows_each():
@@ -278,12 +245,6 @@ def test_missing_checkin_with_roster_active_only_and_never_checked_in():
 
 
 # --------------------------------------------------------------------------- OSTRC
-
-
-def ostrc(rows: list[tuple]) -> pd.DataFrame:
-    """OSTRC responses from (athlete_id, week-start day number, q1, q2, q3, q4)."""
-    frame = pd.DataFrame(rows, columns=["athlete_id", "n", "q1", "q2", "q3", "q4"])
-    return frame.assign(week_start=frame.pop("n").map(day))
 
 
 def test_ostrc_substantial_problem_today_board_and_history():

@@ -14,10 +14,12 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 import data.cli
 import data.imports
+from data.accounts import create_user
+from data.bulk import insert_rows
 from data.dates import NOT_A_DATE, NOT_IN_ORDER, STATE_THE_ORDER, DateOrder
 from data.db import write_transaction
 from data.errors import ValidationError
-from data.imports import ENCODINGS_READ, KINDS, LAYOUTS, _insert, import_file, template
+from data.imports import ENCODINGS_READ, KINDS, LAYOUTS, import_file, template
 from data.models import Athlete, WellnessCheckin
 from data.queries import (
     injuries,
@@ -27,7 +29,7 @@ from data.queries import (
     therapy_sessions,
     wellness_checkins,
 )
-from data.writes import THOUSANDS_OR_DECIMALS, InvalidRecords, create_user
+from data.record_checks import THOUSANDS_OR_DECIMALS, InvalidRecords
 
 ATHLETES = (
     "external_id,display_name,team,sport,timezone,position,dominant_side,active\n"
@@ -272,7 +274,7 @@ def test_rows_the_database_refuses_raise_its_error_and_write_nothing(with_athlet
         refused.append(([(athlete, day, 40_000, 5)], DBAPIError))
     for rows, error in refused:
         with pytest.raises(error), write_transaction(with_athletes) as connection:
-            _insert(connection, WellnessCheckin, columns, rows, chunk_size=1)
+            insert_rows(connection, WellnessCheckin, columns, rows, chunk_size=1)
         assert wellness_checkins(with_athletes).empty
 
 

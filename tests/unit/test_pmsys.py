@@ -362,6 +362,7 @@ def pmdata() -> Path:
     return PMDATA
 
 
+@pytest.mark.slow
 def test_the_real_pmdata_folder_imports_with_counts_and_is_idempotent(db_engine, pmdata):
     timezone = "Europe/Oslo"
     started = time.perf_counter()

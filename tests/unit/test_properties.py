@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
@@ -23,9 +24,14 @@ from sqlalchemy import Engine
 from data.errors import ValidationError
 from data.imports import LAYOUTS, import_file
 from data.pmsys import import_pmsys
+from data.record_checks import validate_frame
+from data.record_writes import save_records
 from data.records import RECORD_KINDS
-from data.writes import create_athlete, create_team, save_records, validate_frame
-from tests.unit.reliability import fingerprint, record_figures
+from data.roster import create_athlete, create_team
+from tests.reliability import fingerprint, record_figures
+
+#: Hundreds of generated files on each backend: outside the quick loop; CI runs it.
+pytestmark = pytest.mark.slow
 
 SETTINGS = settings(
     max_examples=25,

@@ -21,18 +21,9 @@ from sqlalchemy import Engine, inspect, select, text
 from data.db import ROOT
 from data.imports import import_file
 from data.models import AuditEntry, Injury, TherapySession
+from data.record_writes import EditConflict, read_for_edit, save_records, save_session_with_rom, update_record
+from data.roster import ERASED_DETAIL, create_athlete, create_team, erase_athlete
 from data.schema import upgrade
-from data.writes import (
-    ERASED_DETAIL,
-    EditConflict,
-    create_athlete,
-    create_team,
-    erase_athlete,
-    read_for_edit,
-    save_records,
-    save_session_with_rom,
-    update_record,
-)
 
 ONSET = dt.date(2026, 3, 2)
 

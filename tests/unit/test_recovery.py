@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -24,9 +25,9 @@ from analytics.recovery import (
     session_response,
     session_rom_change,
     sides_compatible,
-    therapist_caseload,
     treatment_summary,
 )
+from tests import factories
 from tests.unit.reference.km_samples import km_samples
 
 D = pd.Timestamp
@@ -34,41 +35,14 @@ D = pd.Timestamp
 KM_REFERENCE = Path(__file__).parent / "reference" / "km_lifelines.json"
 
 
-def pain(rows: list[tuple]) -> pd.DataFrame:
-    """Pain reports from (athlete_id, date, body_region, side, pain) rows, plus an extra column to ignore."""
-    frame = pd.DataFrame(rows, columns=["athlete_id", "date", "body_region", "side", "pain"])
-    return frame.assign(date=pd.to_datetime(frame["date"]), report_id=range(len(frame)))
-
-
-def injuries(rows: list[tuple]) -> pd.DataFrame:
-    """Injuries from (injury_id, athlete_id, onset, region, side, return_date or None) rows."""
-    frame = pd.DataFrame(rows, columns=["injury_id", "athlete_id", "onset_date", "body_region", "side", "return_date"])
-    return frame.assign(
-        onset_date=pd.to_datetime(frame["onset_date"]),
-        return_date=pd.to_datetime(frame["return_date"]),
-        injury_type="muscle_strain",
-        mechanism="acute",
-        time_loss=True,
-        notes="",
-    )
-
-
-def sessions(rows: list[tuple]) -> pd.DataFrame:
-    """Therapy sessions from (session_id, athlete_id, date, technique, region, side, before, after) rows."""
-    frame = pd.DataFrame(
-        rows,
-        columns=["session_id", "athlete_id", "date", "technique", "body_region", "side", "pain_before", "pain_after"],
-    )
-    return frame.assign(
-        date=pd.to_datetime(frame["date"]),
-        therapist_id=7,
-        minutes=30.0,
-        pain_before=pd.array(frame["pain_before"], dtype="Int64"),
-        pain_after=pd.array(frame["pain_after"], dtype="Int64"),
-        discomfort=pd.array([5] * len(frame), dtype="Int64"),
-        injury_id=pd.array([pd.NA] * len(frame), dtype="Int64"),
-        notes="",
-    )
+pain = factories.pain_reports
+injuries = factories.injuries
+sessions = factories.therapy_sessions
+#: ROM measurements from (session_id, athlete, date, joint, movement, side, value, unit, context) rows.
+rom_rows = partial(
+    factories.rom_measurements,
+    columns=("session_id", "athlete_id", "date", "joint", "movement", "side", "value", "unit", "context"),
+)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -468,19 +442,6 @@ def test_session_response_with_checkins_counts_no_report_as_no_pain():
     assert out["held"].tolist() == [True, False, True, pd.NA, True]
 
 
-def rom_rows(rows: list[tuple]) -> pd.DataFrame:
-    """ROM measurements from (session_id, athlete, date, joint, movement, side, value, unit, context)."""
-    frame = pd.DataFrame(
-        rows, columns=["session_id", "athlete_id", "date", "joint", "movement", "side", "value", "unit", "context"]
-    )
-    return frame.assign(
-        date=pd.to_datetime(frame["date"]),
-        session_id=pd.array(frame["session_id"], dtype="Int64"),
-        method=np.where(frame["unit"] == "cm", "tape", "goniometer"),
-        measurement_id=range(len(frame)),
-    )
-
-
 def test_session_rom_change_pairs_pre_and_post_and_marks_change_beyond_mdc():
     """Session 1 hip IR left: pre 30 and 32 (trials -> 31), post 38 -> +7 > 5 deg -> real.
     Session 2 knee flexion right: pre 120, post 124.9 -> 4.9 within error; session 3: post 125.1 -> 5.1 real.
@@ -565,11 +526,3 @@ def test_chronic_pain_needs_pain_in_more_than_6_of_the_last_12_weeks():
     assert only_2["athlete_id"].tolist() == [2]
     none = chronic_pain(pain(rows), as_of=as_of, athlete_ids=[3])
     assert none.empty and none["athlete_id"].dtype == np.int64 and none["first_date"].dtype == "datetime64[ns]"
-
-
-def test_therapist_caseload_is_athletes_treated_in_the_window():
-    """Therapist 7 treated athletes 1 (01-10) and 2 (01-10); a session 90 days before as_of is outside."""
-    s, _ = response_fixture()
-    old = sessions([(9, 3, "2023-10-22", "other", "neck", "central", 3, 2)])
-    assert therapist_caseload(pd.concat([s, old]), 7, as_of="2024-01-20") == [1, 2]
-    assert therapist_caseload(s, 8, as_of="2024-01-20") == []

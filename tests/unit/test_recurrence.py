@@ -7,6 +7,7 @@ import pandera.errors
 import pytest
 
 from analytics.recurrence import classify_injuries, recurrence_rate, time_between_episodes
+from tests import factories
 
 COLUMNS = ["injury_id", "athlete_id", "onset_date", "body_region", "side", "injury_type", "return_date"]
 
@@ -14,14 +15,7 @@ COLUMNS = ["injury_id", "athlete_id", "onset_date", "body_region", "side", "inju
 def injuries(rows: list[tuple]) -> pd.DataFrame:
     """Injuries from (injury_id, athlete_id, onset, region, side, type, return or None) rows,
     with the query's extra columns (mechanism, time_loss, notes)."""
-    frame = pd.DataFrame(rows, columns=COLUMNS)
-    return frame.assign(
-        onset_date=pd.to_datetime(frame["onset_date"]),
-        return_date=pd.to_datetime(frame["return_date"]),
-        mechanism="acute",
-        time_loss=True,
-        notes="clinical note",
-    )
+    return factories.injuries(rows, COLUMNS).assign(notes="clinical note")
 
 
 def hamstring(injury_id: int, onset: str, returned: str | None, athlete_id: int = 1, side: str = "left") -> tuple:

@@ -4,6 +4,7 @@ figure_data of a line, a bar and a heatmap."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 
@@ -13,56 +14,35 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from analytics import caseload, recovery, recurrence
-from analytics.rom import rom_symmetry
-from data import queries
+from data import access, queries
 from data.db import make_engine
 from data.demo import load_demo
 from data.schema import upgrade
-from tests.unit.test_text import BARE, EMPHASIS, HOSTILE_TEXTS, IMAGE, LINK
+from tests.hostile import BARE, EMPHASIS, HOSTILE_TEXTS, IMAGE, LINK
 from ui import report
 from ui.charts import tables
 from ui.charts.data import figure_data
 from ui.text import visible
+from views import words
+from views.athlete_progress import AthleteProgress
+from views.my_recovery import Summary
+from views.progress_report import ProgressReport, progress_report
+from views.reader import ScopedReader
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 NOTE = "NOTE-7f3a: <b>left calf</b> tight after match"
 GENERATED = dt.datetime(2026, 5, 4, 9, 30, tzinfo=dt.UTC)
 
 
-def report_frames(engine: object, athlete_id: int, start: dt.date, end: dt.date) -> dict[str, object]:
-    """The frames `ui.loaders.progress_report_frames` gives, computed the same way without Streamlit."""
-    me = [athlete_id]
-    norms = queries.rom_norms(engine)
-    reports = queries.pain_reports(engine, me, start, end + dt.timedelta(days=7))
-    shown = reports[reports["date"] <= pd.Timestamp(end)].reset_index(drop=True)
-    sessions = queries.therapy_sessions(engine, me, start, end, include_notes=True)
-    injured = queries.injuries(engine, me, include_notes=True)
-    measured = queries.rom_measurements(engine, me, start, end)
-    athletes = queries.athletes(engine, athlete_ids=me)
-    episodes = recovery.recovery_episodes(injured, queries.pain_reports(engine, me), as_of=end, athletes=athletes)
-    responses = recovery.session_response(
-        sessions, reports, queries.wellness_checkins(engine, me, start, end + dt.timedelta(days=7)), max_gap_days=7
-    )
-    rom_changes = recovery.session_rom_change(measured, norms) if not measured.empty else None
-    frames: dict[str, object] = {
-        "trend": recovery.pain_trend(shown),
-        "sessions": sessions,
-        "injuries": recurrence.classify_injuries(injured) if not injured.empty else injured,
-        "history": caseload.rom_history(measured, norms) if not measured.empty else pd.DataFrame(),
-        "symmetry": (
-            caseload.symmetry_table(rom_symmetry(measured, injured, norms)) if not measured.empty else pd.DataFrame()
-        ),
-        "treatment": recovery.treatment_summary(responses, rom_changes, by=("technique",)),
-        "episodes": caseload.episode_table(injured, episodes, end) if not injured.empty else pd.DataFrame(),
-        "chronic_where": "",
-    }
-    return frames | report.summary_sentences(shown, measured, injured, norms, start, end)
+def with_frames(printed: ProgressReport, **frames: object) -> ProgressReport:
+    """`printed` with some of its *Athlete progress* frames replaced."""
+    return dataclasses.replace(printed, progress=dataclasses.replace(printed.progress, **frames))
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    """A small demo; the athlete with the most therapy sessions (and so injuries, ROM and pain) in it."""
+    """A small demo; the progress report (`views.progress_report`, read as the therapist) of the athlete with
+    the most therapy sessions (and so injuries, ROM and pain) in it."""
     engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('report') / 'demo.db'}")
     upgrade(engine)
     end = dt.date(2026, 3, 31)
@@ -71,28 +51,29 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     sessions = queries.therapy_sessions(engine, None, start, end)
     athlete_id = int(sessions["athlete_id"].value_counts().idxmax())
     athlete = queries.athletes(engine, athlete_ids=[athlete_id]).iloc[0].to_dict()
-    frames = report_frames(engine, athlete_id, start, end)
-    frames["sessions"] = frames["sessions"].assign(notes=NOTE)  # type: ignore[union-attr]
+    users = queries.users(engine)
+    therapist = access.viewer(engine, int(users.loc[users["username"] == "therapist", "user_id"].iloc[0]))
+    assert therapist is not None
+    printed = progress_report(ScopedReader(engine, therapist), athlete_id, start, end)
+    printed = with_frames(printed, sessions=printed.progress.sessions.assign(notes=NOTE))
     engine.dispose()
-    return {"athlete": athlete, "frames": frames, "start": start, "end": end}
+    return {"athlete": athlete, "report": printed, "start": start, "end": end}
 
 
 def make(demo: dict[str, object], include_notes: bool = True, **athlete: object) -> str:
     return report.progress_report_html(
         {**demo["athlete"], **athlete},  # type: ignore[dict-item]
-        demo["frames"],  # type: ignore[arg-type]
-        demo["start"],  # type: ignore[arg-type]
-        demo["end"],  # type: ignore[arg-type]
+        demo["report"],  # type: ignore[arg-type]
         generated=GENERATED,
         include_notes=include_notes,
     )
 
 
 def test_the_demo_athlete_has_something_in_every_section(demo: dict[str, object]) -> None:
-    frames = demo["frames"]
+    printed: ProgressReport = demo["report"]  # type: ignore[assignment]
     for key in ("trend", "sessions", "history", "episodes", "treatment"):
-        assert not frames[key].empty, key  # type: ignore[index, union-attr]
-    assert frames["pain_sentences"] and frames["rom_sentences"]  # type: ignore[index]
+        assert not getattr(printed.progress, key).empty, key
+    assert printed.summary.pain_sentences and printed.summary.rom_sentences
 
 
 def test_report_holds_every_section_with_charts_and_tables(demo: dict[str, object]) -> None:
@@ -114,16 +95,14 @@ def test_report_holds_every_section_with_charts_and_tables(demo: dict[str, objec
         "Symmetry",
     ):
         assert heading in page, heading
-    frames = demo["frames"]
-    for sentence in frames["pain_sentences"][:2] + frames["rom_sentences"][:2]:  # type: ignore[index, operator]
+    printed: ProgressReport = demo["report"]  # type: ignore[assignment]
+    for sentence in printed.summary.pain_sentences[:2] + printed.summary.rom_sentences[:2]:
         assert report.html.escape(sentence) in page
-    history = frames["history"]  # type: ignore[index]
-    measures = history[["joint", "movement"]].drop_duplicates()  # type: ignore[union-attr]
+    measures = printed.progress.history[["joint", "movement"]].drop_duplicates()
     charts = page.count('class="plotly-graph-div"')
     assert charts == 1 + len(measures) + 1  # pain, one per ROM measure, treatment response
-    for category in frames["episodes"]["category"].unique():  # type: ignore[index]
-        words = report.CATEGORY_WORDS[category]
-        assert words.capitalize() in page
+    for category in printed.progress.episodes["category"].unique():
+        assert words.RECURRENCE[category] in page
     assert "Generated 2026-05-04 09:30" in page
     for term, _ in report.DEFINITIONS:
         assert f"<dt>{term}</dt>" in page
@@ -150,11 +129,13 @@ def test_user_text_is_escaped_everywhere(demo: dict[str, object]) -> None:
 
 
 def test_every_hostile_string_is_escaped_and_the_page_forbids_remote_loads(demo: dict[str, object]) -> None:
-    frames = dict(demo["frames"])  # type: ignore[call-overload]
-    sessions: pd.DataFrame = frames["sessions"]  # type: ignore[assignment]
-    episodes: pd.DataFrame = frames["episodes"]  # type: ignore[assignment]
-    frames["sessions"] = sessions.assign(notes=[HOSTILE_TEXTS[i % len(HOSTILE_TEXTS)] for i in range(len(sessions))])
-    frames["episodes"] = episodes.assign(notes="\n".join(HOSTILE_TEXTS))
+    printed: ProgressReport = demo["report"]  # type: ignore[assignment]
+    sessions, episodes = printed.progress.sessions, printed.progress.episodes
+    hostile = with_frames(
+        printed,
+        sessions=sessions.assign(notes=[HOSTILE_TEXTS[i % len(HOSTILE_TEXTS)] for i in range(len(sessions))]),
+        episodes=episodes.assign(notes="\n".join(HOSTILE_TEXTS)),
+    )
     page = report.progress_report_html(
         {
             **demo["athlete"],  # type: ignore[dict-item]
@@ -162,9 +143,7 @@ def test_every_hostile_string_is_escaped_and_the_page_forbids_remote_loads(demo:
             "team": f"</title>{LINK} {IMAGE}",
             "position": f"{BARE} {EMPHASIS}",
         },
-        frames,
-        demo["start"],  # type: ignore[arg-type]
-        demo["end"],  # type: ignore[arg-type]
+        hostile,
         generated=GENERATED,
         include_notes=True,
     )
@@ -219,22 +198,30 @@ def test_print_css_and_file_name() -> None:
 
 def test_empty_athlete_report_says_so() -> None:
     empty = pd.DataFrame()
-    frames = {
-        "trend": empty,
-        "sessions": empty,
-        "injuries": empty,
-        "history": empty,
-        "symmetry": empty,
-        "treatment": empty,
-        "episodes": empty,
-        "pain_sentences": [],
-        "rom_sentences": [],
-    }
+    progress = AthleteProgress(
+        athlete_id=1,
+        athlete_name="New Athlete",
+        newest_day=dt.date(2026, 1, 31),
+        shown_reports=empty,
+        trend=empty,
+        sessions=empty,
+        injuries=empty,
+        open_injuries=0,
+        episodes=empty,
+        history=empty,
+        symmetry=empty,
+        km_curves=empty,
+        km_medians=empty,
+        treatment=empty,
+        chronic_where="",
+        flags=empty,
+    )
+    nothing = ProgressReport(
+        start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31), progress=progress, summary=Summary([], [], empty)
+    )
     page = report.progress_report_html(
         {"display_name": "New Athlete", "team": "U19", "external_id": "X1"},
-        frames,
-        dt.date(2026, 1, 1),
-        dt.date(2026, 1, 31),
+        nothing,
         generated=GENERATED,
         include_notes=True,
     )
@@ -293,5 +280,5 @@ def test_chart_tables_name_their_units() -> None:
         "Unavailable": 1,
         "Modified": 2,
         "Not reported": 0,
-        "Full": 7,
+        "Full training": 7,
     }

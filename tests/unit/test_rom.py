@@ -12,27 +12,17 @@ import pytest
 
 from analytics.rom import NORMS_PATH, beyond, body_region, mdc_for, rom_norms, rom_sentences, rom_status, rom_symmetry
 from analytics.vocabulary import ROM_MEASURES
+from tests import factories
 
 D = pd.Timestamp
-METHOD = {"deg": "goniometer", "cm": "tape"}
-
-
-def rom(rows: list[tuple]) -> pd.DataFrame:
-    """Measurements from (athlete, date, joint, movement, side, value, unit, context) rows (+ ignored columns)."""
-    frame = pd.DataFrame(rows, columns=["athlete_id", "date", "joint", "movement", "side", "value", "unit", "context"])
-    return frame.assign(
-        date=pd.to_datetime(frame["date"]),
-        method=frame["unit"].map(METHOD),
-        measurement_id=range(len(frame)),
-        session_id=pd.array([pd.NA] * len(frame), dtype="Int64"),
-        measured_by=3,
-    )
+rom = factories.rom_measurements
 
 
 def injuries(rows: list[tuple]) -> pd.DataFrame:
-    """Injuries from (injury_id, athlete_id, onset, region, side) rows."""
-    frame = pd.DataFrame(rows, columns=["injury_id", "athlete_id", "onset_date", "body_region", "side"])
-    return frame.assign(onset_date=pd.to_datetime(frame["onset_date"]), injury_type="other", return_date=pd.NaT)
+    """Injuries of any type from (injury_id, athlete_id, onset, region, side) rows."""
+    return factories.injuries(rows, ("injury_id", "athlete_id", "onset_date", "body_region", "side")).assign(
+        injury_type="other"
+    )
 
 
 # --------------------------------------------------------------------------- norms

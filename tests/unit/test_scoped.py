@@ -1,115 +1,25 @@
 """data/scoped.py on both backends: every record type cut to the viewer's athletes and fields.
 
-`build_org` makes the organisation the access tests share (tests/app/test_access_matrix.py too): the
-small demo (two teams, a coach and a therapist of both), one athlete moved with all their records to a
-third team nobody but the admin sees, plus a coach of the second team only, a therapist of the first
-team only and an athlete account of the other team than the demo athlete's; every athlete renamed to a
-unique marker name, and every clinical note (therapy, injury, flag review) holding `NOTE_MARKER`, so a
-leak can be searched for.
+The organisation is `tests.factories.build_org`'s, which tests/app/test_access_matrix.py shares: every
+clinical note in it holds `NOTE_MARKER`, so a leak can be searched for.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-from dataclasses import dataclass
 
 import pandas as pd
 import pytest
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, update
 
 from data import access, scoped
 from data.access import Viewer
-from data.demo import load_demo
-from data.models import Athlete, Injury, TherapySession, User
-from data.writes import close_flag, create_team, create_user
+from data.models import User
+from data.time_series import TIME_SERIES
+from tests.factories import ACCOUNTS, CLINICAL, NOTE_MARKER, Org, build_org
 
-NOTE_MARKER = "CLINICAL-NOTE-MARKER-q7x"
-PASSWORD = "access-matrix-pw"
-
-
-@dataclass(frozen=True)
-class Org:
-    """Who is who in `build_org`'s organisation: user ids by account name, athlete ids by team."""
-
-    users: dict[str, int]
-    teams: dict[int, list[int]]  # team_id -> its athlete ids
-    names: dict[int, str]  # athlete_id -> display name (unique, no name contains another)
-    user_teams: dict[str, list[int]]  # account -> the teams it may see (every team for admin)
-    own_athlete: dict[str, int]  # athlete account -> its athlete id
-
-    def athletes_of(self, account: str) -> set[int]:
-        """The athletes `account` may see, worked out from the organisation, not from data.access."""
-        if account in self.own_athlete:
-            return {self.own_athlete[account]}
-        return {a for t in self.user_teams[account] for a in self.teams[t]}
-
-    def teams_of(self, account: str) -> set[int]:
-        if account in self.own_athlete:
-            return {t for t, ids in self.teams.items() if self.own_athlete[account] in ids}
-        return set(self.user_teams[account])
-
-
-def marker_name(athlete_id: int) -> str:
-    return f"Zq{athlete_id:04d}Name"
-
-
-def build_org(engine: Engine, athletes: int = 8, days: int = 60) -> Org:
-    """The demo organisation with the extra accounts and planted notes described in the module docstring."""
-    load_demo(engine, athletes=athletes, days=days, seed=3)
-    with engine.begin() as connection:
-        rows = connection.execute(select(Athlete.id, Athlete.team_id).order_by(Athlete.id)).all()
-        for athlete_id, _ in rows:
-            connection.execute(
-                update(Athlete).where(Athlete.id == athlete_id).values(display_name=marker_name(athlete_id))
-            )
-        for model in (TherapySession, Injury):
-            connection.execute(update(model).values(notes=NOTE_MARKER + " " + model.__tablename__))
-        demo = dict(connection.execute(select(User.username, User.id)).all())
-        demo_athlete = connection.scalar(select(User.athlete_id).where(User.username == "athlete"))
-    teams: dict[int, list[int]] = {}
-    for athlete_id, team_id in rows:
-        teams.setdefault(int(team_id), []).append(int(athlete_id))
-    first, second = sorted(teams)
-    home = next(t for t, ids in teams.items() if demo_athlete in ids)
-    away = second if home == first else first
-    other_athlete = teams[away][0]
-    outsider = next(a for a in teams[first] if a != demo_athlete)
-    third = create_team(engine, "Zq Outsiders", "rowing", "UTC")
-    with engine.begin() as connection:
-        connection.execute(update(Athlete).where(Athlete.id == outsider).values(team_id=third))
-    teams[first].remove(outsider)
-    teams[third] = [outsider]
-    users = {
-        "admin": demo["admin"],
-        "coach": demo["coach"],
-        "therapist": demo["therapist"],
-        "athlete": demo["athlete"],
-        "coach_b": create_user(engine, "coach-b", PASSWORD, "coach", team_ids=[second]),
-        "therapist_a": create_user(engine, "therapist-a", PASSWORD, "therapist", team_ids=[first]),
-        "athlete_b": create_user(engine, "athlete-b", PASSWORD, "athlete", athlete_id=other_athlete),
-    }
-    day = dt.date(2000, 1, 3)
-    for athlete_id, _ in rows:
-        close_flag(engine, athlete_id, day, "no_checkin", note=f"{NOTE_MARKER} flag", actor_id=users["therapist"])
-    staffed = [first, second]
-    return Org(
-        users=users,
-        teams=teams,
-        names={a: marker_name(a) for a, _ in rows},
-        user_teams={
-            "admin": sorted(teams),
-            "coach": staffed,
-            "therapist": staffed,
-            "coach_b": [second],
-            "therapist_a": [first],
-        },
-        own_athlete={"athlete": int(demo_athlete), "athlete_b": other_athlete},
-    )
-
-
-ACCOUNTS = ["admin", "coach", "therapist", "athlete", "coach_b", "therapist_a", "athlete_b"]
-CLINICAL = {"admin", "therapist", "therapist_a"}
+CLINICAL_TABLES = {table for table, series in TIME_SERIES.items() if series.clinical}
 
 #: Every per-athlete record type, as (name, call) with a common signature.
 RECORD_TYPES = {
@@ -157,7 +67,7 @@ def test_every_record_type_holds_only_the_viewers_athletes_and_fields(db_engine:
                 assert got <= wanted, (account, kind, requested)
             notes = {"notes", "note"} & set(frame.columns)
             if account in CLINICAL:
-                if kind in scoped.CLINICAL_COLUMNS and wanted:
+                if kind in CLINICAL_TABLES and wanted:
                     assert notes and holds_marker(frame), (account, kind)
             else:
                 assert not notes, (account, kind, frame.columns)

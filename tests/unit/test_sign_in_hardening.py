@@ -19,6 +19,7 @@ from sqlalchemy import Engine, func, select, text
 
 import data.access
 from data.access import SignIn, sign_in
+from data.accounts import create_user, set_password
 from data.auth import (
     FREE_ATTEMPTS,
     MAX_USERNAME_LENGTH,
@@ -32,7 +33,6 @@ from data.auth import (
 from data.db import ROOT, make_engine
 from data.errors import ValidationError
 from data.models import AuditEntry, Base, SignInFailure, User
-from data.writes import create_user, set_password
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 PARALLEL = 12

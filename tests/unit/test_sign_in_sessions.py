@@ -10,6 +10,7 @@ import hashlib
 import pytest
 from sqlalchemy import Engine, select
 
+from data.accounts import create_user, set_password, set_user_active
 from data.models import SignInSession
 from data.schema import current_revision
 from data.sessions import (
@@ -22,7 +23,6 @@ from data.sessions import (
     sessions_of,
     token_hash,
 )
-from data.writes import create_user, set_password, set_user_active
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 IDLE = 30.0
@@ -50,7 +50,7 @@ def users(db_engine: Engine) -> dict[str, int]:
 
 
 def test_the_hash_not_the_token_is_stored(db_engine: Engine, users: dict[str, int]) -> None:
-    assert current_revision(db_engine) == "0005"
+    assert current_revision(db_engine) >= "0005"
     token = create_session(db_engine, users["coach"], now=T0)
     assert len(token) >= 43  # secrets.token_urlsafe(32)
     with db_engine.connect() as connection:

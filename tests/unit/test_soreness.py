@@ -19,34 +19,14 @@ from analytics.soreness import (
     team_soreness,
     weekly_compliance,
 )
+from tests import factories
 
 D = pd.Timestamp
 
 
-def checkins(rows: list[tuple]) -> pd.DataFrame:
-    """Check-ins from (athlete_id, date, soreness or None) rows; the other items are 3 (ignored here)."""
-    frame = pd.DataFrame(rows, columns=["athlete_id", "date", "soreness"])
-    frame = frame.assign(date=pd.to_datetime(frame["date"]), soreness=pd.array(frame["soreness"], dtype="Int64"))
-    for item in ("fatigue", "sleep_quality", "stress", "mood"):
-        frame[item] = pd.array([3] * len(frame), dtype="Int64")
-    return frame.assign(sleep_hours=7.5, readiness=pd.array([7] * len(frame), dtype="Int64"), availability="full")
-
-
-def athletes(rows: list[tuple]) -> pd.DataFrame:
-    """Athletes from (athlete_id, team_id, active) rows."""
-    frame = pd.DataFrame(rows, columns=["athlete_id", "team_id", "active"])
-    return frame.assign(
-        team=frame["team_id"].map(lambda t: f"Team {t}"),
-        display_name="x",
-        external_id=[f"ext{a}" for a in frame["athlete_id"]],
-        position=None,
-        dominant_side="right",
-    )
-
-
-def pain(rows: list[tuple]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=["athlete_id", "date", "body_region", "side", "pain"])
-    return frame.assign(date=pd.to_datetime(frame["date"]))
+checkins = factories.wellness_checkins
+athletes = factories.athletes
+pain = factories.pain_reports
 
 
 def test_soreness_score_flips_the_scale_so_higher_is_more_sore():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,7 @@ from analytics.surveillance import (
     ostrc_substantial,
     weekly_prevalence,
 )
+from tests import factories
 
 # --------------------------------------------------------------------------- OSTRC-O2 scores
 
@@ -90,9 +92,7 @@ def test_ostrc_substantial_and_problem_on_series():
 # --------------------------------------------------------------------------- weekly prevalence
 
 
-def responses(rows: list[tuple[int, str, int, int, int, int]]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=["athlete_id", "week_start", "q1", "q2", "q3", "q4"])
-    return frame.assign(week_start=pd.to_datetime(frame["week_start"]), id=range(len(frame)))
+responses = factories.ostrc_responses
 
 
 WEEKS = [
@@ -139,29 +139,19 @@ def test_weekly_prevalence_refuses_a_bad_score():
 
 def sessions() -> pd.DataFrame:
     """Athlete 1: 90 + 30 min; athlete 2: 60 min + a 60 min match -> 4 h in total."""
-    return pd.DataFrame(
-        {
-            "training_id": [1, 2, 3, 4],
-            "athlete_id": [1, 1, 2, 2],
-            "date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-01", "2024-01-03"]),
-            "minutes": [90, 30, 60, 60],
-            "rpe": [5.0, 3.0, 6.0, 8.0],
-            "kind": ["training", "training", "training", "match"],
-        }
+    return factories.training_sessions(
+        [
+            (1, "2024-01-01", 90, 5.0, "training"),
+            (1, "2024-01-02", 30, 3.0, "training"),
+            (2, "2024-01-01", 60, 6.0, "training"),
+            (2, "2024-01-03", 60, 8.0, "match"),
+        ],
+        ("athlete_id", "date", "minutes", "rpe", "kind"),
     )
 
 
-def injuries(rows: list[tuple[int, int, str, str | None, bool]]) -> pd.DataFrame:
-    """(injury_id, athlete_id, onset, return or None, time_loss) rows."""
-    frame = pd.DataFrame(rows, columns=["injury_id", "athlete_id", "onset_date", "return_date", "time_loss"])
-    return frame.assign(
-        onset_date=pd.to_datetime(frame["onset_date"]),
-        return_date=pd.to_datetime(frame["return_date"]),
-        body_region="thigh",
-        side="left",
-        injury_type="muscle_strain",
-    )
-
+#: Injuries of the left thigh from (injury_id, athlete_id, onset, return or None, time_loss) rows.
+injuries = partial(factories.injuries, columns=("injury_id", "athlete_id", "onset_date", "return_date", "time_loss"))
 
 INJURIES = injuries(
     [

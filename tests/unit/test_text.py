@@ -1,6 +1,6 @@
 """User text shown as typed (ui/text.py): Markdown-escaped for Streamlit, HTML-escaped for plotly, with the
-bidirectional controls that would reorder a line stripped. The strings here are the ones the browser test
-(tests/e2e/test_untrusted_text.py) plants in every user-text field."""
+bidirectional controls that would reorder a line stripped. The strings (tests/hostile.py) are the ones the
+browser test (tests/e2e/test_untrusted_text.py) plants in every user-text field."""
 
 from __future__ import annotations
 
@@ -10,20 +10,10 @@ import string
 import pytest
 
 from data.db import ROOT
+from tests.hostile import HOSTILE_TEXTS, LINK, LONG, RTL, TAG, ZWJ
 from ui import flag_cards
 from ui.charts import progress, team
 from ui.text import BIDI_CONTROLS, WORD_JOINER, literal, plotly_text, visible
-
-IMAGE = "![x](http://127.0.0.2:9/beacon.png)"
-LINK = "[phish](http://127.0.0.2:9/phish)"
-BARE = "http://127.0.0.2:9/bare"
-EMPHASIS = "**bold** ~~strike~~ $x^2$ :red[alarm]"
-TAG = "<img src=x onerror=alert(1)>"
-LONG = ("Long name " * 30).strip() + "!"  # 300 characters
-RTL = "Ada \u202egnp.exe\u202c Lovelace"  # shows as "Ada exe.png Lovelace" when the override works
-ZWJ = "Zo\u00eb \U0001f469\u200d\u2695\ufe0f Medic"  # a woman health worker emoji: joined by U+200D
-#: Every hostile string, as planted.
-HOSTILE_TEXTS = (IMAGE, LINK, BARE, EMPHASIS, TAG, LONG, RTL, ZWJ)
 
 
 def unescape(markdown: str) -> str:

@@ -24,8 +24,8 @@ from data.db import ROOT, make_engine
 from data.demo import load_demo
 from data.errors import ValidationError
 from data.models import Athlete, AuditEntry, Base, Team, User, WellnessCheckin
+from data.record_checks import InvalidRecords
 from data.schema import upgrade
-from data.writes import InvalidRecords
 from tests.conftest import REFERENCE, in_ci
 from ui import transfer
 

@@ -8,6 +8,7 @@ import pandera.errors
 import pytest
 
 from analytics.workload import acwr, daily_load, monotony_strain
+from tests import factories
 
 MONDAY = pd.Timestamp("2024-01-01")  # a Monday
 
@@ -23,14 +24,7 @@ def loads(values: list[float | None], athlete_id: int = 1, start: str | pd.Times
     )
 
 
-def sessions(rows: list[tuple[int, str, float, float]]) -> pd.DataFrame:
-    """Training sessions from (athlete_id, date, minutes, rpe) rows, with the query's extra columns."""
-    frame = pd.DataFrame(rows, columns=["athlete_id", "date", "minutes", "rpe"])
-    return frame.assign(
-        date=pd.to_datetime(frame["date"]),
-        training_id=range(1, len(frame) + 1),
-        kind="training",
-    )
+sessions = factories.training_sessions
 
 
 # --------------------------------------------------------------------------- daily_load

@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ui.charts.theme import FLAG_AMBER, FLAG_RED, NEUTRAL, OK_GREEN, empty_figure, layout
+from views import words
 
 #: What each week was, in the order of the legend (Clarsen et al. 2013, 2020).
 WEEK_KINDS: dict[str, tuple[str, str]] = {
@@ -29,7 +30,7 @@ def ostrc_weeks_figure(weeks: pd.DataFrame, title: str = "My OSTRC severity, las
     "no answer" on the axis instead of drawn as 0."""
     if weeks.empty or not weeks["answered"].any():
         return empty_figure(title, "No weekly answers yet — answer this week's questions above.")
-    labels = weeks["week_start"].dt.strftime("%-d %b")
+    labels = weeks["week_start"].map(words.short_day)
     fig = go.Figure()
     answered = weeks[weeks["answered"]]
     kinds = [week_kind(p, s) for p, s in zip(answered["problem"], answered["substantial"], strict=True)]

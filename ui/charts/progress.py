@@ -13,8 +13,6 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics.caseload import region_words
-from analytics.rom import measure_words
 from ui.charts.theme import (
     BAND,
     NEUTRAL,
@@ -27,38 +25,20 @@ from ui.charts.theme import (
     layout,
 )
 from ui.text import plotly_text
+from views import words
 
 #: The athlete's own curve against the team's (dark ink against the theme's neutral grey).
 ATHLETE_INK = "#263238"
 #: A pain line breaks where reports are more than this many days apart (no report is not 0).
 LINE_GAP_DAYS = 7
 REGION_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
-CATEGORY_WORDS: dict[str, str] = {
-    "new": "new",
-    "exacerbation": "exacerbation",
-    "recurrent_early": "early recurrence",
-    "recurrent_late": "late recurrence",
-    "recurrent_delayed": "delayed recurrence",
-}
 NO_PAIN_MESSAGE = "No pain reported in these dates — pain is reported on the daily check-in."
 NO_ROM_MESSAGE = "No ROM measured yet — record a baseline on Record ROM."
 
 
-def _label(code: str) -> str:
-    return code.replace("_", " ").capitalize()
-
-
-def unit_symbol(unit: str) -> str:
-    """``deg`` -> "°", ``cm`` -> " cm" (as written after a number)."""
-    return "°" if unit == "deg" else " cm"
-
-
-def _fmt(value: float, unit: str) -> str:
-    return f"{value:.0f}{unit_symbol(unit)}" if unit == "deg" else f"{value:.1f}{unit_symbol(unit)}"
-
-
-def _day(value: object) -> str:
-    return pd.Timestamp(value).strftime("%Y-%m-%d")
+def _category(code: object) -> str:
+    """A recurrence category inside a label: "early recurrence"."""
+    return words.lower_first(words.word(words.RECURRENCE, code))
 
 
 def legend_below(fig: go.Figure) -> go.Figure:
@@ -109,14 +89,14 @@ def pain_timeline(
     regions = sorted(trend["body_region"].unique()) if not trend.empty else []
     dashes = {r: REGION_DASHES[i % len(REGION_DASHES)] for i, r in enumerate(regions)}
     for (region, side), g in trend.groupby(["body_region", "side"], sort=True):
-        where = region_words(region, side)
+        where = words.where_words(region, side)
         g = _break_gaps(g.sort_values("date"))
         fig.add_trace(
             go.Scatter(
                 x=g["date"],
                 y=g["pain"],
                 mode="lines+markers",
-                name=where[0].upper() + where[1:],
+                name=words.upper_first(where),
                 line={"color": SIDE_COLOURS.get(side, NEUTRAL), "dash": dashes[region], "width": 2},
                 marker={"size": 6},
                 customdata=g[["pain_rolling_mean", "rolling_n"]].to_numpy(),
@@ -164,7 +144,7 @@ def _add_sessions(fig: go.Figure, sessions: pd.DataFrame) -> None:
         for d, b, a in zip(g.loc[known, "date"], before[known], after[known], strict=True):
             xs += [d, d, None]
             ys += [float(b), float(a), None]
-        name = f"Session: {_label(technique)}"
+        name = f"Session: {words.word(words.TECHNIQUES, technique)}"
         if xs:
             fig.add_trace(
                 go.Scatter(
@@ -183,7 +163,7 @@ def _add_sessions(fig: go.Figure, sessions: pd.DataFrame) -> None:
             f"{b} → {a}" if pd.notna(b) and pd.notna(a) else "not recorded"
             for b, a in zip(g["pain_before"], g["pain_after"], strict=True)
         ]
-        where = [region_words(r, sd) for r, sd in zip(g["body_region"], g["side"], strict=True)]
+        where = [words.where_words(r, sd) for r, sd in zip(g["body_region"], g["side"], strict=True)]
         minutes = g["minutes"] if "minutes" in g else pd.Series([None] * len(g), index=g.index)
         fig.add_trace(
             go.Scatter(
@@ -200,7 +180,7 @@ def _add_sessions(fig: go.Figure, sessions: pd.DataFrame) -> None:
                 },
                 customdata=list(zip(where, text, minutes, strict=True)),
                 hovertemplate=(
-                    f"<b>{_label(technique)}</b> %{{x|%Y-%m-%d}}<br>%{{customdata[0]}}<br>"
+                    f"<b>{words.word(words.TECHNIQUES, technique)}</b> %{{x|%Y-%m-%d}}<br>%{{customdata[0]}}<br>"
                     "pain before → after: %{customdata[1]}<br>%{customdata[2]} min<extra></extra>"
                 ),
             )
@@ -238,9 +218,9 @@ def _add_injury_spans(
             xanchor="right" if right_side else "left",
             showarrow=False,
             text=(
-                CATEGORY_WORDS.get(category, category)
+                _category(category)
                 if short_labels
-                else f"{region_words(row.body_region, row.side)} · {CATEGORY_WORDS.get(category, category)}{status}"
+                else f"{words.where_words(row.body_region, row.side)} · {_category(category)}{status}"
             ),
             font={"size": 10 if short_labels else 11, "color": colour},
         )
@@ -251,7 +231,7 @@ def _add_injury_spans(
                     x=[None],
                     y=[None],
                     mode="markers",
-                    name=f"Injury: {CATEGORY_WORDS.get(category, category)}",
+                    name=f"Injury: {_category(category)}",
                     marker={"symbol": "square", "size": 12, "color": colour, "opacity": 0.35},
                     hoverinfo="skip",
                 )
@@ -281,8 +261,7 @@ def rom_chart(
     the caption; `start`/`end` fix the date axis.
     """
     h = history[(history["joint"] == joint) & (history["movement"] == movement)]
-    name = measure_words(joint, movement)
-    name = name[0].upper() + name[1:]
+    name = words.measure_label(joint, movement)
     title = title or (name if compact_layout else f"{name}: left vs right")
     if h.empty:
         return empty_figure(title, NO_ROM_MESSAGE)
@@ -298,8 +277,8 @@ def rom_chart(
         change = [
             "first measurement in view"
             if pd.isna(c)
-            else f"{c:+.{digits}f}{unit_symbol(unit)} since {_day(p)}: {label}<br>"
-            f"{f:+.{digits}f}{unit_symbol(unit)} since {_day(fd)}: "
+            else f"{words.amount(c, unit, digits, signed=True)} since {words.iso_day(p)}: {label}<br>"
+            f"{words.amount(f, unit, digits, signed=True)} since {words.iso_day(fd)}: "
             f"{'real change' if fr else 'within measurement error'}"
             for c, p, label, f, fd, fr in zip(
                 g["change"],
@@ -316,7 +295,7 @@ def rom_chart(
                 x=g["date"],
                 y=g["value"],
                 mode="lines+markers",
-                name=side.capitalize(),
+                name=words.SIDES[side],
                 line={"color": SIDE_COLOURS[side], "width": 2},
                 marker={
                     "color": SIDE_COLOURS[side],
@@ -324,10 +303,11 @@ def rom_chart(
                     "symbol": ["circle" if r else "circle-open" for r in real],
                     "line": {"width": 2, "color": SIDE_COLOURS[side]},
                 },
-                customdata=list(zip(change, g["contexts"], strict=True)),
+                customdata=list(zip(change, [words.contexts_words(c) for c in g["contexts"]], strict=True)),
                 hovertemplate=(
-                    f"<b>{side.capitalize()}</b> %{{x|%Y-%m-%d}}: %{{y:.{0 if unit == 'deg' else 1}f}}"
-                    f"{unit_symbol(unit)} (%{{customdata[1]}})<br>%{{customdata[0]}}<br>MDC {_fmt(mdc, unit)}"
+                    f"<b>{words.SIDES[side]}</b> %{{x|%Y-%m-%d}}: %{{y:.{digits}f}}"
+                    f"{words.unit_suffix(unit)} (%{{customdata[1]}})<br>%{{customdata[0]}}<br>"
+                    f"MDC {words.amount(mdc, unit)}"
                     "<extra></extra>"
                 ),
             )
@@ -351,7 +331,7 @@ def rom_chart(
         fig.add_hline(
             y=value,
             line={"color": OK_GREEN, "dash": "dash", "width": 1},
-            annotation_text=f"norm {_fmt(value, unit)}",
+            annotation_text=f"norm {words.amount(value, unit)}",
             annotation_position="bottom right",
             annotation_font={"color": OK_GREEN, "size": 11},
         )
@@ -447,7 +427,7 @@ def treatment_chart(summary: pd.DataFrame, title: str = "Pain relief per session
     if s.empty:
         return empty_figure(title, "No sessions with pain before and after yet — log one on Log a session.")
     s = s.sort_values("mean")
-    labels = [_label(t) for t in s["technique"]]
+    labels = [words.word(words.TECHNIQUES, t) for t in s["technique"]]
     held = [
         f"n = {n}, held {h:.0%}" if pd.notna(h) else f"n = {n}" for n, h in zip(s["n"], s["share_held"], strict=True)
     ]

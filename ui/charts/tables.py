@@ -6,23 +6,20 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics.caseload import region_words
-from analytics.rom import measure_words
-from analytics.vocabulary import label
-
-AVAILABILITY_WORDS = {"unavailable": "Unavailable", "modified": "Modified", "unknown": "Not reported", "full": "Full"}
+from analytics.availability import AVAILABILITY_ORDER
+from views import words
 
 
 def _dates(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values).dt.date
 
 
-def _words(codes: pd.Series) -> pd.Series:
-    return codes.map(lambda c: label(c) if isinstance(c, str) else c)
+def _words(table: dict[str, str], codes: pd.Series) -> list[str]:
+    return [words.word(table, c) for c in codes]
 
 
 def _where(frame: pd.DataFrame) -> list[str]:
-    return [region_words(r, s) for r, s in zip(frame["body_region"], frame["side"], strict=True)]
+    return [words.where_label(r, s) for r, s in zip(frame["body_region"], frame["side"], strict=True)]
 
 
 def pain_table(trend: pd.DataFrame, sessions: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -59,7 +56,7 @@ def pain_table(trend: pd.DataFrame, sessions: pd.DataFrame | None = None) -> pd.
                     "Date": _dates(sessions["date"]),
                     "Record": "therapy session",
                     "Region": _where(sessions),
-                    "Technique": _words(sessions["technique"]).to_numpy(),
+                    "Technique": _words(words.TECHNIQUES, sessions["technique"]),
                     "Pain before (NPRS)": sessions["pain_before"].to_numpy(),
                     "Pain after (NPRS)": sessions["pain_after"].to_numpy(),
                     "Minutes": sessions["minutes"].to_numpy(),
@@ -76,19 +73,19 @@ def rom_table(history: pd.DataFrame, joint: str, movement: str) -> pd.DataFrame:
     """One ROM measure's days (``analytics.caseload.rom_history``): value per side, change since the
     previous measurement and whether it is beyond the MDC, and the norm, in the measure's unit."""
     h = history[(history["joint"] == joint) & (history["movement"] == movement)].sort_values(["date", "side"])
-    unit = "°" if h.empty or h["unit"].iloc[0] == "deg" else "cm"
+    unit = words.unit_symbol("deg" if h.empty else h["unit"].iloc[0])
     return pd.DataFrame(
         {
             "Date": _dates(h["date"]),
-            "Measure": measure_words(joint, movement),
-            "Side": h["side"].to_numpy(),
+            "Measure": words.measure_label(joint, movement),
+            "Side": _words(words.SIDES, h["side"]),
             f"Value ({unit})": h["value"].round(1).to_numpy(),
             "Trials": h["n_trials"].to_numpy(),
             f"Change since previous ({unit})": h["change"].round(1).to_numpy(),
             "Change": h["change_label"].to_numpy(),
             f"MDC ({unit})": h["mdc"].to_numpy(),
             f"Norm ({unit})": h["normal_value"].to_numpy(),
-            "Context": h["contexts"].to_numpy(),
+            "Context": [words.upper_first(words.contexts_words(c)) for c in h["contexts"]],
         }
     )
 
@@ -119,9 +116,9 @@ def treatment_table(summary: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["Technique", "Outcome", "Unit", "n", "Mean change"])
     return pd.DataFrame(
         {
-            "Technique": _words(summary["technique"]).to_numpy(),
-            "Outcome": summary["outcome"].str.replace("_", " ").to_numpy(),
-            "Unit": summary["unit"].to_numpy(),
+            "Technique": _words(words.TECHNIQUES, summary["technique"]),
+            "Outcome": [words.outcome_label(o) for o in summary["outcome"]],
+            "Unit": [words.unit_symbol(u) for u in summary["unit"]],
             "n": summary["n"].to_numpy(),
             "Mean change": summary["mean"].round(2).to_numpy(),
             "95 % low": summary["ci_lower"].round(2).to_numpy(),
@@ -136,8 +133,8 @@ def availability_table(counts: dict[str, int]) -> pd.DataFrame:
     """Today's availability counts."""
     return pd.DataFrame(
         {
-            "Availability": [AVAILABILITY_WORDS[k] for k in AVAILABILITY_WORDS],
-            "Athletes (n)": [int(counts.get(k, 0)) for k in AVAILABILITY_WORDS],
+            "Availability": [words.AVAILABILITY[k] for k in AVAILABILITY_ORDER],
+            "Athletes (n)": [int(counts.get(k, 0)) for k in AVAILABILITY_ORDER],
         }
     )
 
@@ -157,7 +154,7 @@ def region_share_table(share: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Period start": _dates(share["period_start"]),
-            "Body region": _words(share["body_region"]).to_numpy(),
+            "Body region": _words(words.BODY_REGIONS, share["body_region"]),
             "Athletes with pain (n)": share["n_with_pain"].to_numpy(),
             "Athletes checked in (n)": share["n_checked_in"].to_numpy(),
             "Share with pain (%)": (share["share"] * 100).round(1).to_numpy(),
@@ -187,7 +184,7 @@ def injuries_per_month_table(per_month: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Onset month": pd.to_datetime(per_month["month"]).dt.strftime("%Y-%m"),
-            "Category": _words(per_month["category"]).to_numpy(),
+            "Category": _words(words.RECURRENCE, per_month["category"]),
             "Injuries (n)": per_month["injuries"].to_numpy(),
         }
     )
@@ -197,7 +194,7 @@ def recurrence_table(rates: pd.DataFrame) -> pd.DataFrame:
     """Recurrence rate per body region (``analytics.recurrence.recurrence_rate``)."""
     return pd.DataFrame(
         {
-            "Body region": _words(rates["body_region"]).to_numpy() if "body_region" in rates else [],
+            "Body region": _words(words.BODY_REGIONS, rates["body_region"]) if "body_region" in rates else [],
             "Injuries (n)": rates["injuries"].to_numpy(),
             "Recurrences (n)": rates["recurrences"].to_numpy(),
             "Exacerbations (n)": rates["exacerbations"].to_numpy(),

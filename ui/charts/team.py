@@ -12,8 +12,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics.availability import AVAILABILITY_LABELS, RECURRENCE_LABELS
-from analytics.vocabulary import label
+from analytics.availability import AVAILABILITY_ORDER
 from ui.charts.theme import (
     AVAILABILITY_COLOURS,
     BAND,
@@ -25,6 +24,7 @@ from ui.charts.theme import (
     layout,
 )
 from ui.text import plotly_text
+from views import words
 
 #: Not reported (no check-in today): a light grey, outside the availability traffic light.
 UNKNOWN_GREY = "#B0BEC5"
@@ -50,19 +50,19 @@ def availability_bar(counts: dict[str, int]) -> go.Figure:
         return empty_figure(title, "No active athletes in this team — an admin adds them on *Users and teams*.")
     fig = go.Figure()
     colours = {**AVAILABILITY_COLOURS, "unknown": UNKNOWN_GREY}
-    for state in ("unavailable", "modified", "unknown", "full"):
+    for state in AVAILABILITY_ORDER:
         n = counts.get(state, 0)
         fig.add_bar(
             x=[n],
             y=["Athletes"],
             orientation="h",
-            name=AVAILABILITY_LABELS[state],
+            name=words.AVAILABILITY[state],
             marker_color=colours[state],
             text=[str(n) if n else ""],
             textposition="inside",
             insidetextanchor="middle",
             textangle=0,
-            hovertemplate=f"{AVAILABILITY_LABELS[state]}: %{{x}} athletes<extra></extra>",
+            hovertemplate=f"{words.AVAILABILITY[state]}: %{{x}} athletes<extra></extra>",
         )
     layout(fig, title, "Athletes (n)", "", height=190)
     fig.update_layout(barmode="stack", margin={"l": 20, "r": 20, "t": 70, "b": 45}, legend_traceorder="normal")
@@ -131,7 +131,7 @@ def region_pain_bars(share: pd.DataFrame, period: str) -> go.Figure:
     fig = go.Figure()
     fig.add_bar(
         x=shown["share"] * 100,
-        y=[label(r) for r in shown["body_region"]],
+        y=[words.region_label(r) for r in shown["body_region"]],
         orientation="h",
         marker_color=PAIN_BAR,
         text=[f"{n} of {d}" for n, d in zip(shown["n_with_pain"], shown["n_checked_in"], strict=True)],
@@ -205,9 +205,9 @@ def injuries_per_month_bars(per_month: pd.DataFrame) -> go.Figure:
         fig.add_bar(
             x=rows["month"],
             y=rows["injuries"],
-            name=RECURRENCE_LABELS[category],
+            name=words.RECURRENCE_RULES[category],
             marker_color=colour,
-            hovertemplate=f"%{{x|%B %Y}}<br>{RECURRENCE_LABELS[category]}: %{{y}}<extra></extra>",
+            hovertemplate=f"%{{x|%B %Y}}<br>{words.RECURRENCE_RULES[category]}: %{{y}}<extra></extra>",
         )
     layout(fig, title, "Onset month", "Injuries (n)", height=460)
     fig.update_layout(
@@ -231,7 +231,7 @@ def recurrence_by_region_bars(rates: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     fig.add_bar(
         x=r["recurrence_rate"] * 100,
-        y=[label(b) for b in r["body_region"]],
+        y=[words.region_label(b) for b in r["body_region"]],
         orientation="h",
         marker_color=RECURRENCE_COLOURS["recurrent_late"],
         text=[f"{k} of {n}" for k, n in zip(r["recurrences"], r["injuries"], strict=True)],

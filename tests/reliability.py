@@ -13,9 +13,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, MetaData, select
 
-RESULTS = Path(__file__).resolve().parents[2] / "test-results" / "reliability.json"
+RESULTS = Path(__file__).resolve().parents[1] / "test-results" / "reliability.json"
 
 
 def record_figures(key: str, **figures: Any) -> None:
@@ -32,8 +32,6 @@ def record_figures(key: str, **figures: Any) -> None:
 
 def fingerprint(engine: Engine) -> dict[str, tuple[int, str]]:
     """Per table: (row count, SHA-256 of every row in primary-key order), to compare a database before and after."""
-    from sqlalchemy import MetaData, select
-
     metadata = MetaData()
     metadata.reflect(engine)
     result: dict[str, tuple[int, str]] = {}

@@ -1,0 +1,104 @@
+"""Open flags, shared by the screens that show them (*Team today*, *Caseload*, *Athlete progress*, *My
+recovery*): the flags raised on a day less those a therapist has closed, and each flag in words.
+
+Rules: `analytics.flags` (what raises a flag, its level), `analytics.caseload.flag_severity` (red for the
+pain and injury flags, amber for the others). Words: `views.words` (one label per flag kind).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from analytics import flags
+from analytics.caseload import RED_KINDS
+from views import words
+from views.reader import Ids, Reader, ids
+
+#: Days of pain, check-ins, ROM and OSTRC read before the day for its flags (baselines of 28 days,
+#: persistent-pain runs, the 28-day ROM and 14-day OSTRC windows all fit in it).
+FLAG_LOOKBACK_DAYS = 120
+
+
+def open_flags_on(reader: Reader, athlete_ids: Ids, day: dt.date) -> pd.DataFrame:
+    """The flags raised on `day` (`analytics.flags.compute_flags`) for the athletes in scope (of
+    `athlete_ids`, None = all), less those a therapist has closed (`analytics.flags.open_flags`)."""
+    people = reader.athletes()
+    if athlete_ids is not None:
+        people = people[people["athlete_id"].isin(athlete_ids)]
+    who = ids(people["athlete_id"])
+    first = day - dt.timedelta(days=FLAG_LOOKBACK_DAYS)
+    raised = flags.compute_flags(
+        as_of=day,
+        pain_reports=reader.pain(who, first, day),
+        wellness_checkins=reader.checkins(who, first, day),
+        injuries=reader.injuries(who),
+        rom_measurements=reader.rom(who, first, day),
+        ostrc_responses=reader.ostrc(who, first, day),
+        athletes=people,
+        rom_norms=reader.norms(),
+    )
+    return flags.open_flags(raised, reader.flag_reviews(who))
+
+
+def _sort_codes(values: pd.Series | np.ndarray, ascending: bool = True) -> np.ndarray:
+    """Integer sort keys for `np.lexsort` that order like ``sort_values`` (missing values last)."""
+    codes, uniques = pd.factorize(values, sort=True)
+    n = len(uniques)
+    return np.where(codes < 0, n, codes if ascending else n - 1 - codes)
+
+
+def _measure_words(measure: object) -> str:
+    """A flag's ``measure`` (``joint/movement``, "" for kinds without one) in words."""
+    if not isinstance(measure, str) or "/" not in measure:
+        return ""
+    joint, movement = measure.split("/", 1)
+    return words.measure_words(joint, movement)
+
+
+def describe_flags(raised: pd.DataFrame) -> pd.DataFrame:
+    """`raised` (``analytics.flags`` rows) with ``severity`` (red / amber), ``label`` (`views.words.FLAGS`)
+    and ``where``: the region and side in words, or for a ROM flag the measure named by its ``measure``
+    column ("shoulder internal rotation"); red first, then newest first; the rule, values and baseline
+    size are kept as they are."""
+    kinds = raised["kind"].to_numpy(dtype=object)
+    red = np.array([k in RED_KINDS for k in kinds], dtype=bool)
+    where = words.where_column(raised["body_region"], raised["side"])
+    measures = raised["measure"].to_numpy(dtype=object)
+    named = np.array([_measure_words(m) for m in measures], dtype=object) if len(measures) else measures
+    has_measure = named != ""
+    where[has_measure] = named[has_measure]
+    order = np.lexsort(  # red first, then newest, athlete and kind; ties keep their order
+        (_sort_codes(kinds), _sort_codes(raised["athlete_id"]), _sort_codes(raised["date"], ascending=False), ~red)
+    )
+    f = raised.take(order).reset_index(drop=True)
+    f["severity"] = np.where(red, "red", "amber").astype(object)[order]
+    f["label"] = np.array([words.word(words.FLAGS, k) for k in kinds], dtype=object)[order]
+    f["where"] = where[order]
+    return f
+
+
+def athlete_flag_messages(raised: pd.DataFrame) -> pd.DataFrame:
+    """Each flag in words for the athlete it is about: `describe_flags` plus ``message``
+    (`views.words.FLAG_MESSAGES`).
+
+    E.g. a ``persistent_pain`` flag of the left thigh -> "Your left thigh has hurt (3 or more out of
+    10) on several reports in a row." The rule and values stay beside it (no black boxes)."""
+    f = describe_flags(raised)
+    if f.empty:
+        return f.assign(message=pd.Series(dtype=object))
+    templates = f["kind"].map(words.FLAG_MESSAGES).fillna("A flag about you: {where}.")
+    where = f["where"].where(f["where"] != "", "body")
+    f["message"] = [t.format(where=w) for t, w in zip(templates, where, strict=True)]
+    return f
+
+
+def open_flags_described(reader: Reader, athlete_ids: Ids = None) -> pd.DataFrame:
+    """The open flags (`open_flags_on`) of the newest data day in words (`describe_flags`), for the
+    athletes in scope of `athlete_ids` (None = all); no rows (the same columns) before any data."""
+    day = reader.newest_day()
+    if day is None:
+        return describe_flags(flags.compute_flags(as_of=dt.date.today()))
+    return describe_flags(open_flags_on(reader, athlete_ids, day))
