@@ -33,7 +33,7 @@ from analytics.lookup import looked_up
 from analytics.recurrence import RECURRENT
 from analytics.soreness import daily_compliance, soreness_score, weekly_compliance
 from analytics.surveillance import burden, days_lost, exposure_hours, incidence
-from analytics.validation import validate_columns
+from analytics.validation import checked
 from analytics.workload import Method, acwr, daily_load
 
 #: Days from onset during which an open injury is ``acute``; ``rehab`` after that.
@@ -48,11 +48,11 @@ def _day(value: object) -> pd.Timestamp:
 
 def athlete_names(athletes: pd.DataFrame) -> pd.Series:
     """Display name per ``athlete_id``, made unique (a repeated name gets its external id in brackets)."""
-    a = validate_columns(athletes, S.Athletes, ("athlete_id", "display_name", "external_id"))
-    a = a.drop_duplicates("athlete_id")
-    repeated = a["display_name"].duplicated(keep=False)
-    names = a["display_name"].where(~repeated, a["display_name"] + " (" + a["external_id"] + ")")
-    return pd.Series(names.to_numpy(), index=a["athlete_id"].to_numpy(), name="athlete")
+    roster = checked(athletes, S.Athletes, ("athlete_id", "display_name", "external_id"))
+    roster = roster.drop_duplicates("athlete_id")
+    repeated = roster["display_name"].duplicated(keep=False)
+    names = roster["display_name"].where(~repeated, roster["display_name"] + " (" + roster["external_id"] + ")")
+    return pd.Series(names.to_numpy(), index=roster["athlete_id"].to_numpy(), name="athlete")
 
 
 def open_injuries(injuries: pd.DataFrame, as_of: object) -> pd.DataFrame:
@@ -65,16 +65,20 @@ def open_injuries(injuries: pd.DataFrame, as_of: object) -> pd.DataFrame:
     """
     day = _day(as_of).to_datetime64()
     columns = ("injury_id", "athlete_id", "onset_date", "body_region", "side", "injury_type", "return_date")
-    i = validate_columns(injuries, S.Injuries, columns)
-    onset = i["onset_date"].to_numpy("datetime64[ns]")
-    returned = i["return_date"].to_numpy("datetime64[ns]") <= day  # a missing return date: False
+    injured = checked(injuries, S.Injuries, columns)
+    onset = injured["onset_date"].to_numpy("datetime64[ns]")
+    returned = injured["return_date"].to_numpy("datetime64[ns]") <= day  # a missing return date: False
     rows = np.flatnonzero((onset <= day) & ~returned)
     onset = onset[rows]
     # athlete ascending, then the latest onset and the higher injury id first (a stable sort, as sort_values)
     order = np.lexsort(
-        (-i["injury_id"].to_numpy(np.int64)[rows], -onset.view(np.int64), i["athlete_id"].to_numpy(np.int64)[rows])
+        (
+            -injured["injury_id"].to_numpy(np.int64)[rows],
+            -onset.view(np.int64),
+            injured["athlete_id"].to_numpy(np.int64)[rows],
+        )
     )
-    out = i.take(rows[order]).reset_index(drop=True)
+    out = injured.take(rows[order]).reset_index(drop=True)
     days = ((day - onset[order]) // np.timedelta64(1, "D")).astype(np.int64)
     out["days_since_onset"] = days
     out["status"] = np.where(days < ACUTE_DAYS, "acute", "rehab")
@@ -101,15 +105,15 @@ def availability_board(
     days_since_onset, open_injuries``, sorted unavailable, modified, unknown, full, then by name.
     """
     day = _day(as_of)
-    a = validate_columns(athletes, S.Athletes, ("athlete_id", "display_name", "external_id", "active"))
-    a = a[a["active"]].drop_duplicates("athlete_id")
-    names = athlete_names(a)
+    roster = checked(athletes, S.Athletes, ("athlete_id", "display_name", "external_id", "active"))
+    roster = roster[roster["active"]].drop_duplicates("athlete_id")
+    names = athlete_names(roster)
 
-    w = validate_columns(checkins, S.WellnessCheckins, ("athlete_id", "date", "availability"))
-    w = w[w["date"].dt.normalize() == day].drop_duplicates("athlete_id")
-    answered = w.set_index("athlete_id")["availability"]
+    checked_in = checked(checkins, S.WellnessCheckins, ("athlete_id", "date", "availability"))
+    checked_in = checked_in[checked_in["date"].dt.normalize() == day].drop_duplicates("athlete_id")
+    answered = checked_in.set_index("athlete_id")["availability"]
 
-    board = pd.DataFrame({"athlete_id": a["athlete_id"].to_numpy(np.int64)})
+    board = pd.DataFrame({"athlete_id": roster["athlete_id"].to_numpy(np.int64)})
     board["athlete"] = board["athlete_id"].map(names)
     board["availability"] = board["athlete_id"].map(answered).fillna("unknown").astype(str)
 
@@ -117,10 +121,10 @@ def availability_board(
     counts = current.groupby("athlete_id").size()
     latest = current.drop_duplicates("athlete_id").set_index("athlete_id")
 
-    p = validate_columns(pain_reports, S.PainReports, ("athlete_id", "date", "body_region", "side", "pain"))
-    p = p[(p["date"].dt.normalize() == day) & (p["pain"] >= 1)]
-    p = p.sort_values(["athlete_id", "pain", "body_region", "side"], ascending=[True, False, True, True])
-    worst = p.drop_duplicates("athlete_id").set_index("athlete_id")
+    reports = checked(pain_reports, S.PainReports, ("athlete_id", "date", "body_region", "side", "pain"))
+    reports = reports[(reports["date"].dt.normalize() == day) & (reports["pain"] >= 1)]
+    reports = reports.sort_values(["athlete_id", "pain", "body_region", "side"], ascending=[True, False, True, True])
+    worst = reports.drop_duplicates("athlete_id").set_index("athlete_id")
 
     ids = board["athlete_id"]
     has_injury = ids.isin(latest.index)
@@ -134,7 +138,7 @@ def availability_board(
     explained = board["status"].notna()
     board["body_region"] = board["body_region"].astype(object).where(explained, None)
     board["side"] = board["side"].astype(object).where(explained, None)
-    rank = board["availability"].map({k: i for i, k in enumerate(AVAILABILITY_ORDER)})
+    rank = board["availability"].map({k: position for position, k in enumerate(AVAILABILITY_ORDER)})
     board = board.assign(_rank=rank).sort_values(["_rank", "athlete"], kind="stable").drop(columns="_rank")
     columns = [
         "athlete_id",
@@ -166,18 +170,18 @@ def flag_board(flags: pd.DataFrame, athletes: pd.DataFrame) -> pd.DataFrame:
     Flags of athletes not in `athletes` are left out. Sorted red first, then by athlete and kind (in
     ``FLAG_LEVEL`` order).
     """
-    f = validate_columns(
+    board = checked(
         flags, S.Flags, ("athlete_id", "date", "kind", "rule", "values", "baseline_n", "body_region", "side")
     )
     names = athlete_names(athletes)
-    f = f[f["athlete_id"].isin(names.index)].copy()
-    f["athlete"] = f["athlete_id"].map(names)
-    f["level"] = f["kind"].map(FLAG_LEVEL)
-    f["_level"] = (f["level"] != "red").astype(int)
-    f["_kind"] = f["kind"].map({k: i for i, k in enumerate(FLAG_LEVEL)})
-    f = f.sort_values(["_level", "athlete", "_kind", "date"], kind="stable")
+    board = board[board["athlete_id"].isin(names.index)].copy()
+    board["athlete"] = board["athlete_id"].map(names)
+    board["level"] = board["kind"].map(FLAG_LEVEL)
+    board["_level"] = (board["level"] != "red").astype(int)
+    board["_kind"] = board["kind"].map({k: i for i, k in enumerate(FLAG_LEVEL)})
+    board = board.sort_values(["_level", "athlete", "_kind", "date"], kind="stable")
     columns = ["athlete_id", "athlete", "level", "kind", "body_region", "side", "date", "rule", "values", "baseline_n"]
-    return f[columns].reset_index(drop=True)
+    return board[columns].reset_index(drop=True)
 
 
 def flag_counts(board: pd.DataFrame) -> dict[str, int]:
@@ -242,23 +246,24 @@ def weekly_soreness(checkins: pd.DataFrame) -> pd.DataFrame:
     Returns ``week_start, n_athletes, n_checkins, soreness_score_median, soreness_score_q1,
     soreness_score_q3``, sorted by week.
     """
-    w = validate_columns(checkins, S.WellnessCheckins, ("athlete_id", "date", "soreness"))
-    w = w.assign(date=w["date"].dt.normalize()).drop_duplicates(["athlete_id", "date"])
-    w = w[w["soreness"].notna()]
-    w = w.assign(
-        score=soreness_score(w["soreness"]), week_start=w["date"] - pd.to_timedelta(w["date"].dt.day_of_week, unit="D")
+    answers = checked(checkins, S.WellnessCheckins, ("athlete_id", "date", "soreness"))
+    answers = answers.assign(date=answers["date"].dt.normalize()).drop_duplicates(["athlete_id", "date"])
+    answers = answers[answers["soreness"].notna()]
+    answers = answers.assign(
+        score=soreness_score(answers["soreness"]),
+        week_start=answers["date"] - pd.to_timedelta(answers["date"].dt.day_of_week, unit="D"),
     )
-    athlete_weeks = w.groupby(["week_start", "athlete_id"], as_index=False).agg(
+    athlete_weeks = answers.groupby(["week_start", "athlete_id"], as_index=False).agg(
         score=("score", "mean"), checkins=("score", "size")
     )
-    g = athlete_weeks.groupby("week_start")
+    weeks = athlete_weeks.groupby("week_start")
     out = pd.DataFrame(
         {
-            "n_athletes": g.size().astype(np.int64),
-            "n_checkins": g["checkins"].sum().astype(np.int64),
-            "soreness_score_median": g["score"].median(),
-            "soreness_score_q1": g["score"].quantile(0.25),
-            "soreness_score_q3": g["score"].quantile(0.75),
+            "n_athletes": weeks.size().astype(np.int64),
+            "n_checkins": weeks["checkins"].sum().astype(np.int64),
+            "soreness_score_median": weeks["score"].median(),
+            "soreness_score_q1": weeks["score"].quantile(0.25),
+            "soreness_score_q3": weeks["score"].quantile(0.75),
         }
     )
     return out.reset_index()
@@ -280,10 +285,14 @@ def injuries_per_month(classified: pd.DataFrame, start: object, end: object) -> 
 
     Returns ``month, category, injuries, recurrent``.
     """
-    i = injuries_between(classified, start, end)
+    injured = injuries_between(classified, start, end)
     months = pd.date_range(_day(start).to_period("M").to_timestamp(), _day(end), freq="MS", name="month")
     categories = list(S.RECURRENCE_CATEGORIES)
-    counts = i.assign(month=i["onset_date"].dt.to_period("M").dt.to_timestamp()).groupby(["month", "category"]).size()
+    counts = (
+        injured.assign(month=injured["onset_date"].dt.to_period("M").dt.to_timestamp())
+        .groupby(["month", "category"])
+        .size()
+    )
     grid = pd.MultiIndex.from_product([months, categories], names=["month", "category"])
     out = counts.reindex(grid, fill_value=0).rename("injuries").reset_index()
     out["injuries"] = out["injuries"].astype(np.int64)
@@ -304,16 +313,16 @@ def surveillance_summary(
     Keys: ``injuries``, ``time_loss_injuries``, ``exposure_hours``, ``incidence``, ``days_lost``,
     ``burden``.
     """
-    i = injuries_between(injuries, start, end)
+    injured = injuries_between(injuries, start, end)
     hours = float(exposure_hours(training_sessions))
-    lost = days_lost(i, as_of=_day(end))
+    lost = days_lost(injured, as_of=_day(end))
     return {
-        "injuries": len(i),
-        "time_loss_injuries": int(i["time_loss"].astype(bool).sum()),
+        "injuries": len(injured),
+        "time_loss_injuries": int(injured["time_loss"].astype(bool).sum()),
         "exposure_hours": hours,
-        "incidence": float(incidence(i, hours)),
+        "incidence": float(incidence(injured, hours)),
         "days_lost": float(lost["days_lost"].sum()),
-        "burden": float(burden(i, hours, as_of=_day(end))),
+        "burden": float(burden(injured, hours, as_of=_day(end))),
     }
 
 

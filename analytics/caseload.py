@@ -40,7 +40,7 @@ from analytics import schemas as S
 from analytics.availability import open_injuries
 from analytics.flags import FLAG_LEVEL
 from analytics.recurrence import classify_injuries
-from analytics.validation import validate_columns, validated
+from analytics.validation import checked
 
 RED_KINDS: tuple[str, ...] = tuple(kind for kind, level in FLAG_LEVEL.items() if level == "red")
 AMBER_KINDS: tuple[str, ...] = ("rom_asymmetry", "wellness_drop", "missing_checkin")
@@ -233,18 +233,18 @@ def rom_history(
     Rules (module docstring): the day's value is the mean of its trials; ``post_session`` is left out
     unless `include_post_session`; ``change`` = value - the previous measured day's value of the same
     side (missing on the first day); ``change_real`` when |change| exceeds the measure's ``mdc``
-    (strictly, `analytics.rom.beyond`); ``change_label`` is ``"first measurement"``, ``"gain"``,
-    ``"loss"`` or ``"within measurement error"``. ``normal_value`` is the norm (missing when the
-    measure has none); ``contexts`` the day's contexts, comma-separated.
+    (strictly, `analytics.rom.beyond`): a gain when positive, a loss when negative, otherwise within
+    measurement error. ``normal_value`` is the norm (missing when the measure has none); ``contexts`` the
+    day's contexts, comma-separated.
 
     ``first_date`` / ``change_from_first`` / ``from_first_real``: the same against the first day in the
     input (several changes each within error can add up to a real one).
 
     Returns ``athlete_id, joint, movement, unit, side, date, value, n_trials, contexts, previous_date,
-    change, mdc, change_real, change_label, normal_value, first_date, change_from_first,
-    from_first_real``, sorted by athlete, measure, side and date.
+    change, mdc, change_real, normal_value, first_date, change_from_first, from_first_real``, sorted by
+    athlete, measure, side and date.
     """
-    r = validate_columns(rom_measurements, S.RomMeasurements, rom.ROM_COLUMNS)
+    r = checked(rom_measurements, S.RomMeasurements, rom.ROM_COLUMNS)
     if not include_post_session:
         r = r[r["context"].to_numpy(dtype=object) != "post_session"]
     # Sort the trials by athlete, measure, side and day (factorised labels sort like the labels): each
@@ -287,9 +287,6 @@ def rom_history(
             "change": change,
             "mdc": mdc,
             "change_real": real,
-            "change_label": np.select(
-                [first, real & (change > 0), real], ["first measurement", "gain", "loss"], "within measurement error"
-            ).astype(object),
             "normal_value": normal,
             "first_date": date[series_start],
             "change_from_first": from_first,
@@ -345,7 +342,7 @@ def episode_table(
     if classified is None:
         classified = classify_injuries(injuries)
     keep = ["injury_id", "resolved", "resolution_date", "days_to_resolution", "days_to_return", "n_reports"]
-    ep = validated(S.RecoveryEpisodes.to_schema(), episodes, copy=False)  # same verdict; read, not changed
+    ep = checked(episodes, S.RecoveryEpisodes)
     order = np.lexsort(  # newest onset first, then the higher injury id
         (_sort_codes(classified["injury_id"], ascending=False), _sort_codes(classified["onset_date"], ascending=False))
     )
@@ -379,7 +376,7 @@ def km_athlete_vs_team(
     rows first. Each group's estimate is computed once (`analytics.recovery`'s Kaplan-Meier, the
     numbers of `km_curves` / `km_medians` grouped by team and athlete) and both tables built from it.
     """
-    ep = validated(S.RecoveryEpisodes.to_schema(), episodes, copy=False)  # same verdict; read, not changed
+    ep = checked(episodes, S.RecoveryEpisodes)
     if ep.empty or outcome not in recovery.KM_OUTCOMES:  # the empty tables, or km_curves' error
         return recovery.km_curves(ep, outcome), recovery.km_medians(ep, outcome)
     time_col, event_col = recovery.KM_OUTCOMES[outcome]

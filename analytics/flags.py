@@ -46,7 +46,8 @@ never used.
 Performance: everything is vectorised (sorting, cumulative sums, binary search); there is no Python
 loop over athletes, days or rows. The rules work on numpy arrays (`Columns`) rather than DataFrames:
 a page asks for one athlete or one team (a few hundred rows), where pandas' fixed cost per operation
-would dominate, and a whole two-year organisation history runs in a few seconds.
+would dominate, and a whole two-year organisation history runs in a few seconds. The array tricks
+(trailing windows, run lengths, packed athlete-day keys) are `analytics.kernels`.
 """
 
 from __future__ import annotations
@@ -57,16 +58,17 @@ import numpy as np
 import pandas as pd
 
 from analytics import schemas as S
-from analytics.recovery import (
-    daily_pain_arrays,
+from analytics.kernels import (
     day_numbers,
     day_numbers_as_dates,
+    first_row_per_group_day,
+    run_ends,
     run_lengths,
-    sides_compatible,
-    window_sums,
+    trailing_window_sums,
 )
-from analytics.rom import measure_words, run_ends, symmetry_columns
-from analytics.validation import columns_checked, empty_frame, validate_output
+from analytics.recovery import checked_pain, daily_pain_arrays, sides_compatible
+from analytics.rom import measure_words, symmetry_columns
+from analytics.validation import checked, empty_frame
 
 FLAG_KINDS: tuple[str, ...] = (
     "pain_spike",
@@ -219,14 +221,14 @@ def _finish(rules: list[Columns]) -> pd.DataFrame:
     """Concatenate the rules' rows column by column, sort deterministically and check against ``Flags``."""
     rules = [f for f in rules if len(f["athlete_id"])]
     if not rules:
-        return S.Flags.validate(empty_frame(S.Flags))
+        return empty_frame(S.Flags)
     columns = {c: np.concatenate([f[c] for f in rules]) for c in _COLUMNS}
     order = _sort_order(columns, ("date", "athlete_id", "kind", "body_region", "side", "measure"))
     out = {c: v[order] for c, v in columns.items()}
     baseline_n = out["baseline_n"]
     missing = np.isnan(baseline_n)
     out["baseline_n"] = pd.arrays.IntegerArray(np.where(missing, 0, baseline_n).astype(np.int64), missing)
-    return validate_output(pd.DataFrame(out), S.Flags)
+    return checked(pd.DataFrame(out), S.Flags)
 
 
 def _sort_order(columns: Columns, by: tuple[str, ...]) -> np.ndarray:
@@ -244,16 +246,17 @@ def _sort_order(columns: Columns, by: tuple[str, ...]) -> np.ndarray:
 
 def _pain(pain_reports: pd.DataFrame) -> Columns:
     """Daily pain (`analytics.recovery.daily_pain` with its codes, as arrays: one per athlete, region,
-    side and date; sorted) with its group code and day number."""
-    d = daily_pain_arrays(pain_reports)
+    side and date; sorted) with its group code and day number; `pain_reports` checked here, where the
+    public functions hand it in."""
+    arrays = daily_pain_arrays(checked_pain(pain_reports))
     return {
-        "athlete_id": d.athlete,
-        "body_region": d.regions[d.region],
-        "side": d.sides[d.side],
-        "date": day_numbers_as_dates(d.day),
-        "pain": d.pain,
-        "group": np.cumsum(d.new_key) - 1,
-        "day": d.day,
+        "athlete_id": arrays.athlete,
+        "body_region": arrays.regions[arrays.region],
+        "side": arrays.sides[arrays.side],
+        "date": day_numbers_as_dates(arrays.day),
+        "pain": arrays.pain,
+        "group": np.cumsum(arrays.new_key) - 1,
+        "day": arrays.day,
     }
 
 
@@ -265,27 +268,19 @@ def _checkins(wellness_checkins: pd.DataFrame, items: bool) -> Columns:
     wellness items, missing when any item is missing.
     """
     columns = ("athlete_id", "date", *WELLNESS_ITEMS) if items else ("athlete_id", "date")
-    w = columns_checked(wellness_checkins, S.WellnessCheckins, columns)
-    athlete = w["athlete_id"].to_numpy(np.int64)
-    day = day_numbers(w["date"])
+    checkins = checked(wellness_checkins, S.WellnessCheckins, columns)
+    athlete = checkins["athlete_id"].to_numpy(np.int64)
+    day = day_numbers(checkins["date"])
     total = None
     if items:
-        total = np.zeros(len(w))
+        total = np.zeros(len(checkins))
         for item in WELLNESS_ITEMS:  # five columns, not rows
-            total += w[item].to_numpy(dtype=float, na_value=np.nan)
-    take = None
-    if len(day):
-        key = athlete * (np.int64(1) << 22) + (day - day.min())
-        if not np.all(key[1:] > key[:-1]):
-            order = np.argsort(key, kind="stable")
-            key = key[order]
-            keep = np.ones(len(key), dtype=bool)
-            keep[1:] = key[1:] != key[:-1]
-            take = order[keep]
+            total += checkins[item].to_numpy(dtype=float, na_value=np.nan)
+    take = first_row_per_group_day(athlete, day)
     if take is not None:
         athlete, day = athlete[take], day[take]
         total = total[take] if total is not None else None
-    out = {"athlete_id": athlete, "day": day, "date": day.astype("datetime64[D]").astype("datetime64[ns]")}
+    out = {"athlete_id": athlete, "day": day, "date": day_numbers_as_dates(day)}
     if total is not None:
         out["total"] = total
     return out
@@ -302,61 +297,67 @@ def _latest(*dates: pd.Series | np.ndarray | None) -> pd.Timestamp:
 # --------------------------------------------------------------------------- pain rules
 
 
-def _pain_spike(p: Columns, as_of: pd.Timestamp, lo: pd.Timestamp, rules: FlagRules) -> Columns:
+def _pain_spike(daily: Columns, as_of: pd.Timestamp, lo: pd.Timestamp, rules: FlagRules) -> Columns:
     days = rules.pain_baseline_days
     lo_day = _day_number(lo)
-    p = _take(p, (p["day"] <= _day_number(as_of)) & (p["day"] >= lo_day - days))
-    pain = p["pain"].astype(float)
-    count, total, _ = window_sums(p["group"], p["day"], pain, days, include_current=False)
+    daily = _take(daily, (daily["day"] <= _day_number(as_of)) & (daily["day"] >= lo_day - days))
+    pain = daily["pain"].astype(float)
+    count, total, _ = trailing_window_sums(daily["group"], daily["day"], pain, days, include_current=False)
     mean = total / np.maximum(count, 1)
-    hit = (p["day"] >= lo_day) & (count >= rules.pain_min_baseline) & (pain >= mean + rules.pain_spike_points - _EPS)
-    f, mean = _take(p, hit), mean[hit]
+    hit = (
+        (daily["day"] >= lo_day) & (count >= rules.pain_min_baseline) & (pain >= mean + rules.pain_spike_points - _EPS)
+    )
+    fired, mean = _take(daily, hit), mean[hit]
     rule = (
         f"pain >= own {days}-day mean + {rules.pain_spike_points:g} points (same region and side; "
         f">= {rules.pain_min_baseline} reports in the baseline; today excluded)"
     )
     values = (
-        f["body_region"]
+        fired["body_region"]
         + " "
-        + f["side"]
+        + fired["side"]
         + ": pain "
-        + _text(f["pain"])
+        + _text(fired["pain"])
         + " vs mean "
         + _num(mean)
         + " (threshold "
         + _num(mean + rules.pain_spike_points)
         + ")"
     )
-    return _rows("pain_spike", rule, f["athlete_id"], f["date"], values, count[hit], f["body_region"], f["side"])
+    return _rows(
+        "pain_spike", rule, fired["athlete_id"], fired["date"], values, count[hit], fired["body_region"], fired["side"]
+    )
 
 
-def _persistent(p: Columns, as_of: pd.Timestamp, lo: pd.Timestamp, rules: FlagRules) -> Columns:
-    p = _take(p, p["day"] <= _day_number(as_of))
-    runs = run_lengths(p["group"], p["pain"] >= rules.persistent_min_pain)
-    hit = (runs >= rules.persistent_reports) & (p["day"] >= _day_number(lo))
-    f = _take(p, hit)
+def _persistent(daily: Columns, as_of: pd.Timestamp, lo: pd.Timestamp, rules: FlagRules) -> Columns:
+    daily = _take(daily, daily["day"] <= _day_number(as_of))
+    runs = run_lengths(daily["group"], daily["pain"] >= rules.persistent_min_pain)
+    hit = (runs >= rules.persistent_reports) & (daily["day"] >= _day_number(lo))
+    fired = _take(daily, hit)
     rule = (
         f"same region and side at NPRS >= {rules.persistent_min_pain} on >= {rules.persistent_reports} "
         "consecutive reports"
     )
     values = (
-        f["body_region"]
+        fired["body_region"]
         + " "
-        + f["side"]
+        + fired["side"]
         + ": NPRS >= "
         + str(rules.persistent_min_pain)
         + " on "
         + _text(runs[hit])
         + " consecutive reports, latest "
-        + _text(f["pain"])
+        + _text(fired["pain"])
     )
-    return _rows("persistent_pain", rule, f["athlete_id"], f["date"], values, None, f["body_region"], f["side"])
+    return _rows(
+        "persistent_pain", rule, fired["athlete_id"], fired["date"], values, None, fired["body_region"], fired["side"]
+    )
 
 
 def _injuries(injuries: pd.DataFrame) -> Columns:
     """Validated injuries for ``new_pain_injured_region``, each once (its first row), as arrays."""
     columns = ("injury_id", "athlete_id", "onset_date", "body_region", "side", "injury_type", "return_date")
-    inj = columns_checked(injuries, S.Injuries, columns)
+    inj = checked(injuries, S.Injuries, columns)
     ids = inj["injury_id"].to_numpy(np.int64)
     _, first = np.unique(ids, return_index=True)
     first.sort()
@@ -377,62 +378,75 @@ def _pairs(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return at, order[first[at] + offset]
 
 
-def _new_pain(p: Columns, injuries: pd.DataFrame, as_of: pd.Timestamp, lo: pd.Timestamp, rules: FlagRules) -> Columns:
-    p = _take(p, p["day"] <= _day_number(as_of))
-    group, day, pain = p["group"], p["day"], p["pain"]
+def _new_pain(
+    daily: Columns, injuries: pd.DataFrame, as_of: pd.Timestamp, lo: pd.Timestamp, rules: FlagRules
+) -> Columns:
+    daily = _take(daily, daily["day"] <= _day_number(as_of))
+    group, day, pain = daily["group"], daily["day"], daily["pain"]
     same = np.zeros(len(day), dtype=bool)
     same[1:] = group[1:] == group[:-1]
     prev_day = np.where(same, np.roll(day, 1), -(10**9))
     prev_pain = np.where(same, np.roll(pain, 1), -1)
     recent = same & (day - prev_day <= rules.new_pain_gap_days)
     new = (pain >= rules.new_pain_min) & (~recent | (prev_pain == 0)) & (day >= _day_number(lo))
-    c = _take(p, new)
-    c["prev_day"], c["recent"] = prev_day[new], recent[new]
-    inj = _injuries(injuries)
-    n = len(c["day"])
-    athlete = pd.factorize(np.concatenate([c["athlete_id"], inj["athlete_id"]]))[0]
-    region, regions = pd.factorize(np.concatenate([c["body_region"], inj["body_region"]]))
+    new_reports = _take(daily, new)
+    new_reports["prev_day"], new_reports["recent"] = prev_day[new], recent[new]
+    injured = _injuries(injuries)
+    n = len(new_reports["day"])
+    athlete = pd.factorize(np.concatenate([new_reports["athlete_id"], injured["athlete_id"]]))[0]
+    region, regions = pd.factorize(np.concatenate([new_reports["body_region"], injured["body_region"]]))
     key = athlete * np.int64(len(regions)) + region
     report, injury = _pairs(key[:n], key[n:])
-    returned = inj["return_date"][injury]
+    returned = injured["return_date"][injury]
     ok = (
-        sides_compatible(c["side"][report], inj["side"][injury])
-        & (_days(inj["onset_date"][injury]) < c["day"][report])  # began before the report day
+        sides_compatible(new_reports["side"][report], injured["side"][injury])
+        & (_days(injured["onset_date"][injury]) < new_reports["day"][report])  # began before the report day
         & ~np.isnat(returned)
-        & (_days(returned) <= c["day"][report])  # and returned to full participation on or before it
+        & (_days(returned) <= new_reports["day"][report])  # and returned to full participation on or before it
     )
     report, injury = report[ok], injury[ok]
     # Per report, the injury with the latest onset (then the highest id)
-    last = np.lexsort((inj["injury_id"][injury], inj["onset_date"][injury], report))
+    last = np.lexsort((injured["injury_id"][injury], injured["onset_date"][injury], report))
     report, injury = report[last], injury[last]
     keep = run_ends(report)
-    m, i = _take(c, report[keep]), _take(inj, injury[keep])
+    flagged, named_injury = _take(new_reports, report[keep]), _take(injured, injury[keep])
     rule = (
         f"new pain (NPRS >= {rules.new_pain_min} with no report in the previous {rules.new_pain_gap_days} days, "
         "or after a 0) in a region and side injured before (returned to full participation)"
     )
     prev_text = np.where(
-        m["recent"], "after 0 on " + _day(np.where(m["recent"], m["prev_day"], m["day"])), "after no recent report"
+        flagged["recent"],
+        "after 0 on " + _day(np.where(flagged["recent"], flagged["prev_day"], flagged["day"])),
+        "after no recent report",
     )
     values = (
-        m["body_region"]
+        flagged["body_region"]
         + " "
-        + m["side"]
+        + flagged["side"]
         + ": pain "
-        + _text(m["pain"])
+        + _text(flagged["pain"])
         + " "
         + prev_text
         + "; injury "
-        + _text(i["injury_id"])
+        + _text(named_injury["injury_id"])
         + " ("
-        + i["injury_type"]
+        + named_injury["injury_type"]
         + ", onset "
-        + _day(i["onset_date"])
+        + _day(named_injury["onset_date"])
         + ", returned "
-        + _day(i["return_date"])
+        + _day(named_injury["return_date"])
         + ")"
     )
-    return _rows("new_pain_injured_region", rule, m["athlete_id"], m["date"], values, None, m["body_region"], m["side"])
+    return _rows(
+        "new_pain_injured_region",
+        rule,
+        flagged["athlete_id"],
+        flagged["date"],
+        values,
+        None,
+        flagged["body_region"],
+        flagged["side"],
+    )
 
 
 def pain_spike_flags(
@@ -444,9 +458,9 @@ def pain_spike_flags(
     `as_of` defaults to the latest report; `start` None = the today board). Returns ``Flags``.
     """
     rules = rules or FlagRules()
-    p = _pain(pain_reports)
-    as_of_ts = _ts(as_of) if as_of is not None else _latest(p["date"])
-    return _finish([_pain_spike(p, as_of_ts, _range(as_of_ts, start), rules)])
+    daily = _pain(pain_reports)
+    as_of_ts = _ts(as_of) if as_of is not None else _latest(daily["date"])
+    return _finish([_pain_spike(daily, as_of_ts, _range(as_of_ts, start), rules)])
 
 
 def persistent_pain_flags(
@@ -458,9 +472,9 @@ def persistent_pain_flags(
     Returns ``Flags``.
     """
     rules = rules or FlagRules()
-    p = _pain(pain_reports)
-    as_of_ts = _ts(as_of) if as_of is not None else _latest(p["date"])
-    return _finish([_persistent(p, as_of_ts, _range(as_of_ts, start), rules)])
+    daily = _pain(pain_reports)
+    as_of_ts = _ts(as_of) if as_of is not None else _latest(daily["date"])
+    return _finish([_persistent(daily, as_of_ts, _range(as_of_ts, start), rules)])
 
 
 def new_pain_flags(
@@ -477,9 +491,9 @@ def new_pain_flags(
     the most recent such injury is named. Returns ``Flags``.
     """
     rules = rules or FlagRules()
-    p = _pain(pain_reports)
-    as_of_ts = _ts(as_of) if as_of is not None else _latest(p["date"])
-    return _finish([_new_pain(p, injuries, as_of_ts, _range(as_of_ts, start), rules)])
+    daily = _pain(pain_reports)
+    as_of_ts = _ts(as_of) if as_of is not None else _latest(daily["date"])
+    return _finish([_new_pain(daily, injuries, as_of_ts, _range(as_of_ts, start), rules)])
 
 
 # --------------------------------------------------------------------------- ROM
@@ -501,32 +515,40 @@ def _rom_asymmetry(
         sym = symmetry_columns(
             rom_measurements, injuries, norms, False, False, rules.rom_fraction, _range(as_of_ts, start), as_of_ts
         )
-    f = _take(sym, sym["asymmetric"])
-    unit = np.where(f["unit"] == "deg", " deg", " cm").astype(object)
+    fired = _take(sym, sym["asymmetric"])
+    unit = np.where(fired["unit"] == "deg", " deg", " cm").astype(object)
     rule = (
         f"ROM asymmetry: |left - right| > MDC and > {rules.rom_fraction:.0%} of the larger side (same-day measurements)"
     )
     values = (
-        _measure_words(f["joint"], f["movement"])
+        _measure_words(fired["joint"], fired["movement"])
         + ": left "
-        + _num(f["left"])
+        + _num(fired["left"])
         + unit
         + ", right "
-        + _num(f["right"])
+        + _num(fired["right"])
         + unit
         + ", |diff| "
-        + _num(f["abs_diff"])
+        + _num(fired["abs_diff"])
         + " > MDC "
-        + _num(f["mdc"])
+        + _num(fired["mdc"])
         + " and > "
-        + _num(rules.rom_fraction * f["larger"])
+        + _num(rules.rom_fraction * fired["larger"])
         + "; LSI "
-        + _num(f["lsi"], 0)
+        + _num(fired["lsi"], 0)
         + " %"
     )
-    measure = f["joint"] + "/" + f["movement"]
+    measure = fired["joint"] + "/" + fired["movement"]
     return _rows(
-        "rom_asymmetry", rule, f["athlete_id"], f["date"], values, None, f["body_region"], f["involved_side"], measure
+        "rom_asymmetry",
+        rule,
+        fired["athlete_id"],
+        fired["date"],
+        values,
+        None,
+        fired["body_region"],
+        fired["involved_side"],
+        measure,
     )
 
 
@@ -561,25 +583,25 @@ def rom_asymmetry_flags(
 # --------------------------------------------------------------------------- wellness and check-ins
 
 
-def _wellness_drop(w: Columns, as_of: pd.Timestamp, lo: pd.Timestamp, rules: FlagRules) -> Columns:
+def _wellness_drop(checkins: Columns, as_of: pd.Timestamp, lo: pd.Timestamp, rules: FlagRules) -> Columns:
     days = rules.wellness_baseline_days
     lo_day = _day_number(lo)
-    w = _take(w, (w["day"] <= _day_number(as_of)) & (w["day"] >= lo_day - days))
-    total = w["total"]
-    count, s, q = window_sums(w["athlete_id"], w["day"], total, days, include_current=False)
+    checkins = _take(checkins, (checkins["day"] <= _day_number(as_of)) & (checkins["day"] >= lo_day - days))
+    total = checkins["total"]
+    count, s, q = trailing_window_sums(checkins["athlete_id"], checkins["day"], total, days, include_current=False)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = s / count
         var = (q - s * s / count) / (count - 1)
     sd = np.sqrt(np.clip(var, 0.0, None))
     drop = mean - total
     hit = (
-        (w["day"] >= lo_day)
+        (checkins["day"] >= lo_day)
         & (count >= rules.wellness_min_baseline)
         & ~np.isnan(total)
         & (drop > _EPS)
         & (drop >= rules.wellness_drop_sd * sd - _EPS)
     )
-    f, sd, drop = _take(w, hit), sd[hit], drop[hit]
+    fired, sd, drop = _take(checkins, hit), sd[hit], drop[hit]
     with np.errstate(invalid="ignore", divide="ignore"):
         in_sd = _num(drop / np.where(sd > 0, sd, np.nan), missing="inf")
     rule = (
@@ -588,7 +610,7 @@ def _wellness_drop(w: Columns, as_of: pd.Timestamp, lo: pd.Timestamp, rules: Fla
     )
     values = (
         "total "
-        + _num(f["total"])
+        + _num(fired["total"])
         + " vs mean "
         + _num(mean[hit])
         + " (SD "
@@ -599,22 +621,22 @@ def _wellness_drop(w: Columns, as_of: pd.Timestamp, lo: pd.Timestamp, rules: Fla
         + in_sd
         + " SD"
     )
-    return _rows("wellness_drop", rule, f["athlete_id"], f["date"], values, count[hit])
+    return _rows("wellness_drop", rule, fired["athlete_id"], fired["date"], values, count[hit])
 
 
 def _missing_checkin(
-    w: Columns, athletes: pd.DataFrame | None, as_of: pd.Timestamp, lo: pd.Timestamp, rules: FlagRules
+    checkins: Columns, athletes: pd.DataFrame | None, as_of: pd.Timestamp, lo: pd.Timestamp, rules: FlagRules
 ) -> Columns:
     n_days = rules.missing_checkin_days
     lo_d, hi_d = _day_number(lo), _day_number(as_of)
-    keep = w["day"] <= hi_d
+    keep = checkins["day"] <= hi_d
     expected = None
     if athletes is not None:
-        a = columns_checked(athletes, S.Athletes, ("athlete_id", "active"))
-        expected = np.unique(a["athlete_id"].to_numpy(np.int64)[a["active"].to_numpy(dtype=bool)])
-        keep &= np.isin(w["athlete_id"], expected)
-    athlete = w["athlete_id"][keep]
-    day = w["day"][keep]
+        roster = checked(athletes, S.Athletes, ("athlete_id", "active"))
+        expected = np.unique(roster["athlete_id"].to_numpy(np.int64)[roster["active"].to_numpy(dtype=bool)])
+        keep &= np.isin(checkins["athlete_id"], expected)
+    athlete = checkins["athlete_id"][keep]
+    day = checkins["day"][keep]
     last_of_athlete = np.ones(len(day), dtype=bool)
     last_of_athlete[:-1] = athlete[1:] != athlete[:-1]
     next_day = np.where(last_of_athlete, hi_d + 1, np.roll(day, -1))
@@ -650,9 +672,9 @@ def wellness_drop_flags(
     Returns ``Flags``.
     """
     rules = rules or FlagRules()
-    w = _checkins(wellness_checkins, items=True)
-    as_of_ts = _ts(as_of) if as_of is not None else _latest(w["date"])
-    return _finish([_wellness_drop(w, as_of_ts, _range(as_of_ts, start), rules)])
+    checkins = _checkins(wellness_checkins, items=True)
+    as_of_ts = _ts(as_of) if as_of is not None else _latest(checkins["date"])
+    return _finish([_wellness_drop(checkins, as_of_ts, _range(as_of_ts, start), rules)])
 
 
 def missing_checkin_flags(
@@ -669,18 +691,18 @@ def missing_checkin_flags(
     Returns ``Flags``.
     """
     rules = rules or FlagRules()
-    w = _checkins(wellness_checkins, items=False)
-    as_of_ts = _ts(as_of) if as_of is not None else _latest(w["date"])
-    return _finish([_missing_checkin(w, athletes, as_of_ts, _range(as_of_ts, start), rules)])
+    checkins = _checkins(wellness_checkins, items=False)
+    as_of_ts = _ts(as_of) if as_of is not None else _latest(checkins["date"])
+    return _finish([_missing_checkin(checkins, athletes, as_of_ts, _range(as_of_ts, start), rules)])
 
 
 # --------------------------------------------------------------------------- OSTRC
 
 
 def _ostrc(ostrc_responses: pd.DataFrame, as_of: object | None, start: object | None, rules: FlagRules) -> Columns:
-    o = columns_checked(ostrc_responses, S.OstrcResponses, ("athlete_id", "week_start", "q1", "q2", "q3", "q4"))
-    athlete = o["athlete_id"].to_numpy(np.int64)
-    day = _days(o["week_start"].to_numpy(dtype="datetime64[ns]"))
+    responses = checked(ostrc_responses, S.OstrcResponses, ("athlete_id", "week_start", "q1", "q2", "q3", "q4"))
+    athlete = responses["athlete_id"].to_numpy(np.int64)
+    day = _days(responses["week_start"].to_numpy(dtype="datetime64[ns]"))
     as_of_ts = _ts(as_of) if as_of is not None else _latest(day.astype("datetime64[D]"))
     # Up to as_of, sorted by athlete and week, the first response of an athlete and week kept
     order = np.lexsort((day, athlete))
@@ -693,7 +715,7 @@ def _ostrc(ostrc_responses: pd.DataFrame, as_of: object | None, start: object | 
         rows = rows[run_ends(athlete[rows]) & (day[rows] > recent)]
     else:
         rows = rows[day[rows] >= _day_number(_range(as_of_ts, start))]
-    q1, q2, q3, q4 = (o[q].to_numpy(np.int64)[rows] for q in ("q1", "q2", "q3", "q4"))
+    q1, q2, q3, q4 = (responses[q].to_numpy(np.int64)[rows] for q in ("q1", "q2", "q3", "q4"))
     # `analytics.surveillance.ostrc_substantial`'s rule on answers the schema has checked (its own
     # checks and conversions cost milliseconds per call); a test holds the two equal on all 256 answers.
     substantial = (q1 == 25) | (q2 >= 17) | (q3 >= 17)
@@ -758,10 +780,10 @@ def compute_flags(
     at most one row per :data:`FLAG_IDENTITY`, sorted by date, athlete, kind, region, side and measure.
     """
     rules = rules or FlagRules()
-    p = _pain(pain_reports) if pain_reports is not None else None
-    w = _checkins(wellness_checkins, items=True) if wellness_checkins is not None else None
+    daily = _pain(pain_reports) if pain_reports is not None else None
+    checkins = _checkins(wellness_checkins, items=True) if wellness_checkins is not None else None
     if as_of is None:
-        dates = [p["date"] if p is not None else None, w["date"] if w is not None else None]
+        dates = [daily["date"] if daily is not None else None, checkins["date"] if checkins is not None else None]
         if rom_measurements is not None and len(rom_measurements):
             dates.append(pd.Series([pd.Timestamp(rom_measurements["date"].max())]))
         if ostrc_responses is not None and len(ostrc_responses):
@@ -771,14 +793,14 @@ def compute_flags(
         as_of_ts = _ts(as_of)
     lo = _range(as_of_ts, start)
     frames = []
-    if p is not None:
-        frames.append(_pain_spike(p, as_of_ts, lo, rules))
-        frames.append(_persistent(p, as_of_ts, lo, rules))
+    if daily is not None:
+        frames.append(_pain_spike(daily, as_of_ts, lo, rules))
+        frames.append(_persistent(daily, as_of_ts, lo, rules))
         if injuries is not None:
-            frames.append(_new_pain(p, injuries, as_of_ts, lo, rules))
-    if w is not None:
-        frames.append(_wellness_drop(w, as_of_ts, lo, rules))
-        frames.append(_missing_checkin(w, athletes, as_of_ts, lo, rules))
+            frames.append(_new_pain(daily, injuries, as_of_ts, lo, rules))
+    if checkins is not None:
+        frames.append(_wellness_drop(checkins, as_of_ts, lo, rules))
+        frames.append(_missing_checkin(checkins, athletes, as_of_ts, lo, rules))
     if rom_measurements is not None:
         frames.append(_rom_asymmetry(rom_measurements, injuries, rom_norms, as_of_ts, start, rules))
     if ostrc_responses is not None:

@@ -26,6 +26,9 @@ Choices common to the module (named again in each function that uses them):
 - An injury *episode* covers the days from its onset up to (not including) the onset of the next injury
   of the same athlete, region and side, and never beyond ``as_of``.
 - ``as_of`` (the data's end, used for censoring) defaults to the latest date found in the inputs.
+
+The public functions check their input frames once (`analytics.validation.checked`) and hand the
+checked frames to their helpers; the array tricks (trailing windows, run lengths) are `analytics.kernels`.
 """
 
 from __future__ import annotations
@@ -35,11 +38,11 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from analytics import rom
 from analytics import schemas as S
-from analytics.validation import columns_checked, empty_frame, frame_checked, validate_columns
+from analytics.kernels import day_numbers, day_numbers_as_dates, run_lengths, trailing_window_sums
+from analytics.validation import checked, empty_frame
 
 #: Clinically important improvement: at least this many NPRS points ...
 IMPORTANT_POINTS = 2
@@ -70,11 +73,6 @@ KM_OUTCOMES = {"resolution": ("resolution_time", "resolved"), "return": ("return
 # --------------------------------------------------------------------------- shared helpers
 
 
-def day_numbers(dates: pd.Series) -> np.ndarray:
-    """Days since 1970-01-01 as int64 (dates are calendar days)."""
-    return dates.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
-
-
 def _timestamp(value: object) -> pd.Timestamp:
     return pd.Timestamp(value).normalize()
 
@@ -91,54 +89,9 @@ def sides_compatible(a: pd.Series, b: pd.Series) -> pd.Series:
     return pd.Series(~conflict, index=a.index) if isinstance(a, pd.Series) else ~conflict
 
 
-def window_sums(
-    group: np.ndarray, day: np.ndarray, values: np.ndarray, days: int, include_current: bool
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Count, sum and sum of squares of `values` (NaN ignored) over a trailing window of calendar days.
-
-    Rows must be sorted by (group, day) with at most one row per (group, day). The window of a row covers
-    days ``[day - days + 1, day]`` of its group when `include_current`, else ``[day - days, day - 1]``.
-    Vectorised with cumulative sums and binary search (no loop over groups or rows). With integer
-    scores the sums are exact in float64.
-    """
-    n = len(day)
-    if n == 0:
-        empty = np.zeros(0)
-        return empty.astype(np.int64), empty, empty
-    span = np.int64(1) << 22
-    rel = day.astype(np.int64) - day.min()
-    base = group.astype(np.int64) * span
-    key = base + rel
-    ok = ~np.isnan(values)
-    v = np.where(ok, values, 0.0)
-    c0 = np.concatenate(([0], np.cumsum(ok)))
-    s0 = np.concatenate(([0.0], np.cumsum(v)))
-    q0 = np.concatenate(([0.0], np.cumsum(v * v)))
-    start = np.searchsorted(key, base, "left")
-    if include_current:
-        lo = np.searchsorted(key, key - (days - 1), "left")
-        hi = np.arange(1, n + 1)
-    else:
-        lo = np.searchsorted(key, key - days, "left")
-        hi = np.arange(n)
-    lo = np.maximum(lo, start)
-    return c0[hi] - c0[lo], s0[hi] - s0[lo], q0[hi] - q0[lo]
-
-
-def run_lengths(group: np.ndarray, cond: np.ndarray) -> np.ndarray:
-    """Length of the run of consecutive True `cond` rows ending at each row, restarting at each group.
-
-    Rows must be sorted by group (and by date within it); a False row has run length 0.
-    """
-    n = len(cond)
-    if n == 0:
-        return np.zeros(0, dtype=np.int64)
-    idx = np.arange(n)
-    new_group = np.ones(n, dtype=bool)
-    new_group[1:] = group[1:] != group[:-1]
-    last_break = np.where(~cond, idx, np.where(new_group, idx - 1, -1))
-    last_break = np.maximum.accumulate(last_break)
-    return np.where(cond, idx - last_break, 0)
+def checked_pain(pain_reports: pd.DataFrame) -> pd.DataFrame:
+    """`pain_reports` checked on the columns the pain rules read (`PAIN_COLUMNS`)."""
+    return checked(pain_reports, S.PainReports, PAIN_COLUMNS)
 
 
 class DailyPain(NamedTuple):
@@ -155,22 +108,23 @@ class DailyPain(NamedTuple):
 
 
 def daily_pain_arrays(pain_reports: pd.DataFrame) -> DailyPain:
-    p = columns_checked(pain_reports, S.PainReports, PAIN_COLUMNS)
-    athlete = p["athlete_id"].to_numpy(np.int64)
-    region_code, regions = pd.factorize(p["body_region"], sort=True)
-    side_code, sides = pd.factorize(p["side"], sort=True)
-    day = day_numbers(p["date"])
-    pain = p["pain"].to_numpy(np.int64)
+    """`pain_reports`, already checked on `PAIN_COLUMNS` (`checked_pain`), as `DailyPain` arrays: one
+    row per athlete, region, side and day (duplicates keep the highest pain, conservative)."""
+    athlete = pain_reports["athlete_id"].to_numpy(np.int64)
+    region_code, regions = pd.factorize(pain_reports["body_region"], sort=True)
+    side_code, sides = pd.factorize(pain_reports["side"], sort=True)
+    day = day_numbers(pain_reports["date"])
+    pain = pain_reports["pain"].to_numpy(np.int64)
     order = np.lexsort((day, side_code, region_code, athlete))
     athlete, region_code, side_code, day, pain = (x[order] for x in (athlete, region_code, side_code, day, pain))
-    n = len(order)
-    new_key = np.ones(n, dtype=bool)
+    rows = len(order)
+    new_key = np.ones(rows, dtype=bool)
     new_key[1:] = (
         (athlete[1:] != athlete[:-1]) | (region_code[1:] != region_code[:-1]) | (side_code[1:] != side_code[:-1])
     )
     new_row = new_key.copy()
     new_row[1:] |= day[1:] != day[:-1]
-    if n and not new_row.all():
+    if rows and not new_row.all():
         starts = np.flatnonzero(new_row)
         pain = np.maximum.reduceat(pain, starts)
         athlete, region_code, side_code, day, new_key = (
@@ -188,11 +142,6 @@ def daily_pain_arrays(pain_reports: pd.DataFrame) -> DailyPain:
     )
 
 
-def day_numbers_as_dates(day: np.ndarray) -> np.ndarray:
-    """Day numbers (days since 1970-01-01) as datetime64[ns]."""
-    return day.astype("datetime64[D]").astype("datetime64[ns]")
-
-
 def _nat_dates(day: np.ndarray) -> np.ndarray:
     """Day numbers as datetime64[ns], `_NO_DAY` as NaT."""
     dates = day_numbers_as_dates(np.where(day == _NO_DAY, 0, day))
@@ -208,17 +157,17 @@ def daily_pain(pain_reports: pd.DataFrame, with_codes: bool = False) -> pd.DataF
     athlete, region and side, increasing in the sort order) and ``day`` (days since 1970-01-01).
     Vectorised: factorised keys, one ``np.lexsort`` and ``np.maximum.reduceat`` for duplicates.
     """
-    d = daily_pain_arrays(pain_reports)
+    arrays = daily_pain_arrays(checked_pain(pain_reports))
     columns = {
-        "athlete_id": d.athlete,
-        "body_region": d.regions[d.region],
-        "side": d.sides[d.side],
-        "date": day_numbers_as_dates(d.day),
-        "pain": d.pain,
+        "athlete_id": arrays.athlete,
+        "body_region": arrays.regions[arrays.region],
+        "side": arrays.sides[arrays.side],
+        "date": day_numbers_as_dates(arrays.day),
+        "pain": arrays.pain,
     }
     if with_codes:
-        columns["group"] = np.cumsum(d.new_key) - 1
-        columns["day"] = d.day
+        columns["group"] = np.cumsum(arrays.new_key) - 1
+        columns["day"] = arrays.day
     return pd.DataFrame(columns)
 
 
@@ -243,13 +192,13 @@ def pain_trend(pain_reports: pd.DataFrame, window_days: int = 7) -> pd.DataFrame
     Returns ``PainTrend``: ``athlete_id, body_region, side, date, pain, pain_rolling_mean, rolling_n``,
     sorted by athlete, region, side and date.
     """
-    d = daily_pain(pain_reports, with_codes=True)
-    count, total, _ = window_sums(
-        d.pop("group").to_numpy(), d.pop("day").to_numpy(), d["pain"].to_numpy(float), window_days, True
+    pain = daily_pain(pain_reports, with_codes=True)
+    count, total, _ = trailing_window_sums(
+        pain.pop("group").to_numpy(), pain.pop("day").to_numpy(), pain["pain"].to_numpy(float), window_days, True
     )
-    d["pain_rolling_mean"] = total / np.maximum(count, 1)
-    d["rolling_n"] = count.astype(np.int64)
-    return frame_checked(d, S.PainTrend)
+    pain["pain_rolling_mean"] = total / np.maximum(count, 1)
+    pain["rolling_n"] = count.astype(np.int64)
+    return checked(pain, S.PainTrend)
 
 
 # --------------------------------------------------------------------------- injury episodes
@@ -305,24 +254,24 @@ class _Episodes(NamedTuple):
     baseline: np.ndarray  # per injury: the worst report in the first `baseline_days` days (NaN if none)
 
 
-def _episodes(injuries: pd.DataFrame, pain: DailyPain, as_of: pd.Timestamp, baseline_days: int) -> _Episodes:
-    """Episode windows and reports, on arrays (binary search, no merge of injuries x reports).
+def _episodes(injured: pd.DataFrame, pain: DailyPain, as_of: pd.Timestamp, baseline_days: int) -> _Episodes:
+    """Episode windows and reports, on arrays (binary search, no merge of injuries x reports); `injured`
+    are the injuries, already checked on `INJURY_COLUMNS`.
 
     Window: from the onset up to (not including) the onset of the next injury of the same athlete,
     region and side (a later one; one on the same day does not end it), and never beyond `as_of`.
     Reports: the region's reports dated in the window whose side is compatible
     (:func:`sides_compatible`); several on one day count as the day's maximum.
     """
-    inj = columns_checked(injuries, S.Injuries, INJURY_COLUMNS)
-    onset = day_numbers(inj["onset_date"])
+    onset = day_numbers(injured["onset_date"])
     limit = int(day_numbers(pd.Series([as_of]))[0]) + 1
-    kept = np.flatnonzero(~inj["injury_id"].duplicated().to_numpy() & (onset < limit))
-    kept = kept[np.argsort(inj["injury_id"].to_numpy()[kept], kind="stable")]
-    inj = inj.take(kept).reset_index(drop=True)  # in injury_id order from here on
+    kept = np.flatnonzero(~injured["injury_id"].duplicated().to_numpy() & (onset < limit))
+    kept = kept[np.argsort(injured["injury_id"].to_numpy()[kept], kind="stable")]
+    injured = injured.take(kept).reset_index(drop=True)  # in injury_id order from here on
     onset = onset[kept]
     # The next onset of the same athlete, region and side, in onset (then injury_id) order.
-    keys = (inj["athlete_id"].to_numpy(), pd.factorize(inj["body_region"])[0], pd.factorize(inj["side"])[0])
-    order = np.lexsort((np.arange(len(inj)), onset, *keys[::-1]))
+    keys = (injured["athlete_id"].to_numpy(), pd.factorize(injured["body_region"])[0], pd.factorize(injured["side"])[0])
+    order = np.lexsort((np.arange(len(injured)), onset, *keys[::-1]))
     same_key = np.logical_and.reduce([k[order][1:] == k[order][:-1] for k in keys]) if len(order) > 1 else []
     nxt = np.full(len(order), limit, dtype=np.int64)
     nxt[:-1] = np.where(same_key, onset[order][1:], limit)
@@ -330,15 +279,15 @@ def _episodes(injuries: pd.DataFrame, pain: DailyPain, as_of: pd.Timestamp, base
     end = np.empty_like(nxt)
     end[order] = nxt
     of, day, value = _compatible_reports(
-        pain, inj["athlete_id"].to_numpy(np.int64), inj["body_region"], inj["side"], onset, end
+        pain, injured["athlete_id"].to_numpy(np.int64), injured["body_region"], injured["side"], onset, end
     )
-    n_inj = len(inj)
+    n_inj = len(injured)
     # Baseline: the worst (highest) report in the first `baseline_days` days of the episode.
     early = day - onset[of] < baseline_days
     worst = np.full(n_inj, -1, dtype=np.int64)
     np.maximum.at(worst, of[early], value[early])
     baseline = np.where(worst >= 0, worst, np.nan)
-    return _Episodes(inj, onset, end, of, day, value, baseline)
+    return _Episodes(injured, onset, end, of, day, value, baseline)
 
 
 def _important(baseline: np.ndarray, pain: np.ndarray) -> np.ndarray:
@@ -350,12 +299,12 @@ def _important(baseline: np.ndarray, pain: np.ndarray) -> np.ndarray:
     return (fall >= IMPORTANT_POINTS) & (100 * fall >= IMPORTANT_PERCENT * baseline)
 
 
-def _first_day(e: _Episodes, rows: np.ndarray, back: int = 0) -> np.ndarray:
+def _first_day(episodes: _Episodes, rows: np.ndarray, back: int = 0) -> np.ndarray:
     """Per injury: the day of its first report day among `rows` (ascending positions in `e`), or of the
     report day `back` positions before it; `_NO_DAY` for an injury without one."""
-    found = np.full(len(e.injuries), _NO_DAY)
-    injury, first = np.unique(e.of[rows], return_index=True)
-    found[injury] = e.day[rows[first] - back]
+    found = np.full(len(episodes.injuries), _NO_DAY)
+    injury, first = np.unique(episodes.of[rows], return_index=True)
+    found[injury] = episodes.day[rows[first] - back]
     return found
 
 
@@ -385,45 +334,46 @@ def episode_pain(
     Returns ``EpisodePain``: ``injury_id, athlete_id, body_region, side, onset_date, date, day, pain,
     pain_rolling_mean, baseline_pain, change, pct_change, important_improvement``.
     """
-    pain = daily_pain_arrays(pain_reports)
+    pain = daily_pain_arrays(checked_pain(pain_reports))
+    injuries = checked(injuries, S.Injuries, INJURY_COLUMNS)
     as_of_ts = (
         _timestamp(as_of)
         if as_of is not None
-        else _latest_date(pd.Series(day_numbers_as_dates(pain.day)), injuries.get("onset_date"))
+        else _latest_date(pd.Series(day_numbers_as_dates(pain.day)), injuries["onset_date"])
     )
-    e = _episodes(injuries, pain, as_of_ts, baseline_days)
-    inj = e.injuries
-    count, total, _ = window_sums(e.of, e.day, e.pain.astype(float), window_days, True)
-    baseline = e.baseline[e.of]
-    change = e.pain - baseline
+    episodes = _episodes(injuries, pain, as_of_ts, baseline_days)
+    injured = episodes.injuries
+    count, total, _ = trailing_window_sums(episodes.of, episodes.day, episodes.pain.astype(float), window_days, True)
+    baseline = episodes.baseline[episodes.of]
+    change = episodes.pain - baseline
     out = pd.DataFrame(
         {
-            "injury_id": inj["injury_id"].to_numpy()[e.of],
-            "athlete_id": inj["athlete_id"].to_numpy()[e.of],
-            "body_region": inj["body_region"].to_numpy(dtype=object)[e.of],
-            "side": inj["side"].to_numpy(dtype=object)[e.of],
-            "onset_date": day_numbers_as_dates(e.onset[e.of]),
-            "date": day_numbers_as_dates(e.day),
-            "day": e.day - e.onset[e.of],
-            "pain": e.pain,
+            "injury_id": injured["injury_id"].to_numpy()[episodes.of],
+            "athlete_id": injured["athlete_id"].to_numpy()[episodes.of],
+            "body_region": injured["body_region"].to_numpy(dtype=object)[episodes.of],
+            "side": injured["side"].to_numpy(dtype=object)[episodes.of],
+            "onset_date": day_numbers_as_dates(episodes.onset[episodes.of]),
+            "date": day_numbers_as_dates(episodes.day),
+            "day": episodes.day - episodes.onset[episodes.of],
+            "pain": episodes.pain,
             "pain_rolling_mean": total / np.maximum(count, 1),
             "baseline_pain": baseline,
             "change": change,
             "pct_change": change / np.where(baseline > 0, baseline, np.nan) * 100.0,
-            "important_improvement": _important(baseline, e.pain),
+            "important_improvement": _important(baseline, episodes.pain),
         }
     )
-    return frame_checked(out, S.EpisodePain)
+    return checked(out, S.EpisodePain)
 
 
 def _main_technique(therapy_sessions: pd.DataFrame) -> pd.Series:
-    """Per injury_id: the technique used most often in its sessions (ties: earliest first use, then name)."""
-    s = validate_columns(therapy_sessions, S.TherapySessions, ("injury_id", "technique", "date"))
-    s = s[s["injury_id"].notna()]
-    if s.empty:
+    """Per injury_id: the technique used most often in its sessions (ties: earliest first use, then name);
+    `therapy_sessions` already checked on ``injury_id, technique, date``."""
+    sessions = therapy_sessions[therapy_sessions["injury_id"].notna()]
+    if sessions.empty:
         return pd.Series(dtype=object)
-    s = s.assign(injury_id=s["injury_id"].astype(np.int64))
-    agg = s.groupby(["injury_id", "technique"], as_index=False).agg(n=("date", "size"), first=("date", "min"))
+    sessions = sessions.assign(injury_id=sessions["injury_id"].astype(np.int64))
+    agg = sessions.groupby(["injury_id", "technique"], as_index=False).agg(n=("date", "size"), first=("date", "min"))
     agg = agg.sort_values(["injury_id", "n", "first", "technique"], ascending=[True, False, True, True])
     return agg.drop_duplicates("injury_id").set_index("injury_id")["technique"]
 
@@ -458,73 +408,76 @@ def recovery_episodes(
 
     Returns ``RecoveryEpisodes`` (one row per injury, sorted by ``injury_id``).
     """
-    pain = daily_pain_arrays(pain_reports)
+    pain = daily_pain_arrays(checked_pain(pain_reports))
+    injuries = checked(injuries, S.Injuries, INJURY_COLUMNS)
     if as_of is not None:
         as_of_ts = _timestamp(as_of)
     else:
         pain_dates = pd.Series(day_numbers_as_dates(pain.day))
-        as_of_ts = _latest_date(pain_dates, injuries.get("onset_date"), injuries.get("return_date"))
-    e = _episodes(injuries, pain, as_of_ts, baseline_days)
-    inj = e.injuries
-    n = len(inj)
+        as_of_ts = _latest_date(pain_dates, injuries["onset_date"], injuries["return_date"])
+    episodes = _episodes(injuries, pain, as_of_ts, baseline_days)
+    injured = episodes.injuries
+    count = len(injured)
     as_of_day = int(day_numbers(pd.Series([as_of_ts]))[0])
-    n_reports = np.bincount(e.of, minlength=n).astype(np.int64)
-    last_pain = np.full(n, np.nan)
-    if len(e.of):
-        last = np.flatnonzero(np.append(e.of[1:] != e.of[:-1], True))  # each injury's last report day
-        last_pain[e.of[last]] = e.pain[last]
-    improved = _first_day(e, np.flatnonzero(_important(e.baseline[e.of], e.pain)))
+    n_reports = np.bincount(episodes.of, minlength=count).astype(np.int64)
+    last_pain = np.full(count, np.nan)
+    if len(episodes.of):
+        last = np.flatnonzero(np.append(episodes.of[1:] != episodes.of[:-1], True))  # each injury's last report day
+        last_pain[episodes.of[last]] = episodes.pain[last]
+    improved = _first_day(episodes, np.flatnonzero(_important(episodes.baseline[episodes.of], episodes.pain)))
     # Resolution: the first day of RESOLVED_RUN consecutive reports at or below RESOLVED_MAX.
-    runs = run_lengths(e.of, e.pain <= RESOLVED_MAX)
-    resolved_on = _first_day(e, np.flatnonzero(runs >= RESOLVED_RUN), RESOLVED_RUN - 1)
+    runs = run_lengths(episodes.of, episodes.pain <= RESOLVED_MAX)
+    resolved_on = _first_day(episodes, np.flatnonzero(runs >= RESOLVED_RUN), RESOLVED_RUN - 1)
     resolved = resolved_on != _NO_DAY
-    days_to_resolution = np.where(resolved, resolved_on - e.onset, np.nan)
+    days_to_resolution = np.where(resolved, resolved_on - episodes.onset, np.nan)
 
-    return_day = day_numbers(inj["return_date"])  # NaT: _NO_DAY
+    return_day = day_numbers(injured["return_date"])  # NaT: _NO_DAY
     returned = (return_day != _NO_DAY) & (return_day <= as_of_day)  # a later return is not yet known
     return_day = np.where(returned, return_day, _NO_DAY)
-    days_to_return = np.where(returned, return_day - e.onset, np.nan)
+    days_to_return = np.where(returned, return_day - episodes.onset, np.nan)
 
-    team_id = pd.arrays.IntegerArray(np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool))  # all missing
-    team = np.full(n, None, dtype=object)
+    team_id = pd.arrays.IntegerArray(np.zeros(count, dtype=np.int64), np.ones(count, dtype=bool))  # all missing
+    team = np.full(count, None, dtype=object)
     if athletes is not None:
-        a = columns_checked(athletes, S.Athletes, ("athlete_id", "team_id", "team"))
-        a = a[~a["athlete_id"].duplicated().to_numpy()]
-        at = pd.Index(a["athlete_id"]).get_indexer(inj["athlete_id"].to_numpy())
-        team_id = pd.array(a["team_id"].to_numpy()[at], dtype="Int64")
-        team_id[at < 0] = pd.NA
-        team = np.where(at >= 0, a["team"].to_numpy(dtype=object)[at], np.nan)
+        roster = checked(athletes, S.Athletes, ("athlete_id", "team_id", "team"))
+        roster = roster[~roster["athlete_id"].duplicated().to_numpy()]
+        roster_row = pd.Index(roster["athlete_id"]).get_indexer(injured["athlete_id"].to_numpy())
+        team_id = pd.array(roster["team_id"].to_numpy()[roster_row], dtype="Int64")
+        team_id[roster_row < 0] = pd.NA
+        team = np.where(roster_row >= 0, roster["team"].to_numpy(dtype=object)[roster_row], np.nan)
     out = pd.DataFrame(
         {
-            "injury_id": inj["injury_id"].to_numpy(),
-            "athlete_id": inj["athlete_id"].to_numpy(),
-            "body_region": inj["body_region"].to_numpy(),
-            "side": inj["side"].to_numpy(),
-            "injury_type": inj["injury_type"].to_numpy(),
-            "onset_date": day_numbers_as_dates(e.onset),
-            "end_date": day_numbers_as_dates(e.end - 1),
+            "injury_id": injured["injury_id"].to_numpy(),
+            "athlete_id": injured["athlete_id"].to_numpy(),
+            "body_region": injured["body_region"].to_numpy(),
+            "side": injured["side"].to_numpy(),
+            "injury_type": injured["injury_type"].to_numpy(),
+            "onset_date": day_numbers_as_dates(episodes.onset),
+            "end_date": day_numbers_as_dates(episodes.end - 1),
             "n_reports": n_reports,
-            "baseline_pain": e.baseline,
+            "baseline_pain": episodes.baseline,
             "last_pain": last_pain,
             "improvement_date": _nat_dates(improved),
             "resolution_date": _nat_dates(resolved_on),
             "resolved": resolved,
             "days_to_resolution": days_to_resolution,
             # Censored at the last observed day: as_of, or the day before the next injury's onset.
-            "resolution_time": np.where(resolved, days_to_resolution, (e.end - 1 - e.onset).astype(float)),
+            "resolution_time": np.where(
+                resolved, days_to_resolution, (episodes.end - 1 - episodes.onset).astype(float)
+            ),
             "return_date": _nat_dates(return_day),
             "returned": returned,
             "days_to_return": days_to_return,
-            "return_time": np.where(returned, days_to_return, (as_of_day - e.onset).astype(float)),
+            "return_time": np.where(returned, days_to_return, (as_of_day - episodes.onset).astype(float)),
             "team_id": team_id,
             "team": team,
-            "technique": np.full(n, None, dtype=object),
+            "technique": np.full(count, None, dtype=object),
         }
     )
     if therapy_sessions is not None:
-        main = _main_technique(therapy_sessions)
+        main = _main_technique(checked(therapy_sessions, S.TherapySessions, ("injury_id", "technique", "date")))
         out["technique"] = out["injury_id"].map(main).fillna("none").astype(object)
-    return frame_checked(out, S.RecoveryEpisodes)
+    return checked(out, S.RecoveryEpisodes)
 
 
 # --------------------------------------------------------------------------- Kaplan-Meier
@@ -532,7 +485,8 @@ def recovery_episodes(
 
 #: Kaplan-Meier bands are 95 %: lifelines' ``alpha=0.05``, z = Phi^-1(1 - alpha / 2).
 KM_ALPHA = 0.05
-_KM_Z = float(stats.norm.ppf(1 - KM_ALPHA / 2))
+#: float(scipy.stats.norm.ppf(1 - KM_ALPHA / 2)) written out: importing scipy.stats costs the first page 0.7-1 s.
+_KM_Z = 1.959963984540054
 
 
 class KaplanMeier(NamedTuple):
@@ -608,13 +562,17 @@ def _km_groups(episodes: pd.DataFrame, outcome: str, by: str | None):
     time_col, event_col = KM_OUTCOMES[outcome]
     # Validated on the columns read (the time, the event and `by`), not the whole episodes frame.
     used = [time_col, event_col] + ([by] if by in S.RecoveryEpisodes.to_schema().columns else [])
-    ep = validate_columns(episodes, S.RecoveryEpisodes, used)
-    times = ep[time_col].to_numpy(float)
-    observed = ep[event_col].to_numpy(bool)
+    checked_episodes = checked(episodes, S.RecoveryEpisodes, used)
+    times = checked_episodes[time_col].to_numpy(float)
+    observed = checked_episodes[event_col].to_numpy(bool)
     if by is None:
-        groups = [("all", np.ones(len(ep), dtype=bool))] if len(ep) else []
+        groups = [("all", np.ones(len(checked_episodes), dtype=bool))] if len(checked_episodes) else []
     else:
-        labels = (ep[by] if by in ep.columns else episodes[by]).astype("string").fillna("unknown")
+        labels = (
+            (checked_episodes[by] if by in checked_episodes.columns else episodes[by])
+            .astype("string")
+            .fillna("unknown")
+        )
         groups = [(str(name), (labels == name).to_numpy()) for name in sorted(labels.unique())]
     for name, rows in groups:
         yield name, int(rows.sum()), int(observed[rows].sum()), kaplan_meier(times[rows], observed[rows])
@@ -651,7 +609,7 @@ def km_curves(episodes: pd.DataFrame, outcome: str = "resolution", by: str | Non
         for name, _n, _events, km in _km_groups(episodes, outcome, by)
     ]
     out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0] if frames else empty_frame(S.KmCurve)
-    return frame_checked(out, S.KmCurve)
+    return checked(out, S.KmCurve)
 
 
 def km_medians(episodes: pd.DataFrame, outcome: str = "resolution", by: str | None = None) -> pd.DataFrame:
@@ -670,7 +628,7 @@ def km_medians(episodes: pd.DataFrame, outcome: str = "resolution", by: str | No
         for name, n, events, km in _km_groups(episodes, outcome, by)
     ]
     if not rows:
-        return S.KmMedian.validate(empty_frame(S.KmMedian))
+        return empty_frame(S.KmMedian)
     group, n, events, censored, *times = (np.array(column) for column in zip(*rows, strict=True))
     median, lower, upper = (np.where(np.isinf(t), np.nan, t).astype(float) for t in times)
     out = pd.DataFrame(
@@ -684,7 +642,7 @@ def km_medians(episodes: pd.DataFrame, outcome: str = "resolution", by: str | No
             "median_ci_upper": upper,
         }
     )
-    return frame_checked(out, S.KmMedian)
+    return checked(out, S.KmMedian)
 
 
 # --------------------------------------------------------------------------- treatment response
@@ -716,63 +674,71 @@ def session_response(
     injury_id, pain_before, pain_after, pain_relief, next_date, next_pain, held`` (sorted by session_id;
     duplicate session rows count once).
     """
-    s = columns_checked(therapy_sessions, S.TherapySessions, SESSION_COLUMNS)
-    rows = np.flatnonzero(~s["session_id"].duplicated().to_numpy())
-    s = s.take(rows[np.argsort(s["session_id"].to_numpy()[rows], kind="stable")])  # read by position only
-    day = day_numbers(s["date"])
-    athlete = s["athlete_id"].to_numpy(np.int64)
-    pain = daily_pain_arrays(pain_reports) if pain_reports is not None else None
-    next_day = np.full(len(s), _NO_DAY)
-    next_pain = np.full(len(s), np.nan)
+    sessions = checked(therapy_sessions, S.TherapySessions, SESSION_COLUMNS)
+    rows = np.flatnonzero(~sessions["session_id"].duplicated().to_numpy())
+    sessions = sessions.take(
+        rows[np.argsort(sessions["session_id"].to_numpy()[rows], kind="stable")]
+    )  # read by position only
+    day = day_numbers(sessions["date"])
+    athlete = sessions["athlete_id"].to_numpy(np.int64)
+    pain = daily_pain_arrays(checked_pain(pain_reports)) if pain_reports is not None else None
+    next_day = np.full(len(sessions), _NO_DAY)
+    next_pain = np.full(len(sessions), np.nan)
     if wellness_checkins is not None:
-        w = columns_checked(wellness_checkins, S.WellnessCheckins, ("athlete_id", "date"))
+        checkins = checked(wellness_checkins, S.WellnessCheckins, ("athlete_id", "date"))
         # The athlete's first check-in after the session day, within max_gap_days.
-        checkin_athlete, checkin_day = w["athlete_id"].to_numpy(np.int64), day_numbers(w["date"])
+        checkin_athlete, checkin_day = checkins["athlete_id"].to_numpy(np.int64), day_numbers(checkins["date"])
         codes = np.unique(np.concatenate([athlete, checkin_athlete]), return_inverse=True)[1].reshape(-1)
         days = np.concatenate([day, checkin_day])
         low, span = (int(days.min()), int(days.max()) - int(days.min()) + 2) if len(days) else (0, 1)
-        checkin_key = np.sort(codes[len(s) :] * span + (checkin_day - low))
-        session_key = codes[: len(s)] * span + (day - low)
-        at = np.searchsorted(checkin_key, session_key, "right")
-        found = np.append(checkin_key, -1)[at]
-        ok = (at < len(checkin_key)) & (found - session_key <= max_gap_days) & (found // span == session_key // span)
+        checkin_key = np.sort(codes[len(sessions) :] * span + (checkin_day - low))
+        session_key = codes[: len(sessions)] * span + (day - low)
+        position = np.searchsorted(checkin_key, session_key, "right")
+        found = np.append(checkin_key, -1)[position]
+        ok = (
+            (position < len(checkin_key))
+            & (found - session_key <= max_gap_days)
+            & (found // span == session_key // span)
+        )
         next_day = np.where(ok, found % span + low, _NO_DAY)
         if pain is not None:  # without pain reports the next pain is unknown, not 0
             on = np.where(ok, next_day, day)  # an empty range [day, day) where there is no next check-in
-            row, _day, value = _compatible_reports(pain, athlete, s["body_region"], s["side"], on, on + ok)
+            row, _day, value = _compatible_reports(
+                pain, athlete, sessions["body_region"], sessions["side"], on, on + ok
+            )
             next_pain = np.where(ok, 0.0, np.nan)  # checked in without reporting pain there: 0
             np.maximum.at(next_pain, row, value.astype(float))
     elif pain is not None:
         # The first compatible report 1 to max_gap_days days after the session day, the day's highest.
         row, report_day, value = _compatible_reports(
-            pain, athlete, s["body_region"], s["side"], day + 1, day + max_gap_days + 1
+            pain, athlete, sessions["body_region"], sessions["side"], day + 1, day + max_gap_days + 1
         )
         first = np.flatnonzero(np.concatenate(([True], row[1:] != row[:-1]))) if len(row) else row
         next_day[row[first]] = report_day[first]
         next_pain[row[first]] = value[first]
-    before = s["pain_before"].to_numpy("float64", na_value=np.nan)
-    after = s["pain_after"].to_numpy("float64", na_value=np.nan)
+    before = sessions["pain_before"].to_numpy("float64", na_value=np.nan)
+    after = sessions["pain_after"].to_numpy("float64", na_value=np.nan)
     known = ~np.isnan(next_pain) & ~np.isnan(after)
     held = pd.array(np.where(known, next_pain <= after, False), dtype="boolean")
     held[~known] = pd.NA
     out = pd.DataFrame(
         {
-            "session_id": s["session_id"].to_numpy(),
+            "session_id": sessions["session_id"].to_numpy(),
             "athlete_id": athlete,
             "date": day_numbers_as_dates(day),
-            "technique": s["technique"].to_numpy(),
-            "body_region": s["body_region"].to_numpy(),
-            "side": s["side"].to_numpy(),
-            "injury_id": s["injury_id"].array,
-            "pain_before": s["pain_before"].array,
-            "pain_after": s["pain_after"].array,
+            "technique": sessions["technique"].to_numpy(),
+            "body_region": sessions["body_region"].to_numpy(),
+            "side": sessions["side"].to_numpy(),
+            "injury_id": sessions["injury_id"].array,
+            "pain_before": sessions["pain_before"].array,
+            "pain_after": sessions["pain_after"].array,
             "pain_relief": before - after,
             "next_date": _nat_dates(next_day),
             "next_pain": next_pain,
             "held": held,
         }
     )
-    return frame_checked(out, S.SessionResponse)
+    return checked(out, S.SessionResponse)
 
 
 def session_rom_change(rom_measurements: pd.DataFrame, norms: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -789,15 +755,18 @@ def session_rom_change(rom_measurements: pd.DataFrame, norms: pd.DataFrame | Non
     """
     if "session_id" not in rom_measurements.columns:
         raise KeyError("rom_measurements needs a session_id column")
-    r = columns_checked(rom_measurements, S.RomMeasurements, rom.ROM_COLUMNS)
+    measurements = checked(rom_measurements, S.RomMeasurements, rom.ROM_COLUMNS)
     session = pd.array(rom_measurements["session_id"].to_numpy(), dtype="Int64")  # same row order
-    context = r["context"].to_numpy()
+    context = measurements["context"].to_numpy()
     kept = np.flatnonzero(~session.isna() & ((context == "pre_session") | (context == "post_session")))
-    values = {c: r[c].to_numpy()[kept] for c in ("athlete_id", "joint", "movement", "side", "unit", "date", "value")}
+    values = {
+        c: measurements[c].to_numpy()[kept]
+        for c in ("athlete_id", "joint", "movement", "side", "unit", "date", "value")
+    }
     values["session_id"] = session[kept].to_numpy(np.int64)
     values["context"] = context[kept]
     # Codes per column, in sorted value order; a combination of codes names a row's value tuple.
-    codes = {c: pd.factorize(v, sort=True) for c, v in values.items()}
+    codes = {c: pd.factorize(deduplicated, sort=True) for c, deduplicated in values.items()}
 
     def combined(columns: Sequence[str], rows: np.ndarray) -> np.ndarray:
         """One code per distinct tuple of `columns` over `rows`, in the tuples' sort order."""
@@ -813,27 +782,27 @@ def session_rom_change(rom_measurements: pd.DataFrame, norms: pd.DataFrame | Non
     first = np.sort(np.unique(combined(repeats, every), return_index=True)[1])
     # One code per measure in key order; per measure and context: mean value, first date.
     measure = combined(("session_id", "athlete_id", "joint", "movement", "side", "unit"), first)
-    v = {c: x[first] for c, x in values.items()}
-    cell = measure * 2 + (v["context"] == "pre_session")
+    deduplicated = {c: x[first] for c, x in values.items()}
+    cell = measure * 2 + (deduplicated["context"] == "pre_session")
     # The groupby mean (Kahan-compensated in pandas), so repeated trials average to the same floats.
-    mean = pd.Series(v["value"].astype(float)).groupby(cell, sort=True).mean().to_numpy()
+    mean = pd.Series(deduplicated["value"].astype(float)).groupby(cell, sort=True).mean().to_numpy()
     order = np.argsort(cell, kind="stable")
     starts = np.flatnonzero(np.concatenate(([True], cell[order][1:] != cell[order][:-1]))) if len(first) else order
     cells = cell[order][starts]
-    day = v["date"].astype("datetime64[ns]").astype("datetime64[D]").astype(np.int64)
+    day = deduplicated["date"].astype("datetime64[ns]").astype("datetime64[D]").astype(np.int64)
     first_date = np.minimum.reduceat(day[order], starts) if len(first) else order
     # A measure with both contexts: its post cell (even code) is followed by its pre cell (odd).
     pair = np.flatnonzero((cells[:-1] % 2 == 0) & (cells[1:] == cells[:-1] + 1))
     rows = order[starts[pair]]
     out = pd.DataFrame(
         {
-            "session_id": v["session_id"][rows],
-            "athlete_id": v["athlete_id"][rows],
+            "session_id": deduplicated["session_id"][rows],
+            "athlete_id": deduplicated["athlete_id"][rows],
             "date": day_numbers_as_dates(first_date[pair + 1]),
-            "joint": v["joint"][rows],
-            "movement": v["movement"][rows],
-            "side": v["side"][rows],
-            "unit": v["unit"][rows],
+            "joint": deduplicated["joint"][rows],
+            "movement": deduplicated["movement"][rows],
+            "side": deduplicated["side"][rows],
+            "unit": deduplicated["unit"][rows],
             "pre": mean[pair + 1],
             "post": mean[pair],
         }
@@ -841,12 +810,14 @@ def session_rom_change(rom_measurements: pd.DataFrame, norms: pd.DataFrame | Non
     out["change"] = out["post"] - out["pre"]
     out["mdc"] = rom.mdc_for(out, norms).to_numpy()
     out["real_change"] = rom.beyond(out["change"].abs(), out["mdc"])
-    return frame_checked(out, S.SessionRomChange)
+    return checked(out, S.SessionRomChange)
 
 
 def _t_interval(n: np.ndarray, mean: np.ndarray, sd: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
     """Student-t interval mean +/- t(1 - alpha/2, n - 1) x sd / sqrt(n); missing when n < 2."""
     dof = np.where(n >= 2, n - 1, np.nan)
+    from scipy import stats  # here, not at the top: scipy.stats costs the first page 0.7-1 s to import
+
     half = stats.t.ppf(0.5 + confidence / 2.0, dof) * sd / np.sqrt(n)
     return mean - half, mean + half
 
@@ -878,34 +849,36 @@ def treatment_summary(
     missing = [c for c in by if c not in responses.columns]
     if missing:
         raise KeyError(f"by columns {missing} are not in responses")
-    r = frame_checked(responses, S.SessionResponse)
-    known = r["pain_relief"].notna().to_numpy()
-    held = r["held"].array[known]
+    checked_responses = checked(responses, S.SessionResponse)
+    known = checked_responses["pain_relief"].notna().to_numpy()
+    held = checked_responses["held"].array[known]
     parts = [
         pd.DataFrame(
             {
-                **{c: r[c].array[known] for c in by},
+                **{c: checked_responses[c].array[known] for c in by},
                 "outcome": "pain_relief",
                 "unit": "NPRS points",
-                "value": r["pain_relief"].to_numpy()[known],
+                "value": checked_responses["pain_relief"].to_numpy()[known],
                 "held_known": (~held.isna()).astype(np.int64),
                 "held_yes": held.fillna(False).astype(np.int64),
             }
         )
     ]
     if rom_changes is not None:
-        rc = frame_checked(rom_changes, S.SessionRomChange)
-        first = r[~r["session_id"].duplicated().to_numpy()]
-        at = pd.Index(first["session_id"]).get_indexer(rc["session_id"])
-        rc = rc[at >= 0]
-        at = at[at >= 0]
+        checked_rom_changes = checked(rom_changes, S.SessionRomChange)
+        first = checked_responses[~checked_responses["session_id"].duplicated().to_numpy()]
+        position = pd.Index(first["session_id"]).get_indexer(checked_rom_changes["session_id"])
+        checked_rom_changes = checked_rom_changes[position >= 0]
+        position = position[position >= 0]
         parts.append(
             pd.DataFrame(
                 {
-                    **{c: first[c].array[at] for c in by},
-                    "outcome": rc["joint"].to_numpy(object) + " " + rc["movement"].to_numpy(object),
-                    "unit": rc["unit"].to_numpy(),
-                    "value": rc["change"].to_numpy(),
+                    **{c: first[c].array[position] for c in by},
+                    "outcome": checked_rom_changes["joint"].to_numpy(object)
+                    + " "
+                    + checked_rom_changes["movement"].to_numpy(object),
+                    "unit": checked_rom_changes["unit"].to_numpy(),
+                    "value": checked_rom_changes["change"].to_numpy(),
                     "held_known": 0,
                     "held_yes": 0,
                 }
@@ -915,11 +888,10 @@ def treatment_summary(
     keys = by + ["outcome", "unit"]
     columns = keys + [c for c in S.TreatmentSummary.to_schema().columns if c not in keys]
     if data.empty:
-        return S.TreatmentSummary.validate(
-            pd.concat(
-                [pd.DataFrame({c: pd.Series(dtype=object) for c in by}), empty_frame(S.TreatmentSummary)], axis=1
-            )[columns]
+        empty = pd.concat(
+            [pd.DataFrame({c: pd.Series(dtype=object) for c in by}), empty_frame(S.TreatmentSummary)], axis=1
         )
+        return checked(empty[columns], S.TreatmentSummary)
     # One code per group, in the sort order of the keys (missing last), as groupby(sort=True, dropna=False).
     code = np.zeros(len(data), dtype=np.int64)
     for c in keys:
@@ -945,7 +917,7 @@ def treatment_summary(
             "share_held": n_held / np.where(n_held_known > 0, n_held_known, np.nan),
         }
     )
-    return frame_checked(out, S.TreatmentSummary)
+    return checked(out, S.TreatmentSummary)
 
 
 # --------------------------------------------------------------------------- chronic pain
@@ -974,22 +946,22 @@ def chronic_pain(
     Returns ``ChronicPain``: ``athlete_id, body_region, side, weeks, weeks_with_pain, n_reports,
     mean_pain, max_pain, first_date, last_date, chronic``; chronic first, then by weeks with pain.
     """
-    d = daily_pain_arrays(pain_reports)
+    daily = daily_pain_arrays(checked_pain(pain_reports))
     last = day_numbers(pd.Series([_timestamp(as_of)]))[0] if as_of is not None else None
     if last is None:
-        if not len(d.day):
+        if not len(daily.day):
             raise ValueError("as_of cannot be inferred from empty inputs; pass it explicitly")
-        last = d.day.max()
-    back = last - d.day
+        last = daily.day.max()
+    back = last - daily.day
     rows = (back >= 0) & (back < 7 * weeks)
     if athlete_ids is not None:
-        rows &= np.isin(d.athlete, np.asarray(list(athlete_ids), dtype=np.int64))
+        rows &= np.isin(daily.athlete, np.asarray(list(athlete_ids), dtype=np.int64))
     rows = np.flatnonzero(rows)
     # Rows stay sorted by athlete, region, side and day: a key's rows are one run.
-    group = np.cumsum(d.new_key)[rows]
+    group = np.cumsum(daily.new_key)[rows]
     starts = np.flatnonzero(np.concatenate(([True], group[1:] != group[:-1]))) if len(rows) else rows
     bounds = np.append(starts, len(rows))
-    pain, block = d.pain[rows], back[rows] // 7
+    pain, block = daily.pain[rows], back[rows] // 7
     n_reports = np.diff(bounds)
     # Weeks with pain: distinct 7-day blocks among the painful (NPRS >= 1) reports of the key.
     painful = np.flatnonzero(pain >= 1)
@@ -998,23 +970,23 @@ def chronic_pain(
     )
     key_of = np.searchsorted(starts, painful, "right") - 1
     weeks_with_pain = np.bincount(key_of[new_week] if len(painful) else key_of, minlength=len(starts))
-    at = rows[starts]
+    first_row = rows[starts]
     out = pd.DataFrame(
         {
-            "athlete_id": d.athlete[at],
-            "body_region": d.regions[d.region[at]],
-            "side": d.sides[d.side[at]],
+            "athlete_id": daily.athlete[first_row],
+            "body_region": daily.regions[daily.region[first_row]],
+            "side": daily.sides[daily.side[first_row]],
             "weeks": np.full(len(starts), weeks, dtype=np.int64),
             "weeks_with_pain": weeks_with_pain.astype(np.int64),
             "n_reports": n_reports.astype(np.int64),
             "mean_pain": (np.add.reduceat(pain, starts) if len(rows) else pain) / n_reports,
             "max_pain": np.maximum.reduceat(pain, starts) if len(rows) else pain,
-            "first_date": day_numbers_as_dates(d.day[at]),
-            "last_date": day_numbers_as_dates(d.day[rows[bounds[1:] - 1]]),
+            "first_date": day_numbers_as_dates(daily.day[first_row]),
+            "last_date": day_numbers_as_dates(daily.day[rows[bounds[1:] - 1]]),
             "chronic": weeks_with_pain >= min_weeks,
         }
     )
     keep = weeks_with_pain > 0  # keys without any painful week are left out
     order = np.lexsort((np.arange(len(out)), -weeks_with_pain, ~out["chronic"].to_numpy()))
     order = order[keep[order]]
-    return frame_checked(out.take(order).reset_index(drop=True), S.ChronicPain)
+    return checked(out.take(order).reset_index(drop=True), S.ChronicPain)

@@ -28,16 +28,13 @@ from analytics.schemas import (
     Injuries,
     RecurrenceRate,
 )
-from analytics.validation import passes
+from analytics.validation import checked
 
 #: What makes two injuries "the same injury" (Fuller et al. 2006): athlete, type, region, side.
 SITE: list[str] = ["athlete_id", "injury_type", "body_region", "side"]
 EARLY_DAYS = 60  # "within 2 months" of return
 LATE_DAYS = 365  # "within 2-12 months" of return
 RECURRENT: tuple[str, ...] = RECURRENCE_CATEGORIES[2:]
-
-_TEAMS = Athletes.to_schema().select_columns(["athlete_id", "team"])
-_CLASSIFIED = ClassifiedInjuries.to_schema()
 
 
 def classify_injuries(injuries: pd.DataFrame) -> pd.DataFrame:
@@ -60,15 +57,15 @@ def classify_injuries(injuries: pd.DataFrame) -> pd.DataFrame:
     - All input columns and the input's row order and index are kept; extra columns are passed
       through. Vectorised over all athletes: one sort by time, one stable sort by site.
     """
-    checked = Injuries.validate(injuries)
-    n = len(checked)
-    onset = checked["onset_date"].to_numpy("datetime64[ns]")
+    classified = checked(injuries, Injuries)
+    n = len(classified)
+    onset = classified["onset_date"].to_numpy("datetime64[ns]")
     # Rows in (onset_date, injury_id) order (stable: full ties keep the input order), then grouped by
     # site keeping that order: the index injury is the previous row of the same site.
-    by_time = np.lexsort((checked["injury_id"].to_numpy(), onset))
+    by_time = np.lexsort((classified["injury_id"].to_numpy(), onset))
     site = np.zeros(n, dtype=np.int64)
     for column in SITE:
-        codes, uniques = pd.factorize(checked[column])
+        codes, uniques = pd.factorize(classified[column])
         site = site * (len(uniques) + 1) + codes + 1  # a missing value (code -1) is a value of its own
     by_site = by_time[np.argsort(site[by_time], kind="stable")]
     previous = np.full(n, -1, dtype=np.int64)
@@ -77,7 +74,7 @@ def classify_injuries(injuries: pd.DataFrame) -> pd.DataFrame:
 
     has_index = previous >= 0
     index_return = np.where(
-        has_index, checked["return_date"].to_numpy("datetime64[ns]")[previous], np.datetime64("NaT")
+        has_index, classified["return_date"].to_numpy("datetime64[ns]")[previous], np.datetime64("NaT")
     )
     returned = ~np.isnat(index_return) & (index_return <= onset)
     # Whole days from the index return to the onset (as Timedelta.days), where it had returned.
@@ -87,12 +84,12 @@ def classify_injuries(injuries: pd.DataFrame) -> pd.DataFrame:
         np.array(["new", "exacerbation", "recurrent_early", "recurrent_late"], dtype=object),
         default="recurrent_delayed",
     )
-    index_id = pd.array(checked["injury_id"].to_numpy()[previous], dtype="Int64")
+    index_id = pd.array(classified["injury_id"].to_numpy()[previous], dtype="Int64")
     index_id[~has_index] = pd.NA
 
-    checked["category"] = category  # `checked` is already a copy of the input
-    checked["index_injury_id"] = index_id
-    return checked if passes(_CLASSIFIED, checked) else ClassifiedInjuries.validate(checked)
+    classified["category"] = category  # `classified` is a new frame: the input is untouched
+    classified["index_injury_id"] = index_id
+    return checked(classified, ClassifiedInjuries)
 
 
 def recurrence_rate(
@@ -123,7 +120,7 @@ def recurrence_rate(
     if "team" in by and "team" not in frame.columns:
         if athletes is None:
             raise ValueError("recurrence_rate(by=['team', ...]) needs the athletes frame (athlete_id, team)")
-        teams = _TEAMS.validate(athletes)[["athlete_id", "team"]]
+        teams = checked(athletes, Athletes, ("athlete_id", "team"))
         frame = frame.merge(teams.drop_duplicates("athlete_id"), on="athlete_id", how="inner")
     if "month" in by:
         frame = frame.assign(month=frame["onset_date"].dt.to_period("M").dt.to_timestamp())
@@ -150,7 +147,7 @@ def recurrence_rate(
         rates = rates[rates["injuries"] > 0]
     rates = rates.astype({"injuries": "int64", "recurrences": "int64", "exacerbations": "int64"})
     rates["recurrence_rate"] = rates["recurrences"] / rates["injuries"]
-    return RecurrenceRate.validate(rates.reset_index(drop=True))
+    return checked(rates.reset_index(drop=True), RecurrenceRate)
 
 
 def time_between_episodes(classified: pd.DataFrame) -> pd.DataFrame:
@@ -190,11 +187,11 @@ def time_between_episodes(classified: pd.DataFrame) -> pd.DataFrame:
     columns = ["injury_id", "athlete_id", "index_injury_id", "category", "onset_date", "days_between"]
     out = out[[*columns, "days_from_index_onset", "days_from_index_return"]]
     out = out.sort_values(["athlete_id", "onset_date", "injury_id"], kind="stable").reset_index(drop=True)
-    return EpisodeIntervals.validate(out)
+    return checked(out, EpisodeIntervals)
 
 
 def _classified(frame: pd.DataFrame) -> pd.DataFrame:
     """A validated classified frame: as given when it has ``category``, else classified now."""
     if "category" not in frame.columns:
         return classify_injuries(frame)
-    return ClassifiedInjuries.validate(frame)
+    return checked(frame, ClassifiedInjuries)

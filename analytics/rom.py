@@ -36,8 +36,8 @@ import numpy as np
 import pandas as pd
 
 from analytics import schemas as S
-from analytics.validation import columns_checked, passes
-from analytics.vocabulary import MONTHS
+from analytics.kernels import run_ends
+from analytics.validation import checked
 
 NORMS_PATH = Path(__file__).resolve().parent / "reference" / "rom_norms.csv"
 ROM_COLUMNS = ("athlete_id", "date", "joint", "movement", "side", "value", "unit", "method", "context")
@@ -55,7 +55,10 @@ _EPS = 1e-9
 
 
 def measure_words(joint: str, movement: str) -> str:
-    """A ROM measure as a person says it: ``("hip", "internal_rotation")`` -> "hip internal rotation"."""
+    """A ROM measure as a person says it: ``("hip", "internal_rotation")`` -> "hip internal rotation".
+
+    Only for the ``values`` text of `analytics.flags`' ROM asymmetry flags; screens name a measure with
+    `views.words.measure_words`."""
     return MOVEMENT_LABEL.get((joint, movement), f"{joint} {movement.replace('_', ' ')}")
 
 
@@ -124,10 +127,7 @@ def norm_values(
 
 def _norms_table(norms: pd.DataFrame | None) -> dict[tuple[object, object, object], tuple[float, float]]:
     """(joint, movement, unit) -> (MDC, normal value) from the validated norms table (its first row of each)."""
-    if norms is None:
-        n = _read_norms(NORMS_PATH)  # validated when read; only read here
-    else:
-        n = norms if passes(S.RomNorms.to_schema(), norms) else S.RomNorms.validate(norms)
+    n = _read_norms(NORMS_PATH) if norms is None else checked(norms, S.RomNorms)  # the file is checked when read
     table: dict[tuple[object, object, object], tuple[float, float]] = {}
     for key in zip(n["joint"], n["movement"], n["unit"], n["mdc"], n["normal_value"], strict=True):
         table.setdefault(key[:3], (float(key[3]), float(key[4])))
@@ -172,7 +172,7 @@ def _measurements(
 ) -> dict[str, np.ndarray]:
     """Validated measurements as arrays by column, dates at the day, ``post_session`` left out unless
     `include_post_session`, within `start` and `end` (inclusive) when given."""
-    r = columns_checked(rom_measurements, S.RomMeasurements, ROM_COLUMNS)
+    r = checked(rom_measurements, S.RomMeasurements, ROM_COLUMNS)
     out = {c: r[c].to_numpy() for c in ROM_COLUMNS}
     out["date"] = out["date"].astype("datetime64[D]").astype("datetime64[ns]")
     keep = np.ones(len(r), dtype=bool)
@@ -276,13 +276,6 @@ def _starts(group: np.ndarray) -> np.ndarray:
     return start
 
 
-def run_ends(group: np.ndarray) -> np.ndarray:
-    """True on the last row of each run of equal `group` values."""
-    end = np.ones(len(group), dtype=bool)
-    end[:-1] = group[1:] != group[:-1]
-    return end
-
-
 def _symmetry(
     rom_measurements: pd.DataFrame,
     injuries: pd.DataFrame | None,
@@ -354,7 +347,7 @@ def symmetry_columns(
     injured_side = np.full(len(row), None, dtype=object)
     injury_id = pd.array([pd.NA] * len(row), dtype="Int64")
     if injuries is not None and len(row):
-        inj = columns_checked(injuries, S.Injuries, ("injury_id", "athlete_id", "onset_date", "body_region", "side"))
+        inj = checked(injuries, S.Injuries, ("injury_id", "athlete_id", "onset_date", "body_region", "side"))
         found, side, ids = _latest_injury(out, inj)
         by_injury = found >= 0
         injured_side[by_injury] = side[found[by_injury]]
@@ -434,56 +427,4 @@ def rom_symmetry(
     mdc, exceeds_mdc, exceeds_fraction, asymmetric, involved_side, involved_basis, injury_id, lsi``.
     """
     out = _symmetry(rom_measurements, injuries, norms, include_post_session, latest_only, fraction, start, end)
-    return out if passes(S.RomSymmetry.to_schema(), out) else S.RomSymmetry.validate(out)  # a new frame: no copy
-
-
-def _day_label(day: pd.Timestamp, reference: pd.Timestamp) -> str:
-    text = f"{day.day} {MONTHS[day.month - 1]}"
-    return text if day.year == reference.year else f"{text} {day.year}"
-
-
-def _amount(value: float, unit: str) -> str:
-    return f"{value:.0f}°" if unit == "deg" else f"{value:.1f} cm"
-
-
-def rom_sentences(status: pd.DataFrame, symmetry: pd.DataFrame | None = None) -> list[str]:
-    """Plain sentences for the athlete page, one per athlete, joint, movement and side of `status`.
-
-    Rule: a change is stated as up/down only when it is real (beyond the MDC, :func:`rom_status`);
-    otherwise the sentence says it is within measurement error. When `symmetry` (from
-    :func:`rom_symmetry`, latest) has the measure and this side is the involved side, the sentence adds
-    the limb symmetry index, e.g. "Right hip internal rotation is up 12° since 3 October and is now 92 %
-    of your left side." Degrees are rounded to whole degrees, centimetres to 0.1 cm, the LSI to a whole
-    percent; dates are "3 October", with the year when it differs from the latest measurement's.
-    """
-    st = S.RomStatus.validate(status)
-    sym = S.RomSymmetry.validate(symmetry) if symmetry is not None else None
-    sentences: list[str] = []
-    for row in st.itertuples(index=False):  # one row per measure and side: a handful per athlete
-        label = measure_words(row.joint, row.movement)
-        subject = f"{row.side.capitalize()} {label}"
-        since = _day_label(row.baseline_date, row.latest_date)
-        if row.change_label == "not re-measured":
-            text = f"{subject} was measured at {_amount(row.latest_value, row.unit)} on {since}"
-        elif row.change_real:
-            direction = "up" if row.change > 0 else "down"
-            text = f"{subject} is {direction} {_amount(abs(row.change), row.unit)} since {since}"
-        else:
-            sign = "+" if row.change >= 0 else "-"
-            text = (
-                f"{subject} is unchanged since {since} ({sign}{_amount(abs(row.change), row.unit)}, "
-                "within measurement error)"
-            )
-        if sym is not None:
-            match = sym[
-                (sym["athlete_id"] == row.athlete_id)
-                & (sym["joint"] == row.joint)
-                & (sym["movement"] == row.movement)
-                & (sym["unit"] == row.unit)
-                & (sym["involved_side"] == row.side)
-            ]
-            if not match.empty and pd.notna(match["lsi"].iloc[-1]):
-                other = "left" if row.side == "right" else "right"
-                text += f" and is now {match['lsi'].iloc[-1]:.0f} % of your {other} side"
-        sentences.append(text + ".")
-    return sentences
+    return checked(out, S.RomSymmetry)

@@ -2,7 +2,8 @@
 
 Input frames are what `data/queries.py` returns; output frames are what the
 public analytics functions return. Validation happens at the public functions'
-boundaries (`Schema.validate(df)`), not inside every helper. Extra columns are
+boundaries (`analytics.validation.checked`, which ``Schema.validate(df)`` also is), not inside every
+helper. Extra columns are
 allowed everywhere (``strict = False``); rows may come in any order.
 """
 
@@ -14,7 +15,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Int64, Series
 
-from analytics.validation import empty_text_as_str, passes
+from analytics.validation import checked
 from analytics.vocabulary import (
     AVAILABILITY,
     BODY_REGIONS,
@@ -33,12 +34,11 @@ class _Frame(pa.DataFrameModel):
 
     @classmethod
     def validate(cls, check_obj: pd.DataFrame, *args: Any, **kwargs: Any) -> pd.DataFrame:  # type: ignore[override]
-        """pandera's validation, with its fixed per-call cost skipped when the frame certainly passes
-        as it is (`analytics.validation.passes`); same verdict, same errors."""
-        schema = cls.to_schema()
-        if not args and not kwargs and passes(schema, check_obj):
-            return check_obj.copy()
-        return super().validate(empty_text_as_str(schema, check_obj), *args, **kwargs)
+        """pandera's validation through the one checker (`analytics.validation.checked`): the same
+        verdict and errors, without pandera's fixed cost when the frame passes as it is."""
+        if args or kwargs:
+            return super().validate(check_obj, *args, **kwargs)
+        return checked(check_obj, cls)
 
 
 # --------------------------------------------------------------------------- inputs

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import schemas as S
-from analytics.validation import validate_columns
+from analytics.validation import checked
 
 #: soreness_score = SCORE_FLIP - soreness, so that higher = more sore.
 SCORE_FLIP = 6
@@ -32,15 +32,17 @@ SCORE_FLIP = 6
 SORE_ITEMS = (1, 2)
 
 
-def _checkins(wellness_checkins: pd.DataFrame, columns: Sequence[str] = ("athlete_id", "date")) -> pd.DataFrame:
-    w = validate_columns(wellness_checkins, S.WellnessCheckins, tuple(columns))
-    w["date"] = w["date"].dt.normalize()
-    return w.drop_duplicates(["athlete_id", "date"]).reset_index(drop=True)
+def _checked_checkins(wellness_checkins: pd.DataFrame, columns: Sequence[str] = ("athlete_id", "date")) -> pd.DataFrame:
+    """The public functions' check-ins, checked on `columns`: one per athlete and day."""
+    checkins = checked(wellness_checkins, S.WellnessCheckins, tuple(columns))
+    checkins["date"] = checkins["date"].dt.normalize()
+    return checkins.drop_duplicates(["athlete_id", "date"]).reset_index(drop=True)
 
 
-def _teams(athletes: pd.DataFrame) -> pd.DataFrame:
-    a = validate_columns(athletes, S.Athletes, ("athlete_id", "team_id", "active"))
-    return a.drop_duplicates("athlete_id")
+def _checked_roster(athletes: pd.DataFrame) -> pd.DataFrame:
+    """The public functions' athletes, checked on ``athlete_id, team_id, active``: each once."""
+    roster = checked(athletes, S.Athletes, ("athlete_id", "team_id", "active"))
+    return roster.drop_duplicates("athlete_id")
 
 
 def soreness_score(soreness: pd.Series) -> pd.Series:
@@ -60,27 +62,29 @@ def team_soreness(wellness_checkins: pd.DataFrame, athletes: pd.DataFrame | None
     Returns ``TeamSoreness``: [``team_id``,] ``date, n_checkins, soreness_score_median,
     soreness_score_q1, soreness_score_q3, n_sore, share_sore``.
     """
-    w = _checkins(wellness_checkins, ("athlete_id", "date", "soreness"))
-    w = w[w["soreness"].notna()]
-    w = w.assign(score=soreness_score(w["soreness"]), sore=w["soreness"].isin(SORE_ITEMS).astype(np.int64))
+    checkins = _checked_checkins(wellness_checkins, ("athlete_id", "date", "soreness"))
+    checkins = checkins[checkins["soreness"].notna()]
+    checkins = checkins.assign(
+        score=soreness_score(checkins["soreness"]), sore=checkins["soreness"].isin(SORE_ITEMS).astype(np.int64)
+    )
     keys = ["date"]
     if athletes is not None:
-        w = w.merge(_teams(athletes)[["athlete_id", "team_id"]], on="athlete_id", how="inner")
+        checkins = checkins.merge(_checked_roster(athletes)[["athlete_id", "team_id"]], on="athlete_id", how="inner")
         keys = ["team_id", "date"]
-    g = w.groupby(keys, sort=True)["score"]
+    scores = checkins.groupby(keys, sort=True)["score"]
     out = pd.DataFrame(
         {
-            "n_checkins": g.size(),
-            "soreness_score_median": g.median(),
-            "soreness_score_q1": g.quantile(0.25),
-            "soreness_score_q3": g.quantile(0.75),
-            "n_sore": w.groupby(keys, sort=True)["sore"].sum(),
+            "n_checkins": scores.size(),
+            "soreness_score_median": scores.median(),
+            "soreness_score_q1": scores.quantile(0.25),
+            "soreness_score_q3": scores.quantile(0.75),
+            "n_sore": checkins.groupby(keys, sort=True)["sore"].sum(),
         }
     )
     out["share_sore"] = out["n_sore"] / out["n_checkins"]
     out = out.reset_index()
     columns = keys + [c for c in S.TeamSoreness.to_schema().columns if c not in keys]
-    return S.TeamSoreness.validate(out[columns])
+    return checked(out[columns], S.TeamSoreness)
 
 
 def soreness_matrix(
@@ -98,21 +102,21 @@ def soreness_matrix(
     ``athlete_id``. Wide by design (index ``athlete_id``, columns the dates), so not a pandera frame; its
     shape and value range are checked here.
     """
-    w = _checkins(wellness_checkins, ("athlete_id", "date", "soreness"))
+    checkins = _checked_checkins(wellness_checkins, ("athlete_id", "date", "soreness"))
     if as_of is None:
-        if w.empty:
+        if checkins.empty:
             raise ValueError("as_of cannot be inferred from empty check-ins; pass it explicitly")
-        as_of = w["date"].max()
+        as_of = checkins["date"].max()
     end = pd.Timestamp(as_of).normalize()
     dates = pd.date_range(end - pd.Timedelta(days=days - 1), end, freq="D")
-    w = w[(w["date"] >= dates[0]) & (w["date"] <= end)]
+    checkins = checkins[(checkins["date"] >= dates[0]) & (checkins["date"] <= end)]
     if athletes is not None:
-        a = _teams(athletes)
-        ids = np.sort(a.loc[a["active"], "athlete_id"].to_numpy())
+        roster = _checked_roster(athletes)
+        ids = np.sort(roster.loc[roster["active"], "athlete_id"].to_numpy())
     else:
-        ids = np.sort(w["athlete_id"].unique())
-    w = w.assign(score=soreness_score(w["soreness"]))
-    wide = w.pivot_table(index="athlete_id", columns="date", values="score", aggfunc="first", dropna=False)
+        ids = np.sort(checkins["athlete_id"].unique())
+    checkins = checkins.assign(score=soreness_score(checkins["soreness"]))
+    wide = checkins.pivot_table(index="athlete_id", columns="date", values="score", aggfunc="first", dropna=False)
     wide = wide.reindex(index=pd.Index(ids, name="athlete_id"), columns=dates).astype(float)
     wide.columns.name = "date"
     values = wide.to_numpy()
@@ -138,52 +142,56 @@ def region_pain_share(
     """
     if freq not in ("D", "W"):
         raise ValueError("freq must be 'D' or 'W'")
-    w = _checkins(wellness_checkins)
-    p = validate_columns(pain_reports, S.PainReports, ("athlete_id", "date", "body_region", "side", "pain"))
-    p["date"] = p["date"].dt.normalize()
-    p = p[p["pain"] >= min_pain]
+    checkins = _checked_checkins(wellness_checkins)
+    reports = checked(pain_reports, S.PainReports, ("athlete_id", "date", "body_region", "side", "pain"))
+    reports["date"] = reports["date"].dt.normalize()
+    reports = reports[reports["pain"] >= min_pain]
 
     def period(dates: pd.Series) -> pd.Series:
         return dates if freq == "D" else dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")
 
-    w = w.assign(period_start=period(w["date"]))[["athlete_id", "period_start"]].drop_duplicates()
-    p = p.assign(period_start=period(p["date"]))[["athlete_id", "period_start", "body_region"]].drop_duplicates()
-    p = p.merge(w, on=["athlete_id", "period_start"], how="inner")
-    denom = w.groupby("period_start").size().rename("n_checked_in")
-    num = p.groupby(["period_start", "body_region"]).size().rename("n_with_pain")
-    regions = sorted(p["body_region"].unique())
+    checkins = checkins.assign(period_start=period(checkins["date"]))[["athlete_id", "period_start"]].drop_duplicates()
+    reports = reports.assign(period_start=period(reports["date"]))[
+        ["athlete_id", "period_start", "body_region"]
+    ].drop_duplicates()
+    reports = reports.merge(checkins, on=["athlete_id", "period_start"], how="inner")
+    denom = checkins.groupby("period_start").size().rename("n_checked_in")
+    num = reports.groupby(["period_start", "body_region"]).size().rename("n_with_pain")
+    regions = sorted(reports["body_region"].unique())
     grid = pd.MultiIndex.from_product([denom.index, regions], names=["period_start", "body_region"])
     out = num.reindex(grid, fill_value=0).reset_index()
     out["n_checked_in"] = out["period_start"].map(denom).astype(np.int64)
     out["n_with_pain"] = out["n_with_pain"].astype(np.int64)
     out["share"] = out["n_with_pain"] / out["n_checked_in"]
     columns = list(S.RegionPainShare.to_schema().columns)
-    return S.RegionPainShare.validate(out[columns])
+    return checked(out[columns], S.RegionPainShare)
 
 
 def _compliance_days(
     wellness_checkins: pd.DataFrame, athletes: pd.DataFrame, start: object | None, end: object | None, by_team: bool
 ) -> pd.DataFrame:
     """Per [team and] day in [start, end]: n_checked_in (active athletes) and n_active."""
-    w = _checkins(wellness_checkins)
-    a = _teams(athletes)
-    a = a[a["active"]]
-    if (start is None or end is None) and w.empty:
+    checkins = _checked_checkins(wellness_checkins)
+    roster = _checked_roster(athletes)
+    roster = roster[roster["active"]]
+    if (start is None or end is None) and checkins.empty:
         raise ValueError("start and end cannot be inferred from empty check-ins; pass them explicitly")
-    lo = pd.Timestamp(start).normalize() if start is not None else w["date"].min()
-    hi = pd.Timestamp(end).normalize() if end is not None else w["date"].max()
+    lo = pd.Timestamp(start).normalize() if start is not None else checkins["date"].min()
+    hi = pd.Timestamp(end).normalize() if end is not None else checkins["date"].max()
     days = pd.date_range(lo, hi, freq="D", name="date")
-    w = w[(w["date"] >= lo) & (w["date"] <= hi)].merge(a[["athlete_id", "team_id"]], on="athlete_id", how="inner")
+    checkins = checkins[(checkins["date"] >= lo) & (checkins["date"] <= hi)].merge(
+        roster[["athlete_id", "team_id"]], on="athlete_id", how="inner"
+    )
     if by_team:
-        teams = np.sort(a["team_id"].unique())
+        teams = np.sort(roster["team_id"].unique())
         grid = pd.MultiIndex.from_product([teams, days], names=["team_id", "date"])
-        checked = w.groupby(["team_id", "date"]).size().reindex(grid, fill_value=0)
-        active = a.groupby("team_id").size()
+        checked = checkins.groupby(["team_id", "date"]).size().reindex(grid, fill_value=0)
+        active = roster.groupby("team_id").size()
         out = checked.rename("n_checked_in").reset_index()
         out["n_active"] = out["team_id"].map(active).astype(np.int64)
     else:
-        out = w.groupby("date").size().reindex(days, fill_value=0).rename("n_checked_in").reset_index()
-        out["n_active"] = len(a)
+        out = checkins.groupby("date").size().reindex(days, fill_value=0).rename("n_checked_in").reset_index()
+        out["n_active"] = len(roster)
     out["n_checked_in"] = out["n_checked_in"].astype(np.int64)
     return out
 
@@ -208,7 +216,7 @@ def daily_compliance(
     out["compliance"] = (out["n_checked_in"] / out["n_active"].where(out["n_active"] > 0)).astype(float)
     keys = ["team_id", "date"] if by_team else ["date"]
     columns = keys + [c for c in S.DailyCompliance.to_schema().columns if c not in keys]
-    return S.DailyCompliance.validate(out[columns])
+    return checked(out[columns], S.DailyCompliance)
 
 
 def weekly_compliance(
@@ -240,15 +248,17 @@ def weekly_compliance(
     out["athlete_days"] = (out["days"] * out["n_active"]).astype(np.int64)
     out["compliance"] = (out["n_checkins"] / out["athlete_days"].where(out["athlete_days"] > 0)).astype(float)
     # Athletes with at least one check-in in the week (recomputed from the check-ins, not the day counts).
-    w = _checkins(wellness_checkins)
-    a = _teams(athletes)
-    a = a[a["active"]]
+    checkins = _checked_checkins(wellness_checkins)
+    roster = _checked_roster(athletes)
+    roster = roster[roster["active"]]
     lo, hi = days["date"].min(), days["date"].max()
-    w = w[(w["date"] >= lo) & (w["date"] <= hi)].merge(a[["athlete_id", "team_id"]], on="athlete_id", how="inner")
-    w["week_start"] = w["date"] - pd.to_timedelta(w["date"].dt.day_of_week, unit="D")
-    anyone = w.groupby(keys)["athlete_id"].nunique().rename("n_athletes_any")
+    checkins = checkins[(checkins["date"] >= lo) & (checkins["date"] <= hi)].merge(
+        roster[["athlete_id", "team_id"]], on="athlete_id", how="inner"
+    )
+    checkins["week_start"] = checkins["date"] - pd.to_timedelta(checkins["date"].dt.day_of_week, unit="D")
+    anyone = checkins.groupby(keys)["athlete_id"].nunique().rename("n_athletes_any")
     out = out.merge(anyone.reset_index(), on=keys, how="left")
     out["n_athletes_any"] = out["n_athletes_any"].fillna(0).astype(np.int64)
     out["share_any"] = (out["n_athletes_any"] / out["n_active"].where(out["n_active"] > 0)).astype(float)
     columns = keys + [c for c in S.WeeklyCompliance.to_schema().columns if c not in keys]
-    return S.WeeklyCompliance.validate(out[columns])
+    return checked(out[columns], S.WeeklyCompliance)

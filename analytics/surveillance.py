@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pandera.pandas as pa
 
 from analytics.schemas import (
     Athletes,
@@ -28,15 +29,18 @@ from analytics.schemas import (
     OstrcWeeklyPrevalence,
     TrainingSessions,
 )
+from analytics.validation import checked
 from analytics.vocabulary import OSTRC_SCORES
 
 #: One OSTRC-O2 answer score, or a column of them (None / NaN / pd.NA = not answered).
 Answer = int | float | None | pd.Series | np.ndarray | Sequence[int | float | None]
 
-_MINUTES = TrainingSessions.to_schema().select_columns(["athlete_id", "minutes"])
-_COUNTED = Injuries.to_schema().select_columns(["injury_id", "athlete_id"])
-_TIME_LOSS = Injuries.to_schema().select_columns(["injury_id", "athlete_id", "onset_date", "return_date"])
-_TEAMS = Athletes.to_schema().select_columns(["athlete_id", "team_id", "team"])
+
+def _with_checked(frame: pd.DataFrame, model: type[pa.DataFrameModel], columns: Sequence[str]) -> pd.DataFrame:
+    """`frame` with `columns` checked (and coerced) against `model`; its other columns kept, for the
+    groups a caller may name."""
+    return frame.assign(**dict(checked(frame, model, columns).items()))
+
 
 # --------------------------------------------------------------------------- exposure, incidence, burden
 
@@ -49,13 +53,13 @@ def exposure_hours(training_sessions: pd.DataFrame, by: str | Sequence[str] | No
     columns plus ``exposure_hours``, one row per group present. Every session row counts
     (duplicate rows are separate sessions).
     """
-    sessions = _MINUTES.validate(training_sessions)
+    sessions = _with_checked(training_sessions, TrainingSessions, ("athlete_id", "minutes"))
     if by is None:
         return float(sessions["minutes"].sum() / 60)
     keys = [by] if isinstance(by, str) else list(by)
     hours = sessions.groupby(keys, as_index=False, observed=True)["minutes"].sum()
     hours = hours.assign(exposure_hours=hours["minutes"] / 60).drop(columns="minutes")
-    return ExposureHours.validate(hours)
+    return checked(hours, ExposureHours)
 
 
 def incidence(injuries: pd.DataFrame, exposure_hours: float | pd.DataFrame) -> float | pd.DataFrame:
@@ -69,7 +73,7 @@ def incidence(injuries: pd.DataFrame, exposure_hours: float | pd.DataFrame) -> f
       counted on the group columns, which the injuries must have; a group without injuries
       gets 0, and injuries of a group without exposure are left out (no denominator).
     """
-    counted = _COUNTED.validate(injuries)
+    counted = _with_checked(injuries, Injuries, ("injury_id", "athlete_id"))
     if _is_number(exposure_hours):
         return _per_1000(len(counted), _hours(exposure_hours))
     exposure, keys = _exposure_frame(exposure_hours, counted)
@@ -77,7 +81,7 @@ def incidence(injuries: pd.DataFrame, exposure_hours: float | pd.DataFrame) -> f
     rates = exposure.merge(counts, on=keys, how="left")
     rates["injuries"] = rates["injuries"].fillna(0).astype("int64")
     rates["incidence"] = _per_1000(rates["injuries"], rates["exposure_hours"])
-    return InjuryIncidence.validate(rates)
+    return checked(rates, InjuryIncidence)
 
 
 def burden(
@@ -100,7 +104,7 @@ def burden(
     rates = exposure.merge(totals, on=keys, how="left")
     rates["days_lost"] = rates["days_lost"].fillna(0.0).astype("float64")
     rates["burden"] = _per_1000(rates["days_lost"], rates["exposure_hours"])
-    return InjuryBurden.validate(rates)
+    return checked(rates, InjuryBurden)
 
 
 def days_lost(injuries: pd.DataFrame, as_of: pd.Timestamp | str | None = None) -> pd.DataFrame:
@@ -115,16 +119,16 @@ def days_lost(injuries: pd.DataFrame, as_of: pd.Timestamp | str | None = None) -
       ``as_of``, one starting after ``as_of`` counts 0. Without ``as_of`` open injuries count 0
       (their days are not known yet): pass ``as_of`` whenever open injuries matter.
     """
-    checked = _TIME_LOSS.validate(injuries)
-    if "time_loss" not in checked.columns:
+    injuries = _with_checked(injuries, Injuries, ("injury_id", "athlete_id", "onset_date", "return_date"))
+    if "time_loss" not in injuries.columns:
         raise ValueError("days_lost needs the injuries' time_loss column")
-    time_loss = checked["time_loss"].astype("boolean").fillna(False).to_numpy(dtype=bool)
-    end = checked["return_date"]
+    time_loss = injuries["time_loss"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    end = injuries["return_date"]
     if as_of is not None:
         cutoff = pd.Timestamp(as_of).normalize()
         end = end.fillna(cutoff).clip(upper=cutoff)
-    days = (end - checked["onset_date"]).dt.days.clip(lower=0).fillna(0)
-    return checked.assign(days_lost=np.where(time_loss, days, 0.0).astype("float64"))
+    days = (end - injuries["onset_date"]).dt.days.clip(lower=0).fillna(0)
+    return injuries.assign(days_lost=np.where(time_loss, days, 0.0).astype("float64"))
 
 
 # --------------------------------------------------------------------------- OSTRC-O2
@@ -186,7 +190,7 @@ def weekly_prevalence(ostrc_responses: pd.DataFrame, athletes: pd.DataFrame | No
     - With ``athletes``, responses of athletes not in it are left out (inner join).
     - Sorted by week (and team).
     """
-    responses = OstrcResponses.validate(ostrc_responses)
+    responses = checked(ostrc_responses, OstrcResponses)
     week_start = responses["week_start"].dt.normalize()
     responses = responses.assign(
         week_start=week_start - pd.to_timedelta(week_start.dt.day_of_week, unit="D"),
@@ -195,7 +199,7 @@ def weekly_prevalence(ostrc_responses: pd.DataFrame, athletes: pd.DataFrame | No
     )
     keys = ["week_start"]
     if athletes is not None:
-        teams = _TEAMS.validate(athletes)[["athlete_id", "team_id", "team"]].drop_duplicates("athlete_id")
+        teams = checked(athletes, Athletes, ("athlete_id", "team_id", "team")).drop_duplicates("athlete_id")
         responses = responses.merge(teams, on="athlete_id", how="inner")
         keys = ["week_start", "team_id", "team"]
     per_athlete = responses.groupby([*keys, "athlete_id"], as_index=False).agg(
@@ -207,7 +211,7 @@ def weekly_prevalence(ostrc_responses: pd.DataFrame, athletes: pd.DataFrame | No
     weekly = weekly.astype({"responders": "int64", "problems": "int64", "substantial": "int64"})
     weekly["problem_prevalence"] = weekly["problems"] / weekly["responders"]
     weekly["substantial_prevalence"] = weekly["substantial"] / weekly["responders"]
-    return OstrcWeeklyPrevalence.validate(weekly.sort_values(keys).reset_index(drop=True))
+    return checked(weekly.sort_values(keys).reset_index(drop=True), OstrcWeeklyPrevalence)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -235,7 +239,7 @@ def _exposure_frame(exposure: pd.DataFrame, events: pd.DataFrame) -> tuple[pd.Da
     """Validate a per-group exposure frame; its group columns must also be columns of ``events``."""
     if not isinstance(exposure, pd.DataFrame):
         raise TypeError("exposure_hours must be a number or a DataFrame with an exposure_hours column")
-    exposure = ExposureHours.validate(exposure)
+    exposure = checked(exposure, ExposureHours)
     keys = [c for c in exposure.columns if c != "exposure_hours"]
     if not keys:
         raise ValueError("a per-group exposure frame needs group columns besides exposure_hours")

@@ -1,11 +1,15 @@
-"""Cheap pandera validation at the analytics boundaries.
+"""The one checker of analytics' boundaries: `checked(frame, model, columns)`, on pandera.
 
-The public functions validate their inputs on the columns they use and their outputs against
-their `analytics.schemas` model. pandera's default path re-parses datetime columns and checks
-``str`` columns element by element, which costs seconds on 10^6 rows; these helpers give the
-same verdict while coercing only mistyped columns and checking text on its distinct values.
-On the small frames of one page (about a hundred validations) the fixed cost is what counts:
-`passes` decides most frames from rules read once per schema, on numpy arrays, without pandera.
+Frames are checked where they cross from `data/` into the public analytics functions (DESIGN.md,
+"Public analytics interface") and where those functions hand their results out, against their
+`analytics.schemas` model; helpers inside analytics take frames already checked. ``Model.validate``
+of every schema is this same checker (`analytics.schemas`).
+
+Speed: pandera costs several milliseconds per call even on a two-row frame, checks ``str`` columns
+element by element and re-parses datetime columns, which costs seconds on 10^6 rows. So a frame that
+already passes as it is is decided here from the model's rules (read once per model and columns, on
+numpy arrays, text on its distinct values), and pandera decides the rest, coercing only mistyped
+columns: the same verdict and the same error message as pandera's.
 """
 
 from __future__ import annotations
@@ -60,12 +64,6 @@ class _Rule:
     coerce: bool  # pandera converts a column of another dtype (text to pandas' ``str``, days to ns)
 
 
-# id(schema) -> (schema, its rules or None when `passes` cannot decide it). The schema is kept so its
-# id is not reused while cached; schemas are treated as immutable once validated against.
-_RULES: dict[int, tuple[pa.DataFrameSchema, tuple[_Rule, ...] | None]] = {}
-_RULES_MAX = 512
-
-
 def _numeric(dtype: str | None) -> bool:
     """Whether `dtype` is an integer or float dtype (numpy or nullable): the checks `passes` evaluates
     on numpy values; checks on other dtypes (dates, booleans, objects) are left to pandera."""
@@ -98,26 +96,27 @@ def _column_rule(name: str, column: pa.Column, coerce: bool) -> _Rule | None:
     return _Rule(name, dtype, bool(column.nullable), bool(column.unique), tuple(checks), coerce or column.coerce)
 
 
-def _rules(schema: pa.DataFrameSchema) -> tuple[_Rule, ...] | None:
-    """`schema`'s column rules, compiled on first use; None when some rule is not one `passes` decides
+def _schema_rules(schema: pa.DataFrameSchema) -> tuple[_Rule, ...] | None:
+    """`schema`'s column rules as `_passes` evaluates them; None when some rule is not one it decides
     (a schema-wide check, strict or ordered columns, a regex column, an unknown check, a check that
     does not ignore missing values)."""
-    cached = _RULES.get(id(schema))
-    if cached is not None and cached[0] is schema:
-        return cached[1]
-    rules: tuple[_Rule, ...] | None = None
-    if not (schema.checks or schema.strict or schema.ordered or schema.unique):
-        compiled = [_column_rule(name, column, schema.coerce) for name, column in schema.columns.items()]
-        rules = None if None in compiled else tuple(r for r in compiled if r is not None)
-    if len(_RULES) >= _RULES_MAX:
-        _RULES.clear()
-    _RULES[id(schema)] = (schema, rules)
-    return rules
+    if schema.checks or schema.strict or schema.ordered or schema.unique:
+        return None
+    compiled = [_column_rule(name, column, schema.coerce) for name, column in schema.columns.items()]
+    return None if None in compiled else tuple(r for r in compiled if r is not None)
+
+
+@functools.cache
+def _model_rules(model: type[pa.DataFrameModel], columns: tuple[str, ...] | None) -> tuple[_Rule, ...] | None:
+    """`model`'s rules for `columns` (all its columns when None), read once per model and columns."""
+    return _schema_rules(_schema(model, columns))
 
 
 def _column_array(df: pd.DataFrame, position: int) -> Any:
-    """Column `position` of `df` as its array (numpy or extension)."""
-    return df.iloc[:, position].array
+    """Column `position` of `df` as its array: the numpy array of a numpy-backed column (pandas wraps
+    it in a ``NumpyExtensionArray``, whose dtype is not a numpy dtype), else its extension array."""
+    array = df.iloc[:, position].array
+    return array.to_numpy() if isinstance(array, pd.arrays.NumpyExtensionArray) else array
 
 
 def _has_duplicates(values: Any) -> bool:
@@ -201,18 +200,15 @@ def _column_passes(rule: _Rule, column: Any) -> bool:
     return all(check(values, stats) for check, stats in rule.checks)
 
 
-def passes(schema: pa.DataFrameSchema, df: pd.DataFrame) -> bool:
-    """Whether `df` certainly passes `schema` as it is (no coercion needed), decided cheaply.
+def _passes(rules: tuple[_Rule, ...] | None, df: pd.DataFrame) -> bool:
+    """Whether `df` certainly passes `rules` as it is (no coercion needed), decided cheaply.
 
-    pandera costs several milliseconds per call even on a two-row frame, and a page makes about a
-    hundred validations. This evaluates the same rules directly: dtypes equal to the schema's,
-    nullability, uniqueness and the range/membership checks the schemas use, on numpy arrays (text
-    columns on their distinct values), with each schema's rules read once (`_rules`). It only ever
-    answers True when pandera would pass the frame unchanged; anything it cannot decide (a dtype to
-    coerce, an unknown check, a failing value) answers False, and the caller runs pandera for its
-    verdict and its error message.
+    pandera costs several milliseconds per call even on a two-row frame. This evaluates the same rules
+    directly: dtypes equal to the schema's, nullability, uniqueness and the range/membership checks the
+    schemas use, on numpy arrays (text columns on their distinct values). It only ever answers True when
+    pandera would pass the frame unchanged; anything it cannot decide (no rules, a dtype to coerce, a
+    failing value) answers False, and pandera gives the verdict and its error message.
     """
-    rules = _rules(schema)
     if rules is None:
         return False
     columns = df.columns
@@ -227,7 +223,7 @@ def passes(schema: pa.DataFrameSchema, df: pd.DataFrame) -> bool:
     return True
 
 
-def empty_text_as_str(schema: pa.DataFrameSchema, df: pd.DataFrame) -> pd.DataFrame:
+def _empty_text_as_str(schema: pa.DataFrameSchema, df: pd.DataFrame) -> pd.DataFrame:
     """`df` with its text columns in pandas' ``str`` dtype when it has no rows. An empty frame built
     without dtypes has object columns, which pandera refuses for ``str`` (with rows, it looks at the
     values); an empty column holds no value that is not text."""
@@ -237,21 +233,16 @@ def empty_text_as_str(schema: pa.DataFrameSchema, df: pd.DataFrame) -> pd.DataFr
     return df.astype(dict.fromkeys(text, TEXT_DTYPE)) if text else df
 
 
-def validated(schema: pa.DataFrameSchema, df: pd.DataFrame, copy: bool = True) -> pd.DataFrame:
-    """``schema.validate(df)``, skipping pandera's fixed cost when `passes` already decides it.
-
-    Like pandera, it returns a copy (callers may change what they get) unless `copy=False`."""
-    if passes(schema, df):
-        return df.copy() if copy else df
-    return schema.validate(empty_text_as_str(schema, df))
-
-
 @functools.cache
-def column_schema(
-    model: type[pa.DataFrameModel], columns: tuple[str, ...], coerce: tuple[bool, ...] | None = None
+def _schema(
+    model: type[pa.DataFrameModel], columns: tuple[str, ...] | None, coerce: tuple[bool, ...] | None = None
 ) -> pa.DataFrameSchema:
-    """`model`'s rules for `columns`; with `coerce`, only the flagged columns are coerced."""
-    schema = model.to_schema().select_columns(list(columns))
+    """`model`'s pandera schema, for `columns` only when given; with `coerce`, only the flagged columns
+    are coerced."""
+    schema = model.to_schema()
+    if columns is None:
+        return schema
+    schema = schema.select_columns(list(columns))
     if coerce is None:
         return schema
     schema = schema.update_columns({c: {"coerce": need} for c, need in zip(columns, coerce, strict=True)})
@@ -259,19 +250,15 @@ def column_schema(
     return schema
 
 
-def validate_columns(df: pd.DataFrame, model: type[pa.DataFrameModel], columns: Sequence[str]) -> pd.DataFrame:
-    """``df[columns]`` checked and coerced against `model`'s rules for those columns only (cheap).
+def _pandera_checked(df: pd.DataFrame, model: type[pa.DataFrameModel], columns: tuple[str, ...]) -> pd.DataFrame:
+    """``df[columns]`` checked and coerced by pandera against `model`'s rules for those columns.
 
-    Two economies keep this cheap on 10^6 rows,
-    with the same verdict: only columns whose dtype differs from the model's are coerced (pandera
-    re-parses datetime columns even when they already are datetime64[ns]), and text columns are checked
-    on their distinct values (pandera checks the ``str`` dtype element by element). A missing column is
-    reported by pandera. When `passes` finds nothing to coerce or refuse, the columns are returned as
-    they are (a new frame) without building the checked subsets.
+    Two economies keep this cheap on 10^6 rows, with pandera's verdict: only columns whose dtype
+    differs from the model's are coerced (pandera re-parses datetime columns even when they already are
+    datetime64[ns]), and text columns are checked on their distinct values (pandera checks the ``str``
+    dtype element by element). A missing column is reported by pandera, by name.
     """
-    full = column_schema(model, tuple(columns))
-    if passes(full, df):  # nothing to coerce: the columns as they are (a new frame, not a view)
-        return df.take([df.columns.get_loc(c) for c in columns], axis=1)
+    full = _schema(model, columns)
     missing = [c for c in columns if c not in df.columns]
     if missing:
         full.validate(df[[c for c in columns if c in df.columns]].head(0))  # raises, naming the column
@@ -280,42 +267,49 @@ def validate_columns(df: pd.DataFrame, model: type[pa.DataFrameModel], columns: 
     out = pd.DataFrame(index=df.index)
     if other:
         coerce = tuple(str(df[c].dtype) != str(full.columns[c].dtype) for c in other)
-        out = validated(column_schema(model, other, coerce), df[list(other)])
+        out = _schema(model, other, coerce).validate(df[list(other)])
     for c in text:
-        validated(column_schema(model, (c,)), pd.DataFrame({c: pd.unique(df[c].to_numpy(dtype=object))}), copy=False)
+        distinct = pd.DataFrame({c: pd.unique(df[c].to_numpy(dtype=object))})
+        _schema(model, (c,)).validate(_empty_text_as_str(full, distinct))
         out[c] = df[c].astype(TEXT_DTYPE) if full.columns[c].coerce or full.coerce else df[c]
-    return out.take([out.columns.get_loc(c) for c in columns], axis=1)  # take: a new frame, not a "copy of a slice"
+    return _selected(out, columns)
 
 
-def columns_checked(df: pd.DataFrame, model: type[pa.DataFrameModel], columns: Sequence[str]) -> pd.DataFrame:
-    """`validate_columns` for a frame that is only read, never changed: `df` itself when its `columns`
-    pass `model`'s rules as they are (no copy), else `validate_columns`' checked and coerced columns.
-    Same verdict and errors; on a page's small frames the copy cost more than the check."""
-    return df if passes(column_schema(model, tuple(columns)), df) else validate_columns(df, model, columns)
+#: Up to this many rows, `_selected` copies the columns: on a page's small frames a copy costs a
+#: fraction of pandas' lazy column selection (about 75 against 450 microseconds for 300 rows).
+_COPY_ROWS = 10_000
 
 
-def frame_checked(df: pd.DataFrame, model: type[pa.DataFrameModel]) -> pd.DataFrame:
-    """``model.validate(df)`` without pandera's copy when `df` passes as it is: for a frame built by
-    the caller (an output) or one that is only read."""
-    return df if passes(model.to_schema(), df) else model.validate(df)
+def _selected(df: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """``df[columns]`` as a new frame: copied when small, else selected lazily (copy-on-write)."""
+    if len(df) <= _COPY_ROWS:
+        return df.take([df.columns.get_loc(c) for c in columns], axis=1)
+    return df[list(columns)]
 
 
-def validate_output(out: pd.DataFrame, model: type[pa.DataFrameModel]) -> pd.DataFrame:
-    """``model.validate(out)`` for a large output, with text columns checked on their distinct values.
+def checked(df: pd.DataFrame, model: type[pa.DataFrameModel], columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """`df` checked against `model` (`analytics.schemas`): the one checker of analytics' boundaries.
 
-    Same verdict as validating the whole frame (pandera's ``str`` check runs element by element).
+    The public analytics functions call it on the frames they receive from `data/` (with `columns`:
+    only the columns they use; other columns are dropped) and on the frames they hand out (without:
+    the whole model, extra columns kept). Returns a new frame, coerced where the model coerces:
+    changing it leaves `df` as it was. A bad frame raises pandera's ``SchemaError``, which names the
+    column and the values.
+
+    Speed: a frame that already passes as it is (the usual case: `data/` reads the model's dtypes)
+    is decided from the model's rules, read once per model and columns, without pandera's fixed cost
+    of several milliseconds per call; anything else (a dtype to coerce, a value refused) is pandera's
+    ``DataFrameSchema.validate``, for its verdict and its message.
     """
-    schema = model.to_schema()
-    if passes(schema, out):
-        return out
-    columns = schema.columns
-    text = tuple(c for c, col in columns.items() if is_text(col.dtype))
-    other = tuple(c for c in columns if c not in text)
-    validated(column_schema(model, other), out[list(other)], copy=False)
-    for c in text:
-        frame = pd.DataFrame({c: pd.unique(out[c].to_numpy(dtype=object))})
-        validated(column_schema(model, (c,)), frame, copy=False)
-    return out
+    names = tuple(columns) if columns is not None else None
+    if not len(df):  # an empty frame built without dtypes: its text columns as text, as pandera takes them
+        df = _empty_text_as_str(_schema(model, names), df)
+    if _passes(_model_rules(model, names), df):
+        return _selected(df, names) if names is not None else df.copy(deep=False)
+    if names is None:
+        schema = _schema(model, None)
+        return schema.validate(_empty_text_as_str(schema, df))
+    return _pandera_checked(df, model, names)
 
 
 def empty_frame(model: type[pa.DataFrameModel]) -> pd.DataFrame:

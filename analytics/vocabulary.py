@@ -82,22 +82,6 @@ WELLNESS_ITEMS: tuple[str, ...] = ("fatigue", "sleep_quality", "soreness", "stre
 ROM_VALUE_RANGE: dict[str, tuple[float, float]] = {"deg": (-30.0, 200.0), "cm": (-40.0, 80.0)}
 
 
-MONTHS: tuple[str, ...] = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
 #: The ROM measures the product knows: (joint, movement, unit, method).
 #: Goniometry has a minimal detectable change of 5 degrees by default; the
 #: weight-bearing lunge (knee-to-wall distance, cm) 1.5 cm (Chisholm et al. 2012).

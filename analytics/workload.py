@@ -23,9 +23,9 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from analytics.schemas import Acwr, DailyLoad, MonotonyStrain, TrainingSessions
+from analytics.validation import checked
 
 Method = Literal["ewma", "coupled", "uncoupled"]
 
@@ -33,11 +33,7 @@ _SESSION_COLUMNS = ["athlete_id", "date", "minutes", "rpe"]
 _LOAD_COLUMNS = ["athlete_id", "date", "load"]
 
 #: The optional ``calendar`` of `daily_load`: the days on which an athlete has some record.
-_CALENDAR = pa.DataFrameSchema(
-    {"athlete_id": pa.Column(int), "date": pa.Column(pa.DateTime)},
-    strict=False,
-    coerce=True,
-)
+_CALENDAR_COLUMNS = ["athlete_id", "date"]
 
 
 def daily_load(training_sessions: pd.DataFrame, calendar: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -59,15 +55,15 @@ def daily_load(training_sessions: pd.DataFrame, calendar: pd.DataFrame | None = 
     - Dates are truncated to the day. Extra columns are ignored; rows may come in any order.
       The output is sorted by athlete and date.
     """
-    sessions = TrainingSessions.validate(_select(training_sessions, _SESSION_COLUMNS))
+    sessions = checked(training_sessions, TrainingSessions, _SESSION_COLUMNS)
     athlete_id, date = sessions["athlete_id"], sessions["date"]
     load = (sessions["rpe"] * sessions["minutes"]).to_numpy()
     if calendar is not None:
-        days = _CALENDAR.validate(_select(calendar, ["athlete_id", "date"]))
+        days = checked(calendar, DailyLoad, _CALENDAR_COLUMNS)
         athlete_id = pd.concat([athlete_id, days["athlete_id"]], ignore_index=True)
         date = pd.concat([date, days["date"]], ignore_index=True)
         load = np.concatenate([load, np.zeros(len(days))])  # a recorded day adds 0 to its sum
-    return DailyLoad.validate(_complete_days(athlete_id, date, load).frame)
+    return checked(_complete_days(athlete_id, date, load).frame, DailyLoad)
 
 
 def acwr(
@@ -109,7 +105,7 @@ def acwr(
     if not 1 <= acute_days < chronic_days:
         raise ValueError(f"need 1 <= acute_days < chronic_days, got {acute_days} and {chronic_days}")
 
-    days = _validated_loads(daily_load)
+    days = _loads_on_every_day(daily_load)
     load = days.frame["load"].to_numpy()
     if method == "ewma":
         acute = _grouped_ewma(load, days, 2 / (acute_days + 1))
@@ -127,7 +123,7 @@ def acwr(
     out = pd.DataFrame(
         {"athlete_id": frame["athlete_id"], "date": frame["date"], "acute": acute, "chronic": chronic, "acwr": ratio}
     )
-    return Acwr.validate(out)
+    return checked(out, Acwr)
 
 
 def monotony_strain(daily_load: pd.DataFrame, min_days: int = 7) -> pd.DataFrame:
@@ -151,7 +147,7 @@ def monotony_strain(daily_load: pd.DataFrame, min_days: int = 7) -> pd.DataFrame
     """
     if not 2 <= min_days <= 7:
         raise ValueError(f"min_days must be between 2 and 7, got {min_days}")
-    loads = _validated_loads(daily_load).frame
+    loads = _loads_on_every_day(daily_load).frame
     week_start = loads["date"] - pd.to_timedelta(loads["date"].dt.day_of_week, unit="D")
     # rows are sorted by athlete and date, so each athlete-week is a run of consecutive rows
     week = (loads["athlete_id"].ne(loads["athlete_id"].shift()) | week_start.ne(week_start.shift())).cumsum()
@@ -172,7 +168,7 @@ def monotony_strain(daily_load: pd.DataFrame, min_days: int = 7) -> pd.DataFrame
     defined = (weekly["days"] >= min_days) & (weekly["sd"] > 1e-9 * np.maximum(weekly["mean"], 1.0))
     weekly["monotony"] = (weekly["mean"] / weekly["sd"]).where(defined)
     weekly["strain"] = weekly["load"] * weekly["monotony"]
-    return MonotonyStrain.validate(weekly[["athlete_id", "week_start", "load", "days", "monotony", "strain"]])
+    return checked(weekly[["athlete_id", "week_start", "load", "days", "monotony", "strain"]], MonotonyStrain)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -191,14 +187,10 @@ class _Days(NamedTuple):
     block: np.ndarray
 
 
-def _select(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """The wanted columns that exist (a missing one is left for the schema to report)."""
-    return frame[[c for c in columns if c in frame.columns]]
-
-
-def _validated_loads(daily_load: pd.DataFrame) -> _Days:
-    """DailyLoad-validated loads on a dense daily calendar (see `_complete_days`)."""
-    loads = DailyLoad.validate(_select(daily_load, _LOAD_COLUMNS))
+def _loads_on_every_day(daily_load: pd.DataFrame) -> _Days:
+    """The public functions' `daily_load`, checked on its columns, on a dense daily calendar
+    (see `_complete_days`)."""
+    loads = checked(daily_load, DailyLoad, _LOAD_COLUMNS)
     return _complete_days(loads["athlete_id"], loads["date"], loads["load"].to_numpy())
 
 

@@ -18,8 +18,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import psycopg
-from psycopg import sql as psycopg_sql
 from sqlalchemy import Connection, Engine, Select, String, Table, func, insert, text, type_coerce
 from sqlalchemy.exc import DBAPIError
 
@@ -151,6 +149,11 @@ def _copy_rows(
 ) -> None:
     """PostgreSQL's side of `insert_rows`. An exception raised by `inserted` (e.g. a stopped page)
     aborts the COPY, and the transaction rolls back as with any other error."""
+    # Imported here, not at the top: only PostgreSQL needs psycopg, and importing it costs a SQLite
+    # server about 0.1 s before its first page.
+    import psycopg
+    from psycopg import sql as psycopg_sql
+
     catalogue = connection.execute(
         text(
             "SELECT attname, atttypid::int FROM pg_attribute"

@@ -12,24 +12,21 @@ Built for a phone: one column of big tap targets, no typing except the optional 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
 
 import pandas as pd
 import streamlit as st
-from streamlit.delta_generator import DeltaGenerator
 
 from analytics.vocabulary import AVAILABILITY, BODY_REGIONS, SIDES
 from data.errors import ValidationError
-from data.record_checks import InvalidRecords
 from data.record_writes import save_checkin
 from data.time_zones import today_in
-from ui import loaders, pending
+from ui import forms, loaders, pending
 from ui.session import engine, page_viewer
 from ui.text import literal
 from views import words
 
-#: The five wellness items, each with the words of its 1-5 anchors (McLean et al. 2010; 5 = best).
-#: The five wellness items in the order the form asks them, each with the words of its 1-5 answers.
+#: The five wellness items in the order the form asks them, each with the words of its 1-5 answers
+#: (McLean et al. 2010; 5 = best).
 WELLNESS: dict[str, tuple[str, dict[int, str]]] = {
     item: (words.WELLNESS_ITEMS[item], words.WELLNESS_ANSWERS[item])
     for item in ("soreness", "fatigue", "sleep_quality", "stress", "mood")
@@ -37,38 +34,17 @@ WELLNESS: dict[str, tuple[str, dict[int, str]]] = {
 REQUIRED = ("soreness", "fatigue", "sleep_quality", "stress", "mood", "availability")
 
 
-class FieldErrors:
-    """A placeholder under each field's widget, so a refusal shows beside the field it names."""
-
-    def __init__(self) -> None:
-        self.slots: dict[str, DeltaGenerator] = {}
-
-    def slot(self, field: str) -> None:
-        self.slots[field] = st.empty()
-
-    def show(self, messages: Mapping[str, list[str]]) -> None:
-        for field, texts in messages.items():
-            target = self.slots.get(field, self.slots["form"])
-            target.error("  \n".join(texts), icon=":material/error:")
+def pain_slot(region: str, side: str) -> str:
+    """The message key of one pain row (it shares the slot under its region)."""
+    return f"pain:{region}:{side}"
 
 
-def collect(errors: Iterable[ValidationError], pain_keys: list[tuple[str, str]]) -> dict[str, list[str]]:
-    """Refusals from `data.record_writes` by the slot they belong to (a pain row's problem goes to its region)."""
-    messages: dict[str, list[str]] = {}
-    for error in errors:
-        if error.field in ("body_region", "side", "pain") and error.row and error.row <= len(pain_keys):
-            region, side = pain_keys[error.row - 1]
-            where, text = (
-                f"region:{region}",
-                f"{words.where_label(region, side)}, {words.word(words.FIELDS, error.field).lower()}: "
-                f"{error.value!r} {error.reason}",
-            )
-        elif error.field in (*REQUIRED, "sleep_hours", "readiness"):
-            where, text = error.field, f"{words.FIELDS[error.field]} {error.value!r} {error.reason}"
-        else:
-            where, text = "form", str(error)
-        messages.setdefault(where, []).append(text)
-    return messages
+def message_key(error: ValidationError, pain_keys: list[tuple[str, str]]) -> str:
+    """Where a refusal of `data.record_writes.save_checkin` is shown: a pain row's (its row is the 1-based
+    position in `pain_keys`) under its region, any other under its field."""
+    if error.field in ("body_region", "side", "pain") and 0 < (error.row or 0) <= len(pain_keys):
+        return pain_slot(*pain_keys[(error.row or 0) - 1])
+    return error.field
 
 
 def summary_lines(checkin: pd.Series, pains: pd.DataFrame) -> list[str]:
@@ -117,7 +93,7 @@ with form:
         st.info("You have checked in today. Change anything and save again to update it.", icon=":material/edit:")
     else:
         st.caption("Tap one answer per line (5 = best), then Save. Takes under 30 seconds.")
-    slots = FieldErrors()
+    slots = forms.ErrorSlots()
     values: dict[str, object] = {}
     for item, (title, anchors) in WELLNESS.items():
         default = int(current[item]) if current is not None and pd.notna(current[item]) else None
@@ -130,7 +106,7 @@ with form:
         )
         if values[item] is not None:
             st.caption(f"{values[item]} = {anchors[int(values[item])]}")  # type: ignore[call-overload]
-        slots.slot(item)
+        slots.under(item)
 
     availability_default = current["availability"] if current is not None else None
     values["availability"] = st.segmented_control(
@@ -141,7 +117,7 @@ with form:
         key=f"checkin_availability_{tag}",
         width="stretch",
     )
-    slots.slot("availability")
+    slots.under("availability")
 
     readiness_default = int(current["readiness"]) if current is not None and pd.notna(current["readiness"]) else None
     values["readiness"] = st.pills(
@@ -151,7 +127,7 @@ with form:
         key=f"checkin_readiness_{tag}",
         wrap=True,
     )
-    slots.slot("readiness")
+    slots.under("readiness")
     sleep_default = float(current["sleep_hours"]) if current is not None and pd.notna(current["sleep_hours"]) else None
     values["sleep_hours"] = st.number_input(
         "Sleep last night, hours (optional)",
@@ -163,7 +139,7 @@ with form:
         placeholder="e.g. 7.5",
         key=f"checkin_sleep_hours_{tag}",
     )
-    slots.slot("sleep_hours")
+    slots.under("sleep_hours")
 
     st.subheader("Pain today")
     regions = st.pills(
@@ -203,9 +179,9 @@ with form:
                     key=f"checkin_pain_{region}_{side}_{tag}",
                     wrap=True,
                 )
-            slots.slot(f"region:{region}")
+            slots.under(f"region:{region}", *(pain_slot(region, side) for side in sides))
 
-    slots.slot("form")
+    slots.under("*")
     clicked = st.button(
         "Update today's check-in" if current is not None else "Save check-in",
         type="primary",
@@ -215,15 +191,15 @@ with form:
     )
 
     if clicked:
-        problems: dict[str, list[str]] = {}
+        problems: dict[str, str] = {}
         for field in REQUIRED:
             if values[field] is None:
-                problems[field] = [f"{words.FIELDS[field]}: pick one answer."]
+                problems[field] = f"{words.FIELDS[field]}: pick one answer."
         for region in missing_side:
-            problems[f"region:{region}"] = [f"{words.BODY_REGIONS[region]}: pick a side, or untap the region."]
+            problems[f"region:{region}"] = f"{words.BODY_REGIONS[region]}: pick a side, or untap the region."
         for (region, side), pain in pain_values.items():
             if pain is None:
-                problems.setdefault(f"region:{region}", []).append(
+                problems[pain_slot(region, side)] = (
                     f"{words.where_label(region, side)}: pick a pain score from 0 to 10."
                 )
         if not problems:
@@ -240,13 +216,14 @@ with form:
                         actor_id=who.user_id,
                         allowed_athlete_ids=[athlete_id],
                     )
-            except InvalidRecords as refused:
-                problems = collect(refused.errors, pain_keys)
             except ValidationError as refused:
-                problems = collect([refused], pain_keys)
+                problems = forms.field_errors(
+                    forms.refusals(refused),
+                    row_names={row: words.where_label(r, s) for row, (r, s) in enumerate(pain_keys, start=1)},
+                    key=lambda error: message_key(error, pain_keys),
+                )
         if problems:
-            slots.show(problems)
-            st.error("Nothing was saved. Fix the answers marked in red.", icon=":material/block:")
+            slots.refuse(problems, "Nothing was saved. Fix the answers marked in red.")
         else:
             loaders.clear()
             saved = loaders.checkins(who.user_id, mine, today, today)

@@ -7,9 +7,8 @@ import streamlit as st
 from data.accounts import create_user, has_users
 from data.demo import DEMO_ACCOUNTS, load_demo
 from data.errors import DatabaseNotEmpty, ValidationError
-from ui import loaders
+from ui import forms, loaders
 from ui.session import engine, sign_in_as
-from ui.text import literal
 from views import words
 
 st.title("Welcome to Fascia")
@@ -44,21 +43,26 @@ with demo:
 
 with admin:
     st.subheader("Create the first admin account")
+    slots = forms.ErrorSlots()
     with st.form("first_admin"):
         username = st.text_input("Username")
+        slots.under("username")
         password = st.text_input(
             "Password", type="password", help="At least 8 characters; not a common password, and not the username."
         )
+        slots.under("password")
         repeat = st.text_input("Repeat password", type="password")
+        slots.under("password2")
         submitted = st.form_submit_button("Create admin account")
+    slots.under("*")
     if submitted:
         if password != repeat:
-            st.error("The two passwords differ.")
+            slots.show({"password2": "Repeat password does not match the password."})
         else:
             try:
                 user_id = create_user(engine(), username, password, "admin", first=True)
             except ValidationError as error:
-                st.error(literal(error))  # the refusal quotes the username as typed
+                slots.show(forms.field_errors([error], labels=forms.ACCOUNT_FIELDS, show_values=False))
             else:
                 loaders.clear()
                 sign_in_as(user_id)

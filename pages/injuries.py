@@ -5,19 +5,20 @@ participation, edit an injury. Every write goes through `data.record_writes` and
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import streamlit as st
 
 from analytics.vocabulary import BODY_REGIONS, INJURY_TYPES, MECHANISMS, SIDES
 from data.errors import ValidationError
-from data.record_checks import InvalidRecords
 from data.record_writes import EditConflict, read_for_edit, save_records, update_record
 from ui import forms, loaders, pending
 from ui.filters import record_target
 from ui.session import engine, page_viewer
 from ui.text import literal
 from views import words
+from views.injuries import RECURRENCE_RULE, recurrence_sentence
 
 FIELDS = ("onset_date", "body_region", "side", "injury_type", "mechanism", "time_loss", "return_date", "notes")
 
@@ -37,10 +38,8 @@ register_area = st.container()  # drawn last, so it shows what the forms below j
 
 def show_refusal(slots: forms.ErrorSlots, refusal: ValidationError) -> None:
     """Each refused value under its field, and a line saying nothing was saved."""
-    errors = refusal.errors if isinstance(refusal, InvalidRecords) else [refusal]
-    messages = forms.field_errors(errors, first_only=True)
-    slots.show(messages)
-    st.error(forms.refused(len(messages)), icon=":material/block:")
+    messages = forms.field_errors(forms.refusals(refusal), first_only=True)
+    slots.refuse(messages, forms.refused(len(messages)))
 
 
 def injury_inputs(slots: forms.ErrorSlots, key: str, current: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -171,7 +170,7 @@ with new_tab:
             row = register.loc[register["injury_id"] == new_id].iloc[0]
             verb = "Saved" if result.inserted else ("Updated" if result.updated else "Already recorded, unchanged")
             st.success(f"{verb} for {name}: {row['label']}.", icon=":material/check_circle:")
-            st.info(forms.recurrence_sentence(register, new_id, today), icon=":material/history:")
+            st.info(recurrence_sentence(register, new_id, today), icon=":material/history:")
 
 with return_tab:
     open_injuries = register.loc[register["open"]]
@@ -179,15 +178,23 @@ with return_tab:
         st.info(f"{name} has no open injury. Open one on the first tab when there is one.")
     else:
         labels = dict(zip(open_injuries["injury_id"].astype(int), open_injuries["label"], strict=True))
+        pending.restore(who.user_id, f"return_{athlete_id}", "this return to participation")
+        picked = f"return_form_injury_{athlete_id}"
+        if picked in st.session_state and st.session_state[picked] not in labels:  # returned since: not offered
+            del st.session_state[picked]
         slots = forms.ErrorSlots()
         with st.form(f"return_{athlete_id}"):
             slots.under("*", "athlete_id", "id")
             cols = st.columns(2)
             with cols[0]:
-                chosen = st.selectbox("Open injury", list(labels), format_func=lambda i: labels[i])
+                chosen = st.selectbox("Open injury", list(labels), format_func=lambda i: labels[i], key=picked)
             with cols[1]:
                 returned = st.date_input(
-                    "Return to full participation", value=today, max_value=today, format="YYYY-MM-DD"
+                    "Return to full participation",
+                    value=today,
+                    max_value=today,
+                    format="YYYY-MM-DD",
+                    key=f"return_form_date_{athlete_id}",
                 )
                 slots.under("return_date")
             submitted = st.form_submit_button("Set return", type="primary", icon=":material/directions_run:")
@@ -196,15 +203,16 @@ with return_tab:
             try:
                 if stored is not None and stored["return_date"] is not None:  # set by someone since the list was read
                     raise EditConflict("injury", int(chosen), 0, stored["version"])
-                update_record(
-                    engine(),
-                    "injuries",
-                    int(chosen),
-                    {"return_date": returned},
-                    actor_id=who.user_id,
-                    allowed_athlete_ids=scope,
-                    read_version=None if stored is None else stored["version"],
-                )
+                with pending.saving(who.user_id, f"return_{athlete_id}", "return_form_", f"_{athlete_id}"):
+                    update_record(
+                        engine(),
+                        "injuries",
+                        int(chosen),
+                        {"return_date": returned},
+                        actor_id=who.user_id,
+                        allowed_athlete_ids=scope,
+                        read_version=None if stored is None else stored["version"],
+                    )
             except EditConflict as conflict:
                 loaders.clear()
                 register = loaders.injury_register(who.user_id, athlete_id, today)
@@ -245,6 +253,12 @@ with edit_tab:
             st.info("This injury is no longer recorded. Reload the page.")
         else:
             form_key = f"edit_{chosen}_{state['gen']}"
+            pending.restore(
+                who.user_id,
+                f"edit_injury_{chosen}",
+                "your changes to this injury",
+                rekey=lambda key: re.sub(rf"^edit_{chosen}_\d+_", f"{form_key}_", key),
+            )
             slots = forms.ErrorSlots()
             with st.form(form_key):
                 slots.under("*", "athlete_id", "id")
@@ -259,15 +273,16 @@ with edit_tab:
                     st.info("Nothing changed.")
                 else:
                     try:
-                        version = update_record(
-                            engine(),
-                            "injuries",
-                            int(chosen),
-                            changes,
-                            actor_id=who.user_id,
-                            allowed_athlete_ids=scope,
-                            read_version=state["version"],
-                        )
+                        with pending.saving(who.user_id, f"edit_injury_{chosen}", f"{form_key}_"):
+                            version = update_record(
+                                engine(),
+                                "injuries",
+                                int(chosen),
+                                changes,
+                                actor_id=who.user_id,
+                                allowed_athlete_ids=scope,
+                                read_version=state["version"],
+                            )
                     except EditConflict as conflict:
                         # Their change is shown; what was typed is kept on top of it in a fresh form.
                         loaders.clear()
@@ -332,6 +347,6 @@ with register_area:
             },
         )
         st.caption(
-            f"{forms.RECURRENCE_RULE} Days out = days from onset to return to full participation for time-loss "
+            f"{RECURRENCE_RULE} Days out = days from onset to return to full participation for time-loss "
             "injuries (to today while open; 0 without time loss)."
         )

@@ -10,7 +10,6 @@ import streamlit as st
 
 from analytics.vocabulary import BODY_REGIONS, LIMB_SIDES, ROM_MEASURES, SIDES, TECHNIQUES
 from data.errors import ValidationError
-from data.record_checks import InvalidRecords
 from data.record_writes import EditConflict, save_session_with_rom
 from ui import forms, loaders, pending
 from ui.filters import record_target
@@ -259,13 +258,9 @@ if submitted:
             seen[natural_key] = conflict.current_version
         loaders.clear()
         st.error(str(conflict), icon=":material/sync_problem:")
-    except InvalidRecords as refusal:
-        messages = forms.field_errors(refusal.errors, key=slot_of, first_only=True, labels=ROM_INPUTS)
-        slots.show(messages)
-        st.error(forms.refused(len(messages)), icon=":material/block:")
     except ValidationError as refusal:
-        slots.show(forms.field_errors([refusal], key=slot_of, labels=ROM_INPUTS))
-        st.error(forms.refused(1), icon=":material/block:")
+        messages = forms.field_errors(forms.refusals(refusal), key=slot_of, first_only=True, labels=ROM_INPUTS)
+        slots.refuse(messages, forms.refused(len(messages)))
     else:
         if result.version is not None:
             seen[natural_key] = result.version

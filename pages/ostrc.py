@@ -19,14 +19,12 @@ import datetime as dt
 from functools import partial
 
 import streamlit as st
-from streamlit.delta_generator import DeltaGenerator
 
 from analytics.surveillance import ostrc_severity, ostrc_substantial
 from data.errors import ValidationError
-from data.record_checks import InvalidRecords
 from data.record_writes import save_records
 from data.time_zones import today_in
-from ui import loaders, pending
+from ui import forms, loaders, pending
 from ui.charts.ostrc import ostrc_weeks_figure
 from ui.charts.render import show_chart
 from ui.charts.tables import ostrc_weeks_table
@@ -75,7 +73,7 @@ with form:
     if current is not None:
         st.info("You have answered this week. Change an answer and save again to update it.", icon=":material/edit:")
     answers: dict[str, int | None] = {}
-    slots: dict[str, DeltaGenerator] = {}
+    slots = forms.ErrorSlots()
     for number, (question_id, (question, options)) in enumerate(words.OSTRC_QUESTIONS.items(), start=1):
         q1 = answers.get("q1")
         if question_id != "q1" and q1 in GATEKEEPER:
@@ -90,13 +88,13 @@ with form:
             format_func=options.get,
             key=f"ostrc_{question_id}_{tag}",
         )
-        slots[question_id] = st.empty()
+        slots.under(question_id)
         if question_id == "q1" and answers["q1"] in GATEKEEPER:
             st.caption(
                 "Questions 2–4 are not needed with this answer: the week scores "
                 f"{4 * GATEKEEPER[int(answers['q1'])]} / 100 (Clarsen et al. 2020)."
             )
-    slots["form"] = st.empty()
+    slots.under("*")
     clicked = st.button(
         "Update this week's answers" if current is not None else "Save answers",
         type="primary",
@@ -105,7 +103,7 @@ with form:
         key="ostrc_save",
     )
     if clicked:
-        problems = {q: "Pick one answer." for q, value in answers.items() if value is None}
+        problems = {q: f"{words.FIELDS[q]}: pick one answer." for q, value in answers.items() if value is None}
         if not problems:
             row = {"athlete_id": athlete_id, "week_start": week_start, **answers}
             try:
@@ -113,14 +111,10 @@ with form:
                     save_records(
                         engine(), "ostrc_responses", [row], actor_id=who.user_id, allowed_athlete_ids=[athlete_id]
                     )
-            except InvalidRecords as refused:
-                problems = {e.field if e.field in slots else "form": f"{e.value!r} {e.reason}" for e in refused.errors}
             except ValidationError as refused:
-                problems = {"form": str(refused)}
+                problems = forms.field_errors(forms.refusals(refused))
         if problems:
-            for field, text in problems.items():
-                slots[field].error(text, icon=":material/error:")
-            st.error("Nothing was saved. Answer the questions marked in red.", icon=":material/block:")
+            slots.refuse(problems, "Nothing was saved. Answer the questions marked in red.")
         else:
             loaders.clear()
             this_week = loaders.ostrc(who.user_id, mine, week_start, week_start)

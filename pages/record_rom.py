@@ -11,13 +11,13 @@ import streamlit as st
 
 from analytics.vocabulary import ROM_CONTEXTS
 from data.errors import ValidationError
-from data.record_checks import InvalidRecords
 from data.record_writes import save_records
 from ui import forms, loaders, pending
 from ui.filters import record_target
 from ui.session import engine, page_viewer
 from ui.text import literal
 from views import words
+from views.record_rom import grid_records, rom_grid, saved_rom_text
 
 #: Contexts recorded here; pre- and post-session values are recorded with the session (*Log a session*).
 CONTEXTS = tuple(c for c in ROM_CONTEXTS if c not in ("pre_session", "post_session"))
@@ -54,7 +54,7 @@ with st.form(f"record_rom_{athlete_id}"):
         )
         slots.under("context")
     grid = st.data_editor(
-        forms.grid_with_edits(forms.rom_grid(loaders.norms()), kept.get(grid_key)),
+        forms.grid_with_edits(rom_grid(loaders.norms()), kept.get(grid_key)),
         key=grid_key,
         num_rows="fixed",
         hide_index=True,
@@ -82,7 +82,7 @@ with st.form(f"record_rom_{athlete_id}"):
     submitted = st.form_submit_button("Save measurements", type="primary", icon=":material/save:")
 
 if submitted:
-    records, row_names = forms.grid_records(grid)
+    records, row_names = grid_records(grid)
     rows = [
         {**r, "athlete_id": athlete_id, "date": day, "context": context, "measured_by": who.user_id} for r in records
     ]
@@ -92,26 +92,25 @@ if submitted:
         return error.field if error.field in ("date", "context", "athlete_id") else "grid"
 
     if not rows:
-        slots.show({"grid": "Left and right are empty: enter at least one value."})
-        st.error("Nothing was saved: the grid holds no value.", icon=":material/block:")
+        slots.refuse(
+            {"grid": "Left and right are empty: enter at least one value."},
+            "Nothing was saved: the grid holds no value.",
+        )
     else:
         try:
             with pending.saving(who.user_id, f"record_rom_{athlete_id}", "rom_", f"_{athlete_id}"):
                 result = save_records(
                     engine(), "rom_measurements", rows, actor_id=who.user_id, allowed_athlete_ids=scope
                 )
-        except InvalidRecords as refusal:
-            slots.show(forms.field_errors(refusal.errors, row_names=row_names, key=slot_of))
-            st.error(forms.refused(len(refusal.errors)), icon=":material/block:")
         except ValidationError as refusal:
-            slots.show(forms.field_errors([refusal], row_names=row_names, key=slot_of))
-            st.error(forms.refused(1), icon=":material/block:")
+            errors = forms.refusals(refusal)
+            slots.refuse(forms.field_errors(errors, row_names=row_names, key=slot_of), forms.refused(len(errors)))
         else:
             loaders.clear()
             changed = "" if not result.updated else f" ({result.updated} replaced an earlier value of the same day)"
             st.success(
                 f"Saved {len(records)} {words.lower_first(words.ROM_CONTEXTS[context])} measurement{'s' if len(records) != 1 else ''} "
-                f"for {name} on {words.short_day(day, today)}{changed}: {forms.saved_rom_text(records)}.",
+                f"for {name} on {words.short_day(day, today)}{changed}: {saved_rom_text(records)}.",
                 icon=":material/check_circle:",
             )
 

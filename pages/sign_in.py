@@ -16,6 +16,7 @@ import streamlit as st
 from data.access import sign_in, sso_sign_in
 from data.auth import FREE_ATTEMPTS, MAX_USERNAME_LENGTH
 from data.demo import DEMO_ACCOUNTS
+from ui import forms
 from ui.session import EXPIRED_KEY, engine, idle_minutes, sign_in_as, sso_configured, sso_signed_in
 
 SSO_REFUSED = "sso_refused"  # the e-mail single sign-on vouched for, when no active user holds it
@@ -76,8 +77,10 @@ with left:
     if sso_configured():
         sso_panel(expired)
         st.caption("Or sign in with a Fascia username and password:")
+    slots = forms.ErrorSlots()
     with st.form("sign_in"):
         username = st.text_input("Username", autocomplete="username")
+        slots.under("username")
         password = st.text_input("Password", type="password", autocomplete="current-password")
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
@@ -87,7 +90,7 @@ with left:
             sign_in_as(attempt.viewer.user_id)
             st.rerun()
         elif attempt.too_long:
-            st.error(TOO_LONG, icon=":material/error:")
+            slots.show({"username": TOO_LONG})
         elif not attempt.checked:
             st.error(locked_message(attempt.retry_after), icon=":material/lock_clock:")
         elif attempt.retry_after:

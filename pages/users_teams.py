@@ -11,6 +11,7 @@ external id) with every record of theirs.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from zoneinfo import available_timezones
 
 import streamlit as st
@@ -30,13 +31,13 @@ from data.accounts import (
 from data.auth import FREE_ATTEMPTS, MIN_PASSWORD_LENGTH, clear_sign_in_lock, failures_of, locked_for
 from data.errors import ValidationError
 from data.roster import create_team, erase_athlete
-from ui import loaders
+from ui import forms, loaders
 from ui.session import engine, page_viewer
 from ui.text import literal
 from views import words
 
 STAFF_ROLES = ("coach", "therapist")
-ERRORS = "admin_errors"  # {form: {field: message}}
+ERRORS = "admin_errors"  # {form: {field: message}}, shown by `ui.forms.ErrorSlots`
 DONE = "admin_done"  # {form: message}
 TIMEZONES = sorted(available_timezones())
 PASSWORD_HELP = f"At least {MIN_PASSWORD_LENGTH} characters; not a common password, and not the username."
@@ -55,23 +56,20 @@ def succeed(form: str, message: str) -> None:
     st.session_state[DONE] = {form: message}
 
 
-def field_error(form: str, field: str) -> None:
-    """The refusal of `field` in `form`, right under the field."""
-    message = st.session_state.get(ERRORS, {}).get(form, {}).get(field)
-    if message:
-        st.error(message, icon=":material/error:")
+def said(error: ValidationError, **labels: str) -> dict[str, str]:
+    """The refusal as ``{field: message}`` (`ui.forms.field_errors`), the field named by `labels` or
+    `ui.forms.ACCOUNT_FIELDS`, the value left out: a password is never repeated on screen."""
+    return forms.field_errors([error], labels={**forms.ACCOUNT_FIELDS, **labels}, show_values=False)
 
 
-def form_result(form: str) -> None:
-    """A refusal not tied to one field, or the success message, under the form's button."""
-    field_error(form, "form")
+def form_result(form: str, slots: forms.ErrorSlots) -> None:
+    """Under the form's button: each kept refusal of `form` under its field in `slots` (one not tied to a
+    field here), or the success message."""
+    slots.under("*")
+    slots.show(st.session_state.get(ERRORS, {}).get(form, {}))
     message = st.session_state.get(DONE, {}).pop(form, None)
     if message:
         st.success(message, icon=":material/task_alt:")
-
-
-def said(error: ValidationError, label: str) -> str:
-    return f"{label} {error.reason}."
 
 
 # --------------------------------------------------------------------------- actions (callbacks)
@@ -84,8 +82,7 @@ def on_create_team(actor_id: int) -> None:
     try:
         create_team(engine(), name, sport, timezone, actor_id=actor_id)
     except ValidationError as error:
-        label = {"name": "Team name", "timezone": "Time zone"}.get(error.field, error.field)
-        refuse("team", {error.field if error.field in ("name", "timezone") else "form": said(error, label)})
+        refuse("team", said(error))
         return
     for key in ("new_team_name", "new_team_sport"):
         st.session_state[key] = ""
@@ -105,7 +102,7 @@ def on_create_user(actor_id: int) -> None:
     try:
         check_password(password, username)
     except ValidationError as error:
-        problems["password"] = said(error, "Password")
+        problems.update(said(error))
     if password != repeated:
         problems["password2"] = "Repeat password does not match the password."
     if role == "athlete" and athlete_id is None:
@@ -114,9 +111,7 @@ def on_create_user(actor_id: int) -> None:
         try:
             create_user(engine(), username, password, role, athlete_id, team_ids, actor_id=actor_id)
         except ValidationError as error:
-            labels = {"username": "Username", "athlete": "Athlete", "team": "Teams", "password": "Password"}
-            field = error.field if error.field in labels else "form"
-            problems[field] = said(error, labels.get(error.field, error.field))
+            problems.update(said(error))
     if problems:
         refuse("user", problems)
         return
@@ -129,12 +124,12 @@ def on_create_user(actor_id: int) -> None:
 
 def on_set_active(actor_id: int, user_id: int, username: str, active: bool) -> None:
     if user_id == actor_id and not active:
-        refuse("change", {"form": "You cannot deactivate your own account."})
+        refuse("change", {"*": "You cannot deactivate your own account."})
         return
     try:
         set_user_active(engine(), user_id, active, actor_id=actor_id)
     except ValidationError as error:
-        refuse("change", {"form": f"{literal(username)} {error.reason}."})
+        refuse("change", said(error, user=literal(username)))
         return
     succeed(
         "change",
@@ -156,9 +151,7 @@ def on_set_role(actor_id: int, user_id: int, username: str) -> None:
     try:
         set_user_role(engine(), user_id, str(role), actor_id=actor_id)
     except ValidationError as error:
-        refuse(
-            "role", {"form": f"{literal(username)} {error.reason}." if error.field == "user" else said(error, "Role")}
-        )
+        refuse("role", said(error, user=literal(username)))
         return
     succeed("role", f"{literal(username)} is now {words.word(words.ROLES, role).lower()}.")
 
@@ -168,7 +161,7 @@ def on_set_email(actor_id: int, user_id: int, username: str) -> None:
     try:
         set_user_email(engine(), user_id, email, actor_id=actor_id)
     except ValidationError as error:
-        refuse("email", {"email": said(error, "E-mail")})
+        refuse("email", said(error, user=literal(username)))
         return
     succeed(
         "email",
@@ -193,7 +186,7 @@ def on_erase_athlete(actor_id: int) -> None:
     try:
         erase_athlete(engine(), int(athlete_id), actor_id=actor_id)
     except ValidationError as error:
-        refuse("erase", {"form": literal(error)})
+        refuse("erase", said(error))
         return
     st.session_state.pop("erase_athlete", None)
     st.session_state["erase_confirm"] = ""
@@ -216,14 +209,14 @@ def on_reset_password(actor_id: int, user_id: int, username: str) -> None:
     try:
         check_password(password, username)
     except ValidationError as error:
-        problems["password"] = said(error, "New password")
+        problems.update(said(error, password="New password"))
     if password != repeated:
         problems["password2"] = "Repeat new password does not match the new password."
     if not problems:
         try:
             set_password(engine(), user_id, password, actor_id=actor_id)
         except ValidationError as error:
-            problems["form"] = literal(error)
+            problems.update(said(error, user=literal(username), password="New password"))
     if problems:
         refuse("password", problems)
         return
@@ -240,6 +233,7 @@ if who.role != "admin":
     st.info("Only admins manage users and teams.")
     st.stop()
 
+slots_of: defaultdict[str, forms.ErrorSlots] = defaultdict(forms.ErrorSlots)  # per form, on this run
 users = loaders.user_directory()
 teams = loaders.team_directory()
 athletes = loaders.all_athletes()
@@ -278,10 +272,10 @@ with users_tab:
             key="new_user_role",
             required=True,
         )
-        field_error("user", "role")
+        slots_of["user"].under("role")
         with st.form("create_user", border=True):
             st.text_input("Username", key="new_user_username", placeholder="no spaces, e.g. j.smith")
-            field_error("user", "username")
+            slots_of["user"].under("username")
             if role == "athlete":
                 linked = set(users["athlete_id"].dropna().astype(int))
                 free = athletes[~athletes["athlete_id"].isin(linked)]
@@ -298,7 +292,7 @@ with users_tab:
                     placeholder="Who is this account?" if labels else "Every athlete already has an account",
                     help="Athletes without an account. An athlete account sees only this athlete's records.",
                 )
-                field_error("user", "athlete")
+                slots_of["user"].under("athlete")
             elif role in STAFF_ROLES:
                 st.multiselect(
                     "Teams",
@@ -307,11 +301,11 @@ with users_tab:
                     key="new_user_teams",
                     placeholder="The teams they may see",
                 )
-                field_error("user", "team")
+                slots_of["user"].under("team")
             st.text_input("Password", type="password", key="new_user_password", help=PASSWORD_HELP)
-            field_error("user", "password")
+            slots_of["user"].under("password")
             st.text_input("Repeat password", type="password", key="new_user_password2")
-            field_error("user", "password2")
+            slots_of["user"].under("password2")
             st.form_submit_button(
                 "Create user",
                 type="primary",
@@ -319,7 +313,7 @@ with users_tab:
                 on_click=on_create_user,
                 args=(who.user_id,),
             )
-        form_result("user")
+        form_result("user", slots_of["user"])
 
     with change:
         st.subheader("Change a user")
@@ -360,7 +354,7 @@ with users_tab:
                         on_click=on_set_active,
                         args=(who.user_id, picked, name, True),
                     )
-                form_result("change")
+                form_result("change", slots_of["change"])
 
             with st.container(border=True):
                 failures, wait = failures_of(engine(), name), locked_for(engine(), name)
@@ -386,7 +380,7 @@ with users_tab:
                     on_click=on_clear_lock,
                     args=(who.user_id, picked, name),
                 )
-                form_result("lock")
+                form_result("lock", slots_of["lock"])
 
             if user["role"] in CHANGEABLE_ROLES:
                 with st.container(border=True):
@@ -405,7 +399,7 @@ with users_tab:
                         on_click=on_set_role,
                         args=(who.user_id, picked, name),
                     )
-                    form_result("role")
+                    form_result("role", slots_of["role"])
 
             with st.container(border=True):
                 current_email = scoped.user_email(engine(), who, int(picked)) or ""
@@ -418,7 +412,7 @@ with users_tab:
                     help="Signing in with single sign-on (if set up) under this e-mail signs in as this user. "
                     "Leave empty for none.",
                 )
-                field_error("email", "email")
+                slots_of["email"].under("email")
                 st.button(
                     "Save e-mail",
                     icon=":material/alternate_email:",
@@ -426,7 +420,7 @@ with users_tab:
                     on_click=on_set_email,
                     args=(who.user_id, picked, name),
                 )
-                form_result("email")
+                form_result("email", slots_of["email"])
 
             if user["role"] in STAFF_ROLES:
                 with st.container(border=True):
@@ -444,7 +438,7 @@ with users_tab:
                         on_click=on_set_teams,
                         args=(who.user_id, picked, name),
                     )
-                    form_result("teams")
+                    form_result("teams", slots_of["teams"])
             elif user["athlete"]:
                 st.caption(f"Athlete account of **{literal(user['athlete'])}**.")
 
@@ -456,16 +450,16 @@ with users_tab:
                     key=f"reset_password_{picked}",
                     help=PASSWORD_HELP,
                 )
-                field_error("password", "password")
+                slots_of["password"].under("password")
                 st.text_input("Repeat new password", type="password", key=f"reset_password2_{picked}")
-                field_error("password", "password2")
+                slots_of["password"].under("password2")
                 st.form_submit_button(
                     "Set new password",
                     icon=":material/key:",
                     on_click=on_reset_password,
                     args=(who.user_id, picked, name),
                 )
-            form_result("password")
+            form_result("password", slots_of["password"])
 
 with teams_tab:
     st.dataframe(
@@ -485,7 +479,7 @@ with teams_tab:
         st.subheader("Create a team")
         with st.form("create_team", border=True):
             st.text_input("Team name", key="new_team_name")
-            field_error("team", "name")
+            slots_of["team"].under("name")
             st.text_input("Sport", key="new_team_sport", placeholder="e.g. football")
             default_zone = str(teams["timezone"].iloc[0]) if not teams.empty else "UTC"
             st.selectbox(
@@ -495,11 +489,11 @@ with teams_tab:
                 key="new_team_timezone",
                 help="The athletes' local dates (a check-in's 'today') are taken in this time zone.",
             )
-            field_error("team", "timezone")
+            slots_of["team"].under("timezone")
             st.form_submit_button(
                 "Create team", type="primary", icon=":material/group_add:", on_click=on_create_team, args=(who.user_id,)
             )
-        form_result("team")
+        form_result("team", slots_of["team"])
 
 with erase_tab, st.container(width=620):
     st.subheader("Erase an athlete")
@@ -524,13 +518,13 @@ with erase_tab, st.container(width=620):
         key="erase_athlete",
         placeholder="Who is to be erased?",
     )
-    field_error("erase", "athlete")
+    slots_of["erase"].under("athlete")
     st.text_input(
         "Type the athlete's external id to confirm",
         key="erase_confirm",
         help="The id shown after the name in the list above; erasing cannot be undone.",
     )
-    field_error("erase", "confirm")
+    slots_of["erase"].under("confirm")
     st.button(
         "Erase athlete for good",
         type="primary",
@@ -539,4 +533,4 @@ with erase_tab, st.container(width=620):
         on_click=on_erase_athlete,
         args=(who.user_id,),
     )
-    form_result("erase")
+    form_result("erase", slots_of["erase"])

@@ -397,30 +397,28 @@ def all_athletes(user_id: int | None = None) -> pd.DataFrame:
 
 @scoped_cache
 def injury_register(user_id: int, athlete_id: int, as_of: dt.date) -> pd.DataFrame:
-    """One athlete's injuries, open first, with recurrence category and days out (`ui.forms.injury_register`)."""
-    from ui import forms
+    """One athlete's injuries, open first, with recurrence category and days out (`views.injuries`)."""
+    from views import injuries as view
 
-    return forms.injury_register(injuries(user_id, ids([athlete_id])), as_of)
+    return view.injury_register(CachedReader(user_id), athlete_id, as_of)
 
 
 @scoped_cache
 def session_log(user_id: int, athlete_id: int, as_of: dt.date, limit: int = 10) -> pd.DataFrame:
-    """One athlete's last therapy sessions with the ROM measured around them (`ui.forms.session_log`)."""
-    from ui import forms
+    """One athlete's last therapy sessions with the ROM measured around them (`views.log_session`), on the
+    cached `injury_register`."""
+    from views import log_session as view
 
-    key = ids([athlete_id])
-    return forms.session_log(
-        therapy(user_id, key), rom(user_id, key), injury_register(user_id, athlete_id, as_of), limit
-    )
+    register = injury_register(user_id, athlete_id, as_of)
+    return view.session_log(CachedReader(user_id), athlete_id, as_of, limit, register=register)
 
 
 @scoped_cache
 def rom_overview(user_id: int, athlete_id: int) -> pd.DataFrame:
-    """One athlete's latest ROM per measure, left vs right and against the norm (`ui.forms.rom_overview`)."""
-    from ui import forms
+    """One athlete's latest ROM per measure, left vs right and against the norm (`views.record_rom`)."""
+    from views import record_rom as view
 
-    key = ids([athlete_id])
-    return forms.rom_overview(rom(user_id, key), injuries(user_id, key), norms())
+    return view.rom_overview(CachedReader(user_id), athlete_id)
 
 
 # --- the therapist's caseload and athlete progress, the athlete's own recovery, the progress report

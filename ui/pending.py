@@ -6,11 +6,14 @@ whether it saved or was refused (`data.pending_saves`). Before drawing its widge
 `restore(user_id, form, what)`: if a save of that form never ended, the widgets get the values
 back (unless the person has already changed them in this session) and a warning says the save may not
 have happened, with a button to dismiss it once they have checked.
+
+What was entered is stored in the database as typed, so a form with a password (or any secret) never
+uses this: its keys must not match `prefix` and `suffix`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 
 import streamlit as st
@@ -40,14 +43,18 @@ def saving(user_id: int, form: str, prefix: str, suffix: str = "") -> Iterator[N
         pending_saves.finish(engine(), user_id, form)
 
 
-def restore(user_id: int, form: str, what: str, keep: Collection[str] = ()) -> dict[str, object]:
+def restore(
+    user_id: int, form: str, what: str, keep: Collection[str] = (), rekey: Callable[[str], str] | None = None
+) -> dict[str, object]:
     """Say that the last save of `what` may not have happened, and put back what was entered. The values of
     the keys in `keep` are returned instead, for the page to put back itself (a data editor's edits
-    cannot be set through session state); empty when no save of the form was cut off."""
+    cannot be set through session state); empty when no save of the form was cut off. `rekey`: the key
+    each value goes back to, for a form whose widget keys change from one session to the next."""
     cut_off = pending_saves.pending(engine(), user_id, form)
     if cut_off is None:
         return {}
-    for key, value in cut_off.entered.items():
+    for stored_key, value in cut_off.entered.items():
+        key = rekey(stored_key) if rekey is not None else stored_key
         if key not in keep and key not in st.session_state:
             st.session_state[key] = value
     at = cut_off.started_at

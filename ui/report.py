@@ -273,6 +273,7 @@ def _rom_section(frames: AthleteProgress, said: Summary, chart: _Charts, start: 
                 for j, m, u in zip(status["joint"], status["movement"], status["unit"], strict=True)
             ],
             side=status["side"].map(lambda side: words.word(words.SIDES, side)),
+            meaning=words.rom_change_words(status["change"], status["change_real"], unmeasured="not re-measured"),
         )
         parts.append("<h3>Change and % of normal</h3>")
         parts.append(
@@ -286,7 +287,7 @@ def _rom_section(frames: AthleteProgress, said: Summary, chart: _Charts, start: 
                     ("latest_date", "Latest", _day),
                     ("latest_value", "Value", _num(1)),
                     ("change", "Change", _num(1)),
-                    ("change_label", "Meaning", None),
+                    ("meaning", "Meaning", None),
                     ("pct_of_norm", "% of norm", _num(0)),
                 ],
             )

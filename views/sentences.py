@@ -4,9 +4,10 @@ keeps the rules and numbers, the words are the views').
 
 Rules (stated in `analytics.caseload`'s docstring and the pages' captions): pain: first vs latest report of
 each region in the chosen dates; "down" only for a clinically important fall (>= 2 points and >= 30 %,
-Farrar et al. 2001), "up" for a rise of >= 2 points, otherwise "about the same". ROM:
-`analytics.rom.rom_sentences` from the first measurement since the latest injury in the measure's region
-(else the first in the dates), real changes first. Week: the 7 days ending on `as_of` against the 7 before.
+Farrar et al. 2001), "up" for a rise of >= 2 points, otherwise "about the same". ROM
+(`analytics.rom.rom_status`): "up"/"down" only for a real change (beyond the MDC), from the first measurement
+since the latest injury in the measure's region (else the first in the dates), real changes first. Week: the 7
+days ending on `as_of` against the 7 before.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from analytics import recovery, rom
+from analytics import recovery
 from analytics import schemas as S
 from analytics.caseload import SENTENCE_DAYS, TREND_DAYS, pain_direction
-from analytics.validation import validate_columns
+from analytics.validation import checked
 from views import words
 
 _DAY = pd.Timedelta(days=1)
@@ -95,9 +96,57 @@ def pain_sentences(
     return sentences
 
 
+def _rom_amount(value: float, unit: object) -> str:
+    """A ROM value as the sentences say it: whole degrees, centimetres to 0.1 cm ("12°", "2.0 cm")."""
+    return words.amount(value, unit, digits=0 if unit == "deg" else 1)
+
+
+def rom_sentences(status: pd.DataFrame, symmetry: pd.DataFrame | None = None) -> list[str]:
+    """Plain sentences for the athlete page, one per athlete, joint, movement and side of `status`
+    (`analytics.rom.rom_status`), in its order.
+
+    Rule: a change is stated as up/down only when it is real (beyond the MDC, ``change_real``);
+    otherwise the sentence says it is within measurement error. When `symmetry` (`analytics.rom.rom_symmetry`,
+    latest) has the measure and this side is the involved side, the sentence adds the limb symmetry index,
+    e.g. "Right hip internal rotation is up 12° since 3 October and is now 92 % of your left side." Degrees
+    are rounded to whole degrees, centimetres to 0.1 cm, the LSI to a whole percent; dates are "3 October",
+    with the year when it differs from the latest measurement's (`views.words.day_words`).
+    """
+    st = S.RomStatus.validate(status)
+    sym = S.RomSymmetry.validate(symmetry) if symmetry is not None else None
+    sentences: list[str] = []
+    for row in st.itertuples(index=False):  # one row per measure and side: a handful per athlete
+        subject = f"{words.word(words.SIDES, row.side)} {words.measure_words(row.joint, row.movement)}"
+        since = words.day_words(row.baseline_date, row.latest_date)
+        if pd.isna(row.change):  # the latest day is the baseline day: not re-measured
+            text = f"{subject} was measured at {_rom_amount(row.latest_value, row.unit)} on {since}"
+        elif row.change_real:
+            direction = "up" if row.change > 0 else "down"
+            text = f"{subject} is {direction} {_rom_amount(abs(row.change), row.unit)} since {since}"
+        else:
+            sign = "+" if row.change >= 0 else "-"
+            text = (
+                f"{subject} is unchanged since {since} ({sign}{_rom_amount(abs(row.change), row.unit)}, "
+                "within measurement error)"
+            )
+        if sym is not None:
+            match = sym[
+                (sym["athlete_id"] == row.athlete_id)
+                & (sym["joint"] == row.joint)
+                & (sym["movement"] == row.movement)
+                & (sym["unit"] == row.unit)
+                & (sym["involved_side"] == row.side)
+            ]
+            if not match.empty and pd.notna(match["lsi"].iloc[-1]):
+                other = "left" if row.side == "right" else "right"
+                text += f" and is now {match['lsi'].iloc[-1]:.0f} % of your {other} side"
+        sentences.append(text + ".")
+    return sentences
+
+
 def rom_sentences_ordered(status: pd.DataFrame, symmetry: pd.DataFrame | None = None) -> list[str]:
-    """`analytics.rom.rom_sentences` with what matters to the athlete first: real changes (beyond the
-    MDC), then measures whose latest left-right difference is an asymmetry, then the rest."""
+    """`rom_sentences` with what matters to the athlete first: real changes (beyond the MDC), then
+    measures whose latest left-right difference is an asymmetry, then the rest."""
     st = S.RomStatus.validate(status)
     asym = pd.Series(False, index=st.index)
     if symmetry is not None and not symmetry.empty:
@@ -107,7 +156,7 @@ def rom_sentences_ordered(status: pd.DataFrame, symmetry: pd.DataFrame | None = 
         asym = st[key].merge(flagged.assign(_a=True), on=key, how="left")["_a"].eq(True).to_numpy()
     order = pd.DataFrame({"real": ~st["change_real"].to_numpy(bool), "asym": ~np.asarray(asym, dtype=bool)})
     order = order.assign(pos=np.arange(len(st))).sort_values(["real", "asym", "pos"], kind="stable")
-    return rom.rom_sentences(st.iloc[order.index.to_numpy()], symmetry)
+    return rom_sentences(st.iloc[order.index.to_numpy()], symmetry)
 
 
 def week_changes(
@@ -127,7 +176,7 @@ def week_changes(
     """
     as_of_ts = _day(as_of)
     out: list[str] = []
-    w = validate_columns(wellness_checkins, S.WellnessCheckins, ("athlete_id", "date"))
+    w = checked(wellness_checkins, S.WellnessCheckins, ("athlete_id", "date"))
     back = (as_of_ts - w["date"].dt.normalize()).dt.days
     now = w[(back >= 0) & (back < days)]["date"].dt.normalize().nunique()
     before = w[(back >= days) & (back < 2 * days)]["date"].dt.normalize().nunique()

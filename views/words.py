@@ -25,8 +25,6 @@ import re
 import numpy as np
 import pandas as pd
 
-from analytics.vocabulary import MONTHS
-
 # --------------------------------------------------------------------------- tables (code -> label)
 
 #: `analytics.vocabulary.ROLES`.
@@ -392,6 +390,17 @@ def contexts_words(codes: object) -> str:
     return ", ".join(lower_first(word(ROM_CONTEXTS, c)) for c in str(codes).split(", ") if c)
 
 
+def rom_change_words(change: pd.Series, change_real: pd.Series, unmeasured: str = "first measurement") -> np.ndarray:
+    """Each ROM change (`analytics.caseload.rom_history`, `analytics.rom.rom_status`) in words: "gain" or
+    "loss" when it is real (beyond the MDC), else "within measurement error"; `unmeasured` where there is
+    no change ("first measurement" in a history, "not re-measured" in a status)."""
+    values = pd.to_numeric(change).to_numpy(dtype=float)
+    real = change_real.to_numpy(dtype=bool)
+    return np.select(
+        [np.isnan(values), real & (values > 0), real], [unmeasured, "gain", "loss"], "within measurement error"
+    ).astype(object)
+
+
 def outcome_label(outcome: object) -> str:
     """An outcome of `analytics.recovery.treatment_summary`: ``pain_relief`` -> "Pain relief", a ROM
     measure ("hip internal_rotation", joint and movement) -> "Hip internal rotation"."""
@@ -452,6 +461,20 @@ def unit_suffix(unit: object) -> str:
 # --------------------------------------------------------------------------- days and times
 
 WEEKDAYS: tuple[str, ...] = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS: tuple[str, ...] = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def _date(day: object) -> dt.date:

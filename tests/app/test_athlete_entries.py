@@ -263,7 +263,9 @@ def test_ostrc_refuses_unanswered_questions(app_at: StartApp, own_url: str, engi
     at = open_page(app_at, own_url, user_id, OSTRC)
     at.radio(key=f"ostrc_q1_{week}").set_value(8)
     at = save(at.run(), "ostrc_save")
-    assert [e.value for e in at.error].count("Pick one answer.") == 3
+    errors = [e.value for e in at.error]
+    assert [f"Question {n}: pick one answer." in errors for n in (2, 3, 4)] == [True] * 3
+    assert "Nothing was saved. Answer the questions marked in red." in errors
     with engine.connect() as connection:
         assert connection.scalar(select(func.count()).where(OstrcResponse.athlete_id == athlete_id)) == 0
 

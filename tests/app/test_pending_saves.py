@@ -15,7 +15,7 @@ from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
 from data import pending_saves
-from data.models import PendingSave, User, WellnessCheckin
+from data.models import Injury, PendingSave, User, WellnessCheckin
 from data.queries import athletes as query_athletes
 from data.queries import teams as query_teams
 from data.time_zones import today_in
@@ -161,3 +161,44 @@ def test_a_cut_off_rom_grid_is_said_and_its_values_are_back(app_at: StartApp, ow
     grid = at.dataframe[0].value  # the grid (the data editor) comes first, inside the form
     assert (grid.loc[0, "left"], grid.loc[0, "right"]) == (41.5, 30.0)
     assert grid.loc[1:, ["left", "right"]].isna().all().all()
+
+
+def therapist_on(app_at: StartApp, url: str, engine: Engine, page: str, athlete_id: int | None = None) -> AppTest:
+    with engine.connect() as connection:
+        user_id = int(connection.scalar(select(User.id).where(User.username == "therapist")))
+    st.cache_data.clear()
+    at = app_at(url)  # a new server process: no session state
+    at.session_state["user_id"] = user_id
+    if athlete_id is not None:
+        at.session_state["filter_athlete_id"] = athlete_id
+    return at.run().switch_page(page).run()
+
+
+def test_a_cut_off_injury_edit_and_return_come_back_in_the_new_forms(
+    app_at: StartApp, own_url: str, own_engine: Engine
+) -> None:
+    with own_engine.connect() as connection:  # an athlete with an open injury, so both forms show
+        athlete_id = int(
+            connection.scalar(select(Injury.athlete_id).where(Injury.return_date.is_(None)).order_by(Injury.id))
+        )
+    at = therapist_on(app_at, own_url, own_engine, "pages/injuries.py", athlete_id)
+    user_id = int(at.session_state["user_id"])
+    chosen = int(at.selectbox(key=f"edit_pick_{athlete_id}").value)
+    returned = dt.date(2026, 11, 20)
+    # the dead process had shown the edit form three times (generation 3) and had picked an injury for the
+    # return that is no longer open
+    pending_saves.begin(own_engine, user_id, f"edit_injury_{chosen}", {f"edit_{chosen}_3_notes": "typed, not saved"})
+    pending_saves.begin(
+        own_engine,
+        user_id,
+        f"return_{athlete_id}",
+        {f"return_form_injury_{athlete_id}": 987654, f"return_form_date_{athlete_id}": returned},
+    )
+
+    at = therapist_on(app_at, own_url, own_engine, "pages/injuries.py", athlete_id)
+    assert not at.exception
+    assert "your changes to this injury" in warnings(at)
+    assert at.text_area(key=f"edit_{chosen}_0_notes").value == "typed, not saved"
+    assert "this return to participation" in warnings(at)
+    assert at.date_input(key=f"return_form_date_{athlete_id}").value == returned
+    assert at.selectbox(key=f"return_form_injury_{athlete_id}").value != 987654

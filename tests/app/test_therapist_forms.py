@@ -3,7 +3,8 @@
 Each form: a valid entry is saved and shown; an invalid one (a combination the widgets let through)
 is refused with a message naming the field, and nothing is saved (rows counted before and after with
 `data.queries`). Every writing test runs on its own copy of the demo database. Also: the error
-mapping of `ui/forms.py`, and `data.record_writes.save_session_with_rom` on each backend.
+mapping of `ui/forms.py` (the one way every form refuses), the injury register of `views/injuries.py`,
+and `data.record_writes.save_session_with_rom` on each backend.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from data.record_writes import save_records, save_session_with_rom, update_recor
 from data.roster import create_athlete, create_team
 from tests.app.conftest import APP, TIMEOUT
 from ui import forms
+from views import injuries as injuries_view
 from views import words
 
 LOG_SESSION = "pages/log_session.py"
@@ -178,11 +180,40 @@ def test_error_slots_put_each_message_under_its_field_and_the_rest_in_the_catch_
     assert [e.value for e in at.error] == ["Athlete: not yours.", "Return: before the onset."]
 
 
+def test_refuse_writes_the_nothing_saved_line_under_the_button_with_what_found_no_slot() -> None:
+    def page() -> None:
+        import streamlit as st
+
+        from ui.forms import ErrorSlots
+
+        slots = ErrorSlots()
+        st.text_input("Username")
+        slots.under("username")
+        st.button("Create")
+        slots.refuse({"username": "Username is already taken.", "team": "Teams is not a known team."}, "Nothing.")
+
+    at = AppTest.from_function(page).run()
+    assert not at.exception
+    order = [type(e).__name__ for e in at.main.children.values()]
+    assert order == ["TextInput", "Error", "Button", "Error"]
+    assert [e.value for e in at.error] == ["Username is already taken.", "Nothing.\n\nTeams is not a known team."]
+
+
+def test_account_refusals_leave_the_value_out_and_unpack_invalid_records() -> None:
+    secret = ValidationError("password", "(hidden)", "must be at least 8 characters")
+    assert forms.field_errors([secret], labels=forms.ACCOUNT_FIELDS, show_values=False) == {
+        "password": "Password must be at least 8 characters."
+    }
+    several = InvalidRecords([ValidationError("minutes", 0, "must be more than 0"), secret])
+    assert forms.refusals(several) == several.errors
+    assert forms.refusals(secret) == [secret]
+
+
 def test_labels_read_as_a_therapist_writes_them() -> None:
-    assert forms.injury_label(
+    assert injuries_view.injury_label(
         "thigh", "left", "muscle_strain", pd.Timestamp("2026-10-03"), pd.NaT, dt.date(2026, 11, 1)
     ) == ("Left thigh muscle strain since 3 Oct")
-    assert forms.injury_label(
+    assert injuries_view.injury_label(
         "hip_groin",
         "right",
         "tendinopathy",
@@ -206,15 +237,15 @@ def test_recurrence_sentence_names_the_index_injury() -> None:
             "return_date": pd.to_datetime(["2026-10-20", None, None]),
         }
     )
-    register = forms.injury_register(injuries, dt.date(2026, 11, 15))
+    register = injuries_view.register(injuries, dt.date(2026, 11, 15))
     assert register["injury_id"].tolist() == [3, 2, 1]  # open first, newest first
     assert register.set_index("injury_id").loc[2, "days_out"] == 14
     assert register.set_index("injury_id").loc[3, "days_out"] == 0  # no time loss
-    assert forms.recurrence_sentence(register, 2, dt.date(2026, 11, 15)) == (
+    assert injuries_view.recurrence_sentence(register, 2, dt.date(2026, 11, 15)) == (
         "This is an early recurrence of the left thigh muscle strain of 3 Oct (returned to full participation "
         "on 20 Oct, 12 days before this onset)."
     )
-    assert forms.recurrence_sentence(register, 3).startswith("This is a new injury")
+    assert injuries_view.recurrence_sentence(register, 3).startswith("This is a new injury")
 
 
 # --------------------------------------------------------------------------- save_session_with_rom, both backends

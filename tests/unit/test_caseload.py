@@ -231,13 +231,13 @@ def test_rom_history_marks_changes_within_measurement_error():
     left = h[h["side"] == "left"].reset_index(drop=True)
     assert list(left["value"]) == [41.0, 44.0, 50.0, 43.0]
     assert list(left["n_trials"]) == [2, 1, 1, 1]
-    assert list(left["change_label"]) == ["first measurement", "within measurement error", "gain", "loss"]
     assert list(left["change"].fillna(-99)) == [-99, 3.0, 6.0, -7.0]
+    assert list(left["change_real"]) == [False, False, True, True]
     assert list(left["change_from_first"]) == [0.0, 3.0, 9.0, 2.0]
     assert list(left["from_first_real"]) == [False, False, True, False]
     assert (left["mdc"] == 5.0).all() and (left["normal_value"] == 45.0).all()
     right = h[h["side"] == "right"]
-    assert list(right["change_label"]) == ["first measurement"]
+    assert right["change"].isna().all() and not right["change_real"].any()  # the first measurement
     assert len(C.rom_history(r, include_post_session=True)) == 5  # the post-session day joins the 15 Sep mean
 
 

@@ -1,4 +1,5 @@
-"""Unit tests of analytics.rom: the norms table, baseline/latest/change, symmetry, sentences.
+"""Unit tests of analytics.rom: the norms table, baseline/latest/change, symmetry (the sentences:
+tests/unit/test_views.py).
 
 Every expected number is worked out by hand in the test's docstring.
 """
@@ -10,7 +11,7 @@ import pandas as pd
 import pandera.errors
 import pytest
 
-from analytics.rom import NORMS_PATH, beyond, body_region, mdc_for, rom_norms, rom_sentences, rom_status, rom_symmetry
+from analytics.rom import NORMS_PATH, beyond, body_region, mdc_for, rom_norms, rom_status, rom_symmetry
 from analytics.vocabulary import ROM_MEASURES
 from tests import factories
 
@@ -240,31 +241,3 @@ def test_lsi_involved_is_the_injured_side_of_the_region_before_the_measurement()
     assert out.loc[(3, "knee", "flexion")]["involved_basis"] == "equal"
     # the shoulder of athlete 1 is not in the hip/groin region
     assert out.loc[(1, "shoulder", "external_rotation")]["involved_basis"] == "smaller"
-
-
-# --------------------------------------------------------------------------- sentences
-
-
-def test_rom_sentences_state_real_change_and_symmetry_in_plain_words():
-    """Right hip IR: baseline 40 on 3 October 2024, 52 on 10 November (+12 > 5) -> "up 12°";
-    left 54.5 -> 56.5 (+2, within error). Same-day pair 10 November: right 52 is the smaller side
-    -> LSI 52 / 56.5 x 100 = 92.04 -> "92 %". Knee flexion measured once. Lunge down 2.0 cm."""
-    frame = rom(
-        [
-            (1, "2024-10-03", "hip", "internal_rotation", "right", 40.0, "deg", "baseline"),
-            (1, "2024-10-03", "hip", "internal_rotation", "left", 54.5, "deg", "baseline"),
-            (1, "2024-11-10", "hip", "internal_rotation", "right", 52.0, "deg", "follow_up"),
-            (1, "2024-11-10", "hip", "internal_rotation", "left", 56.5, "deg", "follow_up"),
-            (1, "2024-11-10", "knee", "flexion", "left", 128.0, "deg", "screening"),
-            (1, "2023-12-01", "ankle", "dorsiflexion_lunge", "left", 12.0, "cm", "screening"),
-            (1, "2024-11-10", "ankle", "dorsiflexion_lunge", "left", 10.0, "cm", "screening"),
-        ]
-    )
-    sentences = rom_sentences(rom_status(frame), rom_symmetry(frame))
-    assert sentences == [
-        "Left ankle dorsiflexion (knee-to-wall lunge) is down 2.0 cm since 1 December 2023.",
-        "Left hip internal rotation is unchanged since 3 October (+2°, within measurement error).",
-        "Right hip internal rotation is up 12° since 3 October and is now 92 % of your left side.",
-        "Left knee flexion was measured at 128° on 10 November.",
-    ]
-    assert rom_sentences(rom_status(frame).iloc[:0]) == []

@@ -1,13 +1,15 @@
-"""The fast path of analytics validation gives pandera's verdict: it only passes frames pandera passes."""
+"""The one checker of analytics' boundaries (`analytics.validation.checked`) gives pandera's verdict:
+its fast path only passes frames pandera passes unchanged, and everything else is pandera's."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pandera.pandas as pa
 import pytest
+from pandera.typing import Series
 
 from analytics import schemas as S
-from analytics.validation import passes, validate_columns, validate_output
+from analytics.validation import checked
 
 
 def pain_reports(**changes: object) -> pd.DataFrame:
@@ -23,12 +25,38 @@ def pain_reports(**changes: object) -> pd.DataFrame:
     return frame.assign(**changes)
 
 
-def test_a_frame_of_the_right_types_and_values_passes_without_pandera() -> None:
+class PanderaRan(Exception):
+    """pandera's own validation was asked for."""
+
+
+def refuse(*args: object, **kwargs: object) -> None:
+    raise PanderaRan
+
+
+@pytest.fixture
+def without_pandera(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pandera's own validation refuses to run: what passes was decided by the fast path."""
+    monkeypatch.setattr(pa.DataFrameSchema, "validate", refuse)
+
+
+def passes_without_pandera(frame: pd.DataFrame, model: type[pa.DataFrameModel]) -> bool:
+    """Whether `checked` passes `frame` by its fast path alone (pandera's validation refusing to run)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pa.DataFrameSchema, "validate", refuse)
+        try:
+            checked(frame, model)
+        except PanderaRan:
+            return False
+    return True
+
+
+def test_a_frame_of_the_right_types_and_values_passes_without_pandera(without_pandera: None) -> None:
     frame = pain_reports()
-    assert passes(S.PainReports.to_schema(), frame)
-    validated = S.PainReports.validate(frame)
-    pd.testing.assert_frame_equal(validated, frame)
-    assert validated is not frame  # a copy, as pandera gives
+    for validated in (checked(frame, S.PainReports), S.PainReports.validate(frame)):  # one checker
+        pd.testing.assert_frame_equal(validated, frame)
+        assert validated is not frame  # a new frame, as pandera gives
+        validated.loc[0, "pain"] = 5
+        assert frame.loc[0, "pain"] == 3  # the caller's frame is untouched
 
 
 @pytest.mark.parametrize(
@@ -42,17 +70,21 @@ def test_a_frame_of_the_right_types_and_values_passes_without_pandera() -> None:
     ],
 )
 def test_anything_off_is_left_to_pandera(changes: dict[str, object]) -> None:
-    assert not passes(S.PainReports.to_schema(), pain_reports(**changes))
+    assert not passes_without_pandera(pain_reports(**changes), S.PainReports)
 
 
 def test_pandera_still_refuses_a_bad_value_with_its_message() -> None:
     with pytest.raises(pa.errors.SchemaError, match="pain"):
-        S.PainReports.validate(pain_reports(pain=[3, 11]))
+        checked(pain_reports(pain=[3, 11]), S.PainReports)
+    with pytest.raises(pa.errors.SchemaError, match="pain"):
+        checked(pain_reports(pain=[3, 11]), S.PainReports, ("athlete_id", "pain"))
 
 
 def test_coercible_frames_are_still_coerced_by_pandera() -> None:
-    validated = S.PainReports.validate(pain_reports(athlete_id=[1.0, 2.0]))
-    assert str(validated["athlete_id"].dtype) == "int64"
+    assert str(checked(pain_reports(athlete_id=[1.0, 2.0]), S.PainReports)["athlete_id"].dtype) == "int64"
+    assert str(checked(pain_reports(athlete_id=[1.0, 2.0]), S.PainReports, ("athlete_id",))["athlete_id"].dtype) == (
+        "int64"
+    )
 
 
 def checkins(**changes: object) -> pd.DataFrame:
@@ -101,10 +133,9 @@ def pandera_passes(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> bool:
         {"athlete_id": pd.array([1, 2, None], dtype="Int64")},
     ],
 )
-def test_passes_agrees_with_pandera_on_nullable_numbers_and_text(changes: dict[str, object]) -> None:
+def test_the_fast_path_agrees_with_pandera_on_nullable_numbers_and_text(changes: dict[str, object]) -> None:
     frame = checkins(**changes)
-    schema = S.WellnessCheckins.to_schema()
-    assert passes(schema, frame) == pandera_passes(schema, frame)
+    assert passes_without_pandera(frame, S.WellnessCheckins) == pandera_passes(S.WellnessCheckins.to_schema(), frame)
 
 
 @pytest.mark.parametrize(
@@ -120,7 +151,7 @@ def test_passes_agrees_with_pandera_on_nullable_numbers_and_text(changes: dict[s
         {},
     ],
 )
-def test_validate_columns_and_validate_output_give_pandera_result(changes: dict[str, object]) -> None:
+def test_checked_on_columns_and_on_the_whole_model_gives_pandera_result(changes: dict[str, object]) -> None:
     frame = pain_reports(**changes).assign(extra=["x", "y"])
     columns = ("athlete_id", "date", "side", "pain")
     schema = S.PainReports.to_schema().select_columns(list(columns))
@@ -128,34 +159,67 @@ def test_validate_columns_and_validate_output_give_pandera_result(changes: dict[
         expected = schema.validate(frame[list(columns)])
     except pa.errors.SchemaError as error:
         with pytest.raises(pa.errors.SchemaError) as raised:
-            validate_columns(frame, S.PainReports, columns)
+            checked(frame, S.PainReports, columns)
         assert type(raised.value) is type(error)
     else:
         before = frame.copy()
-        got = validate_columns(frame, S.PainReports, columns)
+        got = checked(frame, S.PainReports, columns)
         pd.testing.assert_frame_equal(got, expected)
         got.iloc[0, got.columns.get_loc("pain")] = 9  # a new frame: the caller's is untouched
         pd.testing.assert_frame_equal(frame, before)
     try:
-        S.PainReports.to_schema().validate(frame)
+        expected = S.PainReports.to_schema().validate(frame)
     except pa.errors.SchemaError:
         with pytest.raises(pa.errors.SchemaError):
-            validate_output(frame, S.PainReports)
+            checked(frame, S.PainReports)
     else:
-        assert validate_output(frame, S.PainReports) is frame
+        pd.testing.assert_frame_equal(checked(frame, S.PainReports), expected)
 
 
 def test_a_missing_column_is_named_by_pandera() -> None:
     with pytest.raises(pa.errors.SchemaError, match="pain"):
-        validate_columns(pain_reports().drop(columns="pain"), S.PainReports, ("athlete_id", "pain"))
+        checked(pain_reports().drop(columns="pain"), S.PainReports, ("athlete_id", "pain"))
+    with pytest.raises(pa.errors.SchemaError, match="pain"):
+        checked(pain_reports().drop(columns="pain"), S.PainReports)
 
 
-def test_passes_reads_a_schema_once_and_follows_a_new_one() -> None:
+class MildPain(S.PainReports):
+    pain: Series[int] = pa.Field(le=5)
+
+
+class PositivePain(S.PainReports):
+    pain: Series[int] = pa.Field(gt=0)
+
+    @pa.check("pain")
+    def above_zero(cls, pain: pd.Series) -> pd.Series:  # a check the fast path does not know
+        return pain > 0
+
+
+def test_each_model_is_read_on_its_own_and_an_unknown_check_is_left_to_pandera() -> None:
     frame = pain_reports()
-    strict = S.PainReports.to_schema().update_column("pain", checks=[pa.Check.le(5)])
-    assert passes(S.PainReports.to_schema(), frame)
-    assert not passes(strict, frame)  # pain 7 > 5
-    assert passes(S.PainReports.to_schema(), frame)
-    custom = S.PainReports.to_schema().update_column("pain", checks=[pa.Check(lambda s: s > 0)])
-    assert not passes(custom, frame)  # a check it does not know: pandera decides
-    pd.testing.assert_frame_equal(custom.validate(frame), frame)
+    assert passes_without_pandera(frame, S.PainReports)
+    with pytest.raises(pa.errors.SchemaError, match="pain"):
+        checked(frame, MildPain)  # pain 7 > 5
+    assert passes_without_pandera(frame, S.PainReports)
+    assert not passes_without_pandera(frame, PositivePain)  # pandera decides
+    pd.testing.assert_frame_equal(checked(frame, PositivePain), frame)
+
+
+class Names(pa.DataFrameModel):
+    """An output's text column, not coerced (as the analytics outputs are)."""
+
+    name: Series[str] = pa.Field(nullable=True)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [[None, None], ["a", None], ["a", float("nan")], ["a", 3], [("a",), None]],
+)
+def test_the_fast_path_agrees_with_pandera_on_uncoerced_text_in_object_columns(values: list[object]) -> None:
+    frame = pd.DataFrame({"name": pd.Series(values, dtype=object)})
+    assert passes_without_pandera(frame, Names) == pandera_passes(Names.to_schema(), frame)
+
+
+def test_an_empty_frame_built_without_dtypes_passes_with_its_text_as_text(without_pandera: None) -> None:
+    empty = checked(pd.DataFrame({"name": pd.Series([], dtype=object)}), Names)
+    assert pd.api.types.is_string_dtype(empty["name"]) and empty["name"].dtype != object

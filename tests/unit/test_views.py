@@ -175,6 +175,31 @@ def test_caseload_board_writes_each_athletes_row_in_words():
     assert out.loc["Eve", "session_text"] == "10 Oct · stretching (10 d)"
 
 
+def test_rom_sentences_state_real_change_and_symmetry_in_plain_words():
+    """Right hip IR: baseline 40 on 3 October 2024, 52 on 10 November (+12 > 5) -> "up 12°";
+    left 54.5 -> 56.5 (+2, within error). Same-day pair 10 November: right 52 is the smaller side
+    -> LSI 52 / 56.5 x 100 = 92.04 -> "92 %". Knee flexion measured once. Lunge down 2.0 cm."""
+    frame = rom(
+        [
+            (1, "2024-10-03", "hip", "internal_rotation", "right", 40.0, "deg", "baseline"),
+            (1, "2024-10-03", "hip", "internal_rotation", "left", 54.5, "deg", "baseline"),
+            (1, "2024-11-10", "hip", "internal_rotation", "right", 52.0, "deg", "follow_up"),
+            (1, "2024-11-10", "hip", "internal_rotation", "left", 56.5, "deg", "follow_up"),
+            (1, "2024-11-10", "knee", "flexion", "left", 128.0, "deg", "screening"),
+            (1, "2023-12-01", "ankle", "dorsiflexion_lunge", "left", 12.0, "cm", "screening"),
+            (1, "2024-11-10", "ankle", "dorsiflexion_lunge", "left", 10.0, "cm", "screening"),
+        ]
+    )
+    said = sentences.rom_sentences(rom_status(frame), rom_symmetry(frame))
+    assert said == [
+        "Left ankle dorsiflexion (knee-to-wall lunge) is down 2.0 cm since 1 December 2023.",
+        "Left hip internal rotation is unchanged since 3 October (+2°, within measurement error).",
+        "Right hip internal rotation is up 12° since 3 October and is now 92 % of your left side.",
+        "Left knee flexion was measured at 128° on 10 November.",
+    ]
+    assert sentences.rom_sentences(rom_status(frame).iloc[:0]) == []
+
+
 def test_rom_sentences_ordered_puts_real_changes_then_asymmetries_first():
     """Knee flexion +2 deg (within error) comes last; hip IR right +8 deg (real) first; the ankle lunge
     (left 8 cm vs right 11 cm: |3| > 1.5 cm and > 1.1 cm: asymmetric, unchanged) second."""

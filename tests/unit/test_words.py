@@ -119,6 +119,17 @@ def test_measures_are_joint_and_movement_in_words() -> None:
     assert words.contexts_words("baseline, pre_session") == "baseline, before a session"
 
 
+def test_rom_changes_in_words() -> None:
+    """A change is a gain or a loss only beyond the MDC (``change_real``); no change yet is the first
+    measurement of a history, or a measure not re-measured since its baseline."""
+    change = pd.Series([float("nan"), 3.0, 6.0, -7.0])
+    real = pd.Series([False, False, True, True])
+    said = ["first measurement", "within measurement error", "gain", "loss"]
+    assert list(words.rom_change_words(change, real)) == said
+    assert words.rom_change_words(change, real, unmeasured="not re-measured")[0] == "not re-measured"
+    assert list(words.rom_change_words(pd.Series([], dtype=float), pd.Series([], dtype=bool))) == []
+
+
 def test_one_unit_formatter() -> None:
     assert words.amount(38.0, "deg") == "38°"
     assert words.amount(38.5, "deg") == "38.5°"

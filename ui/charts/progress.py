@@ -283,7 +283,7 @@ def rom_chart(
             for c, p, label, f, fd, fr in zip(
                 g["change"],
                 g["previous_date"],
-                g["change_label"],
+                words.rom_change_words(g["change"], g["change_real"]),
                 g["change_from_first"],
                 g["first_date"],
                 g["from_first_real"],

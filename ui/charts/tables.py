@@ -82,7 +82,7 @@ def rom_table(history: pd.DataFrame, joint: str, movement: str) -> pd.DataFrame:
             f"Value ({unit})": h["value"].round(1).to_numpy(),
             "Trials": h["n_trials"].to_numpy(),
             f"Change since previous ({unit})": h["change"].round(1).to_numpy(),
-            "Change": h["change_label"].to_numpy(),
+            "Change": words.rom_change_words(h["change"], h["change_real"]),
             f"MDC ({unit})": h["mdc"].to_numpy(),
             f"Norm ({unit})": h["normal_value"].to_numpy(),
             "Context": [words.upper_first(words.contexts_words(c)) for c in h["contexts"]],
