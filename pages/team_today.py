@@ -14,12 +14,10 @@ from ui.charts import tables
 from ui.charts import team as charts
 from ui.charts.render import show_chart
 from ui.filters import team_picker
+from ui.flag_cards import level_badge
 from ui.session import page_viewer
 from ui.text import literal
 from views import words
-
-#: A flag level as a Markdown badge (as on the flag cards), the word written out so colour is never the only cue.
-LEVEL_BADGES = {"red": ":red-badge[Red]", "amber": ":orange-badge[Amber]"}
 
 
 def percent(share: float) -> str:
@@ -133,7 +131,7 @@ else:
         if rows.empty:
             continue
         st.markdown(
-            f"{LEVEL_BADGES[level]} **{words.FLAGS[kind]}** · "
+            f"{level_badge(level)} **{words.FLAGS[kind]}** · "
             f"{rows['athlete_id'].nunique()} athlete{'s' if rows['athlete_id'].nunique() != 1 else ''}"
         )
         st.caption(f"Rule: {' / '.join(literal(rule) for rule in rows['rule'].unique())}")

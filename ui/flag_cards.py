@@ -23,13 +23,20 @@ from data.record_writes import close_flag
 from ui import loaders
 from ui.session import engine
 from ui.text import literal
+from views import words
 
 #: Roles that may close a flag; `data.record_writes.close_flag` then checks the athlete is in the closer's scope.
 CLOSING_ROLES: tuple[str, ...] = ("therapist", "admin")
 MESSAGE_KEY = "flag_close_message"
 CLOSE_KEY_PREFIX = "close_"
-#: The level of a flag as a Markdown badge, the word written out so colour is never the only cue.
-_BADGES = {"red": ":red-badge[RED]", "amber": ":orange-badge[AMBER]"}
+#: The Markdown badge colour of each flag level.
+BADGE_COLOURS: dict[str, str] = {"red": "red", "amber": "orange"}
+
+
+def level_badge(level: str) -> str:
+    """A flag level as a Markdown badge, its word (`views.words.FLAG_LEVELS`) written in the colour, so
+    colour is never the only cue; the same on every page that shows flags."""
+    return f":{BADGE_COLOURS[level]}-badge[{words.FLAG_LEVELS[level]}]"
 
 
 def _identity_text(value: object) -> str:
@@ -90,7 +97,7 @@ def flag_card(flag: Mapping[str, Any], name: str, who: Viewer, scope: Sequence[i
     keyed by `flag_key`. `name` is the athlete's display name; `scope` the athlete ids `who` may close."""
     text, action = st.columns([6, 1], vertical_alignment="center")
     day = pd.Timestamp(flag["date"])
-    text.markdown(f"{_BADGES[str(flag['severity'])]} **{literal(flag_title(flag))}** · {day:%Y-%m-%d}")
+    text.markdown(f"{level_badge(str(flag['severity']))} **{literal(flag_title(flag))}** · {day:%Y-%m-%d}")
     baseline = f" · baseline n = {flag['baseline_n']}" if pd.notna(flag["baseline_n"]) else ""
     text.caption(literal(f"Rule: {flag['rule']}. Values: {flag['values']}{baseline}"))
     if who.role in CLOSING_ROLES:

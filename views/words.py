@@ -187,6 +187,9 @@ FLAGS: dict[str, str] = {
     "missing_checkin": "No check-in",
 }
 
+#: Flag levels (`analytics.flags.FLAG_LEVEL`), written beside their colour so colour is never the only cue.
+FLAG_LEVELS: dict[str, str] = {"red": "Red", "amber": "Amber"}
+
 _PROBLEMS = "injury or pain problems"
 #: The OSTRC-O2 questions, (question, {score: answer}) each; scores `analytics.vocabulary.OSTRC_SCORES`
 #: (Clarsen et al. 2013, 2020).

@@ -43,6 +43,7 @@ TABLES = [
     (RECURRENCE_CATEGORIES, words.RECURRENCE_RULES),
     (tuple(FLAG_LEVEL), words.FLAGS),
     (tuple(FLAG_LEVEL), words.FLAG_MESSAGES),
+    (tuple(sorted(set(FLAG_LEVEL.values()))), words.FLAG_LEVELS),
     (tuple(RECORD_KINDS), words.RECORD_KINDS),
     (KINDS, words.RECORD_KINDS),
 ]
