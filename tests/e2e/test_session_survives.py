@@ -143,8 +143,8 @@ def test_sign_in_survives_reload_link_and_server_restart(tmp_path: Path, page: o
         print(f"the page ran again, signed in, {reconnected_after:.1f} s after the new server was healthy")
 
         # The first run of a new server process goes through Streamlit's older multipage mode (a folder
-        # named pages/ sits next to dashboard.py), so the run after it is on another page hash and
-        # Streamlit drops the widget state it carries: the first button click after the restart is lost
+        # named pages/ sits next to dashboard.py), so the run after it is on another page hash, on which
+        # Streamlit clears widget state: the likely reason the first button click after the restart is lost
         # (a link works). So the next step is a link, then sign-out. See docs/RELIABILITY.md.
         page.get_by_role("link", name="Caseload").click()  # type: ignore[attr-defined]
         wait_for_app(page)
