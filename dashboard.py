@@ -6,11 +6,18 @@ import streamlit as st
 
 from data.accounts import has_users
 from data.db import ROOT
+from data.time_zones import today_in
+from ui import loaders
 from ui.faults import run_page
-from ui.menu import MENUS
+from ui.menu import CHECKIN, INBOX, MENUS, landing
 from ui.session import engine, sign_out, signed_in, sso_signed_in, sync_cookie
 from ui.text import literal
 from views import words
+from views.inbox import inbox_title, unread_messages
+
+#: The page this browser session landed on, chosen once per session: saving today's check-in must not
+#: move the athlete off the check-in page mid-visit.
+LANDING_KEY = "landing_page"
 
 # The tab icon is a file of ours: a Material icon or an emoji would be fetched from a font or emoji CDN.
 st.set_page_config(page_title="Fascia", page_icon=str(ROOT / "ui" / "static" / "fascia-icon.png"), layout="wide")
@@ -42,14 +49,36 @@ def navigation() -> st.navigation:
                 st.logout()  # forget the single sign-on identity too, or it would sign them straight back in
             else:
                 st.rerun()
+    if LANDING_KEY not in st.session_state:
+        st.session_state[LANDING_KEY] = landing_path(who.user_id, who.role)
+    first = st.session_state[LANDING_KEY]
+    titles = {INBOX.path: inbox_title(unread_messages(engine(), who.user_id))}  # "Inbox (3)": unread messages
     menu = {
         section: [
-            st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=(i == 0 and j == 0))
-            for j, spec in enumerate(specs)
+            st.Page(
+                spec.path,
+                title=titles.get(spec.path, spec.title),
+                icon=spec.icon,
+                url_path=spec.url_path,
+                default=spec.path == first,
+            )
+            for spec in specs
         ]
-        for i, (section, specs) in enumerate(MENUS[who.role].items())
+        for section, specs in MENUS[who.role].items()
     }
     return st.navigation(menu)
+
+
+def landing_path(user_id: int, role: str) -> str:
+    """The page a person lands on: an athlete who has not checked in today starts on the check-in,
+    everyone else on their role's first page (`ui.menu.landing`)."""
+    if role == "athlete":
+        me = loaders.own_athlete(user_id)
+        if me is not None:
+            today = today_in(str(me["timezone"]))
+            if loaders.checkins(user_id, loaders.ids([int(me["athlete_id"])]), today, today).empty:
+                return CHECKIN.path
+    return landing(role).path
 
 
 run_page(navigation)

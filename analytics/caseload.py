@@ -40,7 +40,7 @@ from analytics import schemas as S
 from analytics.availability import open_injuries
 from analytics.flags import FLAG_LEVEL
 from analytics.recurrence import classify_injuries
-from analytics.validation import checked
+from analytics.validation import checked, rows_of
 
 RED_KINDS: tuple[str, ...] = tuple(kind for kind, level in FLAG_LEVEL.items() if level == "red")
 AMBER_KINDS: tuple[str, ...] = ("rom_asymmetry", "wellness_drop", "missing_checkin")
@@ -322,7 +322,7 @@ def rom_since_injury(
         dtype="datetime64[ns]",
     )
     dates = pd.to_datetime(rom_measurements["date"]).dt.normalize().to_numpy()
-    return rom_measurements[np.isnat(since) | (dates >= since)]
+    return rows_of(rom_measurements, np.flatnonzero(np.isnat(since) | (dates >= since)), renumber=False)
 
 
 # --------------------------------------------------------------------------- episodes and Kaplan-Meier

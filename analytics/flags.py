@@ -67,7 +67,7 @@ from analytics.kernels import (
     trailing_window_sums,
 )
 from analytics.recovery import checked_pain, daily_pain_arrays, sides_compatible
-from analytics.rom import measure_words, symmetry_columns
+from analytics.rom import symmetry_columns
 from analytics.validation import checked, empty_frame
 
 FLAG_KINDS: tuple[str, ...] = (
@@ -260,6 +260,12 @@ def _pain(pain_reports: pd.DataFrame) -> Columns:
     }
 
 
+#: The check-in columns the flags read: the wellness total's five items.
+CHECKIN_COLUMNS = ("athlete_id", "date", *WELLNESS_ITEMS)
+#: The athlete columns the flags read (``missing_checkin`` expects check-ins from active athletes only).
+ATHLETE_COLUMNS = ("athlete_id", "active")
+
+
 def _checkins(wellness_checkins: pd.DataFrame, items: bool) -> Columns:
     """Check-ins reduced to what the flags need: ``athlete_id, day, date`` [, ``total``].
 
@@ -267,7 +273,7 @@ def _checkins(wellness_checkins: pd.DataFrame, items: bool) -> Columns:
     (already sorted input, as queries return it, skips the sort). ``total`` is the sum of the five
     wellness items, missing when any item is missing.
     """
-    columns = ("athlete_id", "date", *WELLNESS_ITEMS) if items else ("athlete_id", "date")
+    columns = CHECKIN_COLUMNS if items else ("athlete_id", "date")
     checkins = checked(wellness_checkins, S.WellnessCheckins, columns)
     athlete = checkins["athlete_id"].to_numpy(np.int64)
     day = day_numbers(checkins["date"])
@@ -520,8 +526,9 @@ def _rom_asymmetry(
     rule = (
         f"ROM asymmetry: |left - right| > MDC and > {rules.rom_fraction:.0%} of the larger side (same-day measurements)"
     )
+    measure = fired["joint"] + "/" + fired["movement"]  # codes: `views.words.values_words` words them
     values = (
-        _measure_words(fired["joint"], fired["movement"])
+        measure
         + ": left "
         + _num(fired["left"])
         + unit
@@ -538,7 +545,6 @@ def _rom_asymmetry(
         + _num(fired["lsi"], 0)
         + " %"
     )
-    measure = fired["joint"] + "/" + fired["movement"]
     return _rows(
         "rom_asymmetry",
         rule,
@@ -550,16 +556,6 @@ def _rom_asymmetry(
         fired["involved_side"],
         measure,
     )
-
-
-def _measure_words(joints: np.ndarray, movements: np.ndarray) -> np.ndarray:
-    """Each (joint, movement) as a person says it (`analytics.rom.measure_words`), worked out once per
-    distinct measure: "shoulder internal rotation", not the codes."""
-    if not len(joints):
-        return np.array([], dtype=object)
-    pairs, inverse = np.unique(joints.astype(str) + "/" + movements.astype(str), return_inverse=True)
-    words = np.array([measure_words(*pair.split("/", 1)) for pair in pairs], dtype=object)
-    return words[inverse.ravel()]
 
 
 def rom_asymmetry_flags(
@@ -632,7 +628,7 @@ def _missing_checkin(
     keep = checkins["day"] <= hi_d
     expected = None
     if athletes is not None:
-        roster = checked(athletes, S.Athletes, ("athlete_id", "active"))
+        roster = checked(athletes, S.Athletes, ATHLETE_COLUMNS)
         expected = np.unique(roster["athlete_id"].to_numpy(np.int64)[roster["active"].to_numpy(dtype=bool)])
         keep &= np.isin(checkins["athlete_id"], expected)
     athlete = checkins["athlete_id"][keep]

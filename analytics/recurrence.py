@@ -11,6 +11,15 @@ athlete is (Fuller et al. 2006, 2007; DESIGN.md, "Recurrence"):
 
 Recurrence rate = recurrences / all injuries (exacerbations are not recurrences: they are the
 same, unhealed injury getting worse; they are counted in their own column).
+
+Health problems (Bahr et al. 2020, IOC consensus, "Subsequent health problems"): `classify_problems`
+classifies injuries by the rule above and illnesses by the same rule with the organ system and the cause
+standing for region and type (the consensus calls a subsequent illness of the same organ system and type
+a recurrent illness: an exacerbation before full recovery, a repeat after it). Where the clinician chose
+the index problem by hand (``index_by_clinician``), that choice decides instead: an index problem makes
+the problem subsequent to it (its category by the same day rules from that index's return), no index
+makes it new. `recurrence_rate` and `time_between_episodes` use those categories for a frame of health
+problems.
 """
 
 from __future__ import annotations
@@ -24,7 +33,9 @@ from analytics.schemas import (
     RECURRENCE_CATEGORIES,
     Athletes,
     ClassifiedInjuries,
+    ClassifiedProblems,
     EpisodeIntervals,
+    HealthProblems,
     Injuries,
     RecurrenceRate,
 )
@@ -32,6 +43,9 @@ from analytics.validation import checked
 
 #: What makes two injuries "the same injury" (Fuller et al. 2006): athlete, type, region, side.
 SITE: list[str] = ["athlete_id", "injury_type", "body_region", "side"]
+#: What makes two illnesses "the same illness": athlete, organ system and cause (IOC 2020: organ system and
+#: type), standing for the injury's region and type.
+ILLNESS_SITE: list[str] = ["athlete_id", "organ_system", "illness_cause"]
 EARLY_DAYS = 60  # "within 2 months" of return
 LATE_DAYS = 365  # "within 2-12 months" of return
 RECURRENT: tuple[str, ...] = RECURRENCE_CATEGORIES[2:]
@@ -58,14 +72,65 @@ def classify_injuries(injuries: pd.DataFrame) -> pd.DataFrame:
       through. Vectorised over all athletes: one sort by time, one stable sort by site.
     """
     classified = checked(injuries, Injuries)
-    n = len(classified)
-    onset = classified["onset_date"].to_numpy("datetime64[ns]")
+    category, index_id = _categories(classified, SITE)
+    classified["category"] = category  # `classified` is a new frame: the input is untouched
+    classified["index_injury_id"] = index_id
+    return checked(classified, ClassifiedInjuries)
+
+
+def classify_problems(problems: pd.DataFrame) -> pd.DataFrame:
+    """Health problems with their ``category``, ``index_injury_id`` and ``classified_by`` (``automatic`` or
+    ``clinician``): the categories the rate analyses use (Fuller et al. 2006; Bahr et al. 2020).
+
+    Rules:
+    - Injuries: `classify_injuries` (same athlete, type, region and side).
+    - Illnesses: the same rule on `ILLNESS_SITE` (same athlete, organ system and cause); a missing
+      cause is a value of its own, as a missing column value is for injuries. Injuries and illnesses
+      are never each other's index.
+    - The clinician's choice (``index_by_clinician`` true) overrides: ``index_problem_id`` missing makes the
+      problem ``new``; an index problem makes it ``exacerbation`` when that index had not returned to
+      full participation by this onset, otherwise a recurrence, early (<= 60 days after its return),
+      late (<= 365 days) or delayed, whatever their types and sites. An index the frame does not hold
+      (filtered out: classify the whole history, then filter) leaves the automatic category.
+
+    Needs ``injury_id, athlete_id, problem_type, onset_date, return_date``, the injuries' site columns
+    and, when there are illnesses, ``organ_system`` and ``illness_cause`` (clinical: a therapist's or an
+    admin's frame). ``index_problem_id`` and ``index_by_clinician`` are optional (no clinician choice
+    without them). Input order, index and extra columns are kept.
+    """
+    base = ["injury_id", "athlete_id", "problem_type", "onset_date", "return_date"]
+    present = [c for c in (*SITE[1:], *ILLNESS_SITE[1:], "index_problem_id", "index_by_clinician") if c in problems]
+    frame = problems.assign(**dict(checked(problems, HealthProblems, [*base, *present]).items()))
+    illness = (frame["problem_type"] == "illness").to_numpy()
+    if illness.any() and not set(ILLNESS_SITE) <= set(frame.columns):
+        raise ValueError("classify_problems needs the illnesses' organ_system and illness_cause columns")
+    category = np.full(len(frame), "new", dtype=object)
+    index_id = pd.array([pd.NA] * len(frame), dtype="Int64")
+    for mask, site in ((~illness, SITE), (illness, ILLNESS_SITE)):
+        if mask.any():
+            category[mask], index_id[mask] = _categories(frame.loc[mask], site)
+    by_clinician = np.zeros(len(frame), dtype=bool)
+    if "index_by_clinician" in frame.columns:
+        by_clinician = frame["index_by_clinician"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+        chosen = frame["index_problem_id"] if "index_problem_id" in frame.columns else pd.Series(pd.NA, frame.index)
+        category, index_id, by_clinician = _clinician_categories(frame, chosen, by_clinician, category, index_id)
+    out = frame.assign(
+        category=category, index_injury_id=index_id, classified_by=np.where(by_clinician, "clinician", "automatic")
+    )
+    return checked(out, ClassifiedProblems)
+
+
+def _categories(frame: pd.DataFrame, site_columns: list[str]) -> tuple[np.ndarray, pd.arrays.IntegerArray]:
+    """The Fuller category and index injury id of each row of `frame` (see `classify_injuries`), with "the
+    same site" = equal `site_columns`. Vectorised over all athletes: one sort by time, one by site."""
+    n = len(frame)
+    onset = frame["onset_date"].to_numpy("datetime64[ns]")
     # Rows in (onset_date, injury_id) order (stable: full ties keep the input order), then grouped by
     # site keeping that order: the index injury is the previous row of the same site.
-    by_time = np.lexsort((classified["injury_id"].to_numpy(), onset))
+    by_time = np.lexsort((frame["injury_id"].to_numpy(), onset))
     site = np.zeros(n, dtype=np.int64)
-    for column in SITE:
-        codes, uniques = pd.factorize(classified[column])
+    for column in site_columns:
+        codes, uniques = pd.factorize(frame[column])
         site = site * (len(uniques) + 1) + codes + 1  # a missing value (code -1) is a value of its own
     by_site = by_time[np.argsort(site[by_time], kind="stable")]
     previous = np.full(n, -1, dtype=np.int64)
@@ -73,23 +138,48 @@ def classify_injuries(injuries: pd.DataFrame) -> pd.DataFrame:
     previous[by_site[1:][same_site]] = by_site[:-1][same_site]
 
     has_index = previous >= 0
-    index_return = np.where(
-        has_index, classified["return_date"].to_numpy("datetime64[ns]")[previous], np.datetime64("NaT")
-    )
+    index_return = np.where(has_index, frame["return_date"].to_numpy("datetime64[ns]")[previous], np.datetime64("NaT"))
+    category = _by_days(onset, index_return, has_index)
+    index_id = pd.array(frame["injury_id"].to_numpy()[previous], dtype="Int64")
+    index_id[~has_index] = pd.NA
+    return category, index_id
+
+
+def _by_days(onset: np.ndarray, index_return: np.ndarray, has_index: np.ndarray) -> np.ndarray:
+    """The category from the index's return to the onset: ``new`` without an index, ``exacerbation`` when
+    the index had not returned by the onset, else early (<= `EARLY_DAYS`), late (<= `LATE_DAYS`) or
+    delayed recurrence. Returned on the day of the onset counts as returned (0 days: early)."""
     returned = ~np.isnat(index_return) & (index_return <= onset)
     # Whole days from the index return to the onset (as Timedelta.days), where it had returned.
     gap = np.where(returned, onset - index_return, np.timedelta64(0, "ns")) // np.timedelta64(1, "D")
-    category = np.select(
+    return np.select(
         [~has_index, ~returned, gap <= EARLY_DAYS, gap <= LATE_DAYS],
         np.array(["new", "exacerbation", "recurrent_early", "recurrent_late"], dtype=object),
         default="recurrent_delayed",
     )
-    index_id = pd.array(classified["injury_id"].to_numpy()[previous], dtype="Int64")
-    index_id[~has_index] = pd.NA
 
-    classified["category"] = category  # `classified` is a new frame: the input is untouched
-    classified["index_injury_id"] = index_id
-    return checked(classified, ClassifiedInjuries)
+
+def _clinician_categories(
+    frame: pd.DataFrame,
+    chosen: pd.Series,
+    by_clinician: np.ndarray,
+    category: np.ndarray,
+    index_id: pd.arrays.IntegerArray,
+) -> tuple[np.ndarray, pd.arrays.IntegerArray, np.ndarray]:
+    """`category` and `index_id` with the clinician's choices applied (see `classify_problems`), and where
+    a choice was applied (a chosen index the frame does not hold is not)."""
+    returns = pd.Series(frame["return_date"].to_numpy("datetime64[ns]"), index=frame["injury_id"].to_numpy())
+    returns = returns[~returns.index.duplicated()]
+    wanted = pd.array(chosen, dtype="Int64")
+    found = by_clinician & (wanted.isna() | pd.Index(wanted).isin(returns.index))
+    picked = found & ~wanted.isna()
+    index_return = np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[ns]")
+    index_return[picked] = returns.reindex(wanted[picked].to_numpy(dtype="int64")).to_numpy("datetime64[ns]")
+    onset = frame["onset_date"].to_numpy("datetime64[ns]")
+    category = np.where(found, _by_days(onset, index_return, picked), category)
+    index_id = index_id.copy()
+    index_id[found] = wanted[found]
+    return category, index_id, found
 
 
 def recurrence_rate(
@@ -107,8 +197,9 @@ def recurrence_rate(
     of ``classified``, e.g. ``body_region``. ``by=()`` gives one overall row.
 
     Choices:
-    - ``classified`` is the output of `classify_injuries`; a frame without ``category`` is
-      classified first. Classify the full history, then filter: an injury's category depends on
+    - ``classified`` is the output of `classify_injuries` or `classify_problems`; a frame without
+      ``category`` is classified first (by `classify_problems`, with the clinician's choices, when it
+      has ``problem_type``). Classify the full history, then filter: an injury's category depends on
       the earlier injuries, which a filtered frame may not hold.
     - Exacerbations are not recurrences (DESIGN.md: "otherwise a recurrence"); they are counted
       in the denominator as injuries and reported in their own column.
@@ -191,7 +282,10 @@ def time_between_episodes(classified: pd.DataFrame) -> pd.DataFrame:
 
 
 def _classified(frame: pd.DataFrame) -> pd.DataFrame:
-    """A validated classified frame: as given when it has ``category``, else classified now."""
+    """A validated classified frame: as given when it has ``category``, else classified now (health problems,
+    which have ``problem_type``, by `classify_problems` with the clinician's choices; injuries by
+    `classify_injuries`)."""
+    problems = "problem_type" in frame.columns
     if "category" not in frame.columns:
-        return classify_injuries(frame)
-    return checked(frame, ClassifiedInjuries)
+        return classify_problems(frame) if problems else classify_injuries(frame)
+    return checked(frame, ClassifiedProblems if problems else ClassifiedInjuries)

@@ -47,19 +47,7 @@ DEFAULT_MDC: dict[str, float] = {"deg": 5.0, "cm": 1.5}
 ASYMMETRY_FRACTION = 0.10
 JOINT_REGION: dict[str, str] = {"hip": "hip_groin", "knee": "knee", "ankle": "ankle", "shoulder": "shoulder"}
 MOVEMENT_REGION: dict[tuple[str, str], str] = {("hip", "straight_leg_raise"): "thigh"}
-MOVEMENT_LABEL: dict[tuple[str, str], str] = {
-    ("hip", "straight_leg_raise"): "straight leg raise",
-    ("ankle", "dorsiflexion_lunge"): "ankle dorsiflexion (knee-to-wall lunge)",
-}
 _EPS = 1e-9
-
-
-def measure_words(joint: str, movement: str) -> str:
-    """A ROM measure as a person says it: ``("hip", "internal_rotation")`` -> "hip internal rotation".
-
-    Only for the ``values`` text of `analytics.flags`' ROM asymmetry flags; screens name a measure with
-    `views.words.measure_words`."""
-    return MOVEMENT_LABEL.get((joint, movement), f"{joint} {movement.replace('_', ' ')}")
 
 
 @functools.cache
@@ -199,15 +187,15 @@ def rom_status(
       baseline-context trials); when there is none, the first measured day (``baseline_context`` says
       which: ``"baseline"`` or ``"first"``).
     - Latest: the last measured day. ``change`` = latest - baseline; missing when the latest day is the
-      baseline day (``change_label`` ``"not re-measured"``).
-    - ``change_real`` when |change| exceeds the measure's MDC (strictly; 4.9 deg within, 5.1 deg real);
-      ``change_label``: ``"gain"``, ``"loss"``, ``"within measurement error"`` or ``"not re-measured"``.
-      For every shipped measure a larger value is more motion.
+      baseline day (not re-measured).
+    - ``change_real`` when |change| exceeds the measure's MDC (strictly; 4.9 deg within, 5.1 deg real):
+      a gain when the change is positive, a loss when negative, else within measurement error. For
+      every shipped measure a larger value is more motion.
     - ``pct_of_norm`` = latest / normal value x 100; missing when the measure has no norm.
 
     Returns ``RomStatus``: ``athlete_id, joint, movement, side, unit, method, baseline_date,
     baseline_value, baseline_context, latest_date, latest_value, n_dates, change, mdc, change_real,
-    change_label, normal_value, pct_of_norm``; sorted by athlete, joint, movement, side.
+    normal_value, pct_of_norm``; sorted by athlete, joint, movement, side.
     """
     r = _measurements(rom_measurements, include_post_session)
     athlete, date, value = r["athlete_id"], r["date"], r["value"]
@@ -258,11 +246,6 @@ def rom_status(
         "change": change,
         "mdc": mdc,
         "change_real": change_real,
-        "change_label": np.select(
-            [~remeasured, change_real & (change > 0), change_real],
-            ["not re-measured", "gain", "loss"],
-            "within measurement error",
-        ).astype(object),
         "normal_value": normal_value,
         "pct_of_norm": latest_value / normal_value * 100.0,
     }

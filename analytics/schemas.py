@@ -19,9 +19,12 @@ from analytics.validation import checked
 from analytics.vocabulary import (
     AVAILABILITY,
     BODY_REGIONS,
+    ILLNESS_CAUSES,
     INJURY_TYPES,
     LIMB_SIDES,
+    ORGAN_SYSTEMS,
     OSTRC_SCORES,
+    PROBLEM_TYPES,
     SIDES,
     TECHNIQUES,
 )
@@ -419,7 +422,6 @@ class RomStatus(_Uncoerced):
     change: Series[float] = pa.Field(nullable=True)
     mdc: Series[float] = pa.Field(gt=0)
     change_real: Series[bool]
-    change_label: Series[str] = pa.Field(isin=["gain", "loss", "within measurement error", "not re-measured"])
     normal_value: Series[float] = pa.Field(nullable=True)
     pct_of_norm: Series[float] = pa.Field(nullable=True)
 
@@ -516,3 +518,73 @@ class Flags(_Uncoerced):
     body_region: Series[str] = pa.Field(nullable=True)
     side: Series[str] = pa.Field(nullable=True)
     measure: Series[str]
+
+
+# --------------------------------------------------------------------------- health problems (IOC 2020; issue 13)
+
+#: Who decided a problem's recurrence category: the Fuller rule (`analytics.recurrence.classify_injuries`)
+#: or the clinician's own choice of index problem (``index_by_clinician``).
+CLASSIFIED_BY: tuple[str, ...] = ("automatic", "clinician")
+
+
+class HealthProblems(_Frame):
+    """Health problems (Bahr et al. 2020): injuries and illnesses, `data.time_series` "health_problems".
+
+    Injuries carry region, side and type (the Fuller rule's site); illnesses the organ system and cause
+    (clinical columns: only in a therapist's or admin's frame)."""
+
+    injury_id: Series[int]
+    athlete_id: Series[int]
+    problem_type: Series[str] = pa.Field(isin=list(PROBLEM_TYPES))
+    onset_date: Series[pa.DateTime]
+    return_date: Series[pa.DateTime] = pa.Field(nullable=True)
+    body_region: Series[str] = pa.Field(isin=list(BODY_REGIONS), nullable=True)
+    side: Series[str] = pa.Field(isin=list(SIDES), nullable=True)
+    injury_type: Series[str] = pa.Field(isin=list(INJURY_TYPES), nullable=True)
+    organ_system: Series[str] = pa.Field(isin=list(ORGAN_SYSTEMS), nullable=True)
+    illness_cause: Series[str] = pa.Field(isin=list(ILLNESS_CAUSES), nullable=True)
+    index_problem_id: Series[Int64] = pa.Field(nullable=True)
+    index_by_clinician: Series[bool]
+
+
+class ClassifiedProblems(_Frame):
+    """`analytics.recurrence.classify_problems`: the problems plus their category, its index problem and
+    who decided it."""
+
+    injury_id: Series[int]
+    athlete_id: Series[int]
+    problem_type: Series[str] = pa.Field(isin=list(PROBLEM_TYPES))
+    onset_date: Series[pa.DateTime]
+    return_date: Series[pa.DateTime] = pa.Field(nullable=True)
+    category: Series[str] = pa.Field(isin=list(RECURRENCE_CATEGORIES))
+    index_injury_id: Series[Int64] = pa.Field(nullable=True)
+    classified_by: Series[str] = pa.Field(isin=list(CLASSIFIED_BY))
+
+
+class ProblemRates(_Uncoerced):
+    """`analytics.surveillance.rates`: per group and exposure (training, match, all), the cases and hours,
+    incidence and burden per 1000 h with exact Poisson 95 % limits."""
+
+    exposure: Series[str] = pa.Field(isin=["training", "match", "all"])
+    cases: Series[int] = pa.Field(ge=0)
+    hours: Series[float] = pa.Field(ge=0)
+    incidence: Series[float] = pa.Field(ge=0, nullable=True)
+    incidence_low: Series[float] = pa.Field(ge=0, nullable=True)
+    incidence_high: Series[float] = pa.Field(ge=0, nullable=True)
+    days_lost: Series[float] = pa.Field(ge=0)
+    burden: Series[float] = pa.Field(ge=0, nullable=True)
+    burden_low: Series[float] = pa.Field(ge=0, nullable=True)
+    burden_high: Series[float] = pa.Field(ge=0, nullable=True)
+
+
+class RiskMatrix(_Uncoerced):
+    """`analytics.surveillance.risk_matrix`: per group, incidence (all exposure) and mean severity."""
+
+    cases: Series[int] = pa.Field(ge=1)
+    hours: Series[float] = pa.Field(ge=0)
+    incidence: Series[float] = pa.Field(ge=0, nullable=True)
+    incidence_low: Series[float] = pa.Field(ge=0, nullable=True)
+    incidence_high: Series[float] = pa.Field(ge=0, nullable=True)
+    days_lost: Series[float] = pa.Field(ge=0)
+    mean_severity: Series[float] = pa.Field(ge=0)
+    burden: Series[float] = pa.Field(ge=0, nullable=True)

@@ -1,8 +1,14 @@
-"""Injury surveillance: exposure, incidence and burden per 1000 h, and the OSTRC-O2 questionnaire.
+"""Injury and illness surveillance: exposure, days lost, incidence and burden per 1000 h with their
+intervals, the risk matrix, and the OSTRC-O2 questionnaire.
 
 - Exposure hours = training and match minutes / 60 (DESIGN.md, "Domain model").
-- Incidence = injuries / exposure hours x 1000; burden = days lost / exposure hours x 1000
-  (Bahr et al. 2020, IOC consensus; DESIGN.md, "Surveillance").
+- Incidence = cases / exposure hours x 1000; burden = days lost / exposure hours x 1000
+  (Bahr et al. 2020, IOC consensus, "Expressing risk" and "Burden of health problems"; DESIGN.md,
+  "Surveillance"). 95 % limits: exact Poisson (Garwood 1936), see `poisson_limits`.
+- Days lost: Bahr et al. 2020, Table 10 ("Practical examples of how to calculate time loss"): neither
+  the day of onset nor the day of return counts, see `days_lost`. Severity groups: `severity_group`.
+- Risk matrix: incidence against mean severity (days lost per case), whose product is the burden
+  (Bahr, Clarsen & Ekstrand 2018, BJSM 52:1018).
 - OSTRC-O2 (Clarsen et al. 2013, 2020): four answers scored 0 / 8 / 17 / 25; severity = their
   sum (0-100); a *problem* is any answer other than the first option (score 0: full
   participation / no reduction / no effect / no symptoms); a *substantial problem* is Q1 = 25
@@ -27,6 +33,8 @@ from analytics.schemas import (
     InjuryIncidence,
     OstrcResponses,
     OstrcWeeklyPrevalence,
+    ProblemRates,
+    RiskMatrix,
     TrainingSessions,
 )
 from analytics.validation import checked
@@ -65,7 +73,7 @@ def exposure_hours(training_sessions: pd.DataFrame, by: str | Sequence[str] | No
 def incidence(injuries: pd.DataFrame, exposure_hours: float | pd.DataFrame) -> float | pd.DataFrame:
     """Injury incidence = injuries / exposure hours x 1000 (per 1000 h; Bahr et al. 2020).
 
-    Every injury row counts: filter the period, the time-loss flag or the mechanism before
+    Every injury row counts: filter the period, the time-loss flag or the onset mode before
     calling. ``exposure_hours`` is either
     - a number: returns a float (NaN when the exposure is 0), or
     - a frame of group columns plus ``exposure_hours`` (e.g. `exposure_hours` with
@@ -108,27 +116,202 @@ def burden(
 
 
 def days_lost(injuries: pd.DataFrame, as_of: pd.Timestamp | str | None = None) -> pd.DataFrame:
-    """The injuries with ``days_lost``: days from onset to return to full participation (Fuller et al. 2006).
+    """The problems with ``days_lost``: the days the athlete was unable to take full part in training and
+    competition (Bahr et al. 2020, IOC consensus, "Severity of health problems" and Table 10).
 
-    Rules and choices:
-    - Only time-loss injuries (``time_loss`` true) lose days; the others count 0 even when
-      they have a return date. The ``time_loss`` column is required.
-    - days lost = ``return_date - onset_date`` in days (the return day itself is not lost).
-    - ``as_of`` (a date, e.g. the end of the reporting period) caps the count: an injury still
-      open (no ``return_date``) counts up to ``as_of``, one returning after ``as_of`` counts up to
-      ``as_of``, one starting after ``as_of`` counts 0. Without ``as_of`` open injuries count 0
-      (their days are not known yet): pass ``as_of`` whenever open injuries matter.
+    The rule, read from the consensus's worked examples (Table 10): neither the day of onset nor the day
+    of return to full participation counts, so days lost = ``return_date - onset_date - 1``, and 0 when
+    the athlete is back the same day or the next:
+    - a hamstring strain in training on a Monday, back to normal training on Monday of the following
+      week: 6 days (Fuller et al. 2006 counted ``return - onset`` = 7);
+    - a player substituted in a match, back in another match the same day: 0;
+    - a cyclist who stops a session with diarrhoea and trains normally the next day: 0;
+    - a shoulder injured in a Saturday match, able to train normally on the Tuesday: 2.
+    The consensus's "delayed" (time loss starting days after onset) and "intermittent" (single days
+    missed) examples need the days missed, which Fascia does not record: the count runs from onset.
+
+    Choices:
+    - Only time-loss problems (``time_loss`` true) lose days; the others count 0 even when they have
+      a return date. The ``time_loss`` column is required.
+    - ``as_of`` (a date, e.g. the end of the reporting period) caps the count: a problem still open
+      (no ``return_date``) or returning after ``as_of`` counts the days after onset up to and including
+      ``as_of`` (the athlete is still out that day), one starting after ``as_of`` counts 0. Without
+      ``as_of`` open problems count 0 (their days are not known yet): pass ``as_of`` whenever open
+      problems matter.
     """
     injuries = _with_checked(injuries, Injuries, ("injury_id", "athlete_id", "onset_date", "return_date"))
     if "time_loss" not in injuries.columns:
         raise ValueError("days_lost needs the injuries' time_loss column")
     time_loss = injuries["time_loss"].astype("boolean").fillna(False).to_numpy(dtype=bool)
-    end = injuries["return_date"]
+    last_day_out = injuries["return_date"] - pd.Timedelta(days=1)
     if as_of is not None:
         cutoff = pd.Timestamp(as_of).normalize()
-        end = end.fillna(cutoff).clip(upper=cutoff)
-    days = (end - injuries["onset_date"]).dt.days.clip(lower=0).fillna(0)
+        last_day_out = last_day_out.fillna(cutoff).clip(upper=cutoff)
+    days = (last_day_out - injuries["onset_date"]).dt.days.clip(lower=0).fillna(0)
     return injuries.assign(days_lost=np.where(time_loss, days, 0.0).astype("float64"))
+
+
+#: Severity groups by days lost: (code, fewest days, most days) — Fuller et al. 2006 (slight 0 days,
+#: minimal 1-3, mild 4-7, moderate 8-28, severe > 28), the groups the IOC 2020 consensus builds on.
+SEVERITY_GROUPS: tuple[tuple[str, float, float], ...] = (
+    ("slight", 0, 0),
+    ("minimal", 1, 3),
+    ("mild", 4, 7),
+    ("moderate", 8, 28),
+    ("severe", 29, float("inf")),
+)
+
+
+def severity_group(days: Any) -> Any:
+    """The severity group of a number of days lost (`SEVERITY_GROUPS`, Fuller et al. 2006): ``slight`` (0
+    days), ``minimal`` (1-3), ``mild`` (4-7), ``moderate`` (8-28), ``severe`` (more than 28).
+
+    A scalar gives its code (None when missing); a Series gives a Series of codes (missing where the days
+    are). Negative days raise ``ValueError``."""
+    values = pd.Series([days] if np.ndim(days) == 0 else days, dtype="float64")
+    if (values < 0).any():
+        raise ValueError(f"days lost must be >= 0, got {values[values < 0].tolist()}")
+    upper = np.array([high for _, _, high in SEVERITY_GROUPS])
+    codes = np.array([code for code, _, _ in SEVERITY_GROUPS], dtype=object)
+    picked = codes[np.searchsorted(upper, values.fillna(0).to_numpy(), side="left")]
+    groups = pd.Series(np.where(values.isna(), None, picked), dtype=object)
+    if np.ndim(days) == 0:
+        return groups.iloc[0]
+    return groups.set_axis(days.index) if isinstance(days, pd.Series) else groups
+
+
+# --------------------------------------------------------------------------- intervals, rates, risk matrix
+
+#: Exposure kinds of the rates (training_sessions.kind) and "all" (training and match together).
+EXPOSURES: tuple[str, ...] = ("training", "match", "all")
+
+
+def poisson_limits(count: Any, hours: Any, level: float = 0.95) -> tuple[Any, Any]:
+    """Exact Poisson limits of a rate per 1000 h: (low, high) for `count` events in `hours` (Garwood 1936).
+
+    low = chi2.ppf(a / 2, 2k) / 2 / hours x 1000 (0 when k = 0), high = chi2.ppf(1 - a / 2, 2k + 2) / 2 /
+    hours x 1000, a = 1 - `level`: the interval the IOC 2020 consensus's rates are reported with when
+    no model is fitted (the consensus's own recommendation could not be read; exact Poisson is the
+    usual choice for a count over person-time). Example: 5 cases in 1000 h -> 1.62 to 11.67 per 1000 h.
+    Burden uses it with the days lost as the count (days treated as Poisson events, which ignores that
+    they come in clusters: the interval is too narrow when a few long absences dominate).
+
+    Scalars give floats; arrays or Series give arrays. Hours of 0 give NaN limits.
+    """
+    from scipy import stats  # here, not at the top: scipy.stats costs the first page 0.7-1 s to import
+
+    k = np.asarray(count, dtype="float64")
+    h = np.asarray(hours, dtype="float64")
+    alpha = 1 - level
+    low = np.where(k > 0, stats.chi2.ppf(alpha / 2, 2 * k) / 2, 0.0)
+    high = stats.chi2.ppf(1 - alpha / 2, 2 * k + 2) / 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per = np.where(h > 0, 1000 / np.where(h > 0, h, 1), np.nan)
+    low, high = low * per, high * per
+    if np.ndim(low) == 0:
+        return float(low), float(high)
+    return low, high
+
+
+def rates(
+    problems: pd.DataFrame,
+    training_sessions: pd.DataFrame,
+    by: str | Sequence[str] = (),
+    as_of: pd.Timestamp | str | None = None,
+) -> pd.DataFrame:
+    """Incidence and burden per 1000 h for training, match and all exposure, each with exact Poisson 95 %
+    limits and the cases and hours beside it (Bahr et al. 2020, "Expressing risk").
+
+    - ``problems``: the problems to count (filter the period and the problem type first), with
+      ``injury_id, athlete_id, onset_date, return_date, time_loss`` and ``activity`` (what the athlete
+      was doing when the problem began; ``training`` and ``match`` count against their own exposure,
+      the others only against all exposure), plus the ``by`` columns.
+    - ``training_sessions``: the exposure (``minutes``, ``kind`` = training | match).
+    - Output: the ``by`` columns, ``exposure`` (training, match, all), ``cases``, ``hours``,
+      ``incidence``, ``incidence_low``, ``incidence_high``, ``days_lost`` (`days_lost` with ``as_of``),
+      ``burden``, ``burden_low``, ``burden_high``. Without ``by``: three rows, even with no problems.
+      With ``by``: only the groups with a problem (a missing group value is a group of its own), each
+      against the whole exposure of its kind (the exposure is not split by body area or tissue).
+    """
+    keys = [by] if isinstance(by, str) else list(by)
+    missing = [c for c in ("activity", *keys) if c not in problems.columns]
+    if missing:
+        raise ValueError(f"rates needs the problems' {missing} column(s)")
+    lost = days_lost(problems, as_of=as_of)
+    hours = _hours_by_kind(training_sessions)
+    counts = _counts(lost, keys, {kind: lost["activity"] == kind for kind in EXPOSURES[:2]})
+    frames = [
+        counts[[*keys, f"cases_{kind}", f"days_{kind}"]]
+        .rename(columns={f"cases_{kind}": "cases", f"days_{kind}": "days_lost"})
+        .assign(exposure=kind, hours=hours[kind])
+        for kind in EXPOSURES
+    ]
+    out = _with_rates(pd.concat(frames, ignore_index=True))
+    return checked(out[[*keys, *ProblemRates.to_schema().columns]], ProblemRates)
+
+
+def risk_matrix(
+    problems: pd.DataFrame,
+    training_sessions: pd.DataFrame,
+    by: str | Sequence[str],
+    as_of: pd.Timestamp | str | None = None,
+) -> pd.DataFrame:
+    """The risk matrix (Bahr, Clarsen & Ekstrand 2018; Bahr et al. 2020, "Burden of health problems"): per
+    group, incidence per 1000 h of all exposure (with exact Poisson limits) against mean severity = days
+    lost per case (`days_lost` with ``as_of``; cases without time loss count 0 days, so incidence x mean
+    severity = burden).
+
+    Output: the ``by`` columns, ``cases``, ``hours``, ``incidence``, ``incidence_low``,
+    ``incidence_high``, ``days_lost``, ``mean_severity``, ``burden``; one row per group with a case,
+    sorted by burden, largest first.
+    """
+    keys = [by] if isinstance(by, str) else list(by)
+    lost = days_lost(problems, as_of=as_of)
+    counts = _counts(lost, keys, {}).rename(columns={"cases_all": "cases", "days_all": "days_lost"})
+    matrix = _with_rates(counts[counts["cases"] > 0].assign(hours=_hours_by_kind(training_sessions)["all"]))
+    matrix = matrix.assign(mean_severity=matrix["days_lost"] / matrix["cases"])
+    matrix = matrix.sort_values(["burden", "cases"], ascending=False, kind="stable", na_position="last")
+    return checked(matrix[[*keys, *RiskMatrix.to_schema().columns]].reset_index(drop=True), RiskMatrix)
+
+
+def _hours_by_kind(training_sessions: pd.DataFrame) -> dict[str, float]:
+    """Exposure hours of training, of matches and of both (`EXPOSURES`), from the sessions' minutes."""
+    sessions = _with_checked(training_sessions, TrainingSessions, ("athlete_id", "minutes"))
+    if "kind" not in sessions.columns:
+        raise ValueError("the training sessions need their kind column (training | match)")
+    minutes = sessions.groupby("kind", observed=True)["minutes"].sum()
+    hours = {kind: float(minutes.get(kind, 0)) / 60 for kind in EXPOSURES[:2]}
+    return {**hours, "all": float(minutes.sum()) / 60}
+
+
+def _counts(lost: pd.DataFrame, keys: list[str], subsets: dict[str, pd.Series]) -> pd.DataFrame:
+    """Per group of `keys` (one row without keys, even with no problems): ``cases_all`` and ``days_all``
+    over every problem of `lost`, and ``cases_<name>`` / ``days_<name>`` over each subset (a mask)."""
+    masks = {"all": pd.Series(True, index=lost.index), **subsets}
+    columns: dict[str, pd.Series] = {}
+    for name, mask in masks.items():
+        columns[f"cases_{name}"] = mask.astype("int64")
+        columns[f"days_{name}"] = lost["days_lost"].where(mask, 0.0)
+    work = pd.DataFrame(columns, index=lost.index)
+    if not keys:
+        return work.sum().to_frame().T.astype({c: "int64" for c in columns if c.startswith("cases_")})
+    work[keys] = lost[keys]
+    return work.groupby(keys, dropna=False, observed=True, as_index=False)[list(columns)].sum()
+
+
+def _with_rates(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` (``cases``, ``days_lost``, ``hours``) plus incidence and burden per 1000 h and their limits."""
+    hours = frame["hours"]
+    incidence_low, incidence_high = poisson_limits(frame["cases"], hours)
+    burden_low, burden_high = poisson_limits(frame["days_lost"], hours)
+    return frame.astype({"cases": "int64", "days_lost": "float64", "hours": "float64"}).assign(
+        incidence=_per_1000(frame["cases"].astype("float64"), hours),
+        incidence_low=incidence_low,
+        incidence_high=incidence_high,
+        burden=_per_1000(frame["days_lost"].astype("float64"), hours),
+        burden_low=burden_low,
+        burden_high=burden_high,
+    )
 
 
 # --------------------------------------------------------------------------- OSTRC-O2

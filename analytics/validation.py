@@ -10,6 +10,9 @@ element by element and re-parses datetime columns, which costs seconds on 10^6 r
 already passes as it is is decided here from the model's rules (read once per model and columns, on
 numpy arrays, text on its distinct values), and pandera decides the rest, coercing only mistyped
 columns: the same verdict and the same error message as pandera's.
+
+Once per view: a view checks each frame it reads once (`checked_frame`) and hands that `CheckedFrame` to
+every analytics function it calls; `checked` takes it back without checking again.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import pandas as pd
@@ -112,10 +115,11 @@ def _model_rules(model: type[pa.DataFrameModel], columns: tuple[str, ...] | None
     return _schema_rules(_schema(model, columns))
 
 
-def _column_array(df: pd.DataFrame, position: int) -> Any:
-    """Column `position` of `df` as its array: the numpy array of a numpy-backed column (pandas wraps
-    it in a ``NumpyExtensionArray``, whose dtype is not a numpy dtype), else its extension array."""
-    array = df.iloc[:, position].array
+def _column_array(df: pd.DataFrame, name: str) -> Any:
+    """Column `name` of `df` (a name it holds once) as its array: the numpy array of a numpy-backed
+    column (pandas wraps it in a ``NumpyExtensionArray``, whose dtype is not a numpy dtype), else its
+    extension array."""
+    array = df[name].array
     return array.to_numpy() if isinstance(array, pd.arrays.NumpyExtensionArray) else array
 
 
@@ -146,8 +150,8 @@ def _text_passes(rule: _Rule, column: Any) -> bool:
     another string dtype only where it does not coerce (it would convert them to ``str``)."""
     if column.dtype != TEXT_DTYPE and (rule.coerce or not _uncoerced_text(column.dtype)):
         return False
-    try:
-        distinct = set(np.asarray(column))
+    try:  # distinct values first: an Arrow-stored column finds them without a Python object per row
+        distinct = set(np.asarray(column.unique() if isinstance(column, pd.api.extensions.ExtensionArray) else column))
     except TypeError:  # unhashable values: not text
         return False
     if not distinct and column.dtype == object:  # pandera refuses an empty object column as str
@@ -215,10 +219,9 @@ def _passes(rules: tuple[_Rule, ...] | None, df: pd.DataFrame) -> bool:
     for rule in rules:
         if rule.name not in columns:
             return False
-        position = columns.get_loc(rule.name)
-        if not isinstance(position, int):  # duplicated column name
+        if not isinstance(columns.get_loc(rule.name), int):  # duplicated column name
             return False
-        if not _column_passes(rule, _column_array(df, position)):
+        if not _column_passes(rule, _column_array(df, rule.name)):
             return False
     return True
 
@@ -287,6 +290,79 @@ def _selected(df: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     return df[list(columns)]
 
 
+class CheckedFrame(pd.DataFrame):
+    """A frame that has passed `checked` against `checked_model` (its columns `checked_columns`; None = all
+    the model's), as a view holds it for the analytics calls it feeds (`checked_frame`): `checked` takes it
+    back without checking it again, so a frame is checked once where it crosses from `data/` into
+    `analytics/`.
+
+    Only this very frame carries the mark: whatever pandas derives from it (a copy, a row subset, a new
+    column) is a plain ``DataFrame`` again (pandas builds derived frames as ``DataFrame``) and is checked
+    where it crosses; `rows_of` keeps the mark on some of its rows. A pickled copy (a cached read) loses it.
+    Its values are not to be changed in place: analytics never changes a frame it receives.
+    """
+
+    checked_model: type[pa.DataFrameModel] | None = None
+    checked_columns: tuple[str, ...] | None = None
+
+
+def _marked(df: pd.DataFrame, model: type[pa.DataFrameModel], names: tuple[str, ...] | None) -> CheckedFrame:
+    """`df` (checked against `model` for `names`) as a `CheckedFrame`: a new frame sharing its data."""
+    frame = CheckedFrame(df)
+    frame.checked_model = model
+    frame.checked_columns = names
+    return frame
+
+
+def _already_checked(df: pd.DataFrame, model: type[pa.DataFrameModel], names: tuple[str, ...] | None) -> bool:
+    """Whether `df` is a `CheckedFrame` of `model` that covers `names` (None = all the model's columns)."""
+    if not isinstance(df, CheckedFrame) or df.checked_model is not model:
+        return False
+    return df.checked_columns is None or (names is not None and set(names) <= set(df.checked_columns))
+
+
+def checked_frame(
+    df: pd.DataFrame, model: type[pa.DataFrameModel], columns: Sequence[str] | None = None
+) -> CheckedFrame:
+    """`df` checked once, where a view hands it from `data/` to analytics, as a `CheckedFrame`, which every
+    analytics function takes without checking it again: `checked(df, model, columns)` (the same verdict
+    and coercion) with every other column of `df` kept as it is. `columns` (default: the whole model)
+    are those the analytics it feeds read; a function reading another column of the model checks it."""
+    names = tuple(columns) if columns is not None else None
+    if _already_checked(df, model, names):
+        return df  # type: ignore[return-value]  # a CheckedFrame (_already_checked)
+    out = checked(df, model, names)
+    if names is not None and len(out.columns) < len(df.columns):
+        out = df.assign(**{c: out[c] for c in names})
+    return _marked(out, model, names)
+
+
+def plain_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` as a plain ``DataFrame`` sharing its data: a view hands pages no `CheckedFrame` (its mark
+    is for the analytics calls inside the view)."""
+    return pd.DataFrame(frame)
+
+
+@overload
+def rows_of(frame: CheckedFrame, positions: np.ndarray, renumber: bool = True) -> CheckedFrame: ...
+
+
+@overload
+def rows_of(frame: pd.DataFrame, positions: np.ndarray, renumber: bool = True) -> pd.DataFrame: ...
+
+
+def rows_of(frame: pd.DataFrame, positions: np.ndarray, renumber: bool = True) -> pd.DataFrame:
+    """The rows of `frame` at `positions` (renumbered from 0, or keeping their labels), still a
+    `CheckedFrame` when `frame` is one: every rule of the input models holds value by value, so it holds
+    on any subset of the rows."""
+    rows = frame.take(positions)
+    if renumber:
+        rows = rows.reset_index(drop=True)
+    if not isinstance(frame, CheckedFrame) or frame.checked_model is None:
+        return rows
+    return _marked(rows, frame.checked_model, frame.checked_columns)
+
+
 def checked(df: pd.DataFrame, model: type[pa.DataFrameModel], columns: Sequence[str] | None = None) -> pd.DataFrame:
     """`df` checked against `model` (`analytics.schemas`): the one checker of analytics' boundaries.
 
@@ -294,7 +370,8 @@ def checked(df: pd.DataFrame, model: type[pa.DataFrameModel], columns: Sequence[
     only the columns they use; other columns are dropped) and on the frames they hand out (without:
     the whole model, extra columns kept). Returns a new frame, coerced where the model coerces:
     changing it leaves `df` as it was. A bad frame raises pandera's ``SchemaError``, which names the
-    column and the values.
+    column and the values. A `CheckedFrame` of `model` covering the columns (`checked_frame`: a view
+    checked it once) is taken without checking it again.
 
     Speed: a frame that already passes as it is (the usual case: `data/` reads the model's dtypes)
     is decided from the model's rules, read once per model and columns, without pandera's fixed cost
@@ -302,6 +379,8 @@ def checked(df: pd.DataFrame, model: type[pa.DataFrameModel], columns: Sequence[
     ``DataFrameSchema.validate``, for its verdict and its message.
     """
     names = tuple(columns) if columns is not None else None
+    if _already_checked(df, model, names):  # checked once by the view (`checked_frame`)
+        return _selected(df, names) if names is not None else df.copy(deep=False)
     if not len(df):  # an empty frame built without dtypes: its text columns as text, as pandera takes them
         df = _empty_text_as_str(_schema(model, names), df)
     if _passes(_model_rules(model, names), df):

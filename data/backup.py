@@ -19,8 +19,9 @@ from pathlib import Path
 from sqlalchemy import Engine, func, inspect, select, table, text
 
 POSTGRES_BIN_GLOB = "/usr/lib/postgresql/*/bin"
-#: Tables that hold no one's data: the schema revision and the shipped ROM norms (seeded on init).
-_NOT_DATA = {"alembic_version", "rom_norms"}
+#: Tables a fresh database already holds rows in: the schema revision, the shipped ROM norms (seeded on start)
+#: and the default return-to-sport checklists (seeded by migration 0007). A backup copies them like any other.
+_NOT_DATA = {"alembic_version", "rom_norms", "rts_criteria"}
 
 
 class BackupError(Exception):
@@ -28,7 +29,7 @@ class BackupError(Exception):
 
 
 def holds_data(engine: Engine) -> bool:
-    """Whether any table but the schema revision and the ROM norms has a row."""
+    """Whether any table but those a fresh database fills itself (`_NOT_DATA`) has a row."""
     names = [n for n in inspect(engine).get_table_names() if n not in _NOT_DATA]
     with engine.connect() as connection:
         return any(connection.scalar(select(func.count()).select_from(table(n))) for n in names)

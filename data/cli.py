@@ -1,4 +1,4 @@
-"""The admin CLI, `python -m data`: init, demo, create-user, stats, import, export, backup, restore.
+"""The admin CLI, `python -m data`: init, demo, create-user, stats, import, export, backup, restore, notify.
 
 Every subcommand honours `DATABASE_URL` (or `--database-url`) and exits non-zero
 with a one-line message on bad input.
@@ -243,6 +243,21 @@ def cmd_restore(args: argparse.Namespace) -> None:
     upgrade(engine)
 
 
+def cmd_notify(args: argparse.Namespace) -> None:
+    from data.notify import run_forever, run_once
+
+    engine = _engine(args)
+    if args.once:
+        scheduled, done = run_once(engine)
+        print(f"scheduled {scheduled}, sent {len(done.sent)}, retrying {len(done.retried)}, failed {len(done.failed)}")
+        return
+    print("delivering notifications; stop with Ctrl-C", flush=True)
+    try:
+        run_forever(engine, poll_seconds=args.every)
+    except KeyboardInterrupt:
+        print("stopped")
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m data", description="Fascia admin commands")
     root.add_argument("--database-url", help="overrides DATABASE_URL")
@@ -314,6 +329,11 @@ def parser() -> argparse.ArgumentParser:
     rest.add_argument("path", metavar="PATH")
     rest.add_argument("--force", action="store_true", help="replace a database that holds data")
     rest.set_defaults(run=cmd_restore)
+
+    notify = commands.add_parser("notify", help="deliver alerts, reminders and digests (runs until stopped)")
+    notify.add_argument("--once", action="store_true", help="one pass, then exit (for cron)")
+    notify.add_argument("--every", type=float, default=5.0, metavar="SECONDS", help="seconds between passes")
+    notify.set_defaults(run=cmd_notify)
     return root
 
 

@@ -25,9 +25,22 @@ What is in it (see DESIGN.md for the meaning of every number):
   goalkeepers); some athletes with a real hip-rotation asymmetry.
 - daily wellness check-ins (about 85 % compliance, some athletes pausing for
   several days, some not checked in for the last few days), soreness following
-  the previous days' load and pain, availability following the injuries;
-  low-grade non-injury soreness reports and a few chronic pain cases; weekly
-  OSTRC-O2 answers that follow pain and availability.
+  the previous days' load and pain, availability following the injuries and
+  illnesses; low-grade non-injury soreness reports and a few chronic pain cases;
+  weekly OSTRC-O2 answers that follow pain and availability.
+- health problems to the IOC 2020 standard (Bahr et al.): the injuries with
+  onset mode, body area, tissue and pathology, and for a sudden onset the
+  contact and the session it happened in (a match or training: the athlete
+  took part that day and is out from the next); illnesses (about 1.2 per
+  athlete-year: respiratory and gastrointestinal infections, allergies, skin
+  infections) with organ system and cause, time-loss for some days or modified
+  training. Each injury's return-to-sport stages (Ardern et al. 2016), decided
+  by the therapist with the club's checklist, restrictions for modified
+  training and the expected date of the next stage (some athletes expected
+  back within 14 days of the last day); weekly OSTRC-H2 reports of every
+  health problem open in a week the athlete answered with a problem, the
+  recent ones not yet linked to their record. These draw from a random stream
+  of their own (`HEALTH_STREAM`).
 - four accounts (`DEMO_ACCOUNTS`); the coach and the therapist see every team.
 
 Generation is vectorised per table (numpy arrays of athletes x days); Python
@@ -37,6 +50,8 @@ loops run only per athlete and per injury.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import json
 import math
 from dataclasses import dataclass
 from functools import cache
@@ -46,16 +61,24 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, Table, func, inspect, select, text
 
-from analytics.vocabulary import ROM_MEASURES, ROM_VALUE_RANGE
+from analytics.vocabulary import (
+    BODY_AREA_OF_REGION,
+    PATHOLOGY_OF_INJURY_TYPE,
+    ROM_MEASURES,
+    ROM_VALUE_RANGE,
+)
 from data.auth import hash_password
 from data.bulk import insert_frame
 from data.errors import DatabaseNotEmpty
 from data.models import (
     Athlete,
     Injury,
+    OstrcHealthProblem,
     OstrcResponse,
     PainReport,
     RomMeasurement,
+    RtsCriterion,
+    RtsStage,
     Team,
     TherapySession,
     TrainingSession,
@@ -79,13 +102,15 @@ TABLES: dict[str, Table] = {
     "athletes": Athlete.__table__,
     "users": User.__table__,
     "user_teams": user_teams,
+    "training_sessions": TrainingSession.__table__,
     "injuries": Injury.__table__,
     "therapy_sessions": TherapySession.__table__,
     "rom_measurements": RomMeasurement.__table__,
     "wellness_checkins": WellnessCheckin.__table__,
     "pain_reports": PainReport.__table__,
-    "training_sessions": TrainingSession.__table__,
     "ostrc_responses": OstrcResponse.__table__,
+    "rts_stages": RtsStage.__table__,
+    "ostrc_health_problems": OstrcHealthProblem.__table__,
 }
 
 CHUNK_ROWS = 20_000
@@ -182,7 +207,7 @@ EARLY_DAYS, LATE_DAYS = 60, 365
 class _Profile:
     region: str
     injury_type: str
-    mechanism: str
+    onset_mode: str
     weight: tuple[float, float]  # relative frequency in soccer, track
     thrower_weight: float  # added for throwers (goalkeepers, track throwers)
     return_days: tuple[int, int]  # days from onset to return to full participation (time-loss)
@@ -194,20 +219,20 @@ class _Profile:
 
 
 PROFILES: tuple[_Profile, ...] = (
-    _Profile("thigh", "muscle_strain", "acute", (0.20, 0.24), 0, (12, 35), 0.85, (5, 8), SLR,
+    _Profile("thigh", "muscle_strain", "sudden", (0.20, 0.24), 0, (12, 35), 0.85, (5, 8), SLR,
              ("biceps femoris", "semitendinosus", "semimembranosus"), "Hamstring strain, {} (sprinting)"),
-    _Profile("thigh", "contusion", "acute", (0.07, 0.02), 0, (3, 10), 0.3, (4, 6), KNEE_FLEX,
+    _Profile("thigh", "contusion", "sudden", (0.07, 0.02), 0, (3, 10), 0.3, (4, 6), KNEE_FLEX,
              ("vastus lateralis", "rectus femoris"), "Thigh contusion, {}"),
-    _Profile("ankle", "ligament_sprain", "acute", (0.16, 0.08), 0, (7, 30), 0.7, (5, 8), LUNGE,
+    _Profile("ankle", "ligament_sprain", "sudden", (0.16, 0.08), 0, (7, 30), 0.7, (5, 8), LUNGE,
              ("anterior talofibular ligament", "calcaneofibular ligament", "peroneals"),
              "Lateral ankle sprain, {} tender"),
-    _Profile("knee", "ligament_sprain", "acute", (0.05, 0.02), 0, (14, 42), 0.9, (5, 7), KNEE_FLEX,
+    _Profile("knee", "ligament_sprain", "sudden", (0.05, 0.02), 0, (14, 42), 0.9, (5, 7), KNEE_FLEX,
              ("medial collateral ligament", "medial joint line"), "Knee sprain, {}"),
     _Profile("knee", "tendinopathy", "gradual", (0.04, 0.07), 0, (7, 35), 0.3, (3, 5), KNEE_FLEX,
              ("patellar tendon", "quadriceps tendon"), "Tendinopathy, {}"),
     _Profile("knee", "joint_cartilage", "gradual", (0.02, 0.02), 0, (14, 50), 0.6, (3, 6), KNEE_FLEX,
              ("lateral meniscus", "medial meniscus"), "Knee joint pain, suspected {} irritation"),
-    _Profile("hip_groin", "muscle_strain", "acute", (0.12, 0.06), 0, (10, 30), 0.7, (4, 7), HIP_ER,
+    _Profile("hip_groin", "muscle_strain", "sudden", (0.12, 0.06), 0, (10, 30), 0.7, (4, 7), HIP_ER,
              ("adductor longus", "gracilis"), "Adductor strain, {}"),
     _Profile("hip_groin", "other", "gradual", (0.05, 0.03), 0, (14, 56), 0.4, (3, 5), HIP_IR,
              ("iliopsoas", "hip flexors"), "Groin pain, {}; gradual onset"),
@@ -219,10 +244,69 @@ PROFILES: tuple[_Profile, ...] = (
              ("Achilles tendon", "soleus"), "Achilles tendinopathy, {}; morning stiffness"),
     _Profile("lower_leg_achilles", "bone_stress", "gradual", (0.01, 0.06), 0, (35, 84), 1.0, (4, 6), LUNGE,
              ("posteromedial tibia",), "Bone stress injury, {}; imaging confirmed"),
-    _Profile("lower_leg_achilles", "muscle_strain", "acute", (0.05, 0.07), 0, (10, 28), 0.8, (4, 7), LUNGE,
+    _Profile("lower_leg_achilles", "muscle_strain", "sudden", (0.05, 0.07), 0, (10, 28), 0.8, (4, 7), LUNGE,
              ("medial gastrocnemius", "soleus"), "Calf strain, {}"),
 )  # fmt: skip
 HAMSTRING, ANKLE_SPRAIN, KNEE_SPRAIN, ADDUCTOR, LOW_BACK, CALF = 0, 2, 3, 6, 8, 12
+CONTUSION = 1
+
+#: Contact of a sudden-onset injury (IOC 2020, Table 2) per profile in soccer, (code, probability) each;
+#: track has no opponent to collide with (non-contact; a contusion from an object).
+SOCCER_CONTACT: dict[int, tuple[tuple[str, float], ...]] = {
+    CONTUSION: (("direct_athlete", 0.85), ("direct_object", 0.15)),
+    ANKLE_SPRAIN: (("non_contact", 0.5), ("indirect_athlete", 0.2), ("direct_athlete", 0.3)),
+    KNEE_SPRAIN: (("non_contact", 0.4), ("indirect_athlete", 0.15), ("direct_athlete", 0.45)),
+}
+#: What modified training leaves out, per injury type, in plain words for the coach.
+RESTRICTIONS: dict[str, str] = {
+    "muscle_strain": "No sprinting above 80 % and no maximal kicking or jumping; build running volume gradually.",
+    "contusion": "No contact drills; everything else as tolerated.",
+    "ligament_sprain": "No cutting, tackling or contact drills; taped or braced for all training.",
+    "tendinopathy": "Limit jumps and sprints to half the usual volume; pain no more than 3/10 during and after.",
+    "joint_cartilage": "Half the usual volume, no deep squats or repeated jumping.",
+    "bone_stress": "Running on alternate days only, on grass; no plyometrics.",
+    "other": "Reduced volume and intensity; stop if pain rises above 3/10.",
+}
+REHABILITATION_RESTRICTIONS = "No team training: rehabilitation with the physiotherapist only."
+#: The therapist's reason for each stage decision.
+STAGE_RATIONALE: dict[str, str] = {
+    "rehabilitation": "Assessed after onset; rehabilitation plan agreed with the athlete.",
+    "return_to_participation": "Checklist met; modified training agreed with the athlete and the coach.",
+    "return_to_sport": "Checklist met; cleared for full training and selection.",
+    "return_to_performance": "Back to full matches at the athlete's own level.",
+}
+
+#: The seed stream the health problems' extras draw from (`generate_demo`).
+HEALTH_STREAM = 13
+#: Illnesses per athlete-year (elite team sports report about one to two; Bahr et al. 2020 list the
+#: systems and causes).
+ILLNESSES_PER_YEAR = 1.2
+
+
+@dataclass(frozen=True)
+class _IllnessProfile:
+    organ_system: str
+    cause: str
+    onset_mode: str
+    weight: float  # relative frequency
+    time_loss: float  # probability of time loss
+    days: tuple[int, int]  # days from onset to return to full participation
+    diagnosis: str
+    note: str
+
+
+ILLNESS_PROFILES: tuple[_IllnessProfile, ...] = (
+    _IllnessProfile("respiratory", "infection", "sudden", 0.50, 0.6, (3, 8), "Upper respiratory tract infection",
+                    "Sore throat and a runny nose; no fever"),
+    _IllnessProfile("respiratory", "infection", "sudden", 0.08, 1.0, (6, 12), "Influenza-like illness",
+                    "Fever 38.6, aching; kept at home"),
+    _IllnessProfile("gastrointestinal", "infection", "sudden", 0.22, 0.8, (2, 5), "Gastroenteritis",
+                    "Vomiting and diarrhoea overnight; fluids"),
+    _IllnessProfile("respiratory", "allergic", "gradual", 0.10, 0.1, (4, 14), "Allergic rhinitis",
+                    "Hay fever season; antihistamine"),
+    _IllnessProfile("dermatological", "infection", "gradual", 0.10, 0.2, (4, 10), "Skin infection",
+                    "Infected blister, heel; antibiotic cream"),
+)  # fmt: skip
 
 # Weekly training templates, Monday..Sunday: (probability, minutes, RPE) of the main session,
 # and the probability of an extra gym session (45 min, RPE 5.5). Soccer plays on Saturdays.
@@ -241,12 +325,18 @@ LOAD_CYCLE = (0.95, 1.05, 1.15, 0.8)  # 3 build weeks and a lighter one
 
 
 def generate_demo(
-    athletes: int = 40, days: int = 365, seed: int = 7, end: dt.date | None = None
+    athletes: int = 40,
+    days: int = 365,
+    seed: int = 7,
+    end: dt.date | None = None,
+    criteria: dict[str, tuple[str, ...]] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Every demo table as a DataFrame (keys: table names, columns: the table's columns, ids 1..n).
 
-    `days` days ending `end` (default: today). Deterministic for (athletes, days, seed, end).
-    Date columns are `datetime64[ns]` at midnight; nullable integers are `Int64`.
+    `days` days ending `end` (default: today). Deterministic for (athletes, days, seed, end, criteria).
+    `criteria` is the club's return-to-sport checklist (stage -> its items; `load_demo` reads the one
+    migration 0007 seeds): a stage decision meets every item of its stage. Date columns are
+    `datetime64[ns]` at midnight; nullable integers are `Int64`.
     """
     if athletes < 1:
         raise ValueError(f"athletes must be at least 1, got {athletes}")
@@ -257,12 +347,16 @@ def generate_demo(
     elif isinstance(end, dt.datetime):
         end = end.date()
     rng = np.random.Generator(np.random.PCG64(seed))
+    # the health problems' extras (illnesses, contact, stages, OSTRC-H2) draw from a stream of their
+    # own, so that adding them left every other draw as it was
+    health = np.random.Generator(np.random.PCG64([seed, HEALTH_STREAM]))
     cal = _Calendar.make(days, end)
     roster = _Roster.make(rng, athletes)
     checkin = _checkin_mask(rng, athletes, days)
     episodes = _injuries(rng, roster, days)
-    avail = _availability(episodes, athletes, days)
-    training, load, played = _training(rng, cal, roster, avail)
+    illnesses = _illnesses(health, athletes, days, first_id=len(episodes) + 1)
+    avail = _availability(episodes, illnesses, athletes, days)
+    training, load, played = _training(rng, cal, roster, avail, _hurt_in_session(episodes, avail))
     clinic = _Clinic.make(rng, cal, roster)
     pain_true = np.zeros((athletes, days))
     _episode_courses(rng, cal, roster, episodes, checkin, pain_true, clinic)
@@ -274,13 +368,15 @@ def generate_demo(
     frames: dict[str, pd.DataFrame] = {"teams": roster.teams, "athletes": roster.athletes}
     demo_athlete = _demo_athlete(therapy_sessions)
     frames["users"], frames["user_teams"] = _accounts(roster, demo_athlete)
-    frames["injuries"] = _injuries_frame(cal, episodes)
+    frames["injuries"] = _health_problems_frame(health, cal, roster, episodes, illnesses, training)
     frames["therapy_sessions"] = therapy_sessions
     frames["rom_measurements"] = clinic.rom_frame(rng, cal, roster, session_ids)
     frames["wellness_checkins"] = _wellness(rng, cal, roster, checkin, avail, load, played, pain_true)
     frames["pain_reports"] = clinic.pain_frame(cal)
     frames["training_sessions"] = training
     frames["ostrc_responses"] = _ostrc(rng, cal, avail, pain_true)
+    frames["rts_stages"] = _rts_stages(health, cal, episodes, criteria or {})
+    frames["ostrc_health_problems"] = _ostrc_health(cal, frames["ostrc_responses"], frames["injuries"], avail)
     return {name: frames[name] for name in TABLES}
 
 
@@ -295,7 +391,8 @@ def load_demo(
     """
     with engine.connect() as conn:
         _refuse_non_empty(conn)
-    frames = generate_demo(athletes=athletes, days=days, seed=seed, end=end)
+        criteria = _criteria(conn)
+    frames = generate_demo(athletes=athletes, days=days, seed=seed, end=end, criteria=criteria)
     with engine.begin() as conn:
         _refuse_non_empty(conn)
         for name, table in TABLES.items():
@@ -318,6 +415,16 @@ def _refuse_non_empty(conn: Connection) -> None:
             f"The database is not empty ({n_athletes} athletes, {n_users} users): the demo loads only into an "
             "empty database. Point DATABASE_URL at a new database, or clear this one first."
         )
+
+
+def _criteria(conn: Connection) -> dict[str, tuple[str, ...]]:
+    """The club's active return-to-sport checklist, stage -> its items in order (seeded by migration 0007)."""
+    rows = conn.execute(
+        select(RtsCriterion.stage, RtsCriterion.text)
+        .where(RtsCriterion.active.is_(True))
+        .order_by(RtsCriterion.stage, RtsCriterion.position, RtsCriterion.id)
+    ).all()
+    return {stage: tuple(text for _, text in group) for stage, group in itertools.groupby(rows, key=lambda r: r[0])}
 
 
 def _reset_sequences(conn: Connection) -> None:
@@ -498,7 +605,7 @@ def _new_episode(
     p0 = max(2, int(rng.integers(prof.pain[0], prof.pain[1] + 1)) - (0 if tl else 1))
     pain_days = max(4, round(back * rng.uniform(0.95, 1.3)) + int(rng.integers(0, 5)))
     unavailable = max(1, round(back * rng.uniform(0.4, 0.75))) if tl else 0
-    prodrome = int(rng.integers(3, 10)) if prof.mechanism == "gradual" else 0
+    prodrome = int(rng.integers(3, 10)) if prof.onset_mode == "gradual" else 0
     note = prof.note.format(prof.structures[int(rng.integers(len(prof.structures)))])
     return _Episode(athlete, onset, profile, side, tl, onset + back, pain_days, unavailable, p0, prodrome, note)
 
@@ -634,34 +741,180 @@ def _fresh(
     return _new_episode(rng, a, onset, profile, side)
 
 
-def _availability(episodes: list[_Episode], n: int, days: int) -> np.ndarray:
-    """0 full, 1 modified, 2 unavailable, per athlete and day."""
+def _in_session(ep: _Episode) -> bool:
+    """A sudden-onset injury that is not an exacerbation happens in a session: the athlete took full part
+    that day until it happened, and is out from the next day."""
+    return PROFILES[ep.profile].onset_mode == "sudden" and ep.parent is None
+
+
+def _participation(ep: _Episode) -> int:
+    """The day index the athlete is back in modified training (the end of the time-loss days)."""
+    return ep.onset + int(_in_session(ep)) + ep.unavailable_days
+
+
+def _availability(episodes: list[_Episode], illnesses: list[_Illness], n: int, days: int) -> np.ndarray:
+    """0 full, 1 modified, 2 unavailable, per athlete and day: an injury's time-loss days, then modified
+    until its return (from the day after a sudden onset in a session, `_in_session`); a time-loss
+    illness unavailable until its return, another one modified."""
     avail = np.zeros((n, days), dtype=np.int8)
     for ep in episodes:
         row = avail[ep.athlete]
-        stop = ep.onset + ep.unavailable_days
-        row[ep.onset : stop] = 2
+        stop = _participation(ep)
+        row[ep.onset + int(_in_session(ep)) : stop] = 2
         seg = row[stop : ep.return_day]
         np.maximum(seg, 1, out=seg)
+    for illness in illnesses:
+        seg = avail[illness.athlete, illness.onset : illness.return_day]
+        np.maximum(seg, 2 if illness.time_loss else 1, out=seg)
     return avail
 
 
-def _injuries_frame(cal: _Calendar, episodes: list[_Episode]) -> pd.DataFrame:
+def _hurt_in_session(episodes: list[_Episode], avail: np.ndarray) -> np.ndarray:
+    """Per athlete and day: a sudden injury happened in that day's session (`_in_session`), unless the
+    athlete was out that day for another reason."""
+    hurt = np.zeros(avail.shape, dtype=bool)
+    for ep in episodes:
+        if _in_session(ep) and avail[ep.athlete, ep.onset] < 2:
+            hurt[ep.athlete, ep.onset] = True
+    return hurt
+
+
+@dataclass
+class _Illness:
+    athlete: int
+    onset: int  # day index
+    profile: int
+    time_loss: bool
+    return_day: int  # day index of return to full participation; >= days: not yet returned
+    id: int
+
+
+def _illnesses(rng: np.random.Generator, n: int, days: int, first_id: int) -> list[_Illness]:
+    """Illnesses (`ILLNESS_PROFILES`, about `ILLNESSES_PER_YEAR` per athlete), one at a time per athlete,
+    sorted by athlete and onset, with ids from `first_id` on (after the injuries')."""
+    weights = np.array([p.weight for p in ILLNESS_PROFILES])
+    mean_gap = 365 / ILLNESSES_PER_YEAR
+    found: list[_Illness] = []
+    for athlete in range(n):
+        t = rng.exponential(mean_gap)
+        while t < days:
+            profile = int(rng.choice(len(ILLNESS_PROFILES), p=weights / weights.sum()))
+            prof = ILLNESS_PROFILES[profile]
+            back = int(rng.integers(prof.days[0], prof.days[1] + 1))
+            ill = _Illness(athlete, int(t), profile, bool(rng.random() < prof.time_loss), int(t) + back, 0)
+            found.append(ill)
+            t = ill.return_day + rng.exponential(mean_gap)
+    for i, ill in enumerate(found):
+        ill.id = first_id + i
+    return found
+
+
+def _contact(rng: np.random.Generator, roster: _Roster, ep: _Episode) -> str:
+    """The contact of a sudden-onset injury (IOC 2020): `SOCCER_CONTACT`, else non-contact."""
+    if ep.profile == CONTUSION and roster.sport[ep.athlete] == TRACK:
+        return "direct_object"
+    choices = SOCCER_CONTACT.get(ep.profile) if roster.sport[ep.athlete] == SOCCER else None
+    if not choices:
+        return "non_contact"
+    return choices[int(rng.choice(len(choices), p=[p for _, p in choices]))][0]
+
+
+def _health_problems_frame(
+    rng: np.random.Generator,
+    cal: _Calendar,
+    roster: _Roster,
+    episodes: list[_Episode],
+    illnesses: list[_Illness],
+    training: pd.DataFrame,
+) -> pd.DataFrame:
+    """The injuries then the illnesses (Bahr et al. 2020 fields). An injury in a session (`_in_session`)
+    began in that day's first session, a match or training, and links to it; an exacerbation or a
+    gradual onset began in training, with no session named. Body area, tissue and pathology are derived
+    as migration 0007 derives them; a sudden-onset injury has a contact."""
     days = len(cal.day)
-    ret = np.array([e.return_day for e in episodes], dtype=np.int64)
-    return_date = pd.Series(cal.dates(np.minimum(ret, days - 1))).where(ret < days)
+    first = training.drop_duplicates(["athlete_id", "date"])[["athlete_id", "date", "id", "kind"]]
+    onsets = pd.DataFrame(
+        {
+            "athlete_id": np.array([e.athlete + 1 for e in episodes], dtype=np.int64),
+            "date": cal.dates(np.array([e.onset for e in episodes], dtype=np.int64)),
+        }
+    )
+    session = onsets.merge(first, on=["athlete_id", "date"], how="left")  # keeps the episodes' order
+    in_session = np.array([_in_session(e) for e in episodes], dtype=bool) & session["id"].notna().to_numpy()
+    session_ids = session["id"].astype("Int64").where(in_session).tolist()
+    activities = session["kind"].astype(object).where(in_session, "training").tolist()
+    rows: list[dict[str, Any]] = []
+    for ep, session_id, activity in zip(episodes, session_ids, activities, strict=True):
+        prof = PROFILES[ep.profile]
+        rows.append(
+            {
+                "id": ep.id,
+                "athlete_id": ep.athlete + 1,
+                "problem_type": "injury",
+                "onset": ep.onset,
+                "return": ep.return_day,
+                "body_region": ep.region,
+                "side": ep.side,
+                "injury_type": prof.injury_type,
+                "onset_mode": prof.onset_mode,
+                "contact": _contact(rng, roster, ep) if prof.onset_mode == "sudden" else None,
+                "activity": activity,
+                "training_session_id": None if pd.isna(session_id) else int(session_id),
+                "body_area": BODY_AREA_OF_REGION[ep.region],
+                "tissue": PATHOLOGY_OF_INJURY_TYPE[prof.injury_type][0],
+                "pathology": PATHOLOGY_OF_INJURY_TYPE[prof.injury_type][1],
+                "diagnosis": ep.note.split(",")[0],
+                "time_loss": ep.time_loss,
+                "notes": ep.note,
+            }
+        )
+    for ill in illnesses:
+        prof_ill = ILLNESS_PROFILES[ill.profile]
+        rows.append(
+            {
+                "id": ill.id,
+                "athlete_id": ill.athlete + 1,
+                "problem_type": "illness",
+                "onset": ill.onset,
+                "return": ill.return_day,
+                "onset_mode": prof_ill.onset_mode,
+                "activity": "outside_sport",
+                "organ_system": prof_ill.organ_system,
+                "illness_cause": prof_ill.cause,
+                "diagnosis": prof_ill.diagnosis,
+                "time_loss": ill.time_loss,
+                "notes": prof_ill.note,
+            }
+        )
+    frame = pd.DataFrame(rows)
+    returned = frame["return"].to_numpy(dtype=np.int64)
+    text = [
+        "problem_type",
+        "body_region",
+        "side",
+        "injury_type",
+        "onset_mode",
+        "contact",
+        "activity",
+        "body_area",
+        "tissue",
+        "pathology",
+        "organ_system",
+        "illness_cause",
+        "diagnosis",
+    ]
     return pd.DataFrame(
         {
-            "id": np.array([e.id for e in episodes], dtype=np.int64),
-            "athlete_id": np.array([e.athlete + 1 for e in episodes], dtype=np.int64),
-            "onset_date": cal.dates(np.array([e.onset for e in episodes], dtype=np.int64)),
-            "body_region": [e.region for e in episodes],
-            "side": [e.side for e in episodes],
-            "injury_type": [PROFILES[e.profile].injury_type for e in episodes],
-            "mechanism": [PROFILES[e.profile].mechanism for e in episodes],
-            "time_loss": np.array([e.time_loss for e in episodes], dtype=bool),
-            "return_date": return_date.astype("datetime64[ns]"),
-            "notes": [e.note for e in episodes],
+            "id": frame["id"].to_numpy(dtype=np.int64),
+            "athlete_id": frame["athlete_id"].to_numpy(dtype=np.int64),
+            "onset_date": cal.dates(frame["onset"].to_numpy(dtype=np.int64)),
+            **{c: frame[c].astype(object).where(frame[c].notna(), None) if c in frame else None for c in text},
+            "training_session_id": frame["training_session_id"].astype("Int64"),
+            "time_loss": frame["time_loss"].to_numpy(dtype=bool),
+            "return_date": pd.Series(cal.dates(np.minimum(returned, days - 1)))
+            .where(returned < days)
+            .astype("datetime64[ns]"),
+            "notes": frame["notes"].astype(object),
         }
     )
 
@@ -670,9 +923,10 @@ def _injuries_frame(cal: _Calendar, episodes: list[_Episode]) -> pd.DataFrame:
 
 
 def _training(
-    rng: np.random.Generator, cal: _Calendar, roster: _Roster, avail: np.ndarray
+    rng: np.random.Generator, cal: _Calendar, roster: _Roster, avail: np.ndarray, hurt: np.ndarray
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-    """Training sessions, daily load (RPE x minutes) and whether a match was played, per athlete and day."""
+    """Training sessions, daily load (RPE x minutes) and whether a match was played, per athlete and day.
+    A day an athlete got hurt in a session (`hurt`) has that session."""
     n, days = avail.shape
     sport = roster.sport[:, None]
     wd = cal.weekday[None, :]
@@ -691,7 +945,7 @@ def _training(
     minutes_mean = np.where(breaks, 40.0, tmpl[sport, wd, 1]) * factor
     rpe_mean = np.where(breaks, 5.0, tmpl[sport, wd, 2] + 2.5 * (factor - 1))
     match_day = (sport == SOCCER) & (wd == MATCH_WEEKDAY) & ~breaks
-    main = (rng.random((n, days)) < p) & (rng.random((n, days)) > 0.04) & (avail < 2)
+    main = ((rng.random((n, days)) < p) & (rng.random((n, days)) > 0.04) & (avail < 2)) | hurt
     minutes = np.clip(np.rint(rng.normal(minutes_mean, 8) / 5) * 5, 15, 150)
     rpe = np.clip(np.rint(rng.normal(rpe_mean, 0.8)), 1, 10)
 
@@ -1161,6 +1415,129 @@ def _ostrc(rng: np.random.Generator, cal: _Calendar, avail: np.ndarray, pain_tru
             "q2": q2[a, w].astype(np.int64),
             "q3": q3[a, w].astype(np.int64),
             "q4": q4[a, w].astype(np.int64),
+        }
+    )
+
+
+# --------------------------------------------------------------------------- return to sport, OSTRC-H2
+
+
+def _rts_stages(
+    rng: np.random.Generator, cal: _Calendar, episodes: list[_Episode], criteria: dict[str, tuple[str, ...]]
+) -> pd.DataFrame:
+    """The return-to-sport stages of each injury (Ardern et al. 2016), decided by the therapist: a time-loss
+    injury starts in rehabilitation at onset, another one in return to participation; return to
+    participation when it is back in modified training (`_participation`), return to sport on its return
+    date, return to performance 1-3 weeks later. Only the decisions up to the demo's last day are made;
+    each names the next stage's expected date (the plan, a day or two off what happened, never before
+    the decision), so an injury still open at the end forecasts its way back. Each decision meets every
+    item of its stage's checklist (`criteria`); modified training has restrictions in plain words."""
+    days = len(cal.day)
+    rows: list[dict[str, Any]] = []
+    for ep in episodes:
+        plan = [("rehabilitation", ep.onset)] if ep.time_loss else [("return_to_participation", ep.onset)]
+        if ep.time_loss and _participation(ep) < ep.return_day:
+            plan.append(("return_to_participation", _participation(ep)))
+        plan.append(("return_to_sport", ep.return_day))
+        plan.append(("return_to_performance", ep.return_day + int(rng.integers(7, 22))))
+        for (stage, day), following in zip(plan, [*plan[1:], None], strict=True):
+            if day >= days:
+                break
+            expected = None
+            if following is not None:
+                expected = max(day, following[1] + int(rng.integers(-2, 3)))
+            restrictions = {
+                "rehabilitation": REHABILITATION_RESTRICTIONS,
+                "return_to_participation": RESTRICTIONS[PROFILES[ep.profile].injury_type],
+            }.get(stage)
+            rows.append(
+                {
+                    "injury_id": ep.id,
+                    "day": day,
+                    "stage": stage,
+                    "criteria_met": json.dumps(list(criteria.get(stage, ())), ensure_ascii=False),
+                    "restrictions": restrictions,
+                    "rationale": STAGE_RATIONALE[stage],
+                    "expected": expected,
+                }
+            )
+    frame = pd.DataFrame(
+        rows, columns=["injury_id", "day", "stage", "criteria_met", "restrictions", "rationale", "expected"]
+    )
+    expected = frame["expected"].astype("float64")
+    known = expected.notna().to_numpy()
+    expected_dates = np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[ns]")
+    expected_dates[known] = (cal.day[0] + expected[known].to_numpy(dtype=np.int64)).astype("datetime64[ns]")
+    return pd.DataFrame(
+        {
+            "id": np.arange(1, len(frame) + 1),
+            "injury_id": frame["injury_id"].to_numpy(dtype=np.int64),
+            "date": cal.dates(frame["day"].to_numpy(dtype=np.int64)),
+            "stage": frame["stage"].astype(object),
+            "decided_by": np.full(len(frame), _account_id("therapist"), dtype=np.int64),
+            "decided_role": np.full(len(frame), "therapist", dtype=object),
+            "criteria_met": frame["criteria_met"].astype(object),
+            "restrictions": frame["restrictions"].astype(object).where(frame["restrictions"].notna(), None),
+            "athlete_agreed": np.ones(len(frame), dtype=bool),
+            "rationale": frame["rationale"].astype(object),
+            "expected_next_date": expected_dates,
+        }
+    )
+
+
+#: OSTRC-H2 reports of the last this many days are not yet linked to a health-problem record: the
+#: therapist has those to open or link (`data.ostrc_health.unrecorded_substantial`).
+UNLINKED_DAYS = 14
+
+
+def _ostrc_health(cal: _Calendar, ostrc: pd.DataFrame, problems: pd.DataFrame, avail: np.ndarray) -> pd.DataFrame:
+    """The OSTRC-H2 follow-ups (Clarsen et al. 2020) of every week an athlete answered with a problem
+    (Q1 above 0): one report per health problem open that week (the first one of a type and region or
+    system), its four answers following the days out and in modified training that week, its days of
+    full time-loss. A report older than `UNLINKED_DAYS` is linked to its problem's record."""
+    days = len(cal.day)
+    answered = ostrc.loc[ostrc["q1"] > 0, ["athlete_id", "week_start"]]
+    weeks = {(int(a), w) for a, w in zip(answered["athlete_id"], answered["week_start"], strict=True)}
+    start = pd.Timestamp(cal.day[0])
+    rows: list[dict[str, Any]] = []
+    for problem in problems.itertuples(index=False):
+        onset = (problem.onset_date - start).days
+        until = days if pd.isna(problem.return_date) else (problem.return_date - start).days
+        monday = onset - int(cal.weekday[onset])
+        for first in range(monday, until, 7):
+            week = pd.Timestamp(cal.day[0] + first) if first >= 0 else None
+            if week is None or (problem.athlete_id, week) not in weeks or first + 7 > days:
+                continue
+            span = avail[problem.athlete_id - 1, max(first, onset) : min(first + 7, until)]
+            out, modified = int((span == 2).sum()), int((span == 1).sum())
+            whole = out == 7
+            rows.append(
+                {
+                    "athlete_id": problem.athlete_id,
+                    "week_start": week,
+                    "problem_type": problem.problem_type,
+                    "body_region": problem.body_region,
+                    "organ_system": problem.organ_system,
+                    "q1": 25 if whole else 17 if out or modified >= 3 else 8,
+                    "q2": 25 if whole else 17 if out or modified >= 4 else 8 if modified else 0,
+                    "q3": 25 if whole else 17 if out >= 2 else 8 if out or modified else 0,
+                    "q4": 25 if whole else 17 if out or modified >= 3 else 8,
+                    "days_lost": out,
+                    "injury_id": problem.id if first + 7 <= days - UNLINKED_DAYS else None,
+                }
+            )
+    columns = ["athlete_id", "week_start", "problem_type", "body_region", "organ_system", "q1", "q2", "q3", "q4"]
+    frame = pd.DataFrame(rows, columns=[*columns, "days_lost", "injury_id"])
+    frame = frame.drop_duplicates(["athlete_id", "week_start", "problem_type", "body_region", "organ_system"])
+    frame = frame.sort_values(["athlete_id", "week_start"], kind="stable").reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "id": np.arange(1, len(frame) + 1),
+            "athlete_id": frame["athlete_id"].to_numpy(dtype=np.int64),
+            "week_start": frame["week_start"].astype("datetime64[ns]"),
+            **{c: frame[c].astype(object).where(frame[c].notna(), None) for c in columns[2:5]},
+            **{q: frame[q].to_numpy(dtype=np.int64) for q in ("q1", "q2", "q3", "q4", "days_lost")},
+            "injury_id": frame["injury_id"].astype("Int64"),
         }
     )
 

@@ -5,8 +5,14 @@ for Excel: one workbook per kind, one sheet). Text cells a spreadsheet would run
 (starting with =, +, -, @, tab or carriage return) get a leading single quote, which the import
 strips again; numbers are left as numbers.
 
-`include_notes=False` writes the clinical `notes` columns (therapy sessions, injuries) empty, for
-exports by coaches and athletes. Each export writes one audit entry (action "export") naming the
+`include_notes=False` writes the clinical columns empty (therapy sessions' notes; a health problem's
+diagnosis, tissue, pathology, organ system, cause, OSIICS code and notes:
+`data.time_series.TIME_SERIES["health_problems"].clinical`), for exports by coaches and athletes.
+
+The health problems file (injuries.csv: injuries and illnesses) carries `days_lost`, computed, never
+read back: `analytics.surveillance.days_lost` of a time-loss problem (Bahr et al. 2020: the days
+between onset and return to full participation, neither counted; 0 for a problem without time-loss),
+blank while the problem is open (no return date), whatever the day of the export. Each export writes one audit entry (action "export") naming the
 format, the athletes, whether notes were included and the row counts, never the content; without an
 `actor_id` (`python -m data export`) the entry has no user and says it came from the command line.
 """
@@ -22,6 +28,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from analytics.lookup import looked_up
+from analytics.surveillance import days_lost
 from data import queries, spreadsheet
 from data.audit import audit
 from data.db import write_transaction
@@ -29,16 +36,17 @@ from data.imports import KINDS, LAYOUTS, LINK_DATE_COLUMNS, LINKS
 from data.models import RomMeasurement
 from data.time_series import TIME_SERIES
 
-#: The time series an export writes (all but the flag reviews, which no file imports), notes included.
-_EXPORTED_SERIES = (
-    "therapy_sessions",
-    "rom_measurements",
-    "wellness_checkins",
-    "pain_reports",
-    "injuries",
-    "training_sessions",
-    "ostrc_responses",
-)
+#: The time series each file of an export is read from (all but the flag reviews, which no file
+#: imports), notes included: the injuries file holds every health problem, illnesses too.
+_EXPORTED_SERIES = {
+    "therapy_sessions": "therapy_sessions",
+    "rom_measurements": "rom_measurements",
+    "wellness_checkins": "wellness_checkins",
+    "pain_reports": "pain_reports",
+    "injuries": "health_problems",
+    "training_sessions": "training_sessions",
+    "ostrc_responses": "ostrc_responses",
+}
 _DATE_COLUMNS = {"date", "onset_date", "return_date", "week_start", *LINK_DATE_COLUMNS}
 # the frame (and its id column) a link to a record points into
 _LINK_TARGETS = {"injury_id": ("injuries", "injury_id"), "session_id": ("therapy_sessions", "session_id")}
@@ -60,9 +68,10 @@ def export_frames(
     ).sort_values("external_id")
     external = athletes.set_index("athlete_id")["external_id"]
     frames = {"athletes": athletes}
-    for kind in _EXPORTED_SERIES:
-        frame = queries.records(engine, kind, ids, include_notes=True)
+    for kind, series in _EXPORTED_SERIES.items():
+        frame = queries.records(engine, series, ids, include_notes=True)
         frames[kind] = frame.assign(athlete_external_id=frame["athlete_id"].map(external))
+    frames["injuries"] = _with_days_lost(frames["injuries"])
     frames["rom_measurements"]["measured_by"] = frames["rom_measurements"]["measurement_id"].map(
         _measured_by(engine, ids)
     )
@@ -75,11 +84,17 @@ def export_frames(
                 frame[column] = frame[column].dt.strftime("%Y-%m-%d").astype(object).where(frame[column].notna(), None)
             elif not pd.api.types.is_numeric_dtype(frame[column]):
                 frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
-        clinical = TIME_SERIES[kind].clinical if kind in TIME_SERIES else None
+        clinical = TIME_SERIES[_EXPORTED_SERIES[kind]].clinical if kind in _EXPORTED_SERIES else None
         if not include_notes and clinical:  # the clinical free text, written empty
             frame[list(clinical)] = None
         out[kind] = frame.reset_index(drop=True)
     return out
+
+
+def _with_days_lost(problems: pd.DataFrame) -> pd.DataFrame:
+    """The health problems with `days_lost` (`analytics.surveillance.days_lost`), blank while open."""
+    counted = days_lost(problems)["days_lost"].astype("Int64")
+    return problems.assign(days_lost=counted.where(problems["return_date"].notna()))
 
 
 def _measured_by(engine: Engine, athlete_ids: list[int] | None) -> pd.Series:

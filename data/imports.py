@@ -33,7 +33,7 @@ from data.dates import DateOrder, read_dates
 from data.db import write_transaction
 from data.errors import ValidationError
 from data.models import Athlete, Injury, Team, TherapySession, User
-from data.record_checks import InvalidRecords, cross_field_problems, validate_frame
+from data.record_checks import InvalidRecords, cross_field_problems, validate_frame, with_derived_fields
 from data.records import RECORD_KINDS, Field, RecordKind
 from data.spreadsheet import FORMULA_STARTS, csv_text
 from data.time_zones import check_timezone
@@ -60,7 +60,12 @@ ATHLETE_KIND = RecordKind(
 
 # Database-id fields of the record kinds that a file never carries: the athlete is named by its
 # external id, and the links below by readable columns.
-_ID_FIELDS = {"athlete_id", "therapist_id", "injury_id", "session_id", "measured_by"}
+_ID_FIELDS = {"athlete_id", "therapist_id", "injury_id", "session_id", "measured_by", "training_session_id"}
+
+#: Columns a file carries that are computed from the others, never read: each is written after the
+#: field named with it, and an import accepts and ignores it. A health problem's days lost are counted
+#: from its onset and return dates (`data.exports`, `analytics.surveillance.days_lost`).
+COMPUTED_COLUMNS: dict[str, dict[str, str]] = {"injuries": {"return_date": "days_lost"}}
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,9 @@ class Link:
 
     `field` (the id column of the record kind) is resolved from the file's `columns`, matched in order
     against `matches` of `model`: a user by username, or a record of the row's own athlete by that
-    record's natural key (without the athlete). All columns blank = no link.
+    record's natural key (without the athlete). All columns blank = no link. The `blank_together`
+    columns may be blank together, matching a record whose fields are missing (a health problem's
+    region, side and type: an illness has none); given in part they are refused.
     """
 
     field: str
@@ -77,6 +84,7 @@ class Link:
     model: Any
     matches: tuple[str, ...]
     what: str
+    blank_together: tuple[str, ...] = ()
 
     @property
     def per_athlete(self) -> bool:
@@ -91,7 +99,8 @@ LINKS: dict[str, tuple[Link, ...]] = {
             ("injury_onset_date", "injury_body_region", "injury_side", "injury_type"),
             Injury,
             ("onset_date", "body_region", "side", "injury_type"),
-            "injury",
+            "health problem",
+            blank_together=("injury_body_region", "injury_side", "injury_type"),
         ),
     ),
     "rom_measurements": (
@@ -116,12 +125,15 @@ TRAINING_IMPORT_KEY = ("athlete_id", "date", "kind", "minutes", "rpe")
 def _layout(kind: RecordKind) -> list[str]:
     """The kind's fields with the athlete first and each link's readable columns where its id would be."""
     links = {link.field: link.columns for link in LINKS.get(kind.name, ())}
+    computed = COMPUTED_COLUMNS.get(kind.name, {})
     columns = ["athlete_external_id"]
     for f in kind.fields:
         if f.name in links:
             columns += links[f.name]
         elif f.name not in _ID_FIELDS:
             columns.append(f.name)
+        if f.name in computed:
+            columns.append(computed[f.name])
     return columns
 
 
@@ -197,13 +209,21 @@ _EXAMPLES: dict[str, dict[str, Any]] = {
     },
     "pain_reports": {"date": "2024-03-04", "body_region": "knee", "side": "right", "pain": 3},
     "injuries": {
+        "problem_type": "injury",
         "onset_date": "2024-02-10",
         "body_region": "thigh",
         "side": "left",
         "injury_type": "muscle_strain",
-        "mechanism": "acute",
+        "onset_mode": "sudden",
+        "contact": "non_contact",
+        "activity": "match",
+        "body_area": "thigh",
+        "tissue": "muscle_tendon",
+        "pathology": "muscle_injury",
+        "diagnosis": "Hamstring strain, biceps femoris",
         "time_loss": "true",
         "return_date": "2024-03-01",
+        "days_lost": 19,
         "notes": "",
     },
     "training_sessions": {"date": "2024-03-04", "minutes": 90, "rpe": 6, "kind": "training"},
@@ -638,10 +658,11 @@ def _validate(
         for row in np.flatnonzero(codes[p.field] == p.row):
             problems.append(ValidationError(p.field, p.value, p.reason, int(row)))
     clean = pd.DataFrame({c: values_clean[c].take(codes[c]).reset_index(drop=True) for c in kind.columns})
+    clean = with_derived_fields(kind, clean)
     problems += cross_field_problems(kind, clean, 0)
     if kind.natural_key:
         key = list(kind.natural_key)
-        repeated = clean.duplicated(subset=key, keep="first") & clean[key].notna().all(axis=1)
+        repeated = clean.duplicated(subset=key, keep="first") & clean[kind.required_key].notna().all(axis=1)
         problems += [
             ValidationError("+".join(key), frame[key[0]].iloc[r], REPEATED, int(r))
             for r in np.flatnonzero(repeated.to_numpy())
@@ -841,7 +862,7 @@ def _repeated_across_chunks(
     had (a repeat within the chunk is found by `_validate`), matched on a 64-bit hash of the key; and
     `seen` (sorted) with this chunk's keys added."""
     key = list(kind.natural_key or ())
-    complete = clean[key].notna().all(axis=1).to_numpy()
+    complete = clean[kind.required_key].notna().all(axis=1).to_numpy()
     hashes = pd.util.hash_pandas_object(clean.loc[complete, key], index=False).to_numpy()
     if len(seen):
         nearest = np.minimum(np.searchsorted(seen, hashes), len(seen) - 1)  # where each hash would sort in
@@ -893,7 +914,7 @@ def _link_candidates(connection: Connection, link: Link, wanted: pd.DataFrame) -
             rows += map(tuple, connection.execute(statement).all())
     candidates = pd.DataFrame(rows, columns=[*key, "_id"])
     for column in link.columns:
-        candidates[column] = candidates[column].map(str)
+        candidates[column] = candidates[column].map(lambda value: "" if pd.isna(value) else str(value))
     if link.per_athlete:
         candidates["_athlete"] = candidates["_athlete"].astype("float64")
     return candidates.groupby(key, as_index=False).agg(_id=("_id", "first"), _n=("_id", "size"))
@@ -925,11 +946,17 @@ def _resolve_links(
     for link in links:
         given = named[list(link.columns)].copy()
         filled = given != ""
+        together = list(link.blank_together)
         complete = filled.all(axis=1)
+        if together:
+            others = [c for c in link.columns if c not in together]
+            complete |= filled[others].all(axis=1) & ~filled[together].any(axis=1)
         partly = filled.any(axis=1) & ~complete
+        needed = partly & filled[together].any(axis=1) if together else partly
         for column in link.columns:
             reason = f"is needed to name the {link.what} ({', '.join(link.columns)})"
-            problems += _errors_at(partly & ~filled[column], given[column], column, reason, row_numbers)
+            wanted = needed if column in together else partly
+            problems += _errors_at(wanted & ~filled[column], given[column], column, reason, row_numbers)
         for column in set(link.columns) & LINK_DATE_COLUMNS:
             given[column], refusals = _iso_dates(given[column], date_order)
             for reason in refusals[complete & (refusals != "")].unique():

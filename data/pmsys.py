@@ -374,11 +374,12 @@ def _injury(path: Path, label: str, timezone: str, report: PmsysReport) -> tuple
         for region in sorted(majors_now):
             if region not in open_major:
                 open_major[region] = {
+                    "problem_type": "injury",
                     "onset_date": week["date"],
                     "body_region": region[0],
                     "side": region[1],
                     "injury_type": "other",
-                    "mechanism": None,
+                    "onset_mode": None,
                     "time_loss": False,
                     "notes": "PMSys weekly injury report: major",
                     "row": week["row"],

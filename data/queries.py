@@ -150,6 +150,8 @@ def records(
     selected = ((model.id.label(name) if name == series.id_column else getattr(model, name)) for name in dtypes)
     date = getattr(model, series.date_column)
     statement = select(*selected).order_by(model.athlete_id, date)
+    for column, value in (series.only or {}).items():
+        statement = statement.where(getattr(model, column) == value)
     return typed_frame(engine, _filtered(statement, model.athlete_id, date, athlete_ids, start, end), dtypes)
 
 
@@ -175,6 +177,7 @@ pain_reports = _reader("pain_reports")
 therapy_sessions = _reader("therapy_sessions")
 rom_measurements = _reader("rom_measurements")
 injuries = _reader("injuries")
+health_problems = _reader("health_problems")
 training_sessions = _reader("training_sessions")
 ostrc_responses = _reader("ostrc_responses")
 
@@ -195,10 +198,28 @@ def rom_norms(engine: Engine) -> pd.DataFrame:
 
 
 def users(engine: Engine) -> pd.DataFrame:
-    """user_id, username, role, athlete_id, active, team_ids (list of the teams a coach or therapist may see)."""
-    statement = select(
-        User.id.label("user_id"), User.username, User.role, User.athlete_id, User.active, User.created_at
-    ).order_by(User.username)
+    """user_id, username, role, athlete_id, active, created_at, last_sign_in (the newest successful sign-in
+    the audit log holds; missing for a user who never signed in), team_ids (list of the teams a coach or
+    therapist may see)."""
+    sign_ins = (
+        select(AuditEntry.user_id, func.max(AuditEntry.at).label("last_sign_in"))
+        .where(AuditEntry.action == "sign_in")
+        .group_by(AuditEntry.user_id)
+        .subquery()
+    )
+    statement = (
+        select(
+            User.id.label("user_id"),
+            User.username,
+            User.role,
+            User.athlete_id,
+            User.active,
+            User.created_at,
+            sign_ins.c.last_sign_in,
+        )
+        .outerjoin(sign_ins, sign_ins.c.user_id == User.id)
+        .order_by(User.username)
+    )
     frame = typed_frame(
         engine,
         statement,
@@ -294,9 +315,10 @@ def audit_log(
 ) -> tuple[pd.DataFrame, int]:
     """One page of audit entries, newest first, and the count of all entries matching the filters.
 
-    Columns: at, username, action, table_name, record_id, detail (username is empty for events
-    without a signed-in user, such as a failed sign-in). `start`/`end` are UTC dates, inclusive;
-    `detail_contains` matches the detail case-insensitively (e.g. the username of failed sign-ins).
+    Columns: at, username, role, action, table_name, record_id, detail, subject (username and role are
+    empty for events without a signed-in user, such as a failed sign-in; `subject` names what the record
+    is about, `audit_subjects`). `start`/`end` are UTC dates, inclusive; `detail_contains` matches the
+    detail case-insensitively (e.g. the username of failed sign-ins).
     """
     entry = AuditEntry
     conditions = []
@@ -311,7 +333,7 @@ def audit_log(
     if detail_contains:
         conditions.append(func.lower(entry.detail).contains(detail_contains.strip().lower(), autoescape=True))
     statement = (
-        select(entry.at, User.username, entry.action, entry.table_name, entry.record_id, entry.detail)
+        select(entry.at, User.username, User.role, entry.action, entry.table_name, entry.record_id, entry.detail)
         .outerjoin(User, User.id == entry.user_id)
         .where(*conditions)
         .order_by(entry.at.desc(), entry.id.desc())
@@ -320,9 +342,46 @@ def audit_log(
     )
     with engine.connect() as connection:
         total = connection.scalar(select(func.count()).select_from(entry).where(*conditions)) or 0
-    frame = typed_frame(engine, statement, {"username": "str", "record_id": "Int64"})
-    frame["username"] = frame["username"].fillna("")
+    frame = typed_frame(engine, statement, {"username": "str", "role": "str", "record_id": "Int64"})
+    frame[["username", "role"]] = frame[["username", "role"]].fillna("")
+    frame["subject"] = audit_subjects(engine, frame)
     return frame, int(total)
+
+
+def audit_subjects(engine: Engine, entries: pd.DataFrame) -> pd.Series:
+    """What each audit entry's record is about, as a person names it: the athlete of a record that
+    belongs to one (and the athlete itself), the username of a user account, the name of a team; "" when
+    the record is gone (an erased athlete keeps no name) or the entry names no single record."""
+    named = entries.dropna(subset=["record_id"])
+    subjects: dict[tuple[str, int], str] = {}
+    with engine.connect() as connection:
+        for table, rows in named.groupby("table_name"):
+            ids = sorted({int(i) for i in rows["record_id"]})
+            statement = _subject_names(str(table), ids)
+            if statement is not None:
+                subjects.update({(str(table), int(i)): str(name) for i, name in connection.execute(statement)})
+    return pd.Series(
+        [
+            "" if pd.isna(record) else subjects.get((table, int(record)), "")
+            for table, record in zip(entries["table_name"], entries["record_id"], strict=True)
+        ],
+        index=entries.index,
+        dtype="str",
+    )
+
+
+def _subject_names(table: str, ids: list[int]) -> Select[Any] | None:
+    """(record id, name) of `ids` in `table`, or None for a table whose records name nobody."""
+    if table == "athletes":
+        return select(Athlete.id, Athlete.display_name).where(Athlete.id.in_(ids))
+    if table == "users":
+        return select(User.id, User.username).where(User.id.in_(ids))
+    if table == "teams":
+        return select(Team.id, Team.name).where(Team.id.in_(ids))
+    model = next((s.model for s in TIME_SERIES.values() if s.model.__tablename__ == table), None)
+    if model is None or not hasattr(model, "athlete_id"):
+        return None
+    return select(model.id, Athlete.display_name).join(Athlete, Athlete.id == model.athlete_id).where(model.id.in_(ids))
 
 
 def audit_actions(engine: Engine) -> list[str]:

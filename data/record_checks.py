@@ -7,13 +7,20 @@ turned into plain Python values for the driver.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from analytics.vocabulary import ROM_VALUE_RANGE
+from analytics.vocabulary import (
+    BODY_AREA_OF_REGION,
+    INJURY_TYPE_OF_PATHOLOGY,
+    PATHOLOGY_OF_INJURY_TYPE,
+    ROM_VALUE_RANGE,
+    TISSUE_PATHOLOGIES,
+)
 from data.dates import DateOrder, read_dates
 from data.errors import ValidationError
 from data.records import Field, RecordKind
@@ -161,11 +168,12 @@ def validate_frame(
                 too_long, raw, field.name, f"is longer than {field.max_length} characters", first_row
             )
         clean[field.name] = parsed
+    clean = with_derived_fields(kind, clean)
     problems += cross_field_problems(kind, clean, first_row)
     if kind.natural_key:
-        repeated = clean.duplicated(subset=list(kind.natural_key), keep="first") & clean[
-            list(kind.natural_key)
-        ].notna().all(axis=1)
+        repeated = clean.duplicated(subset=list(kind.natural_key), keep="first") & clean[kind.required_key].notna().all(
+            axis=1
+        )
         key = "+".join(kind.natural_key)
         problems += problems_where(
             repeated, clean[kind.natural_key[0]], key, "repeats an earlier row of this file", first_row
@@ -174,7 +182,69 @@ def validate_frame(
     return clean, problems
 
 
+#: The fields of a health problem that only an injury has, and those that only an illness has
+#: (Bahr et al. 2020: an injury is classified by body area, tissue and pathology; an illness by organ
+#: system and cause).
+INJURY_ONLY = ("body_region", "side", "injury_type", "tissue", "pathology")
+ILLNESS_ONLY = ("organ_system", "illness_cause")
+#: What an OSIICS code may be written as (Orchard et al., OSIICS version 15: letters and digits; at most 8 of them,
+#: the field's `max_length`).
+OSIICS_CODE = r"[A-Za-z0-9]+"
+
+
+#: For an edit: the fields derived from each field (`with_derived_fields`), derived again when that field
+#: changes and the edit does not give them itself (a new region gives a new body area).
+DERIVED_FROM: dict[str, tuple[str, ...]] = {
+    "body_region": ("body_area",),
+    "pathology": ("tissue", "injury_type"),
+    "injury_type": ("tissue", "pathology"),
+}
+
+
+def with_derived_fields(kind: RecordKind, clean: pd.DataFrame) -> pd.DataFrame:
+    """`clean` with the values a health problem derives filled in where they are blank, never changing a
+    given value (a given value that disagrees is refused by `cross_field_problems`).
+
+    A problem without a type is an injury. For an injury (IOC 2020 tables, `analytics.vocabulary`):
+    the tissue from the pathology; Fascia's injury type from the pathology (INJURY_TYPE_OF_PATHOLOGY);
+    tissue and pathology from the injury type when both are blank (PATHOLOGY_OF_INJURY_TYPE); the body
+    area from the body region (BODY_AREA_OF_REGION). Other kinds are returned as they are."""
+    if kind.name != "injuries" or clean.empty:
+        return clean
+    clean = clean.copy()
+    if "problem_type" in clean:
+        clean["problem_type"] = clean["problem_type"].where(clean["problem_type"].notna(), "injury").astype(object)
+    injury = clean["problem_type"] == "injury" if "problem_type" in clean else pd.Series(True, index=clean.index)
+    tissue_of = {p: tissue for tissue, pathologies in TISSUE_PATHOLOGIES.items() for p in pathologies}
+
+    def fill(column: str, where: pd.Series, values: pd.Series) -> None:
+        if column in clean:
+            blank = where & clean[column].isna() & values.notna()
+            clean[column] = clean[column].astype(object).where(~blank, values.astype(object))
+
+    if {"tissue", "pathology", "injury_type"} <= set(clean.columns):
+        both_blank = clean["tissue"].isna() & clean["pathology"].isna()
+        fill(
+            "tissue",
+            injury & both_blank,
+            clean["injury_type"].map(lambda t: PATHOLOGY_OF_INJURY_TYPE.get(t, (None,))[0]),
+        )
+        fill(
+            "pathology",
+            injury & both_blank,
+            clean["injury_type"].map(lambda t: PATHOLOGY_OF_INJURY_TYPE.get(t, (None, None))[1]),
+        )
+    if "pathology" in clean:
+        fill("tissue", injury, clean["pathology"].map(tissue_of))
+        fill("injury_type", injury, clean["pathology"].map(INJURY_TYPE_OF_PATHOLOGY))
+    if "body_region" in clean:
+        fill("body_area", injury, clean["body_region"].map(BODY_AREA_OF_REGION))
+    return clean
+
+
 def cross_field_problems(kind: RecordKind, clean: pd.DataFrame, first_row: int) -> list[ValidationError]:
+    """The refusals of values that are each valid but do not go together (after `with_derived_fields`),
+    each naming the row and the field it refuses."""
     problems: list[ValidationError] = []
     if kind.name == "rom_measurements":
         for unit, (low, high) in ROM_VALUE_RANGE.items():
@@ -183,14 +253,75 @@ def cross_field_problems(kind: RecordKind, clean: pd.DataFrame, first_row: int) 
                 outside, clean["value"], "value", f"is outside {low:g}..{high:g} {unit}", first_row
             )
     if kind.name == "injuries":
-        early = clean["return_date"].notna() & (clean["return_date"] < clean["onset_date"])
-        problems += problems_where(
-            early, clean["return_date"].dt.date, "return_date", "is before the onset date", first_row
-        )
+        problems += health_problem_problems(clean, first_row)
     if kind.name == "ostrc_responses":
         not_monday = clean["week_start"].notna() & (clean["week_start"].dt.day_of_week != 0)
         problems += problems_where(not_monday, clean["week_start"].dt.date, "week_start", "is not a Monday", first_row)
     return problems
+
+
+def health_problem_problems(clean: pd.DataFrame, first_row: int) -> list[ValidationError]:
+    """The IOC 2020 rules of a health problem (Bahr et al. 2020) that one field alone cannot check.
+
+    An injury needs a body region, a side and an injury type; its pathology belongs to its tissue, its
+    type is the pathology's type (INJURY_TYPE_OF_PATHOLOGY), its body area the region's
+    (BODY_AREA_OF_REGION), and it has no organ system or cause. An illness needs an organ system and a
+    cause, and has no region, side, type, tissue or pathology. Contact is the mechanism of a
+    sudden-onset injury only. An OSIICS code is letters and digits. A return date is not before the onset."""
+    problems: list[ValidationError] = []
+
+    def refuse(mask: pd.Series, column: str, reason: str) -> None:
+        nonlocal problems
+        if column in clean:
+            problems += problems_where(mask.fillna(False).astype(bool), clean[column], column, reason, first_row)
+
+    def given(column: str) -> pd.Series:
+        return clean[column].notna() if column in clean else pd.Series(False, index=clean.index)
+
+    def column(name: str) -> pd.Series:
+        """The column as Python objects (its values may be of any type the row was given in)."""
+        return clean[name].astype(object) if name in clean else pd.Series(None, index=clean.index, dtype=object)
+
+    problem_type = column("problem_type").where(given("problem_type"), "injury")
+    injury, illness = problem_type == "injury", problem_type == "illness"
+    for name in ("body_region", "side", "injury_type"):
+        refuse(injury & ~given(name), name, "is required for an injury")
+    for name in ILLNESS_ONLY:
+        refuse(illness & ~given(name), name, "is required for an illness")
+        refuse(injury & given(name), name, "is for an illness only: leave it blank for an injury")
+    for name in INJURY_ONLY:
+        refuse(illness & given(name), name, "is for an injury only: leave it blank for an illness")
+    tissue, pathology = column("tissue"), column("pathology")
+    foreign = (
+        injury
+        & given("tissue")
+        & given("pathology")
+        & ~pd.Series(
+            [p in TISSUE_PATHOLOGIES.get(t, ()) for t, p in zip(tissue, pathology, strict=True)], index=clean.index
+        )
+    )
+    refuse(foreign, "pathology", "is not a pathology of the tissue given")
+    pathology_type = pathology.map(INJURY_TYPE_OF_PATHOLOGY).astype(object)
+    other_type = injury & given("injury_type") & pathology_type.notna() & (column("injury_type") != pathology_type)
+    refuse(other_type, "injury_type", "is not the injury type of the pathology given")
+    region_area = column("body_region").map(BODY_AREA_OF_REGION).astype(object)
+    other_area = injury & given("body_area") & region_area.notna() & (column("body_area") != region_area)
+    refuse(other_area, "body_area", "is not the body area of the body region given")
+    sudden_injury = injury & (column("onset_mode") == "sudden")
+    refuse(given("contact") & ~sudden_injury, "contact", "is for a sudden-onset injury only")
+    code = column("osiics_code").astype(object)
+    malformed = given("osiics_code") & ~code.map(lambda c: isinstance(c, str) and _is_osiics(c))
+    refuse(malformed, "osiics_code", "is not an OSIICS code (letters and digits only)")
+    if "return_date" in clean and "onset_date" in clean:
+        early = clean["return_date"].notna() & (clean["return_date"] < clean["onset_date"])
+        problems += problems_where(
+            early, clean["return_date"].dt.date, "return_date", "is before the onset date", first_row
+        )
+    return problems
+
+
+def _is_osiics(code: str) -> bool:
+    return re.fullmatch(OSIICS_CODE, code) is not None
 
 
 _PYTHON_TYPES: dict[str, Any] = {"int": int, "float": float, "bool": bool, "str": str}

@@ -19,7 +19,8 @@ from data.audit import audit, changes_detail
 from data.db import retry_on_conflict, write_transaction
 from data.errors import ValidationError
 from data.models import Athlete, FlagReview
-from data.record_checks import InvalidRecords, problems_where, to_records, validate_frame
+from data.notifications import enqueue_pain_alerts
+from data.record_checks import DERIVED_FROM, InvalidRecords, problems_where, to_records, validate_frame
 from data.records import RECORD_KINDS, RecordKind
 
 
@@ -76,14 +77,15 @@ def save_records(
             result = upsert_records(connection, kind, records)
         except IntegrityError as error:
             raise ValidationError(kind.name, "row", f"was refused by the database: {error.orig}") from error
-        audit(
-            connection,
-            actor_id,
-            "save",
-            kind.model.__tablename__,
-            result.ids[0] if len(result.ids) == 1 else None,
-            f"{result.inserted} inserted, {result.updated} updated, {result.unchanged} unchanged",
-        )
+        if result.inserted or result.updated:  # the same thing saved twice is no change, and no audit entry
+            audit(
+                connection,
+                actor_id,
+                "save",
+                kind.model.__tablename__,
+                result.ids[0] if len(result.ids) == 1 else None,
+                f"{result.inserted} inserted, {result.updated} updated, {result.unchanged} unchanged",
+            )
     return result
 
 
@@ -205,7 +207,14 @@ def update_record(
         if read_version is not None and current["version"] != read_version:
             raise EditConflict(noun, record_id, read_version, current["version"])
         stored = {c: current[c] for c in kind.columns}
-        merged = pd.DataFrame([{**stored, **changes}])
+        rederived = {
+            field: None
+            for source, fields in DERIVED_FROM.items()
+            if source in changes and changes[source] != stored.get(source)
+            for field in fields
+            if field in stored and field not in changes
+        }
+        merged = pd.DataFrame([{**stored, **rederived, **changes}])
         clean, problems = validate_frame(kind, merged)
         problems = [ValidationError(p.field, p.value, p.reason) for p in problems]
         if allowed_athlete_ids is not None and int(current["athlete_id"]) not in set(allowed_athlete_ids):
@@ -215,7 +224,9 @@ def update_record(
         if problems:
             raise InvalidRecords(problems)
         record = to_records(kind, clean)[0]
-        values = {c: record[c] for c in changes}
+        values = {c: record[c] for c in kind.columns if record[c] != stored[c]}
+        if not values:  # nothing differs from the stored row: no write, no new version, no audit entry
+            return current["version"] if versioned else None
         statement = update(model).where(model.id == record_id)
         if versioned:
             statement = statement.values(version=model.version + 1)
@@ -277,6 +288,8 @@ class SessionSaveResult:
     rom_ids: list[int]
     #: The session's version after the save (pass it as `read_version` to save over it again).
     version: int | None = None
+    #: False when the session and its ROM were saved before with exactly these values (nothing written).
+    changed: bool = True
 
 
 SESSION_TAKEN = (
@@ -374,23 +387,26 @@ def save_session_with_rom(
         try:
             saved = upsert_records(connection, session_kind, [session_record])
             session_id = saved.ids[0]
-            rom_ids: list[int] = []
+            rom_saved = SaveResult(0, 0, 0, [])
             if not rom_frame.empty:
                 rom_records = [{**r, "session_id": session_id} for r in to_records(rom_kind, clean_rom)]
-                rom_ids = upsert_records(connection, rom_kind, rom_records).ids
+                rom_saved = upsert_records(connection, rom_kind, rom_records)
+            rom_ids = rom_saved.ids
         except IntegrityError as error:
             raise ValidationError("therapy_sessions", "row", f"was refused by the database: {error.orig}") from error
         edited = f"; changed {changes_detail(dict(stored), changed)}" if stored is not None and changed else ""
-        audit(
-            connection,
-            actor_id,
-            "save_session",
-            session_kind.model.__tablename__,
-            session_id,
-            f"with {len(rom_ids)} ROM measurements{edited}",
-        )
+        changed_any = bool(saved.inserted or saved.updated or rom_saved.inserted or rom_saved.updated)
+        if changed_any:
+            audit(
+                connection,
+                actor_id,
+                "save_session",
+                session_kind.model.__tablename__,
+                session_id,
+                f"with {len(rom_ids)} ROM measurements{edited}",
+            )
         version = connection.scalar(select(model.version).where(model.id == session_id))
-    return SessionSaveResult(session_id, rom_ids, version)
+    return SessionSaveResult(session_id, rom_ids, version, changed_any)
 
 
 @retry_on_conflict
@@ -427,16 +443,26 @@ def save_checkin(
         if problems:
             raise InvalidRecords(problems)
         pain_model = pain_kind.model
+        of_the_day = (pain_model.athlete_id == athlete_id, pain_model.date == day)
+        before = connection.execute(
+            select(pain_model.id, pain_model.body_region, pain_model.side, pain_model.pain).where(*of_the_day)
+        ).all()
+        wanted = {(r["body_region"], r["side"], r["pain"]) for r in to_records(pain_kind, pain_clean)}
         try:
             saved = upsert_records(connection, wellness, to_records(wellness, checkin_clean))
-            connection.execute(delete(pain_model).where(pain_model.athlete_id == athlete_id, pain_model.date == day))
-            pains = (
-                upsert_records(connection, pain_kind, to_records(pain_kind, pain_clean))
-                if not pain_clean.empty
-                else SaveResult(0, 0, 0, [])
-            )
+            if {(region, side, pain) for _, region, side, pain in before} == wanted:
+                pains = SaveResult(0, 0, len(before), [row.id for row in before])
+            else:
+                connection.execute(delete(pain_model).where(*of_the_day))
+                pains = (
+                    upsert_records(connection, pain_kind, to_records(pain_kind, pain_clean))
+                    if not pain_clean.empty
+                    else SaveResult(0, 0, 0, [])
+                )
         except IntegrityError as error:
             raise ValidationError("check-in", day, f"was refused by the database: {error.orig}") from error
+        if not (saved.inserted or saved.updated or pains.inserted or len(before) != len(wanted)):
+            return saved, pains  # the same answers again: no change, no audit entry
         audit(
             connection,
             actor_id,
@@ -446,4 +472,6 @@ def save_checkin(
             f"athlete {athlete_id} on {day}: check-in {'updated' if saved.updated else 'saved'}, "
             f"{pains.inserted} pain reports",
         )
+        # new or risen pain reaches the team's therapists: its outbox rows commit with the check-in (issue 15)
+        enqueue_pain_alerts(connection, athlete_id, day, to_records(pain_kind, pain_clean), dt.datetime.now(dt.UTC))
     return saved, pains

@@ -11,16 +11,24 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from analytics.vocabulary import (
+    ACTIVITIES,
     AVAILABILITY,
+    BODY_AREAS,
     BODY_REGIONS,
+    CONTACTS,
+    ILLNESS_CAUSES,
     INJURY_TYPES,
     LIMB_SIDES,
-    MECHANISMS,
+    ONSET_MODES,
+    ORGAN_SYSTEMS,
     OSTRC_SCORES,
+    PATHOLOGIES,
+    PROBLEM_TYPES,
     ROM_CONTEXTS,
     ROM_UNITS,
     SIDES,
     TECHNIQUES,
+    TISSUES,
     TRAINING_KINDS,
 )
 from data.models import (
@@ -50,6 +58,11 @@ class Field:
 
 @dataclass(frozen=True)
 class RecordKind:
+    """A kind of record: its model, its fields, and the natural key a saved or imported record is matched
+    on to update the stored one (None: never matched, always inserted). The key is NULL-safe: a missing
+    value matches a missing value, so a health problem's key holds the fields of both an injury (region,
+    side, type) and an illness (organ system), each blank for the other."""
+
     name: str
     model: Any
     fields: tuple[Field, ...]
@@ -58,6 +71,13 @@ class RecordKind:
     @property
     def columns(self) -> list[str]:
         return [f.name for f in self.fields]
+
+    @property
+    def required_key(self) -> list[str]:
+        """The natural key's fields every record has: a row missing one of them is refused already, and
+        is not compared with the others."""
+        required = {f.name for f in self.fields if f.required}
+        return [k for k in self.natural_key or () if k in required]
 
 
 def _score(name: str, low: int, high: int, required: bool = False) -> Field:
@@ -140,16 +160,28 @@ RECORD_KINDS: dict[str, RecordKind] = {
             Injury,
             (
                 ATHLETE,
+                Field("problem_type", "str", required=False, choices=PROBLEM_TYPES),
                 Field("onset_date", "date"),
-                Field("body_region", "str", choices=BODY_REGIONS),
-                Field("side", "str", choices=SIDES),
-                Field("injury_type", "str", choices=INJURY_TYPES),
-                Field("mechanism", "str", required=False, choices=MECHANISMS),
+                Field("body_region", "str", required=False, choices=BODY_REGIONS),
+                Field("side", "str", required=False, choices=SIDES),
+                Field("injury_type", "str", required=False, choices=INJURY_TYPES),
+                Field("onset_mode", "str", required=False, choices=ONSET_MODES),
+                Field("contact", "str", required=False, choices=CONTACTS),
+                Field("activity", "str", required=False, choices=ACTIVITIES),
+                Field("training_session_id", "int", required=False),
+                Field("body_area", "str", required=False, choices=BODY_AREAS),
+                Field("tissue", "str", required=False, choices=TISSUES),
+                Field("pathology", "str", required=False, choices=PATHOLOGIES),
+                Field("organ_system", "str", required=False, choices=ORGAN_SYSTEMS),
+                Field("illness_cause", "str", required=False, choices=ILLNESS_CAUSES),
+                Field("osiics_code", "str", required=False, max_length=8),
+                Field("diagnosis", "str", required=False, max_length=200),
                 Field("time_loss", "bool"),
                 Field("return_date", "date", required=False),
                 Field("notes", "str", required=False, max_length=4000),
             ),
-            ("athlete_id", "onset_date", "body_region", "side", "injury_type"),
+            # NULL-safe: an illness has no region, side or type, an injury no organ system (None == None)
+            ("athlete_id", "onset_date", "problem_type", "body_region", "side", "injury_type", "organ_system"),
         ),
         RecordKind(
             "training_sessions",

@@ -10,7 +10,7 @@ from analytics.vocabulary import DOMINANT_SIDES
 from data.audit import audit
 from data.db import write_transaction
 from data.errors import ValidationError
-from data.models import Athlete, AuditEntry, Base, Team, User, user_teams
+from data.models import Athlete, AuditEntry, Base, Team, User
 from data.record_writes import RECORD_NOUNS
 from data.records import RECORD_KINDS
 from data.time_zones import check_timezone
@@ -102,11 +102,16 @@ def erase_athlete(engine: Engine, athlete_id: int, actor_id: int | None = None) 
                 continue
             counts[table.name] = connection.execute(delete(table).where(table.c.athlete_id == athlete_id)).rowcount
         if accounts:
-            for table in Base.metadata.sorted_tables:
+            # what points at the account: a record it wrote keeps the record, unlinked; a row that belongs to
+            # the account (its sign-in sessions, pending saves, inbox and preferences) goes with it
+            for table in reversed(Base.metadata.sorted_tables):
                 for column in table.c:
-                    if table.name != "user_teams" and any(k.column.table.name == "users" for k in column.foreign_keys):
+                    if table.name == "users" or not any(k.column.table.name == "users" for k in column.foreign_keys):
+                        continue
+                    if column.nullable:
                         connection.execute(update(table).where(column.in_(accounts)).values({column.name: None}))
-            connection.execute(delete(user_teams).where(user_teams.c.user_id.in_(accounts)))
+                    else:
+                        connection.execute(delete(table).where(column.in_(accounts)))
             connection.execute(delete(User).where(User.id.in_(accounts)))
         connection.execute(delete(Athlete).where(Athlete.id == athlete_id))
         removed = sum(counts.values())

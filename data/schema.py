@@ -43,13 +43,36 @@ def current_revision(engine: Engine) -> str | None:
 def upgrade(engine: Engine) -> None:
     """Create or upgrade the schema to the newest revision, then seed the ROM norms if empty."""
     if current_revision(engine) != head_revision():
-        config = _alembic_config()
-        with engine.begin() as connection:
-            if engine.dialect.name == "postgresql":
-                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK_KEY})
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        migrate(engine, "head")
     seed_rom_norms(engine)
+
+
+def migrate(engine: Engine, revision: str, down: bool = False) -> None:
+    """Upgrade (or, `down`, downgrade) the schema to `revision` in one transaction.
+
+    On PostgreSQL an advisory lock serialises replicas. On SQLite, batch mode rebuilds a table by copying
+    it, which foreign-key enforcement forbids while other tables point at it, so enforcement is off for the
+    migration (SQLite allows that only outside a transaction) and every foreign key is checked before the
+    commit: a migration that would leave a dangling reference is rolled back.
+    """
+    config = _alembic_config()
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                if engine.dialect.name == "postgresql":
+                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK_KEY})
+                config.attributes["connection"] = connection
+                (command.downgrade if down else command.upgrade)(config, revision)
+                if sqlite and (dangling := connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()):
+                    raise RuntimeError(f"the migration to {revision} would leave dangling foreign keys: {dangling}")
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 def seed_rom_norms(engine: Engine) -> int:

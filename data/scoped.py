@@ -30,6 +30,7 @@ from sqlalchemy import Engine
 
 from data import access, queries
 from data.access import Viewer
+from data.health_problems import criteria, stage_rows
 from data.time_series import TIME_SERIES
 
 
@@ -123,9 +124,25 @@ pain_reports = _reader("pain_reports")
 therapy_sessions = _reader("therapy_sessions")
 rom_measurements = _reader("rom_measurements")
 injuries = _reader("injuries")
+health_problems = _reader("health_problems")
 training_sessions = _reader("training_sessions")
 ostrc_responses = _reader("ostrc_responses")
 flag_reviews = _reader("flag_reviews")
+
+
+def rts_stages(engine: Engine, viewer: Viewer, athlete_ids: Iterable[int] | None = None) -> pd.DataFrame:
+    """The return-to-sport stage decisions of the requested athletes' health problems in the viewer's scope
+    (`data.health_problems.stage_rows`): date, stage, restrictions and the expected date of the next stage
+    for everyone who may see the athlete (a coach, the athlete themself); who decided, the criteria met,
+    the athlete's agreement and the rationale only for therapists and admins."""
+    scope = athlete_scope(engine, viewer, athlete_ids)
+    return stage_rows(engine, scope, include_clinical=viewer.sees_clinical_notes)
+
+
+def rts_criteria(engine: Engine) -> pd.DataFrame:
+    """The club's active return-to-sport checklists (`data.health_problems.criteria`): the club's, no athlete's
+    data, the same for every user."""
+    return criteria(engine)
 
 
 def record_counts(engine: Engine, viewer: Viewer) -> dict[str, int]:

@@ -30,7 +30,7 @@ class TimeSeries:
     """One table as pages read it: `columns` (frame name -> dtype, in frame order) after the row id
     labelled `id_column` (when the frame carries it), then the `clinical` columns (name -> dtype) for
     readers who may see clinical notes. Rows come ordered by athlete and `date_column`, which a date
-    range filters."""
+    range filters. `table` names the series; `model` is the table it reads."""
 
     table: str
     model: Any
@@ -39,6 +39,8 @@ class TimeSeries:
     id_column: str | None = None
     date_column: str = "date"
     clinical: dict[str, str | None] | None = None
+    #: Only the rows whose column has this value (column -> value), for a series that is part of a table.
+    only: dict[str, str] | None = None
 
     def dtypes(self, include_notes: bool) -> dict[str, str | None]:
         """Every column of the frame, in order, with its dtype."""
@@ -110,16 +112,44 @@ TIME_SERIES: dict[str, TimeSeries] = {
             {
                 "athlete_id": "int64",
                 "onset_date": "datetime",
-                **_same("str", "body_region", "side", "injury_type", "mechanism"),
+                **_same("str", "body_region", "side", "injury_type", "onset_mode"),
                 "time_loss": "bool",
                 "return_date": "datetime",
             },
-            "injury_id, athlete_id, onset_date, body_region, side, injury_type, mechanism, time_loss, return_date "
-            "(NaT while not returned), and `notes` (clinical) only for therapists and admins. The range filters "
-            "the onset date.",
+            "The health problems of type injury: injury_id, athlete_id, onset_date, body_region, side, injury_type, "
+            "onset_mode, time_loss, return_date (NaT while not returned), and `notes` (clinical) only for "
+            "therapists and admins. The range filters the onset date.",
             id_column="injury_id",
             date_column="onset_date",
             clinical={"notes": "str"},
+            only={"problem_type": "injury"},
+        ),
+        TimeSeries(
+            "health_problems",
+            Injury,
+            {
+                "athlete_id": "int64",
+                "problem_type": "str",
+                "onset_date": "datetime",
+                **_same("str", "body_region", "side", "injury_type", "onset_mode", "contact", "activity"),
+                "training_session_id": "Int64",
+                "body_area": "str",
+                "time_loss": "bool",
+                "return_date": "datetime",
+                "index_problem_id": "Int64",
+                "index_by_clinician": "bool",
+            },
+            "Every health problem (IOC 2020), injuries and illnesses: injury_id, athlete_id, problem_type, "
+            "onset_date, body_region, side, injury_type (injuries only), onset_mode, contact, activity, "
+            "training_session_id, body_area, time_loss, return_date, index_problem_id, index_by_clinician; and, "
+            "only for therapists and admins, the diagnosis (tissue, pathology, organ_system, illness_cause, "
+            "osiics_code, diagnosis) and the notes. The range filters the onset date.",
+            id_column="injury_id",
+            date_column="onset_date",
+            clinical={
+                **_same("str", "tissue", "pathology", "organ_system", "illness_cause", "osiics_code", "diagnosis"),
+                "notes": "str",
+            },
         ),
         TimeSeries(
             "training_sessions",

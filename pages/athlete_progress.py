@@ -14,7 +14,7 @@ from analytics.vocabulary import ROM_MEASURES
 from data.audit import audit_entry
 from ui import loaders, report
 from ui.charts import tables
-from ui.charts.progress import km_chart, pain_timeline, rom_chart, treatment_chart
+from ui.charts.progress import km_chart, pain_timeline, rom_chart, treatment_chart, with_stages
 from ui.charts.render import show_chart
 from ui.filters import athlete_picker, date_range_picker
 from ui.flag_cards import flag_card, show_close_message
@@ -40,6 +40,7 @@ assert athlete_id is not None
 athlete = people[people["athlete_id"] == athlete_id].iloc[0]
 
 view = loaders.athlete_progress(who.user_id, athlete_id, start, end)
+stages = loaders.progress_stages(who.user_id, athlete_id, start, end)
 flags = view.flags
 sessions = view.sessions
 episodes = view.episodes
@@ -118,7 +119,7 @@ for flag in flags.to_dict("records"):  # a few flags per athlete
 # --------------------------------------------------------------------------- pain and treatments
 st.header("Pain and treatments")
 show_chart(
-    pain_timeline(view.trend, sessions, view.injuries, start, end),
+    with_stages(pain_timeline(view.trend, sessions, view.injuries, start, end), stages),
     "pain-and-treatments",
     data=partial(tables.pain_table, view.trend, sessions),
     audit_as=audit_read,
@@ -129,7 +130,9 @@ st.caption(
     "hurts, so a gap is no report, not 0. Diamonds: therapy sessions at the pain after, with a stroke from the pain "
     "before (hollow: pain not recorded); hover for technique, region and minutes. Shaded: injuries from onset to "
     "return to full participation (open ones to the end of the dates), coloured by recurrence category "
-    "(Fuller et al. 2006). Source: daily check-in pain reports, therapy sessions, injuries."
+    "(Fuller et al. 2006). Along the top: the return-to-sport stages from each decision to the next (red "
+    "rehabilitation, amber return to participation, green return to sport and performance; Ardern et al. 2016). "
+    "Source: daily check-in pain reports, therapy sessions, injuries, stage decisions."
 )
 chronic_where = view.chronic_where
 if chronic_where:
@@ -149,7 +152,7 @@ else:
     for pair in (present[i : i + 2] for i in range(0, len(present), 2)):  # rows of two
         for column, (joint, movement) in zip(st.columns(2), pair, strict=False):
             show_chart(
-                rom_chart(history, joint, movement, start=start, end=end),
+                with_stages(rom_chart(history, joint, movement, start=start, end=end), stages),
                 f"rom-{joint}-{movement}",
                 data=partial(tables.rom_table, history, joint, movement),
                 container=column,

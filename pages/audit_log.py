@@ -16,6 +16,7 @@ from data import scoped
 from ui import loaders
 from ui.session import engine, page_viewer
 from views import words
+from views.audit import audit_sentences
 
 PAGE_SIZE = 50
 
@@ -79,19 +80,15 @@ count_column.caption(
 )
 if not shown.empty:
     st.dataframe(
-        shown.assign(
-            action=[words.word(words.AUDIT_ACTIONS, a) for a in shown["action"]],
-            table_name=[words.word(words.RECORD_KINDS, t) for t in shown["table_name"]],
-        ),
+        audit_sentences(shown),
         hide_index=True,
         width="stretch",
         height=35 * (len(shown) + 1) + 3,  # the whole page of entries, without a scroll bar of its own
         column_config={
-            "at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm:ss"),
-            "username": st.column_config.TextColumn("Who", help="Empty when nobody was signed in (a sign-in attempt)."),
-            "action": "Action",
-            "table_name": "Table",
-            "record_id": st.column_config.NumberColumn("Record", format="%d"),
-            "detail": st.column_config.TextColumn("Detail", width="large"),
+            "at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm:ss", width="small"),
+            "what": st.column_config.TextColumn("What happened", width="large"),
+            "detail": st.column_config.TextColumn(
+                "Detail", width="medium", help="What the change was, as written when it happened."
+            ),
         },
     )

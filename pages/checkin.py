@@ -12,6 +12,7 @@ Built for a phone: one column of big tap targets, no typing except the optional 
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
@@ -23,6 +24,7 @@ from data.time_zones import today_in
 from ui import forms, loaders, pending
 from ui.session import engine, page_viewer
 from ui.text import literal
+from views import checkin as checkin_view
 from views import words
 
 #: The five wellness items in the order the form asks them, each with the words of its 1-5 answers
@@ -32,6 +34,8 @@ WELLNESS: dict[str, tuple[str, dict[int, str]]] = {
     for item in ("soreness", "fatigue", "sleep_quality", "stress", "mood")
 }
 REQUIRED = ("soreness", "fatigue", "sleep_quality", "stress", "mood", "availability")
+#: The message of a save, shown once by the run the save starts.
+SAVED_KEY = "checkin_saved"
 
 
 def pain_slot(region: str, side: str) -> str:
@@ -76,19 +80,35 @@ if me is None:
     st.stop()
 
 athlete_id = int(me["athlete_id"])  # the signed-in athlete, never a widget or session-state value
+zone = ZoneInfo(str(me["timezone"]))
 today: dt.date = today_in(str(me["timezone"]))
 mine = loaders.ids([athlete_id])
-saved = loaders.checkins(who.user_id, mine, today, today)
-saved_pain = loaders.pain(who.user_id, mine, today, today)
+since = today - dt.timedelta(days=checkin_view.USUAL_DAYS)
+history = loaders.checkins(who.user_id, mine, since, today)
+pain_history = loaders.pain(who.user_id, mine, since, today)
+saved = history[history["date"] == pd.Timestamp(today)]
+saved_pain = pain_history[pain_history["date"] == pd.Timestamp(today)]
 current = saved.iloc[0] if not saved.empty else None
+yesterday = history[history["date"] == pd.Timestamp(today - dt.timedelta(days=1))]
 tag = today.isoformat()  # widget keys per day: a new day starts from an empty form
 
-st.title("Daily check-in")
+if current is None:
+    st.title(checkin_view.greeting(literal(str(me["display_name"])), dt.datetime.now(zone)))
+else:
+    st.title("Daily check-in")
 st.caption(f"{words.long_day(today, weekday=True)} · {literal(me['display_name'])} · {literal(me['timezone'])} time")
+in_a_row = checkin_view.streak(history["date"], today)
+done, so_far = checkin_view.week_so_far(history["date"], today)
+st.markdown(
+    f"**{in_a_row} day{'' if in_a_row == 1 else 's'} in a row** · "
+    f"this week {done} of {so_far} day{'' if so_far == 1 else 's'} checked in"
+)
 
 form, side_panel = st.columns([3, 2], gap="large")
 with form:
     pending.restore(who.user_id, "checkin", "today's check-in")
+    if saved_message := st.session_state.pop(SAVED_KEY, None):
+        st.success(saved_message, icon=":material/task_alt:")
     if current is not None:
         st.info("You have checked in today. Change anything and save again to update it.", icon=":material/edit:")
     else:
@@ -108,7 +128,10 @@ with form:
             st.caption(f"{values[item]} = {anchors[int(values[item])]}")  # type: ignore[call-overload]
         slots.under(item)
 
-    availability_default = current["availability"] if current is not None else None
+    as_yesterday = current is None and not yesterday.empty and yesterday["availability"].iloc[0] in AVAILABILITY
+    availability_default = (
+        current["availability"] if current is not None else yesterday["availability"].iloc[0] if as_yesterday else None
+    )
     values["availability"] = st.segmented_control(
         "Availability for training today",
         options=list(AVAILABILITY),
@@ -117,6 +140,8 @@ with form:
         key=f"checkin_availability_{tag}",
         width="stretch",
     )
+    if as_yesterday:
+        st.caption("Picked as yesterday: tap another answer if today is different.")
     slots.under("availability")
 
     readiness_default = int(current["readiness"]) if current is not None and pd.notna(current["readiness"]) else None
@@ -142,11 +167,25 @@ with form:
     slots.under("sleep_hours")
 
     st.subheader("Pain today")
+    spots = checkin_view.recent_spots(pain_history, today)
+    saved_spots = list(zip(saved_pain["body_region"], saved_pain["side"], strict=True))
+    quick: list[tuple[str, str]] = []
+    if spots:
+        picked = st.pills(
+            "Hurts again where it did lately? Tap it (leave empty when nothing hurts)",
+            options=[f"{region}:{side}" for region, side in spots],
+            selection_mode="multi",
+            default=[f"{region}:{side}" for region, side in spots if (region, side) in saved_spots],
+            format_func=lambda spot: words.where_label(*spot.split(":")),
+            key=f"checkin_spots_{tag}",
+            wrap=True,
+        )
+        quick = [(str(spot).split(":")[0], str(spot).split(":")[1]) for spot in picked]
     regions = st.pills(
-        "Tap where it hurts (leave empty when nothing hurts)",
+        "Somewhere else? Tap where it hurts" if spots else "Tap where it hurts (leave empty when nothing hurts)",
         options=list(BODY_REGIONS),
         selection_mode="multi",
-        default=sorted(set(saved_pain["body_region"]), key=BODY_REGIONS.index),
+        default=sorted({r for r, s in saved_spots if (r, s) not in spots}, key=BODY_REGIONS.index),
         format_func=words.BODY_REGIONS.get,
         key=f"checkin_regions_{tag}",
         wrap=True,
@@ -154,6 +193,23 @@ with form:
     pain_keys: list[tuple[str, str]] = []
     pain_values: dict[tuple[str, str], int | None] = {}
     missing_side: list[str] = []
+
+    def pain_score(region: str, side: str) -> None:
+        """The pain pills of one spot, with today's saved score as the default."""
+        known = saved_pain.loc[(saved_pain["body_region"] == region) & (saved_pain["side"] == side), "pain"]
+        pain_keys.append((region, side))
+        pain_values[(region, side)] = st.pills(
+            f"{words.where_label(region, side)} pain · 0 none … 10 worst imaginable",
+            options=list(range(11)),
+            default=int(known.iloc[0]) if not known.empty else None,
+            key=f"checkin_pain_{region}_{side}_{tag}",
+            wrap=True,
+        )
+
+    for region, side in sorted(quick, key=lambda spot: (BODY_REGIONS.index(spot[0]), SIDES.index(spot[1]))):
+        with st.container(border=True):
+            pain_score(region, side)
+            slots.under(pain_slot(region, side))
     for region in sorted(regions, key=BODY_REGIONS.index):
         with st.container(border=True):
             before = saved_pain[saved_pain["body_region"] == region]
@@ -161,7 +217,7 @@ with form:
                 f"{words.BODY_REGIONS[region]} · which side?",
                 options=list(SIDES),
                 selection_mode="multi",
-                default=list(before["side"]),
+                default=[s for s in before["side"] if (region, s) not in spots],
                 format_func=words.SIDES.get,
                 key=f"checkin_side_{region}_{tag}",
                 width="stretch",
@@ -169,17 +225,10 @@ with form:
             )
             if not sides:
                 missing_side.append(region)
-            for side in sorted(sides, key=SIDES.index):
-                known = before.loc[before["side"] == side, "pain"]
-                pain_keys.append((region, side))
-                pain_values[(region, side)] = st.pills(
-                    f"{words.where_label(region, side)} pain · 0 none … 10 worst imaginable",
-                    options=list(range(11)),
-                    default=int(known.iloc[0]) if not known.empty else None,
-                    key=f"checkin_pain_{region}_{side}_{tag}",
-                    wrap=True,
-                )
-            slots.under(f"region:{region}", *(pain_slot(region, side) for side in sides))
+            new_sides = [side for side in sorted(sides, key=SIDES.index) if (region, side) not in quick]
+            for side in new_sides:
+                pain_score(region, side)
+            slots.under(f"region:{region}", *(pain_slot(region, side) for side in new_sides))
 
     slots.under("*")
     clicked = st.button(
@@ -207,7 +256,7 @@ with form:
             rows = [{"body_region": r, "side": s, "pain": pain_values[(r, s)]} for r, s in pain_keys]
             try:
                 with pending.saving(who.user_id, "checkin", "checkin_", tag):
-                    save_checkin(
+                    wellness_saved, pain_saved = save_checkin(
                         engine(),
                         athlete_id,
                         today,
@@ -226,13 +275,16 @@ with form:
             slots.refuse(problems, "Nothing was saved. Fix the answers marked in red.")
         else:
             loaders.clear()
-            saved = loaders.checkins(who.user_id, mine, today, today)
-            saved_pain = loaders.pain(who.user_id, mine, today, today)
-            current = saved.iloc[0] if not saved.empty else None
-            st.success(
-                f"Saved your check-in for {words.long_day(today, weekday=True, with_year=False)}.",
-                icon=":material/task_alt:",
+            day_words = words.long_day(today, weekday=True, with_year=False)
+            nothing_new = not (wellness_saved.inserted or wellness_saved.updated or pain_saved.inserted) and (
+                pain_saved.unchanged == len(rows)
             )
+            st.session_state[SAVED_KEY] = (
+                f"No change: your check-in for {day_words} already holds these answers."
+                if nothing_new
+                else f"Saved your check-in for {day_words}."
+            )
+            st.rerun()  # the whole page again: the title, the streak and "What today changed" show the save
 
 with side_panel:
     st.subheader("Today, as saved")
@@ -241,6 +293,13 @@ with side_panel:
     else:
         with st.container(border=True):
             st.markdown("  \n".join(summary_lines(current, saved_pain)))
+        changed = checkin_view.what_changed(history, pain_history, today)
+        st.subheader("What today changed")
+        if changed:
+            st.markdown("\n".join(f"- {line}" for line in changed))
+        else:
+            st.caption(f"Every answer is close to your usual of the last {checkin_view.USUAL_DAYS} days.")
+        st.page_link("pages/my_recovery.py", label="See my recovery", icon=":material/trending_down:")
     st.caption(
         "Wellness items on 1–5 with 5 best (McLean et al. 2010, as PMSys uses). Pain on the numeric rating "
         "scale 0–10 (NPRS). Your therapist sees these answers; your trends are on *My recovery*."

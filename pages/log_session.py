@@ -27,6 +27,30 @@ ROM_INPUTS = {
 
 #: Session state: natural key of a session -> the version of it this form last saved or was shown.
 SEEN_SESSIONS = "log_session_versions"
+#: Session state: what the last save did, shown by the run after it (the save clears the form and reruns).
+SAVED_KEY = "log_session_saved"
+#: The inputs a successful save clears (the date stays: the next session is often the same day).
+CLEARED = (
+    "technique",
+    "minutes",
+    "region",
+    "side",
+    "injury_id",
+    "pain_before",
+    "pain_after",
+    "discomfort",
+    "notes",
+    "measure",
+    "rom_side",
+    "pre",
+    "post",
+)
+
+
+def cleared_keys(athlete_id: int) -> set[str]:
+    """The widget keys of the inputs a save clears, for one athlete's form."""
+    return {f"session_form_{name}_{athlete_id}" for name in CLEARED}
+
 
 who = page_viewer(__file__)
 
@@ -191,7 +215,13 @@ with st.form(f"log_session_{athlete_id}"):
         slots.under("rom_post")
     submitted = st.form_submit_button("Save session", type="primary", icon=":material/save:")
 
-saved_id: int | None = None
+saved = st.session_state.pop(SAVED_KEY, None)  # the save of the run before, which cleared the form
+saved_id: int | None = saved["session_id"] if saved and saved["athlete_id"] == athlete_id else None
+if saved_id is not None:
+    if saved["changed"]:
+        st.success(saved["message"], icon=":material/check_circle:")
+    else:
+        st.info(saved["message"], icon=":material/info:")
 if submitted:
     session = {
         "athlete_id": athlete_id,
@@ -265,7 +295,6 @@ if submitted:
         if result.version is not None:
             seen[natural_key] = result.version
         loaders.clear()
-        saved_id = result.session_id
         rom_part = ""
         if measure is not None and result.rom_ids:
             ends = " → ".join(words.amount(v, unit) for v in (pre, post) if v is not None)
@@ -273,11 +302,19 @@ if submitted:
         pain_part = (
             f", pain {'–' if pain_before is None else pain_before} → {'–' if pain_after is None else pain_after}"
         )
-        st.success(
-            f"Saved: {words.word(words.TECHNIQUES, technique)} to the {words.where_words(region, side)} of "
-            f"{literal(target.name)} on {words.short_day(day, today)}{pain_part}{rom_part}.",
-            icon=":material/check_circle:",
+        what = (
+            f"{words.word(words.TECHNIQUES, technique)} to the {words.where_words(region, side)} of "
+            f"{literal(target.name)} on {words.short_day(day, today)}{pain_part}{rom_part}"
         )
+        st.session_state[SAVED_KEY] = {
+            "athlete_id": athlete_id,
+            "session_id": result.session_id,
+            "changed": result.changed,
+            "message": f"Saved: {what}." if result.changed else f"No change: {what} was already saved as it is.",
+        }
+        for key in [k for k in st.session_state if str(k) in cleared_keys(athlete_id)]:
+            del st.session_state[key]  # a clear form for the next session; the date stays
+        st.rerun()
 
 log = loaders.session_log(who.user_id, athlete_id, today, limit=10_000)
 column_config = {

@@ -17,6 +17,7 @@ from ui.charts.render import show_chart
 from ui.filters import date_range_picker
 from ui.session import page_viewer
 from ui.text import literal
+from views import words
 
 SHOWN_ROM_SENTENCES = 4
 
@@ -56,6 +57,21 @@ st.download_button(
     help="Your pain, range of motion, sessions and injuries for this period in one file: open it in any browser "
     "(no internet needed), print it or save it as PDF to share with a doctor or coach.",
 )
+
+# --------------------------------------------------------------------------- the way back
+# A stage holds from the day it is decided, which may be after the newest data day.
+for stage in loaders.my_stages(who.user_id, who.athlete_id, max(day, dt.date.today())):
+    with st.container(border=True):
+        st.markdown(f"**Your return to sport: {stage.stage_label}** (since {words.short_day(stage.since, day)})")
+        st.markdown(stage.meaning)
+        if stage.restrictions:
+            st.markdown(f"For now: {literal(stage.restrictions)}")
+        if stage.next_label:
+            expected = f", expected around {words.day_words(stage.expected, day)}" if stage.expected else ""
+            st.markdown(f"**Next: {stage.next_label}**{expected}. {stage.next_meaning}")
+            if stage.next_criteria:
+                st.markdown("What it takes:\n" + "\n".join(f"- {literal(item)}" for item in stage.next_criteria))
+        st.caption("Your therapist decides each stage with you. Ask them if anything here is unclear.")
 
 # --------------------------------------------------------------------------- sentences first
 st.subheader("Your pain")

@@ -1,97 +1,97 @@
-"""The landing page of every role: what the database holds within the signed-in user's scope."""
+"""*Overview*, the admin's landing page: what needs attention first (accounts never used, teams without a
+therapist, athletes who stopped checking in), then what the database holds."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
 from ui import loaders
 from ui.session import page_viewer
 from ui.text import literal
 from views import words
+from views.overview import SILENT_DAYS
 
 who = page_viewer(__file__)
 
 athletes = loaders.scope_athletes(who.user_id)
 counts = loaders.scope_counts(who.user_id)
-last_day = loaders.last_data_day()
-recent = loaders.checkins(who.user_id, None, last_day - dt.timedelta(days=6), last_day) if last_day else pd.DataFrame()
+today = dt.datetime.now(dt.UTC).date()
 
-if who.role == "athlete":
-    name = athletes["display_name"].iloc[0] if not athletes.empty else who.username
-    st.title(f"Hello, {literal(name)}")
-    st.caption("Your own records. Only you, your therapists and the admin can see them.")
-else:
-    st.title("Overview")
-    teams = ", ".join(literal(t) for t in sorted(athletes["team"].unique())) or "no team yet"
-    scope = "every team" if who.role == "admin" else teams
-    st.caption(f"Signed in as {literal(who.username)} ({who.role}); you see {scope}.")
+st.title("Overview")
+st.caption(f"Signed in as {literal(who.username)} (admin); you see every team.")
 
 if athletes.empty:
-    if who.role == "admin":
-        st.info(
-            "No athletes yet. Add teams and athletes with the admin CLI: `python -m data --help` lists its commands."
-        )
-    else:
-        st.info("No athletes in your scope yet. Ask an admin to assign you to a team.")
+    st.info("No athletes yet. Add teams and users on *Users and teams*, and athletes there or on *Import and export*.")
     st.stop()
 
+attention = loaders.attention(who.user_id, today)
+st.subheader("Needs your attention")
+if not attention.count:
+    st.success(
+        "Nothing needs your attention: every account has signed in, every team has a therapist, and every "
+        f"athlete checked in within the last {SILENT_DAYS} days."
+    )
+if not attention.never_signed_in.empty:
+    with st.expander(f"Accounts never signed in ({len(attention.never_signed_in)})", icon=":material/person_off:"):
+        st.caption("Send the person their username and a new password (*Users and teams*), or deactivate the account.")
+        st.dataframe(
+            attention.never_signed_in,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "username": "Username",
+                "role": "Role",
+                "created": st.column_config.DateColumn("Created", format="D MMM YYYY"),
+            },
+        )
+if not attention.teams_without_therapist.empty:
+    with st.expander(
+        f"Teams without a therapist ({len(attention.teams_without_therapist)})", icon=":material/group_off:"
+    ):
+        st.caption("Nobody sees these athletes' flags or records sessions for them. Assign a therapist to the team.")
+        st.dataframe(
+            attention.teams_without_therapist, hide_index=True, width="stretch", column_config={"team": "Team"}
+        )
+if not attention.silent_athletes.empty:
+    with st.expander(
+        f"Athletes without a check-in for {SILENT_DAYS} days ({len(attention.silent_athletes)})",
+        icon=":material/notifications_off:",
+    ):
+        st.caption(
+            f"Active athletes with no daily check-in in the {SILENT_DAYS} days up to today: their flags and "
+            "trends cannot be trusted until they check in again."
+        )
+        st.dataframe(
+            attention.silent_athletes,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "name": "Athlete",
+                "team": "Team",
+                "last_checkin": st.column_config.DateColumn(
+                    "Last check-in", format="D MMM YYYY", help=f"Empty: none in the last {SILENT_DAYS * 4} days."
+                ),
+            },
+        )
+
 headline = ["wellness_checkins", "pain_reports", "therapy_sessions", "injuries"]
-metrics = st.columns(len(headline) + (who.role != "athlete"))
-if who.role != "athlete":
-    metrics[0].metric("Athletes", f"{len(athletes):,}", help="Athletes you may see.")
+metrics = st.columns(len(headline) + 1)
+metrics[0].metric("Athletes", f"{len(athletes):,}", help="Athletes you may see.")
 for column, name in zip(metrics[-len(headline) :], headline, strict=True):
     column.metric(words.RECORD_KINDS[name], f"{counts[name]:,}")
 
-st.subheader("Records in your scope" if who.role != "athlete" else "Your records")
+st.subheader("Records")
 st.dataframe({words.RECORD_KINDS[name]: [count] for name, count in counts.items()}, hide_index=True, width="stretch")
 
 st.subheader("Check-ins in the last 7 days")
+recent = loaders.recent_checkin_summary(who.user_id)
 if recent.empty:
     st.info("No check-ins in the last 7 days. Athletes record them on the daily check-in.")
-elif who.role == "athlete":
-    st.dataframe(
-        recent.assign(availability=recent["availability"].map(words.AVAILABILITY)).sort_values("date", ascending=False)[
-            [
-                "date",
-                "soreness",
-                "fatigue",
-                "sleep_quality",
-                "stress",
-                "mood",
-                "sleep_hours",
-                "readiness",
-                "availability",
-            ]
-        ],
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "date": st.column_config.DateColumn("Date"),
-            "soreness": st.column_config.NumberColumn(
-                words.WELLNESS_ITEMS["soreness"], help="1 = very sore … 5 = not sore"
-            ),
-            "fatigue": st.column_config.NumberColumn(
-                words.WELLNESS_ITEMS["fatigue"], help="1 = very tired … 5 = fresh"
-            ),
-            "sleep_quality": st.column_config.NumberColumn(
-                words.WELLNESS_ITEMS["sleep_quality"], help="1 = very poor … 5 = very good"
-            ),
-            "stress": st.column_config.NumberColumn(
-                words.WELLNESS_ITEMS["stress"], help="1 = very stressed … 5 = relaxed"
-            ),
-            "mood": st.column_config.NumberColumn(words.WELLNESS_ITEMS["mood"], help="1 = very low … 5 = very good"),
-            "sleep_hours": st.column_config.NumberColumn("Sleep (h)", format="%.1f"),
-            "readiness": st.column_config.NumberColumn("Readiness (0-10)"),
-            "availability": "Availability",
-        },
-    )
-    st.caption("Wellness items on 1-5 with 5 best (McLean et al. 2010, as PMSys uses).")
 else:
     st.dataframe(
-        loaders.recent_checkin_summary(who.user_id),
+        recent,
         hide_index=True,
         width="stretch",
         column_config={
@@ -104,26 +104,25 @@ else:
                 min_value=0,
                 max_value=1,
             ),
-            "soreness_score_median": st.column_config.NumberColumn(
-                "Median soreness (1 = none, 5 = very sore)", format="%.1f"
+            "soreness_median": st.column_config.NumberColumn(
+                f"Median soreness ({words.SORENESS_SCALE})", format="%.1f"
             ),
             "share_sore": st.column_config.NumberColumn(
-                "Share sore", help="Check-ins with soreness 1-2 on the 1-5 item (5 best)", format="percent"
+                "Share sore", help="Check-ins with soreness 1 (very sore) or 2 (sorer than normal)", format="percent"
             ),
         },
     )
 
-if who.role != "athlete":
-    st.subheader("Athletes")
-    st.dataframe(
-        athletes[["display_name", "team", "position", "external_id", "active"]],
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "display_name": "Name",
-            "team": "Team",
-            "position": "Position",
-            "external_id": "External id",
-            "active": "Active",
-        },
-    )
+st.subheader("Athletes")
+st.dataframe(
+    athletes[["display_name", "team", "position", "external_id", "active"]],
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "display_name": "Name",
+        "team": "Team",
+        "position": "Position",
+        "external_id": "External id",
+        "active": "Active",
+    },
+)

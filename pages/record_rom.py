@@ -22,6 +22,9 @@ from views.record_rom import grid_records, rom_grid, saved_rom_text
 #: Contexts recorded here; pre- and post-session values are recorded with the session (*Log a session*).
 CONTEXTS = tuple(c for c in ROM_CONTEXTS if c not in ("pre_session", "post_session"))
 
+#: Session state: what the last save did, shown by the run after it (the save clears the grid and reruns).
+SAVED_KEY = "record_rom_saved"
+
 who = page_viewer(__file__)
 
 st.title("Record ROM")
@@ -81,6 +84,9 @@ with st.form(f"record_rom_{athlete_id}"):
     slots.under("grid")
     submitted = st.form_submit_button("Save measurements", type="primary", icon=":material/save:")
 
+if saved := st.session_state.pop(SAVED_KEY, None):  # the save of the run before, which cleared the grid
+    kind, message = saved
+    (st.success if kind == "success" else st.info)(message, icon=":material/check_circle:")
 if submitted:
     records, row_names = grid_records(grid)
     rows = [
@@ -107,12 +113,18 @@ if submitted:
             slots.refuse(forms.field_errors(errors, row_names=row_names, key=slot_of), forms.refused(len(errors)))
         else:
             loaders.clear()
-            changed = "" if not result.updated else f" ({result.updated} replaced an earlier value of the same day)"
-            st.success(
-                f"Saved {len(records)} {words.lower_first(words.ROM_CONTEXTS[context])} measurement{'s' if len(records) != 1 else ''} "
-                f"for {name} on {words.short_day(day, today)}{changed}: {saved_rom_text(records)}.",
-                icon=":material/check_circle:",
+            plural = "s" if len(records) != 1 else ""
+            what = (
+                f"{len(records)} {words.lower_first(words.ROM_CONTEXTS[context])} measurement{plural} for {name} "
+                f"on {words.short_day(day, today)}"
             )
+            if result.inserted or result.updated:
+                replaced = f" ({result.updated} replaced an earlier value of the same day)" if result.updated else ""
+                st.session_state[SAVED_KEY] = ("success", f"Saved {what}{replaced}: {saved_rom_text(records)}.")
+            else:
+                st.session_state[SAVED_KEY] = ("info", f"No change: {what} were already saved with these values.")
+            st.session_state.pop(grid_key, None)  # an empty grid for the next measurements; date and context stay
+            st.rerun()
 
 st.subheader(f"{name}'s latest ROM")
 overview = loaders.rom_overview(who.user_id, athlete_id)

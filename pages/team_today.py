@@ -1,7 +1,10 @@
-"""Team today (coach): who is available, who is flagged, who checked in, who is sore, where it hurts."""
+"""Team today (coach): who is available and at which return-to-sport stage, who is expected back, who is flagged,
+who checked in, who is sore, where it hurts. The stages are read as the coach (`data.scoped.rts_stages`): stage,
+restrictions and expected dates, never a diagnosis, a rationale or a note."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from functools import partial
 
@@ -18,6 +21,8 @@ from ui.flag_cards import level_badge
 from ui.session import page_viewer
 from ui.text import literal
 from views import words
+from views.return_to_sport import FORECAST_DAYS
+from views.team_today import attention_with_stages
 
 
 def percent(share: float) -> str:
@@ -68,21 +73,40 @@ cells[3].metric(
 show_chart(charts.availability_bar(counts), "availability-today", data=partial(tables.availability_table, counts))
 st.caption("Availability is each athlete's own answer on today's check-in; active athletes only.")
 
-attention = today.attention
+# A stage holds from the day it is decided, which may be after the newest data day.
+stages = loaders.team_stages(who.user_id, team_id, max(day, dt.date.today()))
+attention = attention_with_stages(today, stages)
 silent = today.not_reported
 if attention.empty:
     st.success("Nobody reported modified or unavailable today.")
 else:
     st.dataframe(
-        attention[["athlete", "availability", "why", "onset_date", "days_since_onset"]],
+        attention,
         hide_index=True,
         width="stretch",
         placeholder="–",
+        column_order=[
+            "athlete",
+            "availability",
+            "why",
+            "stage_label",
+            "restrictions",
+            "expected_next_date",
+            "onset_date",
+            "days_since_onset",
+        ],
         column_config={
             "athlete": "Athlete",
             "availability": "Availability today",
             "why": st.column_config.TextColumn(
                 "Why", help="The open injury's body region and status, or today's pain."
+            ),
+            "stage_label": st.column_config.TextColumn(
+                "Return-to-sport stage", help="The therapist's latest decision on the athlete's open problem."
+            ),
+            "restrictions": st.column_config.TextColumn("Restrictions", width=260),
+            "expected_next_date": st.column_config.DateColumn(
+                "Next stage expected", format="D MMM YYYY", help="The therapist's expected date of the next stage."
             ),
             "onset_date": st.column_config.DateColumn("Injured since", format="D MMM YYYY"),
             "days_since_onset": st.column_config.NumberColumn("Days since onset"),
@@ -91,8 +115,35 @@ else:
     st.caption(
         f"Why = the body region and side of the athlete's open injury (not yet returned to full participation) "
         f"and its status: *acute* in the first {ACUTE_DAYS} days, *rehab* after; without an open injury, the "
-        "region with the highest pain reported today (*pain today*); – = neither is recorded. Diagnosis and clinical notes stay with the "
-        "therapist."
+        "region with the highest pain reported today (*pain today*); – = neither is recorded. The stage is the "
+        "therapist's latest return-to-sport decision (Ardern et al. 2016): *rehabilitation* = not training, "
+        "*return to participation* = modified training, with the restrictions to follow. Diagnosis and clinical "
+        "notes stay with the therapist."
+    )
+
+st.markdown(f"**Expected back to full training in the next {FORECAST_DAYS} days**")
+forecast = stages.forecast
+if forecast.empty:
+    horizon = stages.day + dt.timedelta(days=FORECAST_DAYS)
+    st.caption(f"Nobody is expected back to full participation by {words.short_day(horizon)}.")
+else:
+    st.dataframe(
+        forecast,
+        hide_index=True,
+        width="stretch",
+        placeholder="–",
+        column_order=["athlete", "expected_next_date", "days_to_go", "stage_label", "restrictions"],
+        column_config={
+            "athlete": "Athlete",
+            "expected_next_date": st.column_config.DateColumn("Expected back", format="ddd D MMM"),
+            "days_to_go": st.column_config.NumberColumn("In days"),
+            "stage_label": st.column_config.TextColumn("Stage now"),
+            "restrictions": st.column_config.TextColumn("Restrictions until then", width=260),
+        },
+    )
+    st.caption(
+        "Athletes in modified training whose therapist expects return to sport (full training and matches) "
+        "within the next two weeks, soonest first. An expected date is a plan, not a promise."
     )
 if silent:
     st.markdown(f"**Not reported today ({len(silent)}):** {', '.join(literal(name) for name in silent)}.")
@@ -171,8 +222,8 @@ show_chart(
     data=partial(tables.soreness_matrix_table, today.soreness),
 )
 st.caption(
-    "Soreness score = 6 − the check-in soreness item (item on 1-5 with 5 best, McLean et al. 2010), so "
-    "1 = not sore and 5 = very sore; darker = more sore. Grey = no check-in that day. Active athletes only."
+    f"Soreness as the athletes answer it on the daily check-in ({words.SORENESS_SCALE}; McLean et al. 2010): "
+    "darker = more sore. Grey = no check-in that day. Active athletes only."
 )
 period = st.radio("Pain reported", ["today", "this week"], horizontal=True, key="coach_pain_period")
 share = today.pain_today if period == "today" else today.pain_week

@@ -14,6 +14,7 @@ from ui.charts.render import show_chart
 from ui.filters import athlete_picker, date_range_picker, team_picker
 from ui.session import page_viewer
 from views import words
+from views.glossary import explained
 
 ACWR_RULES: dict[str, str] = {
     "ewma": "exponentially weighted moving averages of daily load, λ = 2 / (N + 1) with N = 7 (acute) and "
@@ -62,8 +63,9 @@ cells[3].metric(
 st.caption(
     f"Incidence = injuries ÷ exposure hours × 1000; burden = days lost ÷ exposure hours × 1000 (Bahr et al. "
     f"2020, IOC consensus). Exposure = training and match minutes ÷ 60 in these dates. Days lost: "
-    f"{rates['days_lost']:.0f}, from the {rates['time_loss_injuries']} time-loss injuries, onset to return to "
-    "full participation; injuries still open count up to the end of the range."
+    f"{rates['days_lost']:.0f}, from the {rates['time_loss_injuries']} time-loss injuries: the days between "
+    "onset and return to full participation, counting neither (IOC 2020: out on Monday, back the next Monday "
+    "is 6 days); injuries still open count up to the end of the range."
 )
 
 left, right = st.columns(2)
@@ -103,7 +105,7 @@ if grain == "week":
         data=partial(tables.soreness_table, trends.soreness_weekly, per="week"),
     )
     rule = (
-        "Per Monday-to-Sunday week: each athlete's mean soreness score over the week's check-ins, then the median "
+        "Per Monday-to-Sunday week: each athlete's mean soreness over the week's check-ins, then the median "
         "of those means (line) and their 25th-75th percentiles (band: the middle half of the athletes)."
     )
 else:
@@ -113,12 +115,12 @@ else:
         data=partial(tables.soreness_table, trends.soreness, per="day"),
     )
     rule = (
-        "Per day, over the athletes who checked in: the median soreness score (line) and the 25th-75th "
+        "Per day, over the athletes who checked in: the median soreness (line) and the 25th-75th "
         "percentiles (band: the middle half of the athletes)."
     )
 st.caption(
-    f"{rule} Soreness score = 6 − the check-in soreness item (1-5, 5 best; McLean et al. 2010), so 1 = not sore "
-    "and 5 = very sore."
+    f"{rule} Soreness as the athletes answer it on the daily check-in ({words.SORENESS_SCALE}; McLean et al. "
+    "2010); the axis is turned so that more sore is up."
 )
 show_chart(
     charts.ostrc_prevalence_lines(trends.ostrc),
@@ -133,18 +135,47 @@ st.caption(
 )
 
 # --------------------------------------------------------------------------- training load and ACWR
-st.subheader("Training load and ACWR per athlete")
-left, right = st.columns(2)
-with left:
-    athlete_id = athlete_picker(athletes)
-with right:
-    method = st.radio(
-        "ACWR method",
-        list(words.ACWR_METHODS),
-        format_func=lambda m: words.ACWR_METHODS[m],
-        horizontal=True,
-        key="coach_acwr_method",
-    )
+st.subheader("Training load of the squad", help=explained("ACWR AU"))
+method = st.radio(
+    "ACWR method",
+    list(words.ACWR_METHODS),
+    format_func=lambda m: words.ACWR_METHODS[m],
+    horizontal=True,
+    key="coach_acwr_method",
+)
+squad = loaders.squad_load(who.user_id, team_id, end, method)
+st.dataframe(
+    squad.drop(columns="athlete_id"),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "name": st.column_config.TextColumn("Athlete", pinned=True),
+        "load_7d": st.column_config.NumberColumn(
+            "Load, last 7 days (AU)",
+            format="%.0f",
+            help=f"RPE × minutes, summed over the 7 days up to {words.short_day(end)}.",
+        ),
+        "load_prev_7d": st.column_config.NumberColumn("Load, 7 days before (AU)", format="%.0f"),
+        "change": st.column_config.NumberColumn(
+            "Change",
+            format="percent",
+            help="Last 7 days ÷ the 7 days before, minus 1. Empty when the week before had no load.",
+        ),
+        "acwr": st.column_config.NumberColumn(
+            f"ACWR ({words.ACWR_METHODS[method]})",
+            format="%.2f",
+            help="Acute:chronic workload ratio on the newest day of the 7 that has one; empty before 28 days of data.",
+        ),
+        "days_with_data": st.column_config.NumberColumn("Days with data (of 7)"),
+    },
+)
+st.caption(
+    f"Highest ACWR first: athletes training well above what they are used to lead the list. Up to "
+    f"{words.long_day(end, with_year=False)}, the end of the dates above."
+)
+
+st.subheader("One athlete's load, day by day")
+athlete_id = athlete_picker(athletes)
 if athlete_id is not None:
     name = athletes.loc[athletes["athlete_id"] == athlete_id, "display_name"].iloc[0]
     load = loaders.athlete_load(who.user_id, athlete_id, start, end, method).load

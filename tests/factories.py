@@ -145,7 +145,7 @@ INJURIES = {
     "body_region": Column("str", "thigh"),
     "side": Column("str", "left"),
     "injury_type": Column("str", "muscle_strain"),
-    "mechanism": Column("str", "acute"),
+    "onset_mode": Column("str", "sudden"),
     "time_loss": Column("bool", True),
     "return_date": Column("datetime"),
 }

@@ -44,28 +44,33 @@ def _as_range(value: object) -> tuple[dt.date, dt.date] | None:
 
 
 def team_picker(teams: pd.DataFrame, label: str = "Team") -> int | None:
-    """A team id, or None for every team in scope. Hidden when there is only one team."""
+    """A team id, or None for every team in scope ("All teams"). Hidden when there is only one team.
+
+    It starts on the first of the user's own teams, not on "All teams": a coach opens their own squad
+    (and the first page draws one team, not the whole club). The choice is remembered across pages."""
     if len(teams) <= 1:
         return int(teams["team_id"].iloc[0]) if len(teams) == 1 else None
     options: list[int | None] = [None, *teams["team_id"].astype(int).tolist()]
     names = dict(zip(teams["team_id"].astype(int), teams["name"], strict=True))
+    remembered = TEAM_KEY in st.session_state
     current = _as_id(st.session_state.get(TEAM_KEY))
     choice = st.selectbox(
         label,
         options,
-        index=options.index(current) if current in options else 0,
+        index=options.index(current) if remembered and current in options else 1,
         format_func=lambda t: "All teams" if t is None else names[t],
     )
     st.session_state[TEAM_KEY] = choice
     return choice
 
 
-def athlete_picker(athletes: pd.DataFrame, label: str = "Athlete") -> int | None:
+def athlete_picker(athletes: pd.DataFrame, label: str = "Athlete", first: int | None = None) -> int | None:
     """An athlete id from `athletes` (the user's scope, from a scoped loader), remembered across pages.
 
     The remembered id (session state) and a `?athlete=` link are only used when they name an athlete of
-    `athletes`; otherwise the first athlete is picked. The link is consumed (removed from the URL) so it
-    does not override the user's later choices."""
+    `athletes`; otherwise `first` (e.g. the top of the therapist's caseload) is picked when it is one of
+    them, else the alphabetically first. The link is consumed (removed from the URL) so it does not
+    override the user's later choices."""
     if athletes.empty:
         return None
     ordered = athletes.sort_values(["display_name"])
@@ -75,6 +80,8 @@ def athlete_picker(athletes: pd.DataFrame, label: str = "Athlete") -> int | None
         for a, n, t in zip(ordered["athlete_id"], ordered["display_name"], ordered["team"], strict=True)
     }
     current = _as_id(st.session_state.get(ATHLETE_KEY))
+    if current not in options:
+        current = first
     if ATHLETE_PARAM in st.query_params:
         linked = _as_id(st.query_params.get(ATHLETE_PARAM))
         del st.query_params[ATHLETE_PARAM]
@@ -125,7 +132,7 @@ def record_target(user_id: int, role: str, who_records: str) -> RecordTarget:
     if athletes.empty:
         st.info("No athletes in your scope yet. Ask an admin to assign you to a team.")
         st.stop()
-    athlete_id = athlete_picker(athletes)
+    athlete_id = athlete_picker(athletes, first=top_of_caseload(user_id))
     athlete = athletes.loc[athletes["athlete_id"] == athlete_id].iloc[0]
     teams = loaders.scope_teams(user_id)
     timezone = teams.loc[teams["team_id"] == athlete["team_id"], "timezone"]
@@ -135,3 +142,12 @@ def record_target(user_id: int, role: str, who_records: str) -> RecordTarget:
         today=today_in(timezone.iloc[0] if not timezone.empty else "UTC"),
         scope=athletes["athlete_id"].astype(int).tolist(),
     )
+
+
+def top_of_caseload(user_id: int) -> int | None:
+    """The athlete at the top of the therapist's *Caseload* (the one needing attention first), the
+    default of the therapist's athlete pickers; None without any."""
+    from ui import loaders
+
+    board = loaders.caseload(user_id).board
+    return int(board["athlete_id"].iloc[0]) if not board.empty else None

@@ -28,17 +28,8 @@ from views import words
 
 _RANGE = re.compile(r"(-?\d+(?:\.\d+)?)\.\.(-?\d+(?:\.\d+)?)")
 
-#: The account forms' fields (*Users and teams*, *First run*), as their refusals name them.
-ACCOUNT_FIELDS: dict[str, str] = {
-    "username": "Username",
-    "password": "Password",
-    "role": "Role",
-    "athlete": "Athlete",
-    "team": "Teams",
-    "email": "E-mail",
-    "name": "Team name",
-    "timezone": "Time zone",
-}
+#: The account forms' fields, as their refusals name them (`views.words.ACCOUNT_FIELDS`).
+ACCOUNT_FIELDS = words.ACCOUNT_FIELDS
 
 
 def _shown(value: Any) -> str:

@@ -34,7 +34,10 @@ if TYPE_CHECKING:
     from views.athlete_progress import AthleteProgress
     from views.caseload import Caseload
     from views.my_recovery import MyRecovery
+    from views.overview import Attention
     from views.progress_report import ProgressReport
+    from views.return_to_sport import MyStage, TeamStages
+    from views.surveillance_report import SurveillanceReport
     from views.team_today import TeamToday
     from views.team_trends import AthleteLoad, TeamTrends
 
@@ -157,6 +160,15 @@ def injuries(user_id: int, athlete_ids: Ids = None) -> pd.DataFrame:
 
 
 @scoped_cache
+def health_problems(
+    user_id: int, athlete_ids: Ids = None, start: dt.date | None = None, end: dt.date | None = None
+) -> pd.DataFrame:
+    """Every health problem (injuries and illnesses) of the athletes with onset in the range; the diagnosis
+    and notes only for therapists and admins (`data.scoped.health_problems`)."""
+    return scoped.health_problems(engine(), _viewer(user_id), athlete_ids, start, end)
+
+
+@scoped_cache
 def training(
     user_id: int, athlete_ids: Ids = None, start: dt.date | None = None, end: dt.date | None = None
 ) -> pd.DataFrame:
@@ -188,6 +200,13 @@ def last_data_day() -> dt.date | None:
 
 
 @scoped_cache
+def attention(user_id: int, today: dt.date) -> Attention:
+    """What the admin should look at (`views.overview.attention`)."""
+    from views.overview import attention
+
+    return attention(CachedReader(user_id), today)
+
+
 def recent_checkin_summary(user_id: int, days: int = 7) -> pd.DataFrame:
     """Per day of the last `days` days: athletes checked in, compliance and the soreness distribution
     (`views.overview.recent_checkins`)."""
@@ -268,6 +287,17 @@ class CachedReader:
     def injuries(self, athlete_ids: Ids = None) -> pd.DataFrame:
         return injuries(self.user_id, athlete_ids)
 
+    def health_problems(
+        self, athlete_ids: Ids = None, start: dt.date | None = None, end: dt.date | None = None
+    ) -> pd.DataFrame:
+        return health_problems(self.user_id, athlete_ids, start, end)
+
+    def rts_stages(self, athlete_ids: Ids = None) -> pd.DataFrame:
+        return rts_stages(self.user_id, athlete_ids)
+
+    def rts_criteria(self) -> pd.DataFrame:
+        return rts_criteria(self.user_id)
+
     def flag_reviews(self, athlete_ids: Ids = None) -> pd.DataFrame:
         return flag_reviews(self.user_id, athlete_ids)
 
@@ -308,6 +338,56 @@ def athlete_load(user_id: int, athlete_id: int, start: dt.date, end: dt.date, me
     from views import team_trends as view
 
     return view.athlete_load(CachedReader(user_id), athlete_id, start, end, method)
+
+
+@scoped_cache
+def rts_stages(user_id: int, athlete_ids: Ids = None) -> pd.DataFrame:
+    """The return-to-sport decisions on the athletes' problems, as the user's role may read them
+    (`data.scoped.rts_stages`)."""
+    return scoped.rts_stages(engine(), _viewer(user_id), athlete_ids)
+
+
+@scoped_cache
+def rts_criteria(user_id: int) -> pd.DataFrame:
+    """The club's return-to-sport checklists (`data.scoped.rts_criteria`)."""
+    return scoped.rts_criteria(engine())
+
+
+def team_stages(user_id: int, team_id: int | None, day: dt.date) -> TeamStages:
+    """*Team today*'s stages and 14-day forecast (`views.return_to_sport.team_stages`)."""
+    from views.return_to_sport import team_stages as view
+
+    return view(CachedReader(user_id), team_id, day)
+
+
+def my_stages(user_id: int, athlete_id: int, day: dt.date) -> list[MyStage]:
+    """*My recovery*'s own stages (`views.return_to_sport.my_stages`)."""
+    from views.return_to_sport import my_stages as view
+
+    return view(CachedReader(user_id), athlete_id, day)
+
+
+def progress_stages(user_id: int, athlete_id: int, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """The stage bands of *Athlete progress* (`views.return_to_sport.progress_stages`)."""
+    from views.return_to_sport import progress_stages as view
+
+    return view(CachedReader(user_id), athlete_id, start, end)
+
+
+@scoped_cache
+def surveillance_report(user_id: int, team_id: int | None, start: dt.date, end: dt.date) -> SurveillanceReport:
+    """The surveillance report (`views.surveillance_report`) of one team (None: every team in scope) and period."""
+    from views.surveillance_report import surveillance_report as view
+
+    return view(CachedReader(user_id), team_id, start, end)
+
+
+@scoped_cache
+def squad_load(user_id: int, team_id: int | None, end: dt.date, method: Method) -> pd.DataFrame:
+    """Every athlete's load of the last two weeks and ACWR on *Team trends* (`views.team_trends.squad_load`)."""
+    from views import team_trends as view
+
+    return view.squad_load(CachedReader(user_id), team_id, end, method)
 
 
 # --------------------------------------------------------------------------- athlete entries and admin (issue 4)

@@ -22,21 +22,37 @@ CASELOAD = PageSpec("pages/caseload.py", "Caseload", ":material/assignment_ind:"
 PROGRESS = PageSpec("pages/athlete_progress.py", "Athlete progress", ":material/timeline:", "progress")
 LOG_SESSION = PageSpec("pages/log_session.py", "Log a session", ":material/healing:", "log-session")
 RECORD_ROM = PageSpec("pages/record_rom.py", "Record ROM", ":material/straighten:", "record-rom")
-INJURIES = PageSpec("pages/injuries.py", "Injuries", ":material/personal_injury:", "injuries")
+INJURIES = PageSpec("pages/injuries.py", "Health problems", ":material/personal_injury:", "injuries")
 MY_RECOVERY = PageSpec("pages/my_recovery.py", "My recovery", ":material/trending_down:", "my-recovery")
 CHECKIN = PageSpec("pages/checkin.py", "Daily check-in", ":material/edit_note:", "check-in")
-OSTRC = PageSpec("pages/ostrc.py", "Weekly OSTRC", ":material/fact_check:", "ostrc")
+OSTRC = PageSpec("pages/ostrc.py", "Weekly health questions", ":material/fact_check:", "ostrc")
 USERS = PageSpec("pages/users_teams.py", "Users and teams", ":material/manage_accounts:", "users")
 DATA_IO = PageSpec("pages/data_io.py", "Import and export", ":material/swap_vert:", "data")
 AUDIT = PageSpec("pages/audit_log.py", "Audit log", ":material/history:", "audit")
 EXPORT = PageSpec("pages/export.py", "Export data", ":material/download:", "export")
+GLOSSARY = PageSpec("pages/glossary.py", "Glossary", ":material/menu_book:", "glossary")
+INBOX = PageSpec("pages/inbox.py", "Inbox", ":material/inbox:", "inbox")
+DELIVERIES = PageSpec("pages/deliveries.py", "Delivery log", ":material/outgoing_mail:", "deliveries")
+SURVEILLANCE = PageSpec(
+    "pages/surveillance.py", "Injury and illness surveillance", ":material/query_stats:", "surveillance"
+)
 
 #: The menu of each role, section by section. The first page is the role's landing page.
 MENUS: dict[str, dict[str, list[PageSpec]]] = {
-    "admin": {"Organisation": [OVERVIEW, USERS, DATA_IO, AUDIT]},
-    "coach": {"Team": [TEAM_TODAY, TEAM_TRENDS, EXPORT]},
-    "therapist": {"Clinic": [CASELOAD, PROGRESS], "Record": [LOG_SESSION, RECORD_ROM, INJURIES], "Data": [EXPORT]},
-    "athlete": {"Me": [MY_RECOVERY, CHECKIN, OSTRC, EXPORT]},
+    "admin": {
+        "Organisation": [OVERVIEW, SURVEILLANCE, USERS, DATA_IO, AUDIT, DELIVERIES],
+        "Messages": [INBOX],
+        "Help": [GLOSSARY],
+    },
+    "coach": {"Team": [TEAM_TODAY, TEAM_TRENDS, EXPORT], "Messages": [INBOX], "Help": [GLOSSARY]},
+    "therapist": {
+        "Clinic": [CASELOAD, PROGRESS, SURVEILLANCE],
+        "Record": [LOG_SESSION, RECORD_ROM, INJURIES],
+        "Data": [EXPORT],
+        "Messages": [INBOX],
+        "Help": [GLOSSARY],
+    },
+    "athlete": {"Me": [MY_RECOVERY, CHECKIN, OSTRC, EXPORT], "Messages": [INBOX], "Help": [GLOSSARY]},
 }
 
 

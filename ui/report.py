@@ -11,17 +11,14 @@ Content-Security-Policy meta tag (`CSP`) forbids every load from elsewhere, shou
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 
 import pandas as pd
-import plotly.graph_objects as go
-import plotly.io as pio
 
 from analytics.vocabulary import ROM_MEASURES
 from ui.charts.progress import pain_timeline, rom_chart, treatment_chart
-from ui.text import visible
+from ui.html import Charts, decimals, escaped, html_table
 from views import words
 from views.athlete_progress import AthleteProgress
 from views.my_recovery import Summary
@@ -121,64 +118,12 @@ CSP = (
 NO_NOTES = "Clinical notes are not part of this report."
 
 
-def _e(value: object) -> str:
-    """`value` as escaped text ("—" when missing), without bidirectional controls (`ui.text.visible`)."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return "—"
-    return html.escape(visible(value), quote=True)
-
-
 def _day(value: object) -> str:
     return "—" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d}"
 
 
-def _num(digits: int) -> Callable[[object], str]:
-    def fmt(value: object) -> str:
-        return "—" if value is None or pd.isna(value) else f"{float(value):.{digits}f}"
-
-    return fmt
-
-
 def _yes(value: object) -> str:
     return "—" if value is None or pd.isna(value) else ("yes" if bool(value) else "no")
-
-
-def _table(rows: pd.DataFrame, columns: Sequence[tuple[str, str, Callable[[object], str] | None]]) -> str:
-    """An HTML table of `rows`: (column, heading, formatter) per column; text cells escaped, formatted
-    cells (numbers, dates) right-aligned."""
-    head = "".join(f'<th class="{"num" if f else ""}">{_e(h)}</th>' for _, h, f in columns)
-    body = []
-    for record in rows.to_dict("records"):  # a report's tables: tens of rows
-        cells = []
-        for column, _, fmt in columns:
-            value = record.get(column)
-            if fmt is None:
-                cells.append(f'<td class="{"notes" if column == "notes" else ""}">{_e(value)}</td>')
-            else:
-                cells.append(f'<td class="num">{_e(fmt(value))}</td>')
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-
-
-class _Charts:
-    """Figures to HTML divs; plotly.js is written inline with the first one only."""
-
-    def __init__(self) -> None:
-        self.first = True
-
-    def __call__(self, fig: go.Figure) -> str:
-        # plotly's own template, whatever the process's default: Streamlit makes its "streamlit" template the
-        # default once it has drawn a chart, and that one leaves the axes' margins to Streamlit's front end
-        fig.layout.template = pio.templates["plotly"]  # assigned, not merged into the default one
-        fig.update_layout(autosize=True, width=None)
-        div = fig.to_html(
-            full_html=False,
-            include_plotlyjs=self.first,
-            default_width="100%",
-            config={"displayModeBar": False, "responsive": True},
-        )
-        self.first = False
-        return f'<figure class="chart">{div}</figure>'
 
 
 def report_file_name(external_id: object, day: dt.date) -> str:
@@ -203,7 +148,7 @@ def _pain_course(trend: pd.DataFrame) -> pd.DataFrame:
     return g.sort_values(["last_pain", "highest"], ascending=False)
 
 
-def _pain_section(frames: AthleteProgress, chart: _Charts, start: dt.date, end: dt.date) -> str:
+def _pain_section(frames: AthleteProgress, chart: Charts, start: dt.date, end: dt.date) -> str:
     trend, sessions = frames.trend, frames.sessions
     parts = ['<section id="pain"><h2>Pain course</h2>']
     if trend.empty and sessions.empty:
@@ -220,30 +165,30 @@ def _pain_section(frames: AthleteProgress, chart: _Charts, start: dt.date, end: 
         course = _pain_course(trend)
         parts.append("<h3>Per region</h3>")
         parts.append(
-            _table(
+            html_table(
                 course,
                 [
                     ("where", "Region", None),
-                    ("n", "Reports", _num(0)),
+                    ("n", "Reports", decimals(0)),
                     ("first_date", "First", _day),
-                    ("first_pain", "Pain", _num(0)),
+                    ("first_pain", "Pain", decimals(0)),
                     ("last_date", "Latest", _day),
-                    ("last_pain", "Pain", _num(0)),
-                    ("highest", "Highest", _num(0)),
-                    ("mean", "Mean", _num(1)),
+                    ("last_pain", "Pain", decimals(0)),
+                    ("highest", "Highest", decimals(0)),
+                    ("mean", "Mean", decimals(1)),
                 ],
             )
         )
     chronic = frames.chronic_where
     if chronic:
         parts.append(
-            f'<p class="warn">Chronic pain: {_e(chronic)} — reported in more than 6 of the last 12 weeks '
+            f'<p class="warn">Chronic pain: {escaped(chronic)} — reported in more than 6 of the last 12 weeks '
             "(IASP; Treede et al. 2019).</p>"
         )
     return "".join(parts) + "</section>"
 
 
-def _rom_section(frames: AthleteProgress, said: Summary, chart: _Charts, start: dt.date, end: dt.date) -> str:
+def _rom_section(frames: AthleteProgress, said: Summary, chart: Charts, start: dt.date, end: dt.date) -> str:
     history = frames.history
     parts = ['<section id="rom"><h2>Range of motion: left vs right against normal</h2>']
     if history.empty:
@@ -277,18 +222,18 @@ def _rom_section(frames: AthleteProgress, said: Summary, chart: _Charts, start: 
         )
         parts.append("<h3>Change and % of normal</h3>")
         parts.append(
-            _table(
+            html_table(
                 shown,
                 [
                     ("measure", "Measure", None),
                     ("side", "Side", None),
                     ("baseline_date", "Baseline", _day),
-                    ("baseline_value", "Value", _num(1)),
+                    ("baseline_value", "Value", decimals(1)),
                     ("latest_date", "Latest", _day),
-                    ("latest_value", "Value", _num(1)),
-                    ("change", "Change", _num(1)),
+                    ("latest_value", "Value", decimals(1)),
+                    ("change", "Change", decimals(1)),
                     ("meaning", "Meaning", None),
-                    ("pct_of_norm", "% of norm", _num(0)),
+                    ("pct_of_norm", "% of norm", decimals(0)),
                 ],
             )
         )
@@ -296,16 +241,16 @@ def _rom_section(frames: AthleteProgress, said: Summary, chart: _Charts, start: 
     if not symmetry.empty:
         parts.append("<h3>Symmetry (latest day both sides were measured)</h3>")
         parts.append(
-            _table(
+            html_table(
                 symmetry,
                 [
                     ("measure", "Measure", None),
                     ("date", "Measured", _day),
-                    ("left", "Left", _num(1)),
-                    ("right", "Right", _num(1)),
-                    ("abs_diff", "|L − R|", _num(1)),
-                    ("mdc", "MDC", _num(1)),
-                    ("lsi", "LSI %", _num(0)),
+                    ("left", "Left", decimals(1)),
+                    ("right", "Right", decimals(1)),
+                    ("abs_diff", "|L − R|", decimals(1)),
+                    ("mdc", "MDC", decimals(1)),
+                    ("lsi", "LSI %", decimals(0)),
                     ("asymmetric", "Asymmetry", _yes),
                     ("involved_side", "Involved", None),
                     ("why", "Why that side", None),
@@ -315,7 +260,7 @@ def _rom_section(frames: AthleteProgress, said: Summary, chart: _Charts, start: 
     return "".join(parts) + "</section>"
 
 
-def _treatment_section(frames: AthleteProgress, chart: _Charts, include_notes: bool) -> str:
+def _treatment_section(frames: AthleteProgress, chart: Charts, include_notes: bool) -> str:
     sessions, summary = frames.sessions, frames.treatment
     parts = ['<section id="sessions"><h2>Sessions and their response</h2>']
     if sessions.empty:
@@ -324,18 +269,18 @@ def _treatment_section(frames: AthleteProgress, chart: _Charts, include_notes: b
         parts.append(chart(treatment_chart(summary)))
     if not summary.empty:
         parts.append(
-            _table(
+            html_table(
                 summary.assign(technique=summary["technique_label"], outcome=summary["outcome_label"]),
                 [
                     ("technique", "Technique", None),
                     ("outcome", "Outcome", None),
                     ("unit", "Unit", None),
-                    ("n", "n", _num(0)),
-                    ("mean", "Mean change", _num(1)),
-                    ("ci_lower", "95 % low", _num(1)),
-                    ("ci_upper", "95 % high", _num(1)),
-                    ("n_held_known", "With next check-in", _num(0)),
-                    ("share_held", "Held %", lambda v: _num(0)(None if pd.isna(v) else 100 * float(v))),
+                    ("n", "n", decimals(0)),
+                    ("mean", "Mean change", decimals(1)),
+                    ("ci_lower", "95 % low", decimals(1)),
+                    ("ci_upper", "95 % high", decimals(1)),
+                    ("n_held_known", "With next check-in", decimals(0)),
+                    ("share_held", "Held %", lambda v: decimals(0)(None if pd.isna(v) else 100 * float(v))),
                 ],
             )
         )
@@ -348,15 +293,15 @@ def _treatment_section(frames: AthleteProgress, chart: _Charts, include_notes: b
         ("date", "Date", _day),
         ("technique_label", "Technique", None),
         ("where", "Region", None),
-        ("minutes", "Minutes", _num(0)),
-        ("pain_before", "Pain before", _num(0)),
-        ("pain_after", "Pain after", _num(0)),
-        ("discomfort", "Discomfort", _num(0)),
+        ("minutes", "Minutes", decimals(0)),
+        ("pain_before", "Pain before", decimals(0)),
+        ("pain_after", "Pain after", decimals(0)),
+        ("discomfort", "Discomfort", decimals(0)),
     ]
     if include_notes and "notes" in listed.columns:
         columns.append(("notes", "Notes", None))
     parts.append(f"<h3>All {len(listed)} sessions in the period</h3>")
-    parts.append(_table(listed, columns))
+    parts.append(html_table(listed, columns))
     if not include_notes:
         parts.append(f'<p class="note">{NO_NOTES}</p>')
     return "".join(parts) + "</section>"
@@ -370,19 +315,19 @@ def _episodes_section(frames: AthleteProgress, include_notes: bool) -> str:
     repeats = episodes["index_injury_id"].map(lambda i: "" if pd.isna(i) else f" of #{int(i)}")
     shown = episodes.assign(category_text=episodes["category_label"] + repeats)
     columns: list[tuple[str, str, Callable[[object], str] | None]] = [
-        ("injury_id", "Injury #", _num(0)),
+        ("injury_id", "Injury #", decimals(0)),
         ("onset_date", "Onset", _day),
         ("where", "Region", None),
         ("type", "Type", None),
         ("category_text", "Recurrence category", None),
         ("return_date", "Returned", _day),
-        ("days_to_return", "Days to return", _num(0)),
-        ("days_to_resolution", "Days to pain 0–1", _num(0)),
+        ("days_to_return", "Days to return", decimals(0)),
+        ("days_to_resolution", "Days to pain 0–1", decimals(0)),
         ("status", "Status", None),
     ]
     if include_notes and "notes" in shown.columns:
         columns.append(("notes", "Notes", None))
-    parts.append(_table(shown, columns))
+    parts.append(html_table(shown, columns))
     parts.append(
         '<p class="note">The whole injury history (categories depend on earlier injuries), newest first; "of #n": the '
         "earlier injury a recurrence or exacerbation repeats. Days to pain 0–1: onset to the first of three "
@@ -396,19 +341,19 @@ def _summary_section(frames: AthleteProgress, said: Summary) -> str:
     parts = ['<section id="summary"><h2>Summary</h2>']
     for injury in frames.open_episodes.itertuples(index=False):  # open injuries: one or two
         parts.append(
-            f'<p class="warn">Open injury: {_e(injury.where)} {_e(words.lower_first(injury.type))} since '
-            f"{_day(injury.onset_date)} ({_e(injury.days_since_onset)} days) — "
-            f"{_e(words.lower_first(injury.category_label))}.</p>"
+            f'<p class="warn">Open injury: {escaped(injury.where)} {escaped(words.lower_first(injury.type))} since '
+            f"{_day(injury.onset_date)} ({escaped(injury.days_since_onset)} days) — "
+            f"{escaped(words.lower_first(injury.category_label))}.</p>"
         )
     parts.append("<h3>Pain</h3>")
     parts.append(
-        "<ul>" + "".join(f"<li>{_e(s)}</li>" for s in pain_words) + "</ul>"
+        "<ul>" + "".join(f"<li>{escaped(s)}</li>" for s in pain_words) + "</ul>"
         if pain_words
         else '<p class="empty">No pain reported in this period.</p>'
     )
     parts.append("<h3>Range of motion</h3>")
     parts.append(
-        "<ul>" + "".join(f"<li>{_e(s)}</li>" for s in rom_words) + "</ul>"
+        "<ul>" + "".join(f"<li>{escaped(s)}</li>" for s in rom_words) + "</ul>"
         if rom_words
         else '<p class="empty">No range of motion measured in this period.</p>'
     )
@@ -436,14 +381,14 @@ def progress_report_html(
       whatever the frames hold.
     - `generated`: the time printed in the footer (the function reads no clock).
     """
-    chart = _Charts()
+    chart = Charts()
     frames, said, start, end = report.progress, report.summary, report.start, report.end
-    name = _e(athlete.get("display_name"))
-    details = [f"Team {_e(athlete.get('team'))}", f"ID {_e(athlete.get('external_id'))}"]
+    name = escaped(athlete.get("display_name"))
+    details = [f"Team {escaped(athlete.get('team'))}", f"ID {escaped(athlete.get('external_id'))}"]
     for key, heading in (("position", "Position"), ("dominant_side", "Dominant side")):
         value = athlete.get(key)
         if isinstance(value, str) and value:
-            details.append(f"{heading} {_e(value)}")
+            details.append(f"{heading} {escaped(value)}")
     sessions, trend, episodes, history = frames.sessions, frames.trend, frames.episodes, frames.history
     open_count = int((episodes["status"] == "open").sum()) if not episodes.empty else 0
     facts = [
@@ -459,7 +404,7 @@ def progress_report_html(
         f'<p class="period">Period {start:%d %b %Y} to {end:%d %b %Y}'
         f"{'' if include_notes else ' · athlete copy, without clinical notes'}</p>",
         '<div class="facts">'
-        + "".join(f'<div class="fact"><b>{n}</b><span>{_e(w)}</span></div>' for n, w in facts)
+        + "".join(f'<div class="fact"><b>{n}</b><span>{escaped(w)}</span></div>' for n, w in facts)
         + "</div>",
         "</header>",
         _summary_section(frames, said),
@@ -471,7 +416,9 @@ def progress_report_html(
         f"<p>Generated {generated:%Y-%m-%d %H:%M} by Fascia for {name}, from the records of {start:%Y-%m-%d} to "
         f"{end:%Y-%m-%d} (injury history: all of it). Sources: daily check-in pain reports, therapy sessions, "
         "ROM measurements, injuries. Confidential health information.</p>",
-        "<dl>" + "".join(f"<div><dt>{_e(term)}</dt><dd>{_e(text)}</dd></div>" for term, text in DEFINITIONS) + "</dl>",
+        "<dl>"
+        + "".join(f"<div><dt>{escaped(term)}</dt><dd>{escaped(text)}</dd></div>" for term, text in DEFINITIONS)
+        + "</dl>",
         "</footer>",
     ]
     return (

@@ -19,8 +19,9 @@ from analytics import caseload, recovery, recurrence
 from analytics import schemas as S
 from analytics.availability import open_injuries
 from analytics.rom import rom_symmetry
+from analytics.validation import CheckedFrame, checked_frame, plain_frame, rows_of
 from views import words
-from views.flags import FLAG_LOOKBACK_DAYS, open_flags_described
+from views.flags import FLAG_LOOKBACK_DAYS, FlagInputs, describe_flags, no_open_flags, open_flags_of
 from views.reader import Reader, ids
 from views.sentences import chronic_words
 
@@ -28,8 +29,6 @@ from views.sentences import chronic_words
 RESPONSE_DAYS = 7
 #: Days of pain read for the chronic-pain mark (IASP: reported in most of the last 12 weeks).
 CHRONIC_DAYS = 84
-#: Why a side is the involved one (`symmetry_table`), for an involved side not from an injury.
-_WHY = {"smaller": "smaller value"}
 
 
 @dataclass(frozen=True)
@@ -66,25 +65,26 @@ class AthleteProgress:
         return self.sessions.sort_values(["date", "session_id"], ascending=False).head(10)
 
 
-def between(frame: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
-    """The rows of a dated frame from `start` to `end` (inclusive), renumbered as a read of those dates is."""
+def between(frame: CheckedFrame, start: dt.date, end: dt.date) -> CheckedFrame:
+    """The rows of a checked, dated frame from `start` to `end` (inclusive), renumbered as a read of those
+    dates is, and still checked (`analytics.validation.rows_of`)."""
     dates = frame["date"].to_numpy()
     keep = np.flatnonzero((dates >= np.datetime64(start, "ns")) & (dates <= np.datetime64(end, "ns")))
-    return frame.take(keep).reset_index(drop=True)
+    return rows_of(frame, keep)
 
 
 def symmetry_table(symmetry: pd.DataFrame) -> pd.DataFrame:
     """`analytics.rom.rom_symmetry` rows with ``measure`` (words and unit, "Hip internal rotation (°)")
     and ``why`` (why that side is the involved one: "injured side (#12)" when an injury of that side in
     the measure's region began on or before the day, else "smaller value", or "sides equal")."""
-    sym = S.RomSymmetry.validate(symmetry)  # a copy already
+    sym = symmetry.copy()  # `rom_symmetry` checked it on the way out
     sym["measure"] = np.array(
         [words.measure_option(j, m, u) for j, m, u in zip(sym["joint"], sym["movement"], sym["unit"], strict=True)],
         dtype=object,
     )
     sym["why"] = np.array(
         [
-            f"injured side (#{'' if pd.isna(i) else i})" if b == "injury" else _WHY.get(b, "sides equal")
+            f"{words.INVOLVED_BASIS[b]} (#{'' if pd.isna(i) else i})" if b == "injury" else words.INVOLVED_BASIS[b]
             for b, i in zip(sym["involved_basis"], sym["injury_id"], strict=True)
         ],
         dtype=object,
@@ -131,6 +131,24 @@ def team_episodes(reader: Reader, team_id: int, day: dt.date) -> pd.DataFrame:
     return recovery.recovery_episodes(reader.injuries(team), reader.pain(team), as_of=day, athletes=members)
 
 
+def _flag_inputs(reader: Reader, athlete: CheckedFrame, day: dt.date, frames: dict[str, CheckedFrame]) -> FlagInputs:
+    """The open flags' inputs (`views.flags.FlagInputs`) of one athlete on `day`, from the frames the page
+    has read and checked (`frames`: pain, checkins, rom over at least the flags' look-back; injuries,
+    norms); only the OSTRC answers and the closed flags are read here."""
+    me = ids(athlete["athlete_id"])
+    first = day - dt.timedelta(days=FLAG_LOOKBACK_DAYS)
+    return FlagInputs(
+        pain=between(frames["pain"], first, day),
+        checkins=between(frames["checkins"], first, day),
+        injuries=frames["injuries"],
+        rom=between(frames["rom"], first, day),
+        ostrc=checked_frame(reader.ostrc(me, first, day), S.OstrcResponses),
+        athletes=athlete,
+        norms=frames["norms"],
+        reviews=reader.flag_reviews(me),
+    )
+
+
 def athlete_progress(
     reader: Reader, athlete_id: int, start: dt.date, end: dt.date, episodes_of_team: pd.DataFrame | None = None
 ) -> AthleteProgress:
@@ -139,27 +157,32 @@ def athlete_progress(
     `episodes_of_team`: `team_episodes` of the athlete's team when the caller has it (a cached read);
     computed here otherwise."""
     me = ids([athlete_id])
-    people = reader.athletes()
-    athlete = people[people["athlete_id"] == athlete_id]
-    day = reader.newest_day() or end
+    people = checked_frame(reader.athletes(), S.Athletes)
+    athlete = rows_of(people, np.flatnonzero(people["athlete_id"].to_numpy() == athlete_id))
+    newest = reader.newest_day()
+    day = newest or end
     after = end + dt.timedelta(days=RESPONSE_DAYS)
-    # One read per table, over the dates shown and the flags' look-back: with the default dates it is
-    # the very key the open flags read, so they cost no query. Pain and check-ins are read up to the
-    # newest data day, which counts them (nothing is newer); each use takes its dates from it.
+    # One read per table, over the dates shown and the flags' look-back, each checked once here and
+    # handed as it is to every analytics call (`analytics.validation.checked_frame`). Pain and check-ins
+    # are read up to the newest data day, which counts them (nothing is newer); each use takes its dates
+    # from it.
     first = min(start, day - dt.timedelta(days=FLAG_LOOKBACK_DAYS))
-    all_reports = reader.pain(me, first, day)
-    all_wellness = reader.checkins(me, first, day)
-    all_measured = reader.rom(me, first, max(end, day))
+    all_reports = checked_frame(reader.pain(me, first, day), S.PainReports)
+    all_wellness = checked_frame(reader.checkins(me, first, day), S.WellnessCheckins)
+    all_measured = checked_frame(reader.rom(me, first, max(end, day)), S.RomMeasurements)
     reports = between(all_reports, start, after)
     shown = between(all_reports, start, end)
-    sessions = reader.therapy(me, start, end)
-    injured = reader.injuries(me)
+    sessions = checked_frame(reader.therapy(me, start, end), S.TherapySessions, recovery.SESSION_COLUMNS)
+    injured = checked_frame(reader.injuries(me), S.Injuries)
     measured = between(all_measured, start, end)
-    norms = reader.norms()
+    norms = checked_frame(reader.norms(), S.RomNorms)
+    frames = {"pain": all_reports, "checkins": all_wellness, "rom": all_measured, "injuries": injured, "norms": norms}
     if episodes_of_team is None:
         episodes_of_team = (
             team_episodes(reader, int(athlete["team_id"].iloc[0]), day) if not athlete.empty else pd.DataFrame()
         )
+    if not episodes_of_team.empty:  # checked once here for the two calls that read it
+        episodes_of_team = checked_frame(episodes_of_team, S.RecoveryEpisodes)
     name = str(athlete["display_name"].iloc[0]) if not athlete.empty else "This athlete"
     team = f"{athlete['team'].iloc[0]} (all)" if not athlete.empty else "Team"
     curves, medians = (
@@ -180,10 +203,10 @@ def athlete_progress(
         athlete_id=athlete_id,
         athlete_name=name,
         newest_day=day,
-        shown_reports=shown,
-        trend=recovery.pain_trend(shown) if not shown.empty else shown,
+        shown_reports=plain_frame(shown),
+        trend=recovery.pain_trend(shown) if not shown.empty else plain_frame(shown),
         sessions=_sessions_in_words(sessions),
-        injuries=classified,
+        injuries=plain_frame(classified),
         open_injuries=len(open_injuries(injured, day)),
         episodes=(episode_table(injured, episodes_of_team, day, classified) if not injured.empty else pd.DataFrame()),
         history=caseload.rom_history(measured, norms) if not measured.empty else pd.DataFrame(),
@@ -192,5 +215,9 @@ def athlete_progress(
         km_medians=medians,
         treatment=_treatment_in_words(summary),
         chronic_where=chronic_words(recovery.chronic_pain(recent, as_of=day)) if not recent.empty else "",
-        flags=open_flags_described(reader, me),
+        flags=(
+            describe_flags(open_flags_of(day, _flag_inputs(reader, athlete, day, frames)))
+            if newest is not None
+            else no_open_flags()
+        ),
     )

@@ -16,7 +16,9 @@ import pandas as pd
 
 from analytics import caseload as rules
 from analytics import recovery
+from analytics import schemas as S
 from analytics.availability import open_injuries
+from analytics.validation import checked_frame
 from views import words
 from views.athlete_progress import CHRONIC_DAYS
 from views.flags import open_flags_described
@@ -109,11 +111,11 @@ def caseload(reader: Reader) -> Caseload:
     if day is None:
         return Caseload(day=None, board=pd.DataFrame(), flags=pd.DataFrame(), red_flags=0, open_injuries=0)
     flags = open_flags_described(reader)
-    people = reader.athletes()
-    injured = reader.injuries()
+    people = checked_frame(reader.athletes(), S.Athletes)  # each read checked once, for every call below
+    injured = checked_frame(reader.injuries(), S.Injuries)
     listed = set(open_injuries(injured, day)["athlete_id"]) | set(flags["athlete_id"])
     who = ids(listed)
-    reports = reader.pain(who, day - dt.timedelta(days=CHRONIC_DAYS - 1), day)
+    reports = checked_frame(reader.pain(who, day - dt.timedelta(days=CHRONIC_DAYS - 1), day), S.PainReports)
     chronic = recovery.chronic_pain(reports, as_of=day) if not reports.empty else None
     numbers = rules.caseload(people, injured, flags, reports, reader.therapy(who), chronic, day)
     return Caseload(

@@ -8,12 +8,15 @@ pain and injury flags, amber for the others). Words: `views.words` (one label pe
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from analytics import flags
+from analytics import schemas as S
 from analytics.caseload import RED_KINDS
+from analytics.validation import CheckedFrame, checked_frame
 from views import words
 from views.reader import Ids, Reader, ids
 
@@ -22,25 +25,57 @@ from views.reader import Ids, Reader, ids
 FLAG_LOOKBACK_DAYS = 120
 
 
+@dataclass(frozen=True)
+class FlagInputs:
+    """What the flags of one day are computed from, each frame checked once (`checked_frame`): the
+    `FLAG_LOOKBACK_DAYS` before the day of pain, check-ins, ROM and OSTRC, the whole injury history, the
+    athletes (their ``active`` mark) and the ROM norms, and the closed flags."""
+
+    pain: CheckedFrame
+    checkins: CheckedFrame
+    injuries: CheckedFrame
+    rom: CheckedFrame
+    ostrc: CheckedFrame
+    athletes: CheckedFrame
+    norms: CheckedFrame
+    reviews: pd.DataFrame
+
+
+def open_flags_of(day: dt.date, inputs: FlagInputs) -> pd.DataFrame:
+    """The flags raised on `day` (`analytics.flags.compute_flags`) from `inputs`, less those a therapist
+    has closed (`analytics.flags.open_flags`)."""
+    raised = flags.compute_flags(
+        as_of=day,
+        pain_reports=inputs.pain,
+        wellness_checkins=inputs.checkins,
+        injuries=inputs.injuries,
+        rom_measurements=inputs.rom,
+        ostrc_responses=inputs.ostrc,
+        athletes=inputs.athletes,
+        rom_norms=inputs.norms,
+    )
+    return flags.open_flags(raised, inputs.reviews)
+
+
 def open_flags_on(reader: Reader, athlete_ids: Ids, day: dt.date) -> pd.DataFrame:
-    """The flags raised on `day` (`analytics.flags.compute_flags`) for the athletes in scope (of
-    `athlete_ids`, None = all), less those a therapist has closed (`analytics.flags.open_flags`)."""
+    """The flags raised on `day` for the athletes in scope (of `athlete_ids`, None = all), less those a
+    therapist has closed (`open_flags_of`), each table read and checked once."""
     people = reader.athletes()
     if athlete_ids is not None:
         people = people[people["athlete_id"].isin(athlete_ids)]
     who = ids(people["athlete_id"])
     first = day - dt.timedelta(days=FLAG_LOOKBACK_DAYS)
-    raised = flags.compute_flags(
-        as_of=day,
-        pain_reports=reader.pain(who, first, day),
-        wellness_checkins=reader.checkins(who, first, day),
-        injuries=reader.injuries(who),
-        rom_measurements=reader.rom(who, first, day),
-        ostrc_responses=reader.ostrc(who, first, day),
-        athletes=people,
-        rom_norms=reader.norms(),
+    inputs = FlagInputs(
+        pain=checked_frame(reader.pain(who, first, day), S.PainReports),
+        checkins=checked_frame(reader.checkins(who, first, day), S.WellnessCheckins, flags.CHECKIN_COLUMNS),
+        injuries=checked_frame(reader.injuries(who), S.Injuries),
+        rom=checked_frame(reader.rom(who, first, day), S.RomMeasurements),
+        ostrc=checked_frame(reader.ostrc(who, first, day), S.OstrcResponses),
+        athletes=checked_frame(people, S.Athletes, flags.ATHLETE_COLUMNS),
+        norms=checked_frame(reader.norms(), S.RomNorms),
+        reviews=reader.flag_reviews(who),
     )
-    return flags.open_flags(raised, reader.flag_reviews(who))
+    return open_flags_of(day, inputs)
 
 
 def _sort_codes(values: pd.Series | np.ndarray, ascending: bool = True) -> np.ndarray:
@@ -100,5 +135,10 @@ def open_flags_described(reader: Reader, athlete_ids: Ids = None) -> pd.DataFram
     athletes in scope of `athlete_ids` (None = all); no rows (the same columns) before any data."""
     day = reader.newest_day()
     if day is None:
-        return describe_flags(flags.compute_flags(as_of=dt.date.today()))
+        return no_open_flags()
     return describe_flags(open_flags_on(reader, athlete_ids, day))
+
+
+def no_open_flags() -> pd.DataFrame:
+    """No flag, with the columns of `describe_flags` (before any data)."""
+    return describe_flags(flags.compute_flags(as_of=dt.date.today()))

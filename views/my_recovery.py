@@ -14,7 +14,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analytics import caseload, recovery, recurrence
+from analytics import schemas as S
 from analytics.rom import rom_status, rom_symmetry
+from analytics.validation import checked_frame, plain_frame
 from views import sentences
 from views.flags import athlete_flag_messages, open_flags_described
 from views.reader import Reader
@@ -71,10 +73,11 @@ def my_recovery(reader: Reader, start: dt.date, end: dt.date) -> MyRecovery:
     """*My recovery* of the reader's athlete from `start` to `end`; the week is the one ending on the
     newest data day."""
     day = reader.newest_day() or end
-    reports = reader.pain(None, start, end)
-    measured = reader.rom(None, start, end)
-    injured = reader.injuries()
-    norms = reader.norms()
+    # each read checked once, for every analytics call below
+    reports = checked_frame(reader.pain(None, start, end), S.PainReports)
+    measured = checked_frame(reader.rom(None, start, end), S.RomMeasurements)
+    injured = checked_frame(reader.injuries(), S.Injuries)
+    norms = checked_frame(reader.norms(), S.RomNorms)
     said = summary(reports, measured, injured, norms, start, end)
     first = day - dt.timedelta(days=2 * caseload.TREND_DAYS - 1)
     return MyRecovery(
@@ -85,8 +88,8 @@ def my_recovery(reader: Reader, start: dt.date, end: dt.date) -> MyRecovery:
         ),
         week_window=sentences.week_window(day),
         flags=athlete_flag_messages(open_flags_described(reader)),
-        trend=recovery.pain_trend(reports) if not reports.empty else reports,
+        trend=recovery.pain_trend(reports) if not reports.empty else plain_frame(reports),
         sessions=reader.therapy(None, start, end),
-        injuries=recurrence.classify_injuries(injured) if not injured.empty else injured,
+        injuries=recurrence.classify_injuries(injured) if not injured.empty else plain_frame(injured),
         history=caseload.rom_history(measured, norms) if not measured.empty else pd.DataFrame(),
     )

@@ -1,4 +1,5 @@
-"""*Overview* (admin): the check-ins of the last days across the viewer's scope.
+"""*Overview* (admin): what needs attention (`attention`) and the check-ins of the last days across the
+viewer's scope.
 
 Rules: `analytics.soreness` (compliance = athletes who checked in ÷ active athletes; the soreness
 distribution, McLean et al. 2010).
@@ -7,16 +8,20 @@ distribution, McLean et al. 2010).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pandas as pd
 
 from analytics import soreness
+from analytics.lookup import looked_up
+from views import words
 from views.reader import Reader
 
 
 def recent_checkins(reader: Reader, days: int = 7) -> pd.DataFrame:
     """Per day of the `days` days up to the newest data day, newest first: ``date``, ``n_checked_in``,
-    ``compliance``, ``soreness_score_median``, ``share_sore`` (empty before any data)."""
+    ``compliance``, ``soreness_median`` (the check-in item as answered, 1 = very sore … 5 = not sore),
+    ``share_sore`` (empty before any data)."""
     last = reader.newest_day()
     if last is None:
         return pd.DataFrame()
@@ -24,6 +29,62 @@ def recent_checkins(reader: Reader, days: int = 7) -> pd.DataFrame:
     recent = reader.checkins(None, first, last)
     compliance = soreness.daily_compliance(recent, reader.athletes(), start=first, end=last)
     summary = compliance.merge(soreness.team_soreness(recent), on="date", how="left")
-    return summary.assign(date=summary["date"].dt.date)[
-        ["date", "n_checked_in", "compliance", "soreness_score_median", "share_sore"]
-    ].sort_values("date", ascending=False)
+    summary = summary.assign(date=summary["date"].dt.date, soreness_median=6 - summary["soreness_score_median"])
+    return summary[["date", "n_checked_in", "compliance", "soreness_median", "share_sore"]].sort_values(
+        "date", ascending=False
+    )
+
+
+#: An athlete without a check-in for this many days needs a word from the staff.
+SILENT_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Attention:
+    """What an admin should look at, each a frame ready to show (empty when all is well):
+    `never_signed_in` (username, role, created), `teams_without_therapist` (team), `silent_athletes`
+    (name, team, last_checkin: the newest check-in, missing when none in the last `SILENT_DAYS` x 4 days)."""
+
+    never_signed_in: pd.DataFrame
+    teams_without_therapist: pd.DataFrame
+    silent_athletes: pd.DataFrame
+
+    @property
+    def count(self) -> int:
+        return len(self.never_signed_in) + len(self.teams_without_therapist) + len(self.silent_athletes)
+
+
+def attention(reader: Reader, today: dt.date) -> Attention:
+    """The accounts never used, the teams no active therapist looks after, and the active athletes with
+    no check-in in the `SILENT_DAYS` days up to `today`."""
+    users = reader.users()
+    active = users[users["active"]]
+    never = active[active["last_sign_in"].isna()]
+    never_signed_in = pd.DataFrame(
+        {
+            "username": never["username"],
+            "role": [words.word(words.ROLES, r) for r in never["role"]],
+            "created": pd.to_datetime(never["created_at"]).dt.date,
+        }
+    )
+    therapists = active[active["role"] == "therapist"]
+    looked_after = {int(t) for ids in therapists["team_ids"] for t in ids}
+    teams = reader.teams()
+    teams_without_therapist = pd.DataFrame({"team": teams.loc[~teams["team_id"].isin(looked_after), "name"]})
+
+    athletes = reader.athletes()
+    athletes = athletes[athletes["active"]]
+    lookback = today - dt.timedelta(days=SILENT_DAYS * 4 - 1)
+    checkins = reader.checkins(None, lookback, today)
+    last = checkins.groupby("athlete_id")["date"].max() if not checkins.empty else pd.Series(dtype="datetime64[ns]")
+    last_checkin = looked_up(athletes["athlete_id"], last)
+    quiet = last_checkin.isna() | (last_checkin < pd.Timestamp(today - dt.timedelta(days=SILENT_DAYS - 1)))
+    silent = athletes.assign(last_checkin=last_checkin.dt.date)[quiet]
+    silent_athletes = silent.rename(columns={"display_name": "name"})[["name", "team", "last_checkin"]].sort_values(
+        ["team", "name"]
+    )
+    return Attention(
+        never_signed_in.reset_index(drop=True),
+        teams_without_therapist.reset_index(drop=True),
+        silent_athletes.reset_index(drop=True),
+    )

@@ -30,8 +30,8 @@ def ids(values: Iterable[int] | None) -> Ids:
 
 class Reader(Protocol):
     """What a view may read: the viewer's athletes, teams and user directory, each time series by athletes and dates, the
-    injuries (the whole history: recurrence needs it), the closed flags, the ROM norms and the newest
-    data day. Clinical notes are in the frames only for those who may read them (`data.scoped`)."""
+    injuries (the whole history: recurrence needs it), the return-to-sport stages and the club's checklists,
+    the closed flags, the ROM norms and the newest data day. Clinical notes are in the frames only for those who may read them (`data.scoped`)."""
 
     def athletes(self) -> pd.DataFrame: ...
 
@@ -64,6 +64,14 @@ class Reader(Protocol):
     ) -> pd.DataFrame: ...
 
     def injuries(self, athlete_ids: Ids = None) -> pd.DataFrame: ...
+
+    def health_problems(
+        self, athlete_ids: Ids = None, start: dt.date | None = None, end: dt.date | None = None
+    ) -> pd.DataFrame: ...
+
+    def rts_stages(self, athlete_ids: Ids = None) -> pd.DataFrame: ...
+
+    def rts_criteria(self) -> pd.DataFrame: ...
 
     def flag_reviews(self, athlete_ids: Ids = None) -> pd.DataFrame: ...
 
@@ -114,6 +122,17 @@ class ScopedReader:
 
     def injuries(self, athlete_ids: Ids = None) -> pd.DataFrame:
         return scoped.injuries(self.engine, self.viewer, athlete_ids)
+
+    def health_problems(
+        self, athlete_ids: Ids = None, start: dt.date | None = None, end: dt.date | None = None
+    ) -> pd.DataFrame:
+        return scoped.health_problems(self.engine, self.viewer, athlete_ids, start, end)
+
+    def rts_stages(self, athlete_ids: Ids = None) -> pd.DataFrame:
+        return scoped.rts_stages(self.engine, self.viewer, athlete_ids)
+
+    def rts_criteria(self) -> pd.DataFrame:
+        return scoped.rts_criteria(self.engine)
 
     def flag_reviews(self, athlete_ids: Ids = None) -> pd.DataFrame:
         return scoped.flag_reviews(self.engine, self.viewer, athlete_ids)

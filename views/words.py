@@ -79,8 +79,8 @@ INJURY_TYPES: dict[str, str] = {
     "other": "Other injury",
 }
 
-#: `analytics.vocabulary.MECHANISMS`.
-MECHANISMS: dict[str, str] = {"acute": "Acute", "gradual": "Gradual"}
+#: `analytics.vocabulary.ONSET_MODES`.
+ONSET_MODES: dict[str, str] = {"sudden": "Sudden onset", "gradual": "Gradual onset"}
 
 #: `analytics.vocabulary.AVAILABILITY`, plus ``unknown`` (no answer today, never assumed full).
 AVAILABILITY: dict[str, str] = {
@@ -92,6 +92,9 @@ AVAILABILITY: dict[str, str] = {
 
 #: Why an athlete is not at full training, `analytics.availability.availability_board`'s ``status``.
 INJURY_STATUS: dict[str, str] = {"acute": "Acute", "rehab": "Rehab", "pain": "Pain today"}
+
+#: Whether an injury is still open (not yet back to full participation), `views.injuries`' ``open``.
+INJURY_OPEN: dict[bool, str] = {True: "Open", False: "Returned"}
 
 #: `analytics.vocabulary.TRAINING_KINDS`.
 TRAINING_KINDS: dict[str, str] = {"training": "Training", "match": "Match"}
@@ -120,6 +123,10 @@ MOVEMENTS: dict[str, str] = {
     "dorsiflexion_lunge": "dorsiflexion (knee-to-wall lunge)",
 }
 
+#: Why a side is the involved one, `analytics.rom.rom_symmetry`'s ``involved_basis`` (an injury's side is
+#: followed by its number: "injured side (#12)").
+INVOLVED_BASIS: dict[str, str] = {"injury": "injured side", "smaller": "smaller value", "equal": "sides equal"}
+
 #: Outcomes of `analytics.recovery.treatment_summary` other than a ROM measure.
 OUTCOMES: dict[str, str] = {"pain_relief": "Pain relief"}
 
@@ -137,6 +144,10 @@ WELLNESS_ITEMS: dict[str, str] = {
     "stress": "Stress",
     "mood": "Mood",
 }
+
+#: The soreness item as every screen shows it: the athlete's own answer, one direction everywhere
+#: (`analytics.soreness` computes on 6 - the item internally; screens turn it back with `soreness_item`).
+SORENESS_SCALE = "1 = very sore … 5 = not sore"
 
 #: The words of each wellness item's 1-5 answers (McLean et al. 2010; 5 = best).
 WELLNESS_ANSWERS: dict[str, dict[int, str]] = {
@@ -181,7 +192,7 @@ FLAGS: dict[str, str] = {
     "pain_spike": "Pain spike",
     "persistent_pain": "Persistent pain",
     "new_pain_injured_region": "New pain where injured before",
-    "ostrc_substantial": "OSTRC substantial problem",
+    "ostrc_substantial": "Substantial health problem (weekly questions)",
     "rom_asymmetry": "ROM asymmetry",
     "wellness_drop": "Wellness drop",
     "missing_checkin": "No check-in",
@@ -190,7 +201,9 @@ FLAGS: dict[str, str] = {
 #: Flag levels (`analytics.flags.FLAG_LEVEL`), written beside their colour so colour is never the only cue.
 FLAG_LEVELS: dict[str, str] = {"red": "Red", "amber": "Amber"}
 
-_PROBLEMS = "injury or pain problems"
+#: OSTRC-H2's wording (Clarsen et al. 2014, 2020): the weekly questions ask about every health problem, so
+#: an athlete with an illness reaches the follow-up questions too.
+_PROBLEMS = "injury, illness or other health problems"
 #: The OSTRC-O2 questions, (question, {score: answer}) each; scores `analytics.vocabulary.OSTRC_SCORES`
 #: (Clarsen et al. 2013, 2020).
 OSTRC_QUESTIONS: dict[str, tuple[str, dict[int, str]]] = {
@@ -213,8 +226,8 @@ OSTRC_QUESTIONS: dict[str, tuple[str, dict[int, str]]] = {
         {0: "No effect", 8: "To a minor extent", 17: "To a moderate extent", 25: "To a major extent"},
     ),
     "q4": (
-        "To what extent have you experienced pain related to your sport during the past 7 days?",
-        {0: "No pain", 8: "Mild pain", 17: "Moderate pain", 25: "Severe pain"},
+        "To what extent have you experienced symptoms or health complaints during the past 7 days?",
+        {0: "No symptoms", 8: "To a mild extent", 17: "To a moderate extent", 25: "To a severe extent"},
     ),
 }
 
@@ -233,6 +246,18 @@ RECORD_KINDS: dict[str, str] = {
     "flag_reviews": "Flag reviews",
     "user_teams": "Team assignments",
     "all": "All records",
+}
+
+#: The account forms' fields (*Users and teams*, *First run*), as their refusals name them.
+ACCOUNT_FIELDS: dict[str, str] = {
+    "username": "Username",
+    "password": "Password",
+    "role": "Role",
+    "athlete": "Athlete",
+    "team": "Teams",
+    "email": "E-mail",
+    "name": "Team name",
+    "timezone": "Time zone",
 }
 
 #: Record fields as the forms and their refusals name them (``rom.value`` -> "Value").
@@ -257,7 +282,7 @@ FIELDS: dict[str, str] = {
     "context": "Context",
     "onset_date": "Onset date",
     "injury_type": "Injury type",
-    "mechanism": "Mechanism",
+    "onset_mode": "Onset",
     "time_loss": "Time-loss",
     "return_date": "Return to full participation",
     "fatigue": "Fatigue",
@@ -306,6 +331,50 @@ AUDIT_ACTIONS: dict[str, str] = {
     "sign_in_failed": "Sign-in failed",
     "sign_in_refused": "Sign-in refused (locked)",
     "session_resumed": "Session resumed",
+}
+
+#: An audit entry as a sentence (`views.audit`): ``{who}`` is the role and username ("Coach j.smith"),
+#: ``{record}`` what the entry is about ("a therapy session for Ida Karlsen", "the account anna").
+AUDIT_SENTENCES: dict[str, str] = {
+    "create": "{who} created {record}",
+    "save": "{who} saved {record}",
+    "update": "{who} changed {record}",
+    "delete": "{who} deleted {record}",
+    "replace_day": "{who} replaced a day of {record}",
+    "save_session": "{who} saved {record}",
+    "save_checkin": "{who} saved {record}",
+    "close_flag": "{who} closed {record}",
+    "import": "{who} imported {record}",
+    "import_pmsys": "{who} imported a PMSys export into {record}",
+    "export": "{who} exported {record}",
+    "download": "{who} downloaded {record}",
+    "erase": "{who} erased an athlete and all their records",
+    "activate": "{who} activated {record}",
+    "deactivate": "{who} deactivated {record}",
+    "assign_teams": "{who} changed the teams of {record}",
+    "reset_password": "{who} reset the password of {record}",
+    "set_email": "{who} set the e-mail address of {record}",
+    "set_role": "{who} changed the role of {record}",
+    "clear_sign_in_lock": "{who} cleared the sign-in lock of {record}",
+    "sign_in": "{who} signed in",
+    "sign_in_failed": "A sign-in failed",
+    "sign_in_refused": "A sign-in was refused: too many failed attempts",
+    "session_resumed": "{who} came back to a signed-in session",
+}
+
+#: One record of a kind, in a sentence; the record's athlete, account or team follows it.
+RECORD_NOUNS: dict[str, str] = {
+    "teams": "the team",
+    "athletes": "the athlete",
+    "users": "the account",
+    "therapy_sessions": "a therapy session for",
+    "rom_measurements": "a ROM measurement for",
+    "wellness_checkins": "a check-in for",
+    "pain_reports": "a pain report for",
+    "injuries": "a health problem of",
+    "training_sessions": "a training session for",
+    "ostrc_responses": "weekly health answers for",
+    "flag_reviews": "a flag for",
 }
 
 
@@ -416,11 +485,13 @@ def outcome_label(outcome: object) -> str:
 
 _REGION_SIDE = re.compile(r"\b([a-z]+(?:_[a-z]+)*) (left|right|central|bilateral)\b")
 _CODE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+_MEASURE = re.compile(r"\b([a-z]+)/([a-z]+(?:_[a-z]+)*)\b")  # a ROM measure as joint/movement
 
 
 def values_words(text: object) -> str:
     """The codes inside a flag's ``values`` (`analytics.flags`) in words: "hip_groin left: pain 7 vs mean
-    2; injury 4 (muscle_strain, ...)" -> "left hip / groin: pain 7 vs mean 2; injury 4 (muscle strain, ...)"."""
+    2; injury 4 (muscle_strain, ...)" -> "left hip / groin: pain 7 vs mean 2; injury 4 (muscle strain, ...)",
+    "shoulder/internal_rotation: left 40 deg, ..." -> "shoulder internal rotation: left 40 deg, ..."."""
     if text is None or (isinstance(text, float) and pd.isna(text)):
         return ""
 
@@ -434,7 +505,10 @@ def values_words(text: object) -> str:
                 return lower_first(table[match.group()])
         return match.group().replace("_", " ")
 
-    return _CODE.sub(code, _REGION_SIDE.sub(pair, str(text)))
+    def measure(match: re.Match[str]) -> str:
+        return measure_words(*match.groups())
+
+    return _CODE.sub(code, _REGION_SIDE.sub(pair, _MEASURE.sub(measure, str(text))))
 
 
 # --------------------------------------------------------------------------- numbers with units
@@ -552,7 +626,7 @@ FLAG_MESSAGES: dict[str, str] = {
     "rom_asymmetry": "Your {where} moves noticeably less on one side than on the other.",
     "wellness_drop": "Your wellness answers were clearly lower than your usual.",
     "missing_checkin": "We have not had a check-in from you for a few days.",
-    "ostrc_substantial": "Your weekly OSTRC answers show a problem that affects your training.",
+    "ostrc_substantial": "Your weekly health answers show a problem that affects your training.",
 }
 
 #: The 7-day pain trends of `analytics.caseload.pain_direction`, as an arrow and a word.
@@ -601,4 +675,400 @@ ACWR_METHODS: dict[str, str] = {
     "ewma": "EWMA",
     "coupled": "rolling, coupled",
     "uncoupled": "rolling, uncoupled",
+}
+
+
+# --------------------------------------------------------------------------- health problems (IOC 2020) and return to sport
+# The categories of Bahr et al. 2020 (IOC consensus, `analytics.vocabulary`) and the return-to-sport continuum of
+# Ardern et al. 2016, as people read them; the fields, audit actions and tables of `data.health_problems`.
+
+#: `analytics.vocabulary.PROBLEM_TYPES`.
+PROBLEM_TYPES: dict[str, str] = {"injury": "Injury", "illness": "Illness"}
+
+#: `analytics.vocabulary.CONTACTS`: the contact of a sudden-onset injury.
+CONTACTS: dict[str, str] = {
+    "non_contact": "No contact",
+    "indirect_athlete": "Indirect contact with another athlete",
+    "indirect_object": "Indirect contact with an object",
+    "direct_athlete": "Direct contact with another athlete",
+    "direct_object": "Direct contact with an object",
+}
+
+#: `analytics.vocabulary.ACTIVITIES`: what the athlete was doing when the problem began.
+ACTIVITIES: dict[str, str] = {
+    "training": "Training",
+    "match": "Match or competition",
+    "other_sport": "Another sport",
+    "outside_sport": "Outside sport",
+}
+
+#: `analytics.vocabulary.BODY_AREAS`.
+BODY_AREAS: dict[str, str] = {
+    "head": "Head",
+    "neck": "Neck",
+    "shoulder": "Shoulder",
+    "upper_arm": "Upper arm",
+    "elbow": "Elbow",
+    "forearm": "Forearm",
+    "wrist": "Wrist",
+    "hand": "Hand",
+    "chest": "Chest",
+    "thoracic_spine": "Thoracic spine",
+    "lumbosacral": "Lumbosacral spine and pelvis",
+    "abdomen": "Abdomen",
+    "hip_groin": "Hip / groin",
+    "thigh": "Thigh",
+    "knee": "Knee",
+    "lower_leg": "Lower leg",
+    "ankle": "Ankle",
+    "foot": "Foot",
+    "unspecified": "Area not specified",
+    "crossing": "Crossing several areas",
+}
+
+#: The regions of `analytics.vocabulary.BODY_AREA_REGIONS`.
+BODY_AREA_REGIONS: dict[str, str] = {
+    "head_neck": "Head and neck",
+    "upper_limbs": "Upper limbs",
+    "trunk": "Trunk",
+    "lower_limbs": "Lower limbs",
+    "unspecified": "Not specified",
+}
+
+#: `analytics.vocabulary.TISSUES`.
+TISSUES: dict[str, str] = {
+    "muscle_tendon": "Muscle / tendon",
+    "nervous": "Nervous system",
+    "bone": "Bone",
+    "cartilage_synovium_bursa": "Cartilage / synovium / bursa",
+    "ligament_joint_capsule": "Ligament / joint capsule",
+    "superficial_tissues_skin": "Superficial tissues / skin",
+    "vessels": "Blood vessels",
+    "stump": "Stump",
+    "internal_organs": "Internal organs",
+    "non_specific": "Not specific",
+}
+
+#: `analytics.vocabulary.PATHOLOGIES`.
+PATHOLOGIES: dict[str, str] = {
+    "muscle_injury": "Muscle injury",
+    "muscle_contusion": "Muscle contusion",
+    "muscle_compartment_syndrome": "Compartment syndrome",
+    "tendinopathy": "Tendinopathy",
+    "tendon_rupture": "Tendon rupture",
+    "brain_spinal_cord_injury": "Brain or spinal cord injury",
+    "peripheral_nerve_injury": "Peripheral nerve injury",
+    "fracture": "Fracture",
+    "bone_stress_injury": "Bone stress injury",
+    "bone_contusion": "Bone contusion",
+    "avascular_necrosis": "Avascular necrosis",
+    "physis_injury": "Growth plate injury",
+    "cartilage_injury": "Cartilage injury",
+    "arthritis": "Arthritis",
+    "synovitis_capsulitis": "Synovitis / capsulitis",
+    "bursitis": "Bursitis",
+    "joint_sprain": "Joint sprain (ligament)",
+    "chronic_instability": "Chronic instability",
+    "superficial_contusion": "Superficial contusion",
+    "laceration": "Laceration",
+    "abrasion": "Abrasion",
+    "vascular_trauma": "Vascular trauma",
+    "stump_injury": "Stump injury",
+    "organ_trauma": "Internal organ trauma",
+    "non_specific": "Not specific",
+}
+
+#: `analytics.vocabulary.ORGAN_SYSTEMS`: where an illness is.
+ORGAN_SYSTEMS: dict[str, str] = {
+    "cardiovascular": "Heart and circulation",
+    "dermatological": "Skin",
+    "dental": "Teeth",
+    "endocrinological": "Hormones (endocrine)",
+    "gastrointestinal": "Stomach and gut",
+    "genitourinary": "Kidneys, bladder and genitals",
+    "haematological": "Blood",
+    "musculoskeletal": "Muscles, bones and joints",
+    "neurological": "Brain and nerves",
+    "ophthalmological": "Eyes",
+    "otological": "Ears",
+    "psychiatric": "Mental health",
+    "respiratory": "Airways and lungs",
+    "thermoregulatory": "Body temperature",
+    "multiple_systems": "Several systems",
+    "unknown": "Not known",
+}
+
+#: `analytics.vocabulary.ILLNESS_CAUSES`: what caused an illness.
+ILLNESS_CAUSES: dict[str, str] = {
+    "allergic": "Allergy",
+    "environmental_exercise": "Environment, during exercise (e.g. heat)",
+    "environmental_other": "Environment, outside exercise",
+    "immunological": "Immune or inflammatory",
+    "infection": "Infection",
+    "neoplasm": "Tumour",
+    "metabolic_nutritional": "Metabolic or nutritional",
+    "thrombotic_haemorrhagic": "Clot or bleeding",
+    "degenerative_chronic": "Degenerative or chronic",
+    "developmental": "Developmental",
+    "drug_poisoning": "Medicine, drug or poisoning",
+    "multiple": "Several causes",
+    "unknown": "Not known",
+}
+
+#: `analytics.vocabulary.RTS_STAGES`: the return-to-sport continuum (Ardern et al. 2016).
+RTS_STAGES: dict[str, str] = {
+    "rehabilitation": "Rehabilitation",
+    "return_to_participation": "Return to participation",
+    "return_to_sport": "Return to sport",
+    "return_to_performance": "Return to performance",
+}
+
+#: Each stage in one plain line, as the coach and the athlete read it.
+RTS_STAGE_MEANINGS: dict[str, str] = {
+    "rehabilitation": "Not training with the team: recovering and rehabilitating.",
+    "return_to_participation": "Training again, but modified or restricted: not ready to play yet.",
+    "return_to_sport": "Back to full training and match play.",
+    "return_to_performance": "Playing at or above the level before the problem.",
+}
+
+#: Who decided a problem's subsequent-problem category, inside a sentence ("This is a new problem (by the rule)").
+SUBSEQUENT_BY: dict[str, str] = {"automatic": "by the rule", "clinician": "by the clinician"}
+
+#: Whether the athlete agreed with a stage decision (`rts_stages.athlete_agreed`; missing = not asked).
+ATHLETE_AGREED: dict[bool, str] = {True: "Agreed", False: "Did not agree"}
+NOT_ASKED = "Not asked"
+
+FIELDS |= {
+    "problem_type": "Health problem",
+    "contact": "Contact",
+    "activity": "Activity",
+    "training_session_id": "Training session",
+    "body_area": "Body area",
+    "tissue": "Tissue",
+    "pathology": "Pathology",
+    "organ_system": "Organ system",
+    "illness_cause": "Cause",
+    "osiics_code": "OSIICS code",
+    "diagnosis": "Diagnosis",
+    "diagnosis_id": "Diagnosis",
+    "stage": "Stage",
+    "stage_id": "Stage decision",
+    "criteria_met": "Criteria met",
+    "restrictions": "Restrictions",
+    "athlete_agreed": "Athlete agreed",
+    "rationale": "Rationale",
+    "expected_next_date": "Next stage expected",
+    "index_problem_id": "Earlier problem it follows",
+    "criterion_id": "Checklist item",
+    "text": "Checklist item",
+    "role": "Role",
+}
+
+AUDIT_ACTIONS |= {
+    "record_stage": "Recorded a return-to-sport stage",
+    "remove_stage": "Removed a return-to-sport stage",
+    "add_criterion": "Added a checklist item",
+    "reword_criterion": "Reworded a checklist item",
+    "deactivate_criterion": "Took a checklist item off",
+    "add_diagnosis": "Added a diagnosis",
+    "remove_diagnosis": "Removed a diagnosis",
+    "set_index_problem": "Set the earlier problem",
+}
+
+AUDIT_SENTENCES |= {
+    "record_stage": "{who} recorded {record}",
+    "remove_stage": "{who} removed {record}",
+    "add_criterion": "{who} added {record}",
+    "reword_criterion": "{who} reworded {record}",
+    "deactivate_criterion": "{who} took {record} off its checklist",
+    "add_diagnosis": "{who} added {record}",
+    "remove_diagnosis": "{who} removed {record}",
+    "set_index_problem": "{who} set the earlier problem of {record}",
+}
+
+RECORD_KINDS |= {
+    "rts_stages": "Return-to-sport stages",
+    "rts_criteria": "Return-to-sport checklists",
+    "secondary_diagnoses": "Further diagnoses",
+}
+
+RECORD_NOUNS |= {
+    "rts_stages": "a return-to-sport stage of",
+    "rts_criteria": "a checklist item",
+    "secondary_diagnoses": "a diagnosis of",
+}
+
+
+# ---- injury and illness surveillance (IOC 2020; issue 13, helper H3)
+
+#: The exposure of a rate (`analytics.surveillance.EXPOSURES`).
+SURVEILLANCE_EXPOSURES: dict[str, str] = {"training": "Training", "match": "Match", "all": "Training and match"}
+#: Problem types as the surveillance report's headings name them.
+SURVEILLANCE_PROBLEMS: dict[str, str] = {"injury": "Injuries", "illness": "Illnesses"}
+#: Severity groups of `analytics.surveillance.SEVERITY_GROUPS` (Fuller et al. 2006), and problems without time loss.
+SEVERITY_GROUPS: dict[str, str] = {
+    "slight": "0 days (slight)",
+    "minimal": "1–3 days (minimal)",
+    "mild": "4–7 days (mild)",
+    "moderate": "8–28 days (moderate)",
+    "severe": "More than 28 days (severe)",
+    "none": "No time loss",
+}
+#: The columns the surveillance report groups problems by.
+SURVEILLANCE_GROUPINGS: dict[str, str] = {
+    "body_area": "Body area",
+    "tissue": "Tissue",
+    "onset_mode": "Mode of onset",
+    "activity": "Activity at onset",
+    "organ_system": "Organ system",
+    "illness_cause": "Cause",
+}
+#: Who decided a problem's recurrence category (`analytics.schemas.CLASSIFIED_BY`).
+CLASSIFIED_BY: dict[str, str] = {
+    "automatic": "By the rule (same site and type)",
+    "clinician": "By the clinician (index problem chosen by hand)",
+}
+#: A group value that was not recorded.
+NOT_RECORDED = "Not recorded"
+
+#: The definitions the surveillance report states (STROBE-SIIS items 6 and 7: Bahr et al. 2020).
+SURVEILLANCE_DEFINITIONS: tuple[tuple[str, str], ...] = (
+    (
+        "Health problem",
+        "An injury or an illness recorded by the team's therapists (Bahr et al. 2020, IOC consensus). Counted when "
+        "its onset falls within the period; a problem is time-loss when the athlete could not take full part in "
+        "training or competition.",
+    ),
+    (
+        "Days lost",
+        "Days the athlete could not take full part in training and competition: neither the day of onset nor "
+        "the day of return to full participation counts (IOC 2020, Table 10: a Monday injury with return the "
+        "next Monday is 6 days). A problem still open at the end of the period counts up to that day.",
+    ),
+    (
+        "Severity groups",
+        "0 days (slight), 1–3 (minimal), 4–7 (mild), 8–28 (moderate), more than 28 days (severe); Fuller et al. 2006.",
+    ),
+    (
+        "Exposure",
+        "Training and match hours of the team's athletes in the period (session minutes ÷ 60, training log).",
+    ),
+    (
+        "Incidence and burden",
+        "Incidence = problems ÷ exposure hours × 1000; burden = days lost ÷ exposure hours × 1000. Problems that "
+        "began in training count against training hours, in a match against match hours; every problem counts "
+        "against all hours. 95 % intervals: exact Poisson (Garwood 1936); for burden the days lost are treated "
+        "as the count, which makes the interval narrow when a few long absences dominate.",
+    ),
+    (
+        "Risk matrix",
+        "Per body area (injuries) or organ system (illnesses): incidence against mean severity (days lost per "
+        "problem); their product is the burden (Bahr, Clarsen & Ekstrand 2018).",
+    ),
+    (
+        "Subsequent problems",
+        "Fuller et al. 2006: a problem of the same type and site (for illnesses: organ system and cause) as an "
+        "earlier one of the same athlete is an exacerbation when the earlier one had not healed, otherwise a "
+        "recurrence (early within 2 months of return, late within 12, delayed after). Where the clinician chose "
+        "the earlier problem by hand, that choice decides.",
+    ),
+    (
+        "OSTRC prevalence",
+        "OSTRC-O2 (Clarsen et al. 2013, 2020): the share of athletes who answered in a week reporting a problem, "
+        "and a substantial problem, averaged over the weeks of the period.",
+    ),
+)
+
+
+def surveillance_value(column: str, code: object) -> str:
+    """The label of a value the surveillance report groups by (`SURVEILLANCE_GROUPINGS`); "Not recorded"
+    when missing."""
+    if code is None or (not isinstance(code, str) and pd.isna(code)):
+        return NOT_RECORDED
+    tables: dict[str, dict[str, str]] = {
+        "body_area": BODY_AREAS,
+        "tissue": TISSUES,
+        "onset_mode": ONSET_MODES,
+        "activity": ACTIVITIES,
+        "organ_system": ORGAN_SYSTEMS,
+        "illness_cause": ILLNESS_CAUSES,
+    }
+    return word(tables.get(column, {}), code)
+
+
+# ---- weekly health questions (OSTRC-H2; issue 13, helper H5)
+# The athlete's weekly page (`pages/ostrc.py`): the OSTRC-O2 questions, then the OSTRC-H2 follow-ups about each
+# health problem of the week (Clarsen et al. 2020; `data.ostrc_health`). The problem types, body regions and organ
+# systems read as in `PROBLEM_TYPES`, `BODY_REGIONS` and `ORGAN_SYSTEMS`.
+
+WEEKLY_HEALTH_TITLE = "Weekly health questions"
+
+#: The follow-up questions about one health problem of the week (OSTRC-H2), by the field each answers.
+HEALTH_PROBLEM_QUESTIONS: dict[str, str] = {
+    "count": "How many different health problems (injuries or illnesses) did you have in the past 7 days?",
+    "problem_type": "Was it an injury or an illness?",
+    "body_region": "Where is the injury?",
+    "organ_system": "Where in the body were the main symptoms?",
+    "days_lost": "On how many of the past 7 days could you not train or compete at all because of it?",
+}
+
+#: The four OSTRC questions asked about one problem (OSTRC-H2, Clarsen et al. 2020: question 4 asks about symptoms,
+#: an illness's as well as an injury's pain); the answers and their scores are those of `OSTRC_QUESTIONS`.
+PROBLEM_OSTRC_QUESTIONS: dict[str, tuple[str, dict[int, str]]] = {
+    "q1": (
+        "Have you had any difficulties taking part in training and competition because of this problem during "
+        "the past 7 days?",
+        OSTRC_QUESTIONS["q1"][1],
+    ),
+    "q2": (
+        "To what extent have you reduced your training volume because of this problem during the past 7 days?",
+        OSTRC_QUESTIONS["q2"][1],
+    ),
+    "q3": (
+        "To what extent has this problem affected your performance during the past 7 days?",
+        OSTRC_QUESTIONS["q3"][1],
+    ),
+    "q4": (
+        "To what extent have you had symptoms or health complaints from this problem during the past 7 days?",
+        {0: "None", 8: "Mild", 17: "Moderate", 25: "Severe"},
+    ),
+}
+
+FIELDS |= {"days_lost": "Days you could not take part", "week_start": "Week"}
+
+AUDIT_ACTIONS |= {"link_health_report": "Linked a weekly health report"}
+AUDIT_SENTENCES |= {"link_health_report": "{who} linked {record} to its health-problem record"}
+RECORD_KINDS |= {"ostrc_health_problems": "Weekly health reports"}
+RECORD_NOUNS |= {"ostrc_health_problems": "a weekly health report of"}
+
+# ---- notifications (issue 15): the inbox, the delivery log, preferences
+
+#: `data.models.NOTIFICATION_EVENTS`.
+NOTIFICATION_EVENTS: dict[str, str] = {
+    "pain_alert": "Pain alert",
+    "checkin_reminder": "Check-in reminder",
+    "ostrc_invitation": "Weekly health questions",
+    "coach_digest": "Morning digest",
+    "compliance_summary": "Weekly compliance summary",
+    "test_message": "Test message",
+}
+#: `data.models.CHANNELS`.
+CHANNELS: dict[str, str] = {"email": "E-mail", "webhook": "Team chat (webhook)", "inbox": "Inbox in Fascia"}
+#: `data.models.OUTBOX_STATUSES`, as the delivery log says them.
+DELIVERY_STATUSES: dict[str, str] = {
+    "pending": "Waiting",
+    "sending": "Being sent",
+    "sent": "Sent",
+    "failed": "Failed",
+}
+#: A waiting message that has failed at least once.
+RETRY_WAITING = "Waiting to retry"
+WEEKDAYS: dict[int, str] = {
+    0: "Monday",
+    1: "Tuesday",
+    2: "Wednesday",
+    3: "Thursday",
+    4: "Friday",
+    5: "Saturday",
+    6: "Sunday",
 }

@@ -1,4 +1,5 @@
-"""The athlete's own entries: the daily check-in (with pain by region) and the weekly OSTRC.
+"""The athlete's own entries: the daily check-in (with pain by region) and the weekly health questions (OSTRC-O2
+and the OSTRC-H2 follow-ups).
 
 Every test that writes works on its own copy of the session's demo database. The data function
 behind the check-in, `data.record_writes.save_checkin`, is tested on both backends (`db_engine`).
@@ -14,7 +15,7 @@ import streamlit as st
 from sqlalchemy import Engine, delete, func, select
 from streamlit.testing.v1 import AppTest
 
-from data.models import OstrcResponse, PainReport, User, WellnessCheckin
+from data.models import OstrcHealthProblem, OstrcResponse, PainReport, User, WellnessCheckin
 from data.queries import athletes as query_athletes
 from data.queries import teams as query_teams
 from data.record_checks import InvalidRecords
@@ -226,6 +227,12 @@ def test_ostrc_is_saved_scored_and_marked_substantial(app_at: StartApp, own_url:
     assert "No weekly answers yet" in at.get("plotly_chart")[0].proto.spec
     for question, score in {"q1": 17, "q2": 25, "q3": 25, "q4": 25}.items():
         at.radio(key=f"ostrc_{question}_{week}").set_value(score)
+    at = at.run()
+    at.radio(key=f"ostrc_h2_type_0_{week}").set_value("injury")  # a problem: the follow-ups ask about it
+    at = at.run()
+    at.selectbox(key=f"ostrc_h2_region_0_{week}").set_value("thigh")
+    at.radio(key=f"ostrc_h2_q1_0_{week}").set_value(25)  # could not take part: Q2-Q4 follow
+    at.number_input(key=f"ostrc_h2_days_0_{week}").set_value(4)
     at = save(at.run(), "ostrc_save")
 
     assert not at.exception
@@ -238,6 +245,7 @@ def test_ostrc_is_saved_scored_and_marked_substantial(app_at: StartApp, own_url:
             ).where(OstrcResponse.athlete_id == athlete_id)
         ).all()
     assert [tuple(r) for r in rows] == [(week, 17, 25, 25, 25)]
+    assert "Injury, thigh: severity 100 / 100, 4 days out" in texts(at)
 
     # Editing within the week updates the same answer; "full participation without problems" scores 0.
     at.radio(key=f"ostrc_q1_{week}").set_value(0)
@@ -253,6 +261,9 @@ def test_ostrc_is_saved_scored_and_marked_substantial(app_at: StartApp, own_url:
             )
         ).one()
     assert count == 1 and tuple(answers) == (0, 0, 0, 0)
+    with engine.connect() as connection:  # no problem this week: its follow-ups are gone too
+        this_week = (OstrcHealthProblem.athlete_id == athlete_id) & (OstrcHealthProblem.week_start == week)
+        assert connection.scalar(select(func.count()).where(this_week)) == 0
 
 
 def test_ostrc_refuses_unanswered_questions(app_at: StartApp, own_url: str, engine: Engine) -> None:
@@ -268,6 +279,66 @@ def test_ostrc_refuses_unanswered_questions(app_at: StartApp, own_url: str, engi
     assert "Nothing was saved. Answer the questions marked in red." in errors
     with engine.connect() as connection:
         assert connection.scalar(select(func.count()).where(OstrcResponse.athlete_id == athlete_id)) == 0
+
+
+def test_the_weekly_health_questions_take_an_illness_and_an_injury(
+    app_at: StartApp, own_url: str, engine: Engine
+) -> None:
+    """OSTRC-H2 (Clarsen et al. 2020): after a problem in the week's first answer, each health problem of the
+    week is reported: injury or illness, where, its four answers and the days out."""
+    user_id, athlete_id, today = demo_athlete(engine)
+    week = today - dt.timedelta(days=today.weekday())
+    with engine.begin() as connection:
+        connection.execute(delete(OstrcResponse).where(OstrcResponse.athlete_id == athlete_id))
+        connection.execute(delete(OstrcHealthProblem).where(OstrcHealthProblem.athlete_id == athlete_id))
+    at = open_page(app_at, own_url, user_id, OSTRC)
+    assert not at.exception and at.title[0].value == "Weekly health questions"
+    assert not [n for n in at.number_input if n.key.startswith("ostrc_h2_")]  # no problem, no follow-ups
+    for question, score in {"q1": 17, "q2": 17, "q3": 8, "q4": 17}.items():
+        at.radio(key=f"ostrc_{question}_{week}").set_value(score)
+    at = at.run()
+    at.number_input(key=f"ostrc_h2_count_{week}").set_value(2)
+    at = at.run()
+    at = save(at, "ostrc_save")  # nothing answered about the problems yet
+    errors = "\n".join(e.value for e in at.error)
+    assert "Problem 1: say whether it was an injury or an illness." in errors
+    assert "Nothing was saved. Answer the questions marked in red." in errors
+    at.radio(key=f"ostrc_h2_type_0_{week}").set_value("illness")
+    at.radio(key=f"ostrc_h2_type_1_{week}").set_value("injury")
+    at = at.run()
+    at.selectbox(key=f"ostrc_h2_system_0_{week}").set_value("respiratory")
+    at.selectbox(key=f"ostrc_h2_region_1_{week}").set_value("knee")
+    for number, scores in enumerate(({"q1": 17, "q2": 17, "q3": 8, "q4": 17}, {"q1": 8, "q2": 0, "q3": 8, "q4": 8})):
+        for question, score in scores.items():
+            at.radio(key=f"ostrc_h2_{question}_{number}_{week}").set_value(score)
+    at.number_input(key=f"ostrc_h2_days_0_{week}").set_value(2)
+    at = save(at.run(), "ostrc_save")
+
+    assert not at.exception and not at.error
+    with engine.connect() as connection:
+        reported = connection.execute(
+            select(
+                OstrcHealthProblem.week_start,
+                OstrcHealthProblem.problem_type,
+                OstrcHealthProblem.body_region,
+                OstrcHealthProblem.organ_system,
+                OstrcHealthProblem.q1,
+                OstrcHealthProblem.q2,
+                OstrcHealthProblem.q3,
+                OstrcHealthProblem.q4,
+                OstrcHealthProblem.days_lost,
+            )
+            .where(OstrcHealthProblem.athlete_id == athlete_id)
+            .order_by(OstrcHealthProblem.id)
+        ).all()
+    assert [tuple(r) for r in reported] == [
+        (week, "illness", None, "respiratory", 17, 17, 8, 17, 2),
+        (week, "injury", "knee", None, 8, 0, 8, 8, 0),
+    ]
+    shown = texts(at)
+    assert "Illness, airways and lungs: severity 59 / 100, 2 days out" in shown
+    assert "Injury, knee: severity 24 / 100, no days out" in shown
+    assert "respiratory" not in shown and "organ_system" not in shown  # words, never codes
 
 
 # --------------------------------------------------------------------------- data.record_writes.save_checkin, both backends

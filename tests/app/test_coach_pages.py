@@ -68,6 +68,7 @@ def open_as_coach(demo_url: str, coach_id: int, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("DATABASE_URL", demo_url)
 
     def open_page(path: str) -> AppTest:
+        st.cache_data.clear()  # the loaders' cache is keyed by user, not by database
         at = AppTest.from_file(APP, default_timeout=TIMEOUT)
         at.session_state["user_id"] = coach_id
         return at.switch_page(path).run()
@@ -189,7 +190,7 @@ def test_trends_without_data_in_the_range_say_what_to_do(open_as_coach: Callable
     assert metrics["Incidence (per 1000 h)"] == "–"
     shown = page_text(at)
     assert "widen the date range" in shown
-    assert "Weekly OSTRC" in shown
+    assert "Weekly health questions" in shown
 
 
 @pytest.mark.parametrize(
@@ -275,8 +276,10 @@ def test_soreness_heatmap_names_grey_missing_and_pain_scale() -> None:
     missing, values = fig.data
     assert list(values.y) == ["Ada", "Bo"]
     assert (values.zmin, values.zmax) == (1, 5)
-    assert [c[1] for c in values.colorscale] == [c[1] for c in charts.PAIN_SCALE]
-    assert "soreness score" in values.hovertemplate and "%{x|" in values.hovertemplate
+    # shown as the athletes answered (score 5 = item 1, very sore), darkest for the most sore
+    assert list(values.z[0][::2]) == [5.0, 1.0]
+    assert [c[1] for c in values.colorscale] == [c[1] for c in reversed(charts.PAIN_SCALE)]
+    assert "1 = very sore" in values.hovertemplate and "%{x|" in values.hovertemplate
     assert np.isnan(missing.z[0][0]) and missing.z[0][1] == 1.0  # the missing check-in is the grey cell
     assert "no check-in" in missing.hovertemplate
 
@@ -365,10 +368,11 @@ def test_ostrc_prevalence_lines_amber_and_red() -> None:
             "substantial": [1, 0],
             "problem_prevalence": [0.3, 0.25],
             "substantial_prevalence": [0.1, 0.0],
+            "complete": [True, True],
         }
     )
     fig = charts.ostrc_prevalence_lines(prevalence)
-    assert axis_titles(fig) == ("Week starting (Monday)", "Responding athletes (%)")
+    assert axis_titles(fig) == ("Week starting (Monday); n = athletes who answered", "Athletes who answered (%)")
     assert [t.name for t in fig.data] == ["Any problem", "Substantial problem"]
     assert [t.line.color for t in fig.data] == [charts.FLAG_AMBER, charts.FLAG_RED]
     assert list(fig.data[0].y) == pytest.approx([30.0, 25.0])
@@ -408,7 +412,7 @@ def test_load_acwr_chart_shows_the_disputed_heuristic_labelled() -> None:
         (lambda: charts.soreness_band(pd.DataFrame()), "widen the date range"),
         (lambda: charts.injuries_per_month_bars(pd.DataFrame()), "widen the date range"),
         (lambda: charts.recurrence_by_region_bars(pd.DataFrame()), "widen the date range"),
-        (lambda: charts.ostrc_prevalence_lines(pd.DataFrame()), "Weekly OSTRC"),
+        (lambda: charts.ostrc_prevalence_lines(pd.DataFrame()), "Weekly health questions"),
         (lambda: charts.load_acwr_chart(pd.DataFrame({"load": [], "acwr": []}), "Ada", "EWMA"), "widen the date range"),
     ],
 )

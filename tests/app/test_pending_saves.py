@@ -174,7 +174,7 @@ def therapist_on(app_at: StartApp, url: str, engine: Engine, page: str, athlete_
     return at.run().switch_page(page).run()
 
 
-def test_a_cut_off_injury_edit_and_return_come_back_in_the_new_forms(
+def test_a_cut_off_problem_edit_and_stage_decision_come_back_in_the_new_forms(
     app_at: StartApp, own_url: str, own_engine: Engine
 ) -> None:
     with own_engine.connect() as connection:  # an athlete with an open injury, so both forms show
@@ -184,21 +184,21 @@ def test_a_cut_off_injury_edit_and_return_come_back_in_the_new_forms(
     at = therapist_on(app_at, own_url, own_engine, "pages/injuries.py", athlete_id)
     user_id = int(at.session_state["user_id"])
     chosen = int(at.selectbox(key=f"edit_pick_{athlete_id}").value)
-    returned = dt.date(2026, 11, 20)
-    # the dead process had shown the edit form three times (generation 3) and had picked an injury for the
-    # return that is no longer open
+    staged = int(at.selectbox(key=f"stage_problem_{athlete_id}").value)
+    decided = dt.date(2026, 11, 20)
+    # the dead process had shown the edit form three times (generation 3), and was recording a stage decision
     pending_saves.begin(own_engine, user_id, f"edit_injury_{chosen}", {f"edit_{chosen}_3_notes": "typed, not saved"})
     pending_saves.begin(
         own_engine,
         user_id,
-        f"return_{athlete_id}",
-        {f"return_form_injury_{athlete_id}": 987654, f"return_form_date_{athlete_id}": returned},
+        f"stage_{staged}",
+        {f"stage_{staged}_date": decided, f"stage_{staged}_restrictions": "No sprints, typed before the restart"},
     )
 
     at = therapist_on(app_at, own_url, own_engine, "pages/injuries.py", athlete_id)
     assert not at.exception
-    assert "your changes to this injury" in warnings(at)
+    assert "your changes to this health problem" in warnings(at)
     assert at.text_area(key=f"edit_{chosen}_0_notes").value == "typed, not saved"
-    assert "this return to participation" in warnings(at)
-    assert at.date_input(key=f"return_form_date_{athlete_id}").value == returned
-    assert at.selectbox(key=f"return_form_injury_{athlete_id}").value != 987654
+    assert "this return-to-sport decision" in warnings(at)
+    assert at.date_input(key=f"stage_{staged}_date").value == decided
+    assert at.text_area(key=f"stage_{staged}_restrictions").value == "No sprints, typed before the restart"

@@ -98,7 +98,8 @@ def test_athlete_progress_draws_every_section(app_at: StartApp, demo_url: str) -
 
 
 def test_my_recovery_shows_only_the_athletes_own_data(app_at: StartApp, demo_url: str) -> None:
-    at = sign_in(app_at(demo_url), "athlete", "fascia-athlete")  # lands on My recovery
+    at = sign_in(app_at(demo_url), "athlete", "fascia-athlete")  # lands on the check-in: none today in the demo
+    at = at.switch_page("pages/my_recovery.py").run()
     assert not at.exception
     assert [t.value for t in at.title] == ["My recovery"]
     assert [s.value for s in at.subheader][:4] == [
@@ -226,7 +227,7 @@ def test_progress_page_offers_each_charts_data_and_the_report(
 def test_my_recovery_offers_each_charts_data_and_the_athletes_own_report_without_notes(
     app_at: StartApp, demo_url: str, media: list[MediaFileManager]
 ) -> None:
-    at = sign_in(app_at(demo_url), "athlete", "fascia-athlete")  # lands on My recovery
+    at = sign_in(app_at(demo_url), "athlete", "fascia-athlete").switch_page("pages/my_recovery.py").run()
     assert not at.exception
     csv = [b for b in at.download_button if b.label == CSV_LABEL]
     assert len(csv) == len(at.get("plotly_chart")) >= 1

@@ -232,7 +232,7 @@ def test_recurrence_sentence_names_the_index_injury() -> None:
             "body_region": ["thigh", "thigh", "knee"],
             "side": ["left", "left", "right"],
             "injury_type": ["muscle_strain", "muscle_strain", "ligament_sprain"],
-            "mechanism": ["acute", "acute", None],
+            "onset_mode": ["sudden", "sudden", None],
             "time_loss": [True, True, False],
             "return_date": pd.to_datetime(["2026-10-20", None, None]),
         }
@@ -599,8 +599,8 @@ def fill_injury(at: AppTest, onset: dt.date, region: str, side: str, injury_type
     widget(tab.selectbox, "Body region").set_value(region)
     widget(tab.selectbox, "Side").set_value(side)
     widget(tab.selectbox, "Injury type").set_value(injury_type)
-    widget(tab.selectbox, "Mechanism").set_value("acute")
-    widget(tab.checkbox, "Time-loss injury").check()
+    widget(tab.selectbox, "Onset").set_value("sudden")
+    widget(tab.checkbox, "Time-loss problem").check()
 
 
 def test_new_injury_is_saved_shown_and_classified(open_page: Callable[..., AppTest], own_engine: Engine) -> None:
@@ -610,13 +610,13 @@ def test_new_injury_is_saved_shown_and_classified(open_page: Callable[..., AppTe
     at = open_page(INJURIES, athlete_id)
     before = counts(own_engine)
     fill_injury(at, onset, index["body_region"], index["side"], index["injury_type"])
-    at = button(at, "Open injury").click().run()
+    at = button(at, "Open problem").click().run()
     assert not at.exception
     assert errors(at) == []
     assert successes(at) and successes(at)[0].startswith("Saved for ")
-    sentence = [i.value for i in at.info if str(i.value).startswith("This is")]
-    assert sentence and sentence[0].startswith("This is an early recurrence of the ")
-    assert "5 days before this onset" in sentence[0]
+    sentence = [i.value for i in at.info if str(i.value).startswith("This ")]
+    assert sentence and " is an early recurrence of the " in sentence[0]
+    assert sentence[0].endswith("(by the rule).")
     assert counts(own_engine)["injuries"] == before["injuries"] + 1
     register = shown_tables(at)[0]
     newest = register.iloc[0]
@@ -639,8 +639,8 @@ def test_new_injury_refuses_a_bad_entry_beside_the_field(
         expected = f"Return to full participation: {shown} is before the onset date."
     else:
         widget(at.tabs[0].selectbox, "Body region").set_value(None)
-        expected = "Body region is required."
-    at = button(at, "Open injury").click().run()
+        expected = "Body region is required for an injury."
+    at = button(at, "Open problem").click().run()
     assert expected in errors(at)
     assert successes(at) == []
     assert counts(own_engine) == before
@@ -668,24 +668,26 @@ def return_date_of(engine: Engine, injury_id: int) -> dt.date | None:
         return connection.scalar(select(Injury.return_date).where(Injury.id == injury_id))
 
 
-def test_set_return_refuses_a_date_before_onset_and_saves_a_valid_one(
+def test_return_to_sport_refuses_a_decision_before_onset_and_a_valid_one_sets_the_return(
     open_page: Callable[..., AppTest], own_engine: Engine
 ) -> None:
+    """The return date is not typed: the stage decision of return to sport sets it (Ardern et al. 2016)."""
     athlete_id = an_athlete(own_engine)
     onset = dt.date.today() - dt.timedelta(days=6)
     injury_id = open_injury(own_engine, athlete_id, onset)
     at = open_page(INJURIES, athlete_id)
-    tab = at.tabs[1]
-    widget(tab.selectbox, "Open injury").set_value(injury_id)
-    widget(tab.date_input, "Return to full participation").set_value(onset - dt.timedelta(days=2))
-    at = button(at, "Set return").click().run()
-    assert any(e.startswith("Return to full participation: ") and "is before the onset date" in e for e in errors(at))
+    widget(at.tabs[1].selectbox, "Health problem").set_value(injury_id)
+    at = at.run()
+    widget(at.tabs[1].selectbox, "Stage").set_value("return_to_sport")
+    widget(at.tabs[1].date_input, "From").set_value(onset - dt.timedelta(days=2))
+    at = button(at, "Record decision").click().run()
+    assert any(e.startswith("Date: ") and "is before the problem's onset" in e for e in errors(at))
     assert return_date_of(own_engine, injury_id) is None
 
-    widget(at.tabs[1].date_input, "Return to full participation").set_value(onset + dt.timedelta(days=4))
-    at = button(at, "Set return").click().run()
+    widget(at.tabs[1].date_input, "From").set_value(onset + dt.timedelta(days=4))
+    at = button(at, "Record decision").click().run()
     assert errors(at) == []
-    assert successes(at) and "4 days out" in successes(at)[0]
+    assert successes(at) and "Returned to full participation on" in successes(at)[0]
     assert return_date_of(own_engine, injury_id) == onset + dt.timedelta(days=4)
     register = shown_tables(at)[0].set_index("injury_id")
     assert register.loc[injury_id, "status"] == "Returned"
@@ -699,7 +701,7 @@ def test_edit_injury_saves_a_change_and_refuses_an_onset_after_the_return(
     injury_id = open_injury(own_engine, athlete_id, onset)
     update_record(own_engine, "injuries", injury_id, {"return_date": onset + dt.timedelta(days=10)})
     at = open_page(INJURIES, athlete_id)
-    widget(at.selectbox, "Injury to edit").set_value(injury_id)
+    widget(at.selectbox, "Health problem to edit").set_value(injury_id)
     at = at.run()
     tab = at.tabs[2]
     widget(tab.date_input, "Onset date").set_value(onset + dt.timedelta(days=12))
@@ -710,16 +712,16 @@ def test_edit_injury_saves_a_change_and_refuses_an_onset_after_the_return(
 
     tab = at.tabs[2]
     widget(tab.date_input, "Onset date").set_value(onset)
-    widget(tab.selectbox, "Mechanism").set_value("gradual")
+    widget(tab.selectbox, "Onset").set_value("gradual")
     widget(tab.text_area, "Notes (clinical; never shown to coaches)").input("ATFL, grade 1")
     at = button(at, "Save changes").click().run()
     assert errors(at) == []
-    assert successes(at) and successes(at)[0].startswith("Changed mechanism, notes:")
+    assert successes(at) and successes(at)[0].startswith("Changed onset, notes:")
     with own_engine.connect() as connection:
-        mechanism, notes = connection.execute(
-            select(Injury.mechanism, Injury.notes).where(Injury.id == injury_id)
+        onset_mode, notes = connection.execute(
+            select(Injury.onset_mode, Injury.notes).where(Injury.id == injury_id)
         ).one()
-    assert (mechanism, notes) == ("gradual", "ATFL, grade 1")
+    assert (onset_mode, notes) == ("gradual", "ATFL, grade 1")
 
 
 NOTES = "Notes (clinical; never shown to coaches)"
@@ -739,12 +741,12 @@ def test_edit_injury_refuses_a_save_over_someone_elses_change_and_keeps_the_text
     athlete_id = an_athlete(own_engine)
     injury_id = open_injury(own_engine, athlete_id, dt.date.today() - dt.timedelta(days=20))
     at = open_page(INJURIES, athlete_id)
-    widget(at.selectbox, "Injury to edit").set_value(injury_id)
+    widget(at.selectbox, "Health problem to edit").set_value(injury_id)
     at = at.run()
     update_record(own_engine, "injuries", injury_id, {"notes": "first therapist's text"}, read_version=1)
 
     widget(at.tabs[2].text_area, NOTES).input("second therapist's text")
-    widget(at.tabs[2].selectbox, "Mechanism").set_value("acute")
+    widget(at.tabs[2].selectbox, "Onset").set_value("sudden")
     at = button(at, "Save changes").click().run()
     assert not at.exception, at.exception
     assert errors(at) == [
@@ -753,7 +755,7 @@ def test_edit_injury_refuses_a_save_over_someone_elses_change_and_keeps_the_text
     assert not successes(at)
     assert notes_of(own_engine, injury_id) == "first therapist's text"
     assert widget(at.tabs[2].text_area, NOTES).value == "second therapist's text", "what was typed is kept"
-    assert widget(at.tabs[2].selectbox, "Mechanism").value == "acute"
+    assert widget(at.tabs[2].selectbox, "Onset").value == "sudden"
     register = shown_tables(at)[0].set_index("injury_id")
     assert register.loc[injury_id, "notes"] == "first therapist's text", "their change is shown"
 
@@ -767,7 +769,7 @@ def test_edit_injury_refuses_a_save_over_someone_elses_change_and_keeps_the_text
             .order_by(AuditEntry.id)
         ).all()
     assert json.loads(details[-1]) == {
-        "mechanism": [None, "acute"],
+        "onset_mode": [None, "sudden"],
         "notes": ["first therapist's text", "second therapist's text"],
     }
 
@@ -811,7 +813,7 @@ def test_forms_read_from_the_shared_demo_without_writing(demo_url: str, monkeypa
     engine = make_engine(demo_url)
     before = counts(engine)
     monkeypatch.setenv("DATABASE_URL", demo_url)
-    for page, heading in ((LOG_SESSION, "last sessions"), (RECORD_ROM, "latest ROM"), (INJURIES, "injuries")):
+    for page, heading in ((LOG_SESSION, "last sessions"), (RECORD_ROM, "latest ROM"), (INJURIES, "health problems")):
         at = AppTest.from_file(APP, default_timeout=TIMEOUT)
         at.session_state["user_id"] = therapist_id(engine)
         at.switch_page(page).run()

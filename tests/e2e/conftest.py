@@ -22,6 +22,17 @@ from tests.conftest import in_ci
 
 CHROMIUM = Path(os.environ.get("FASCIA_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = ROOT / "test-results"
+#: A phone as the browser context sees it: a 390 px wide touch screen with a phone's user agent (Streamlit
+#: decides from the user agent that it runs on a phone, e.g. to close the menu once a page is chosen).
+PHONE: dict[str, object] = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "user_agent": (
+        "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/126.0.0.0 Mobile Safari/537.36"
+    ),
+}
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -103,12 +103,12 @@ def test_sign_in_survives_reload_link_and_server_restart(tmp_path: Path, page: o
         assert 11 * 3600 < cookie["expires"] - time.time() <= 12 * 3600
 
         # a reload, then another page opened by its URL: still signed in, on that page
-        page.get_by_role("link", name="Injuries").click()  # type: ignore[attr-defined]
+        page.get_by_role("link", name="Health problems").click()  # type: ignore[attr-defined]
         wait_for_app(page)
-        signed_in_on(page, "Injuries")
+        signed_in_on(page, "Health problems")
         page.reload()  # type: ignore[attr-defined]
         wait_for_app(page)
-        signed_in_on(page, "Injuries")
+        signed_in_on(page, "Health problems")
         assert page.url.endswith("/injuries")  # type: ignore[attr-defined]
         page.goto(f"{base}/record-rom")  # type: ignore[attr-defined]
         wait_for_app(page)

@@ -59,13 +59,15 @@ PAGES: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "therapist": [
         ("Caseload", (*ALL_NAMES, *TEAMS)),  # everyone has an open injury: a card each, with the team
         ("Athlete progress", (POSITION, TEAMS[0])),  # + the picked athlete and its session notes (below)
+        ("Injury and illness surveillance", ()),
         ("Log a session", ()),
         ("Record ROM", ()),
-        ("Injuries", ()),
+        ("Health problems", ()),
         ("Export data", ()),
     ],
     "admin": [
         ("Overview", ()),
+        ("Injury and illness surveillance", ()),
         ("Users and teams", ()),
         ("Import and export", ()),
         ("Audit log", ()),
@@ -73,7 +75,7 @@ PAGES: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "athlete": [
         ("My recovery", (OWN,)),
         ("Daily check-in", (OWN,)),
-        ("Weekly OSTRC", (OWN,)),
+        ("Weekly health questions", (OWN,)),
         ("Export data", ()),
     ],
 }

@@ -12,7 +12,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import Engine, func, select, text
 
-from data import queries
+from data import pending_saves, queries
 from data.access import authenticate, sign_in, sso_sign_in, viewer_for_email
 from data.accounts import create_user, set_user_active, set_user_email, set_user_role
 from data.auth import FREE_ATTEMPTS, MAX_DELAY_SECONDS, delay_after, failures_of, locked_for, record_failure
@@ -20,6 +20,7 @@ from data.errors import ValidationError
 from data.models import Athlete, AuditEntry, Base, User
 from data.record_writes import save_checkin
 from data.roster import create_athlete, create_team, erase_athlete
+from data.sessions import create_session
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
@@ -146,6 +147,8 @@ def test_erase_athlete_deletes_every_record_and_account_and_keeps_an_entry(db_en
     day = dt.date(2026, 3, 2)
     for athlete, actor in ((keep, admin), (gone, account)):
         save_checkin(db_engine, athlete, day, {"fatigue": 3, "soreness": 2}, [], actor_id=actor)
+    create_session(db_engine, account)  # rows that belong to the account itself go with it
+    pending_saves.begin(db_engine, account, "checkin", {"checkin_mood": 4})
 
     assert erase_athlete(db_engine, gone, actor_id=admin) == "E-7"
 
@@ -179,7 +182,16 @@ def test_audit_log_pages_newest_first_and_filters(db_engine: Engine) -> None:
 
     everything, total = queries.audit_log(db_engine, limit=3)
     assert total == 9 and len(everything) == 3
-    assert list(everything.columns) == ["at", "username", "action", "table_name", "record_id", "detail"]
+    assert list(everything.columns) == [
+        "at",
+        "username",
+        "role",
+        "action",
+        "table_name",
+        "record_id",
+        "detail",
+        "subject",
+    ]
     assert everything["action"].iloc[0] == "sign_in_failed" and everything["username"].iloc[0] == ""
     second, _ = queries.audit_log(db_engine, offset=3, limit=3)
     assert list(second["detail"]) == ["Team 4", "Team 3", "Team 2"]

@@ -62,7 +62,7 @@ def injuries(rows: list[tuple]) -> pd.DataFrame:
         onset_date=pd.to_datetime(frame["onset_date"]),
         return_date=pd.to_datetime(frame["return_date"]),
         injury_type="muscle_strain",
-        mechanism="acute",
+        onset_mode="sudden",
     )
 
 
@@ -343,8 +343,8 @@ def test_surveillance_summary_incidence_and_burden_per_1000_hours():
     assert out["time_loss_injuries"] == 2
     assert out["exposure_hours"] == pytest.approx(100.0)
     assert out["incidence"] == pytest.approx(30.0)
-    assert out["days_lost"] == pytest.approx(15.0)
-    assert out["burden"] == pytest.approx(150.0)
+    assert out["days_lost"] == pytest.approx(14.0)  # IOC 2020: neither the onset day nor the return day counts
+    assert out["burden"] == pytest.approx(140.0)
 
 
 def test_surveillance_summary_without_exposure_gives_missing_rates():

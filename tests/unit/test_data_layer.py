@@ -313,8 +313,8 @@ class TestQueries:
         save_records(db_engine, "injuries", [injury])
         injuries = queries.injuries(db_engine, include_notes=True)
         assert injuries["return_date"].isna().all() and injuries["onset_date"].tolist() == [pd.Timestamp(DAY)]
-        assert injuries["mechanism"].isna().all() and injuries["notes"].isna().all()  # missing stays missing
-        assert injuries["mechanism"].dtype == "str" and injuries["notes"].dtype == "str"
+        assert injuries["onset_mode"].isna().all() and injuries["notes"].isna().all()  # missing stays missing
+        assert injuries["onset_mode"].dtype == "str" and injuries["notes"].dtype == "str"
         assert injuries["time_loss"].dtype == "bool" and injuries["injury_id"].dtype == "int64"
         sessions = queries.therapy_sessions(db_engine)
         assert sessions["injury_id"].isna().all() and sessions["therapist_id"].dtype == "Int64"
@@ -404,3 +404,95 @@ def test_dates_before_1900_or_in_the_future_are_refused_and_offsets_keep_the_wri
         "row 5, date: '1500-01-01' is before 1900",
     ]
     assert [d.date() for d in clean["date"].iloc[2:4]] == [dt.date(2019, 11, 1), dt.date(2019, 11, 2)]
+
+
+class TestHealthProblems:
+    """The IOC 2020 rules of a health problem (Bahr et al. 2020), checked before the database sees a row."""
+
+    @staticmethod
+    def problems(*rows: dict[str, object]) -> tuple[pd.DataFrame, list[str]]:
+        from data.record_checks import validate_frame
+        from data.records import RECORD_KINDS
+
+        base = {"athlete_id": 1, "time_loss": False}
+        frame = pd.DataFrame([base | {"onset_date": f"2026-03-{day:02d}"} | row for day, row in enumerate(rows, 1)])
+        clean, found = validate_frame(RECORD_KINDS["injuries"], frame)
+        return clean, [f"{p.row} {p.field}: {p.reason}" for p in found]
+
+    def test_an_injury_derives_its_type_area_tissue_and_pathology_never_changing_a_given_value(self) -> None:
+        clean, found = self.problems(
+            {"body_region": "lower_back", "side": "central", "injury_type": "muscle_strain"},
+            {"body_region": "knee", "side": "left", "pathology": "chronic_instability"},
+            {
+                "body_region": "ankle",
+                "side": "right",
+                "injury_type": "other",
+                "tissue": "bone",
+                "pathology": "fracture",
+            },
+        )
+        assert found == []
+        assert clean["problem_type"].tolist() == ["injury"] * 3
+        assert clean["body_area"].tolist() == ["lumbosacral", "knee", "ankle"]
+        assert clean["tissue"].tolist() == ["muscle_tendon", "ligament_joint_capsule", "bone"]
+        assert clean["pathology"].tolist() == ["muscle_injury", "chronic_instability", "fracture"]
+        assert clean["injury_type"].tolist() == ["muscle_strain", "ligament_sprain", "other"]
+
+    def test_values_that_do_not_go_together_are_refused_naming_row_and_field(self) -> None:
+        _, found = self.problems(
+            {"body_region": "thigh", "side": "left"},  # 1: no type, no pathology
+            {"body_region": "thigh", "side": "left", "tissue": "bone", "pathology": "tendinopathy"},  # 2
+            {"body_region": "thigh", "side": "left", "injury_type": "contusion", "pathology": "muscle_injury"},  # 3
+            {"body_region": "thigh", "side": "left", "injury_type": "contusion", "body_area": "knee"},  # 4
+            {"problem_type": "illness", "organ_system": "respiratory"},  # 5: no cause
+            {"problem_type": "illness", "organ_system": "respiratory", "illness_cause": "infection", "side": "left"},
+            {"body_region": "thigh", "side": "left", "injury_type": "contusion", "contact": "direct_athlete"},  # 7
+            {"body_region": "thigh", "side": "left", "injury_type": "other", "osiics_code": "TM-1"},  # 8
+            {"body_region": "thigh", "side": "left", "injury_type": "other", "organ_system": "respiratory"},  # 9
+        )
+        assert found == [
+            "1 injury_type: is required for an injury",
+            "2 pathology: is not a pathology of the tissue given",
+            "3 injury_type: is not the injury type of the pathology given",
+            "4 body_area: is not the body area of the body region given",
+            "5 illness_cause: is required for an illness",
+            "6 side: is for an injury only: leave it blank for an illness",
+            "7 contact: is for a sudden-onset injury only",
+            "8 osiics_code: is not an OSIICS code (letters and digits only)",
+            "9 organ_system: is for an illness only: leave it blank for an injury",
+        ]
+
+    def test_an_illness_and_an_injury_upsert_on_their_null_safe_natural_key(
+        self, db_engine: Engine, team_db: dict[str, int]
+    ) -> None:
+        illness = {
+            "athlete_id": team_db["ann"],
+            "problem_type": "illness",
+            "onset_date": DAY,
+            "organ_system": "respiratory",
+            "illness_cause": "infection",
+            "time_loss": True,
+        }
+        injury = {
+            "athlete_id": team_db["ann"],
+            "onset_date": DAY,
+            "body_region": "ankle",
+            "side": "left",
+            "injury_type": "ligament_sprain",
+            "onset_mode": "sudden",
+            "contact": "non_contact",
+            "time_loss": False,
+        }
+        first = save_records(db_engine, "injuries", [illness, injury])
+        assert (first.inserted, first.updated) == (2, 0)
+        again = save_records(db_engine, "injuries", [illness | {"return_date": DAY + dt.timedelta(days=4)}, injury])
+        assert (again.inserted, again.updated, again.unchanged) == (0, 1, 1)
+        other_system = save_records(db_engine, "injuries", [illness | {"organ_system": "gastrointestinal"}])
+        assert other_system.inserted == 1
+        problems = queries.health_problems(db_engine, include_notes=True).sort_values("injury_id")
+        assert problems["problem_type"].tolist() == ["illness", "injury", "illness"]
+        assert problems["body_area"].isna().tolist() == [True, False, True]
+        assert problems["pathology"].tolist()[1] == "joint_sprain"
+        assert problems["return_date"].tolist()[0] == pd.Timestamp(DAY + dt.timedelta(days=4))
+        with pytest.raises(InvalidRecords, match="repeats an earlier row"):
+            save_records(db_engine, "injuries", [illness, illness | {"notes": "again"}])

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, func, insert, select, text
 
 from analytics.recurrence import classify_injuries
-from analytics.vocabulary import OSTRC_SCORES, ROM_MEASURES, TECHNIQUES
+from analytics.vocabulary import OSTRC_SCORES, ROM_MEASURES, RTS_STAGES, TECHNIQUES
 from data.auth import verify_password
 from data.demo import DEMO_ACCOUNTS, TABLES, generate_demo, load_demo
 from data.errors import DatabaseNotEmpty
@@ -31,9 +31,14 @@ def demo_two_years() -> dict[str, pd.DataFrame]:
     return generate_demo(**TWO_YEARS)
 
 
-def categories(injuries: pd.DataFrame) -> pd.Series:
+def injuries_of(problems: pd.DataFrame) -> pd.DataFrame:
+    """The health problems of type injury (the demo's `injuries` table holds the illnesses too)."""
+    return problems[problems["problem_type"] == "injury"]
+
+
+def categories(problems: pd.DataFrame) -> pd.Series:
     """DESIGN.md "Recurrence" category of each injury, by analytics.recurrence."""
-    classified = classify_injuries(injuries.rename(columns={"id": "injury_id"}))
+    classified = classify_injuries(injuries_of(problems).rename(columns={"id": "injury_id"}))
     return classified.set_index("injury_id")["category"]
 
 
@@ -88,7 +93,7 @@ def test_injuries_cover_every_recurrence_category_the_period_allows(
 
 
 def test_injuries_are_realistic_and_some_are_still_open(demo_two_years: dict[str, pd.DataFrame]) -> None:
-    injuries = demo_two_years["injuries"]
+    injuries = injuries_of(demo_two_years["injuries"])
     per_athlete_year = len(injuries) / 12 / 2
     assert 1 <= per_athlete_year <= 2.5
     assert {"thigh", "ankle", "knee", "hip_groin", "lower_back", "lower_leg_achilles"} <= set(injuries["body_region"])
@@ -195,7 +200,9 @@ def test_availability_follows_the_injuries(demo: dict[str, pd.DataFrame]) -> Non
     open_days = set()
     for injury in injuries.itertuples():
         until = injury.return_date if pd.notna(injury.return_date) else end
-        for day in pd.date_range(injury.onset_date, until - pd.Timedelta(days=1)):
+        # hurt in a session, the athlete took full part that day: out from the next
+        first = injury.onset_date + pd.Timedelta(days=int(pd.notna(injury.training_session_id)))
+        for day in pd.date_range(first, until - pd.Timedelta(days=1)):
             open_days.add((injury.athlete_id, day))
     injured = pd.Series([(a, d) in open_days for a, d in zip(checkins["athlete_id"], checkins["date"], strict=True)])
     availability = checkins["availability"].reset_index(drop=True)
@@ -261,6 +268,82 @@ def test_pain_reports_include_low_grade_soreness_outside_injuries(demo: dict[str
     assert len(elsewhere) > 20 and elsewhere["pain"].median() <= 3
 
 
+# --------------------------------------------------------------------------- health problems (IOC 2020)
+
+
+def test_illnesses_have_an_organ_system_and_a_cause_and_keep_athletes_out(
+    demo_two_years: dict[str, pd.DataFrame],
+) -> None:
+    problems = demo_two_years["injuries"]
+    illnesses = problems[problems["problem_type"] == "illness"]
+    assert 0.5 <= len(illnesses) / 12 / 2 <= 2.5  # per athlete-year
+    assert {"respiratory", "gastrointestinal"} <= set(illnesses["organ_system"])
+    assert illnesses["illness_cause"].notna().all() and (illnesses["illness_cause"] == "infection").any()
+    injury_only = ["body_region", "side", "injury_type", "tissue", "pathology", "contact", "training_session_id"]
+    assert illnesses[injury_only].isna().all().all()
+    assert illnesses["time_loss"].any() and not illnesses["time_loss"].all()
+    checkins = demo_two_years["wellness_checkins"].set_index(["athlete_id", "date"])["availability"]
+    out = illnesses[illnesses["time_loss"] & illnesses["return_date"].notna()]
+    days = [(i.athlete_id, i.onset_date) for i in out.itertuples() if (i.athlete_id, i.onset_date) in checkins.index]
+    assert days and all(checkins[day] == "unavailable" for day in days)
+
+
+def test_injuries_have_onset_mode_area_tissue_pathology_and_sudden_ones_contact_and_their_session(
+    demo_two_years: dict[str, pd.DataFrame],
+) -> None:
+    injuries = injuries_of(demo_two_years["injuries"])
+    assert injuries[["onset_mode", "body_area", "tissue", "pathology", "activity"]].notna().all().all()
+    sudden = injuries["onset_mode"] == "sudden"
+    assert injuries.loc[sudden, "contact"].notna().all() and injuries.loc[~sudden, "contact"].isna().all()
+    assert {"non_contact", "direct_athlete"} <= set(injuries["contact"])
+    sessions = demo_two_years["training_sessions"].set_index("id")
+    linked = injuries[injuries["training_session_id"].notna()]
+    assert len(linked) > 10 and sudden[linked.index].all()
+    session = sessions.loc[linked["training_session_id"].astype(int)]
+    assert (session["athlete_id"].to_numpy() == linked["athlete_id"].to_numpy()).all()
+    assert (session["date"].to_numpy() == linked["onset_date"].to_numpy()).all()
+    assert (session["kind"].to_numpy() == linked["activity"].to_numpy()).all()
+    assert set(linked["activity"]) == {"training", "match"}
+
+
+def test_injuries_go_through_the_return_to_sport_stages(demo: dict[str, pd.DataFrame]) -> None:
+    stages, problems = demo["rts_stages"], demo["injuries"].set_index("id")
+    assert set(stages["injury_id"]) == set(injuries_of(demo["injuries"])["id"])
+    order = {stage: i for i, stage in enumerate(RTS_STAGES)}
+    for injury_id, history in stages.groupby("injury_id"):
+        assert history["date"].is_monotonic_increasing and history["date"].is_unique
+        assert history["stage"].map(order).is_monotonic_increasing
+        problem = problems.loc[injury_id]
+        assert history["date"].iloc[0] == problem["onset_date"]
+        back = history.loc[history["stage"] == "return_to_sport", "date"]
+        assert back.tolist() == ([problem["return_date"]] if pd.notna(problem["return_date"]) else [])
+    modified = stages[stages["stage"] == "return_to_participation"]
+    assert modified["restrictions"].notna().all()
+    assert stages.loc[stages["stage"] == "return_to_performance", "restrictions"].isna().all()
+    assert (stages["expected_next_date"].dropna() >= stages.loc[stages["expected_next_date"].notna(), "date"]).all()
+    current = stages.sort_values("date").groupby("injury_id").tail(1)
+    end = pd.Timestamp(END)
+    expected_back = current["expected_next_date"].between(end, end + pd.Timedelta(days=14))
+    assert expected_back.any()  # the coach's forecast has someone to show
+
+
+def test_ostrc_h2_reports_follow_the_health_problems(demo: dict[str, pd.DataFrame]) -> None:
+    reports, problems = demo["ostrc_health_problems"], demo["injuries"].set_index("id")
+    assert (reports["week_start"].dt.day_of_week == 0).all()
+    for q in ("q1", "q2", "q3", "q4"):
+        assert set(reports[q]) <= set(OSTRC_SCORES)
+    assert reports["days_lost"].between(0, 7).all() and (reports["days_lost"] > 0).any()
+    assert set(reports["problem_type"]) == {"injury", "illness"}
+    key = ["athlete_id", "week_start", "problem_type", "body_region", "organ_system"]
+    assert not reports.duplicated(key).any()
+    linked = reports[reports["injury_id"].notna()]
+    assert (problems.loc[linked["injury_id"].astype(int), "athlete_id"].to_numpy() == linked["athlete_id"]).all()
+    recent = reports["week_start"] + pd.Timedelta(days=6) > pd.Timestamp(END) - pd.Timedelta(days=14)
+    assert reports.loc[recent, "injury_id"].isna().all() and reports.loc[~recent, "injury_id"].notna().all()
+    answered = demo["ostrc_responses"].set_index(["athlete_id", "week_start"])["q1"]
+    assert (answered.loc[list(zip(reports["athlete_id"], reports["week_start"], strict=True))] > 0).all()
+
+
 def test_accounts_one_per_role_with_working_passwords(demo: dict[str, pd.DataFrame]) -> None:
     users, user_teams = demo["users"], demo["user_teams"]
     assert [role for _, role, _ in DEMO_ACCOUNTS] == ["admin", "coach", "therapist", "athlete"]
@@ -292,6 +375,10 @@ def test_load_demo_inserts_every_row_within_the_check_constraints(db_engine: Eng
     assert stored["return_date"].isna().sum() == frames["injuries"]["return_date"].isna().sum()
     assert (stored["onset_date"] == frames["injuries"]["onset_date"]).all()
     assert linked == frames["rom_measurements"]["session_id"].notna().sum()
+    with db_engine.connect() as connection:  # the stages meet the checklist migration 0007 seeded
+        criteria = dict(connection.execute(text("SELECT stage, criteria_met FROM rts_stages")).all())
+    assert '"Strength at least 90 % of the other side"' in criteria["return_to_sport"]
+    assert criteria["rehabilitation"] == "[]"
     with db_engine.begin() as connection:  # ids were given explicitly: new rows still get fresh ids
         new_id = connection.execute(
             insert(Team).values(name="Late FC", sport="soccer", timezone="UTC").returning(Team.id)

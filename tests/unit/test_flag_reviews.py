@@ -7,32 +7,20 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, Engine, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from analytics.flags import FLAG_IDENTITY, open_flags, rom_asymmetry_flags
 from data import queries
-from data.db import ROOT
 from data.errors import ValidationError
 from data.models import AuditEntry
 from data.record_writes import close_flag
 from data.roster import create_athlete, create_team
-from data.schema import current_revision, head_revision, upgrade
+from data.schema import current_revision, head_revision, migrate, upgrade
 
 DAY = dt.date(2026, 12, 2)
 INTERNAL = "shoulder/internal_rotation"
 EXTERNAL = "shoulder/external_rotation"
-
-
-def migrate(engine: Engine, revision: str, down: bool = False) -> None:
-    """Run Alembic up (or down) to `revision` on `engine`, as `data.schema.upgrade` runs it."""
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(ROOT / "migrations"))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        (command.downgrade if down else command.upgrade)(config, revision)
 
 
 def add_review(connection: Connection, athlete_id: int, side: str) -> None:

@@ -163,9 +163,9 @@ def test_rom_asymmetry_today_board_shows_latest_within_28_days_history_shows_eac
         [1, day(10), "hip_groin", "right"],
         [2, day(20), "knee", "right"],
     ]
-    assert (
+    assert (  # codes: `views.words.values_words` words them
         board.iloc[0]["values"]
-        == "hip internal rotation: left 40 deg, right 34 deg, |diff| 6 > MDC 5 and > 4; LSI 85 %"
+        == "hip/internal_rotation: left 40 deg, right 34 deg, |diff| 6 > MDC 5 and > 4; LSI 85 %"
     )
     assert rom_asymmetry_flags(frame, as_of=day(60)).empty
     assert rom_asymmetry_flags(frame, as_of=day(60), start=day(0))["date"].tolist() == [day(10), day(20)]
@@ -473,10 +473,11 @@ def test_compute_flags_over_a_demo_year_has_one_row_per_identity(end: dt.date):
     from data.demo import generate_demo
 
     demo = generate_demo(athletes=40, days=365, seed=7, end=end)
+    injuries = demo["injuries"]  # every health problem: the flags read the injuries, as `data` serves them
     inputs = {
         "pain_reports": demo["pain_reports"],
         "wellness_checkins": demo["wellness_checkins"],
-        "injuries": demo["injuries"].rename(columns={"id": "injury_id"}),
+        "injuries": injuries[injuries["problem_type"] == "injury"].rename(columns={"id": "injury_id"}),
         "rom_measurements": demo["rom_measurements"],
         "ostrc_responses": demo["ostrc_responses"],
         "athletes": demo["athletes"].rename(columns={"id": "athlete_id"}),

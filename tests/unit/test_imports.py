@@ -21,6 +21,7 @@ from data.db import write_transaction
 from data.errors import ValidationError
 from data.imports import ENCODINGS_READ, KINDS, LAYOUTS, import_file, template
 from data.models import Athlete, WellnessCheckin
+from data.queries import health_problems as queries_health_problems
 from data.queries import (
     injuries,
     pain_reports,
@@ -75,6 +76,44 @@ def test_templates_import_cleanly(db_engine: Engine, tmp_path: Path) -> None:
     injury_id = int(injuries(db_engine)["injury_id"].iloc[0])
     assert session["injury_id"] == injury_id and pd.notna(session["therapist_id"])
     assert rom_measurements(db_engine)["session_id"].tolist() == [session["session_id"]]
+
+
+def test_health_problems_are_checked_across_columns_and_days_lost_is_ignored(
+    with_athletes: Engine, tmp_path: Path
+) -> None:
+    """The IOC 2020 rules of a health problem (data.record_checks) in a file: refusals name row and column;
+    blanks the rules derive are filled; the computed days_lost is read by nobody."""
+    header = ",".join(LAYOUTS["injuries"]) + "\n"
+
+    def row(**values: str) -> str:
+        return ",".join(values.get(c, "") for c in LAYOUTS["injuries"]) + "\n"
+
+    bad = (
+        row(athlete_external_id="A1", problem_type="illness", onset_date="2024-03-01", body_region="knee",
+            organ_system="respiratory", illness_cause="infection", time_loss="false")
+        + row(athlete_external_id="A1", onset_date="2024-03-02", body_region="thigh", side="left",
+              injury_type="contusion", pathology="muscle_injury", time_loss="false")
+        + row(athlete_external_id="A1", onset_date="2024-03-03", body_region="thigh", side="left",
+              injury_type="other", onset_mode="gradual", contact="direct_athlete", time_loss="false")
+    )  # fmt: skip
+    with pytest.raises(InvalidRecords) as refused:
+        import_file(with_athletes, "injuries", write(tmp_path, "bad.csv", header + bad))
+    assert [(e.row, e.field) for e in refused.value.errors] == [
+        (2, "body_region"),
+        (3, "injury_type"),
+        (4, "contact"),
+    ]
+    good = (
+        row(athlete_external_id="A1", onset_date="2024-03-02", body_region="lower_back", side="central",
+            pathology="bone_stress_injury", time_loss="true", return_date="2024-03-20", days_lost="not a number")
+        + row(athlete_external_id="A1", problem_type="illness", onset_date="2024-03-02",
+              organ_system="gastrointestinal", illness_cause="infection", time_loss="true", days_lost="3")
+    )  # fmt: skip
+    assert import_file(with_athletes, "injuries", write(tmp_path, "good.csv", header + good)).inserted == 2
+    stored = queries_health_problems(with_athletes, include_notes=True)
+    injury = stored[stored["problem_type"] == "injury"].iloc[0]
+    assert (injury["injury_type"], injury["tissue"], injury["body_area"]) == ("bone_stress", "bone", "lumbosacral")
+    assert stored["problem_type"].tolist() == ["injury", "illness"]
 
 
 def test_bad_rows_are_refused_whole_with_every_row_named(with_athletes: Engine, tmp_path: Path) -> None:
@@ -166,8 +205,8 @@ def test_progress_is_reported(with_athletes: Engine, tmp_path: Path) -> None:
 
 
 def test_a_changed_date_is_an_update(with_athletes: Engine, tmp_path: Path) -> None:
-    header = "athlete_external_id,onset_date,body_region,side,injury_type,mechanism,time_loss,return_date,notes\n"
-    row = "A1,2024-02-10,thigh,left,muscle_strain,acute,true,{},strain\n"
+    header = "athlete_external_id,onset_date,body_region,side,injury_type,onset_mode,time_loss,return_date,notes\n"
+    row = "A1,2024-02-10,thigh,left,muscle_strain,sudden,true,{},strain\n"
     import_file(with_athletes, "injuries", write(tmp_path, "i.csv", header + row.format("")))
     report = import_file(with_athletes, "injuries", write(tmp_path, "j.csv", header + row.format("2024-03-01")))
     assert (report.inserted, report.updated, report.unchanged) == (0, 1, 0)
@@ -180,9 +219,9 @@ def test_a_changed_date_is_an_update(with_athletes: Engine, tmp_path: Path) -> N
 # ---------------------------------------------------------------- links between records
 
 INJURIES = (
-    "athlete_external_id,onset_date,body_region,side,injury_type,mechanism,time_loss,return_date,notes\n"
-    "A1,2024-02-10,thigh,left,muscle_strain,acute,true,2024-03-01,\n"
-    "A2,2024-02-10,thigh,left,muscle_strain,acute,true,,\n"
+    "athlete_external_id,onset_date,body_region,side,injury_type,onset_mode,time_loss,return_date,notes\n"
+    "A1,2024-02-10,thigh,left,muscle_strain,sudden,true,2024-03-01,\n"
+    "A2,2024-02-10,thigh,left,muscle_strain,sudden,true,,\n"
 )
 SESSION_HEADER = (
     "athlete_external_id,therapist_username,date,technique,body_region,side,minutes,pain_before,pain_after,"
@@ -234,9 +273,9 @@ def test_bad_links_are_refused_naming_row_and_column(with_injuries: Engine, tmp_
     injury = "injury_onset_date+injury_body_region+injury_side+injury_type"
     assert [str(e) for e in refused.value.errors] == [
         "row 3, therapist_username: 'nobody' is not a known user",
-        f"row 4, {injury}: '2024-02-11, thigh, left, muscle_strain' matches no injury of this athlete "
+        f"row 4, {injury}: '2024-02-11, thigh, left, muscle_strain' matches no health problem of this athlete "
         "(stored or imported earlier)",
-        "row 5, injury_body_region: '' is needed to name the injury "
+        "row 5, injury_body_region: '' is needed to name the health problem "
         "(injury_onset_date, injury_body_region, injury_side, injury_type)",
         f"row 6, injury_onset_date: 'soon' {NOT_A_DATE}",
     ]

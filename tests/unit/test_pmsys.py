@@ -244,6 +244,11 @@ def test_weekly_injury_reports_become_pain_reports_and_major_runs_become_injurie
         (dt.date(2019, 11, 11), "lower_back", "central", "other", dt.date(2019, 11, 25)),
         (dt.date(2019, 12, 2), "knee", "right", "other", None),
     ]
+    # health problems of type injury, their IOC fields derived as migration 0007 derives them
+    assert rows(db_engine, Injury, "problem_type", "onset_mode", "body_area", "tissue", "pathology") == [
+        ("injury", None, "knee", "non_specific", "non_specific"),
+        ("injury", None, "lumbosacral", "non_specific", "non_specific"),
+    ]
     assert report.unknown == {"injury location left_ear": 1}
 
 

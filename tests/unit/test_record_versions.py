@@ -14,26 +14,15 @@ import threading
 from pathlib import Path
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, inspect, select, text
 
-from data.db import ROOT
 from data.imports import import_file
 from data.models import AuditEntry, Injury, TherapySession
 from data.record_writes import EditConflict, read_for_edit, save_records, save_session_with_rom, update_record
 from data.roster import ERASED_DETAIL, create_athlete, create_team, erase_athlete
-from data.schema import upgrade
+from data.schema import migrate, upgrade
 
 ONSET = dt.date(2026, 3, 2)
-
-
-def migrate(engine: Engine, revision: str, down: bool = False) -> None:
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(ROOT / "migrations"))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        (command.downgrade if down else command.upgrade)(config, revision)
 
 
 def an_injury(engine: Engine, notes: str = "first look") -> tuple[int, int]:
@@ -146,7 +135,7 @@ def test_every_update_bumps_the_version_form_upsert_and_import(db_engine: Engine
     assert version_of(db_engine, Injury, injury) == 3, "an unchanged row keeps its version"
     csv = tmp_path / "injuries.csv"
     csv.write_text(
-        "athlete_external_id,onset_date,body_region,side,injury_type,mechanism,time_loss,return_date,notes\n"
+        "athlete_external_id,onset_date,body_region,side,injury_type,onset_mode,time_loss,return_date,notes\n"
         f"A-10,{ONSET},thigh,left,muscle_strain,,true,{ONSET + dt.timedelta(days=9)},changed by an import\n"
     )
     assert import_file(db_engine, "injuries", csv).updated == 1

@@ -6,7 +6,7 @@ import pandas as pd
 import pandera.errors
 import pytest
 
-from analytics.recurrence import classify_injuries, recurrence_rate, time_between_episodes
+from analytics.recurrence import classify_injuries, classify_problems, recurrence_rate, time_between_episodes
 from tests import factories
 
 COLUMNS = ["injury_id", "athlete_id", "onset_date", "body_region", "side", "injury_type", "return_date"]
@@ -14,7 +14,7 @@ COLUMNS = ["injury_id", "athlete_id", "onset_date", "body_region", "side", "inju
 
 def injuries(rows: list[tuple]) -> pd.DataFrame:
     """Injuries from (injury_id, athlete_id, onset, region, side, type, return or None) rows,
-    with the query's extra columns (mechanism, time_loss, notes)."""
+    with the query's extra columns (onset_mode, time_loss, notes)."""
     return factories.injuries(rows, COLUMNS).assign(notes="clinical note")
 
 
@@ -128,7 +128,7 @@ def test_keeps_input_order_index_and_extra_columns():
     assert out.index.tolist() == [10, 20]
     assert out["injury_id"].tolist() == [2, 1]
     assert out["category"].tolist() == ["recurrent_early", "new"]
-    assert {"mechanism", "time_loss", "notes", "category", "index_injury_id"} <= set(out.columns)
+    assert {"onset_mode", "time_loss", "notes", "category", "index_injury_id"} <= set(out.columns)
 
 
 def test_several_athletes_at_once_equal_each_alone():
@@ -224,3 +224,139 @@ def test_time_between_episodes():
     assert out["days_from_index_onset"].tolist() == [31, 9, 36]
     assert out["days_from_index_return"].tolist()[0] == 12
     assert out["days_from_index_return"].isna().tolist() == [False, True, False]
+
+
+# --------------------------------------------------------------------------- health problems (IOC 2020)
+
+
+def problems(rows: list[tuple]) -> pd.DataFrame:
+    """Health problems from (id, type, onset, return or None, site, index_problem_id, by clinician) rows; site =
+    (region, side, injury type) for an injury, (organ system, cause) for an illness; athlete 1."""
+    records = []
+    for problem_id, kind, onset, back, site, index, by_clinician in rows:
+        injury = dict(zip(("body_region", "side", "injury_type"), site, strict=True)) if kind == "injury" else {}
+        illness = dict(zip(("organ_system", "illness_cause"), site, strict=True)) if kind == "illness" else {}
+        records.append(
+            {
+                "injury_id": problem_id,
+                "athlete_id": 1,
+                "problem_type": kind,
+                "onset_date": pd.Timestamp(onset),
+                "return_date": pd.Timestamp(back) if back else pd.NaT,
+                **dict.fromkeys(("body_region", "side", "injury_type", "organ_system", "illness_cause")),
+                **injury,
+                **illness,
+                "index_problem_id": index,
+                "index_by_clinician": by_clinician,
+            }
+        )
+    return pd.DataFrame(records).astype({"index_problem_id": "Int64"})
+
+
+def ids(values: pd.Series) -> list[int | None]:
+    return [None if pd.isna(v) else int(v) for v in values]
+
+
+THIGH = ("thigh", "left", "muscle_strain")
+KNEE = ("knee", "left", "ligament_sprain")
+COLD = ("respiratory", "infection")
+
+
+def test_illnesses_recur_by_organ_system_and_cause():
+    """IOC 2020 ("Subsequent health problems"; Table 4 of the Para sport extension, Derman et al. 2021): an
+    illness of the same organ system and type after full recovery is a repeat, before it an exacerbation.
+    Respiratory infection 01-05 to 01-10, again 01-20 (10 days after return): early recurrence; the same
+    again on 01-25 while the second is not over: exacerbation; a respiratory allergy is new (another cause),
+    and an injury is never an illness's index."""
+    out = classify_problems(
+        problems(
+            [
+                (1, "illness", "2024-01-05", "2024-01-10", COLD, None, False),
+                (2, "illness", "2024-01-20", None, COLD, None, False),
+                (3, "illness", "2024-01-25", None, COLD, None, False),
+                (4, "illness", "2024-02-01", None, ("respiratory", "allergic"), None, False),
+                (5, "injury", "2024-01-06", "2024-01-09", THIGH, None, False),
+            ]
+        )
+    )
+    assert out.set_index("injury_id")["category"].to_dict() == {
+        1: "new",
+        2: "recurrent_early",
+        3: "exacerbation",
+        4: "new",
+        5: "new",
+    }
+    assert ids(out["index_injury_id"]) == [None, 1, 2, None, None]
+    assert set(out["classified_by"]) == {"automatic"}
+
+
+def test_injuries_are_classified_as_classify_injuries_does():
+    frame = problems(
+        [
+            (1, "injury", "2024-01-01", "2024-01-20", THIGH, None, False),
+            (2, "injury", "2024-02-01", None, THIGH, None, False),
+            (3, "injury", "2024-02-02", None, KNEE, None, False),
+        ]
+    )
+    injuries_only = frame[
+        ["injury_id", "athlete_id", "onset_date", "body_region", "side", "injury_type", "return_date"]
+    ]
+    assert classify_problems(frame)["category"].tolist() == classify_injuries(injuries_only)["category"].tolist()
+
+
+def test_a_clinician_choice_overrides_the_automatic_category():
+    """Issue 13: the clinician's own index problem (audited) decides where one is set. Problem 3 (knee) would be
+    new by the Fuller rule (another site); the clinician links it to problem 1 (thigh, returned 01-20): onset
+    02-01 is 12 days later, an early recurrence. Problem 2 (the same thigh strain, automatically an early
+    recurrence of 1) is declared new by the clinician (no index). Problem 4 is linked to problem 3, not yet
+    returned by its onset: an exacerbation. Problem 5 names an index the frame does not hold: automatic."""
+    out = classify_problems(
+        problems(
+            [
+                (1, "injury", "2024-01-01", "2024-01-20", THIGH, None, False),
+                (2, "injury", "2024-01-25", "2024-01-30", THIGH, None, True),
+                (3, "injury", "2024-02-01", None, KNEE, 1, True),
+                (4, "injury", "2024-02-05", None, ("ankle", "left", "ligament_sprain"), 3, True),
+                (5, "injury", "2024-06-01", None, THIGH, 99, True),
+            ]
+        )
+    ).set_index("injury_id")
+    assert out["category"].to_dict() == {
+        1: "new",
+        2: "new",
+        3: "recurrent_early",
+        4: "exacerbation",
+        5: "recurrent_late",
+    }
+    assert ids(out["index_injury_id"]) == [None, None, 1, 3, 2]
+    assert out["classified_by"].to_dict() == {
+        1: "automatic",
+        2: "clinician",
+        3: "clinician",
+        4: "clinician",
+        5: "automatic",
+    }
+
+
+def test_recurrence_rate_of_health_problems_uses_the_clinician_choice():
+    """Problem 2 alone would be an early recurrence (rate 1/2); the clinician says it is new: 0/2. Injuries and
+    illnesses get a row each with ``by=["problem_type"]``."""
+    frame = problems(
+        [
+            (1, "injury", "2024-01-01", "2024-01-20", THIGH, None, False),
+            (2, "injury", "2024-01-25", None, THIGH, None, True),
+            (3, "illness", "2024-01-05", "2024-01-10", COLD, None, False),
+            (4, "illness", "2024-01-20", None, COLD, None, False),
+        ]
+    )
+    rates = recurrence_rate(frame, by=["problem_type"]).set_index("problem_type")
+    assert rates.loc["injury", "recurrences"] == 0
+    assert rates.loc["illness", "recurrence_rate"] == pytest.approx(0.5)
+    automatic = recurrence_rate(frame.assign(index_by_clinician=False), by=["problem_type"]).set_index("problem_type")
+    assert automatic.loc["injury", "recurrence_rate"] == pytest.approx(0.5)
+
+
+def test_illnesses_need_their_organ_system_and_cause():
+    frame = problems([(1, "illness", "2024-01-05", None, COLD, None, False)])
+    with pytest.raises(ValueError, match="organ_system"):
+        classify_problems(frame.drop(columns=["organ_system", "illness_cause"]))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import html
 import re
 
 import numpy as np
@@ -97,7 +98,7 @@ def test_report_holds_every_section_with_charts_and_tables(demo: dict[str, objec
         assert heading in page, heading
     printed: ProgressReport = demo["report"]  # type: ignore[assignment]
     for sentence in printed.summary.pain_sentences[:2] + printed.summary.rom_sentences[:2]:
-        assert report.html.escape(sentence) in page
+        assert html.escape(sentence) in page
     measures = printed.progress.history[["joint", "movement"]].drop_duplicates()
     charts = page.count('class="plotly-graph-div"')
     assert charts == 1 + len(measures) + 1  # pain, one per ROM measure, treatment response
@@ -123,8 +124,8 @@ def test_user_text_is_escaped_everywhere(demo: dict[str, object]) -> None:
     page = make(demo, display_name=HOSTILE, team=f"</title>{HOSTILE}", position=HOSTILE)
     assert HOSTILE not in page
     assert "</title><img" not in page
-    assert report.html.escape(HOSTILE) in page
-    assert report.html.escape("<b>left calf</b>") in page  # the therapist's notes, escaped
+    assert html.escape(HOSTILE) in page
+    assert html.escape("<b>left calf</b>") in page  # the therapist's notes, escaped
     assert "<b>left calf</b>" not in page
 
 
@@ -153,7 +154,7 @@ def test_every_hostile_string_is_escaped_and_the_page_forbids_remote_loads(demo:
     assert "default-src 'none'" in report.CSP and "img-src data:" in report.CSP
     assert "http" not in report.CSP  # no origin is allowed, not even https
     for text in HOSTILE_TEXTS:
-        assert report.html.escape(visible(text), quote=True) in page, text
+        assert html.escape(visible(text), quote=True) in page, text
     for raw in ("<img src=x", "</title>[", "\u202e", "\u202c"):
         assert raw not in page, raw
     assert "\u200d" in page  # a zero-width joiner is left alone
@@ -273,8 +274,10 @@ def test_chart_tables_name_their_units() -> None:
         [[1.0, np.nan], [3.0, 4.0]], index=["Ann", "Bo"], columns=pd.to_datetime(["2026-01-01", "2026-01-02"])
     )
     long = tables.soreness_matrix_table(matrix)
-    assert list(long.columns) == ["Athlete", "Date", "Soreness score (1-5, 5 = very sore)"]
-    assert len(long) == 4 and long["Soreness score (1-5, 5 = very sore)"].isna().sum() == 1
+    column = "Soreness (1 = very sore … 5 = not sore)"  # as the athletes answered: score 1 is item 5
+    assert list(long.columns) == ["Athlete", "Date", column]
+    assert len(long) == 4 and long[column].isna().sum() == 1
+    assert long[column].dropna().tolist() == [5.0, 3.0, 2.0]
     counts = tables.availability_table({"full": 7, "modified": 2, "unavailable": 1})
     assert dict(zip(counts["Availability"], counts["Athletes (n)"], strict=True)) == {
         "Unavailable": 1,

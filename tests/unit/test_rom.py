@@ -108,19 +108,19 @@ def test_rom_status_baseline_latest_change_mdc_boundary_and_percent_of_norm():
     right = key.loc[(1, "hip", "right")]
     assert right["baseline_date"] == D("2024-01-05") and right["baseline_value"] == 33.0
     assert right["baseline_context"] == "baseline" and right["latest_value"] == 38.1
-    assert right["change"] == pytest.approx(5.1) and right["change_real"] and right["change_label"] == "gain"
+    assert right["change"] == pytest.approx(5.1) and right["change_real"]  # a gain
     assert right["pct_of_norm"] == pytest.approx(38.1 / 45 * 100) and right["n_dates"] == 3
     left = key.loc[(1, "hip", "left")]
-    assert left["change"] == pytest.approx(4.9) and not left["change_real"]
-    assert left["change_label"] == "within measurement error"
+    assert left["change"] == pytest.approx(4.9) and not left["change_real"]  # within measurement error
     knee = key.loc[(2, "knee", "left")]
     assert knee["baseline_context"] == "first" and knee["baseline_value"] == 130.0
-    assert knee["change"] == -5.0 and knee["change_label"] == "within measurement error"
+    assert knee["change"] == -5.0 and not knee["change_real"]  # within measurement error
     assert knee["pct_of_norm"] == pytest.approx(125 / 135 * 100)
-    assert key.loc[(3, "ankle", "left")]["change_label"] == "gain" and key.loc[(3, "ankle", "left")]["mdc"] == 1.5
-    assert key.loc[(3, "ankle", "right")]["change_label"] == "within measurement error"
+    lunge = key.loc[(3, "ankle", "left")]
+    assert lunge["change"] == pytest.approx(1.6) and lunge["change_real"] and lunge["mdc"] == 1.5  # a gain
+    assert not key.loc[(3, "ankle", "right")]["change_real"]  # within measurement error
     once = key.loc[(4, "shoulder", "right")]
-    assert np.isnan(once["change"]) and once["change_label"] == "not re-measured" and not once["change_real"]
+    assert np.isnan(once["change"]) and not once["change_real"]  # not re-measured
 
 
 def test_rom_status_loss_and_post_session_option():
@@ -134,7 +134,7 @@ def test_rom_status_loss_and_post_session_option():
             ]
         )
     )
-    assert out.iloc[0]["change_label"] == "loss"
+    assert out.iloc[0]["change"] == pytest.approx(-5.1) and out.iloc[0]["change_real"]  # a loss
     with_post = rom_status(status_fixture(), include_post_session=True)
     row = with_post[(with_post["athlete_id"] == 1) & (with_post["side"] == "right")].iloc[0]
     assert row["latest_value"] == pytest.approx((38.1 + 45.0) / 2)

@@ -3,13 +3,17 @@ its fast path only passes frames pandera passes unchanged, and everything else i
 
 from __future__ import annotations
 
+import pickle
+
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 import pytest
 from pandera.typing import Series
 
 from analytics import schemas as S
-from analytics.validation import checked
+from analytics import validation
+from analytics.validation import CheckedFrame, checked, checked_frame, plain_frame, rows_of
 
 
 def pain_reports(**changes: object) -> pd.DataFrame:
@@ -223,3 +227,59 @@ def test_the_fast_path_agrees_with_pandera_on_uncoerced_text_in_object_columns(v
 def test_an_empty_frame_built_without_dtypes_passes_with_its_text_as_text(without_pandera: None) -> None:
     empty = checked(pd.DataFrame({"name": pd.Series([], dtype=object)}), Names)
     assert pd.api.types.is_string_dtype(empty["name"]) and empty["name"].dtype != object
+
+
+# --------------------------------------------------------------------------- checked once (CheckedFrame)
+
+
+def refuse_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any real check (the fast path reads the model's rules first, pandera after it) refuses to run."""
+    monkeypatch.setattr(validation, "_model_rules", refuse)
+    monkeypatch.setattr(pa.DataFrameSchema, "validate", refuse)
+
+
+def test_a_frame_checked_once_is_taken_back_without_a_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    once = checked_frame(pain_reports(note=["a", "b"]), S.PainReports)
+    assert isinstance(once, CheckedFrame) and list(once.columns)[-1] == "note"  # other columns kept
+    refuse_checks(monkeypatch)
+    pd.testing.assert_frame_equal(
+        checked(once, S.PainReports, ("athlete_id", "pain")), pain_reports()[["athlete_id", "pain"]]
+    )
+    assert type(checked(once, S.PainReports)) is pd.DataFrame  # what analytics gets is a plain frame
+    assert checked_frame(once, S.PainReports) is once
+    with pytest.raises(PanderaRan):
+        checked(once, S.Injuries, ("athlete_id",))  # another model is checked
+
+
+def test_a_bad_frame_is_refused_where_it_is_first_checked() -> None:
+    with pytest.raises(pa.errors.SchemaError, match="pain"):
+        checked_frame(pain_reports(pain=[3, 11]), S.PainReports)
+
+
+def test_only_the_checked_frame_and_its_row_subsets_carry_the_mark(monkeypatch: pytest.MonkeyPatch) -> None:
+    once = checked_frame(pain_reports(), S.PainReports)
+    refuse_checks(monkeypatch)
+    for derived in (once.copy(), once.assign(pain=[3, 99]), once.take([0]), once[["athlete_id", "pain"]]):
+        assert type(derived) is pd.DataFrame
+        with pytest.raises(PanderaRan):
+            checked(derived, S.PainReports)  # checked again where it crosses
+    second = rows_of(once, np.array([1]))
+    assert isinstance(second, CheckedFrame) and second.index.tolist() == [0]
+    assert rows_of(once, np.array([1]), renumber=False).index.tolist() == [1]
+    checked(second, S.PainReports)  # no check
+    with pytest.raises(PanderaRan):
+        checked(pickle.loads(pickle.dumps(once)), S.PainReports)  # a cached copy is checked again
+    assert type(plain_frame(once)) is pd.DataFrame
+
+
+def test_a_frame_checked_on_some_columns_checks_the_others_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    once = checked_frame(pain_reports(), S.PainReports, ("athlete_id", "date"))
+    assert list(once.columns) == list(pain_reports().columns)  # every column kept
+    monkeypatch.setattr(pa.DataFrameSchema, "validate", refuse)
+    calls: list[object] = []
+    rules = validation._model_rules
+    monkeypatch.setattr(validation, "_model_rules", lambda *key: calls.append(key) or rules(*key))
+    checked(once, S.PainReports, ("date",))
+    assert calls == []
+    checked(once, S.PainReports, ("date", "pain"))
+    assert calls == [(S.PainReports, ("date", "pain"))]

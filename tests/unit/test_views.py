@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections import Counter
 
 import pandas as pd
 import pytest
 
 from analytics import caseload as C
+from analytics import schemas as S
+from analytics import validation
 from analytics.rom import rom_status, rom_symmetry
 from data import access, queries
 from data.db import make_engine
@@ -411,3 +414,82 @@ def test_a_view_outside_the_scope_reads_nothing(demo: tuple[object, dict[str, ac
     view = athlete_progress.athlete_progress(me, other, day - dt.timedelta(days=89), day)
     assert view.athlete_name == "This athlete"
     assert all(frame.empty for frame in (view.shown_reports, view.sessions, view.injuries, view.history, view.flags))
+
+
+# --------------------------------------------------------------------------- each frame checked once per view
+
+#: The model each table read is checked against where a view hands it to analytics.
+READ_MODELS = {
+    "athletes": S.Athletes,
+    "pain": S.PainReports,
+    "checkins": S.WellnessCheckins,
+    "rom": S.RomMeasurements,
+    "therapy": S.TherapySessions,
+    "injuries": S.Injuries,
+    "ostrc": S.OstrcResponses,
+    "norms": S.RomNorms,
+}
+
+
+class CountingReader:
+    """A reader that counts its reads per table (`reads`), reading through `reader`."""
+
+    def __init__(self, reader: ScopedReader) -> None:
+        self.reader = reader
+        self.reads: Counter[str] = Counter()
+
+    def __getattr__(self, name: str) -> object:
+        read = getattr(self.reader, name)
+        if name not in READ_MODELS:
+            return read
+
+        def counted(*args: object, **kwargs: object) -> object:
+            self.reads[name] += 1
+            return read(*args, **kwargs)
+
+        return counted
+
+
+@pytest.fixture
+def checks(monkeypatch: pytest.MonkeyPatch) -> Counter[type]:
+    """How many times each model checks a frame (`analytics.validation.checked` reads the model's rules
+    once per real check; a `CheckedFrame` handed back is not checked again)."""
+    counted: Counter[type] = Counter()
+    rules = validation._model_rules
+
+    def counting(model: type, names: tuple[str, ...] | None) -> object:
+        counted[model] += 1
+        return rules(model, names)
+
+    monkeypatch.setattr(validation, "_model_rules", counting)
+    return counted
+
+
+@pytest.mark.parametrize("screen", ["athlete_progress", "caseload", "my_recovery"])
+def test_each_frame_a_view_reads_is_checked_once(
+    demo: tuple[object, dict[str, access.Viewer], dt.date], checks: Counter[type], screen: str
+) -> None:
+    """Each table a view reads is checked at most once, where it crosses into analytics, however many
+    analytics calls read it (the athlete page hands its pain reports to six); a read no analytics
+    function takes (the sessions listed as they are) is not checked."""
+    engine, viewers, day = demo
+    start = day - dt.timedelta(days=89)
+    if screen == "my_recovery":
+        reader = CountingReader(ScopedReader(engine, viewers["athlete"]))
+        my_recovery(reader, start, day)  # type: ignore[arg-type]
+    else:
+        reader = CountingReader(ScopedReader(engine, viewers["therapist"]))
+        if screen == "caseload":
+            caseload_view.caseload(reader)  # type: ignore[arg-type]
+        else:
+            athlete_id = int(reader.athletes()["athlete_id"].iloc[0])
+            reader.reads.clear()
+            athlete_progress.athlete_progress(reader, athlete_id, start, day)  # type: ignore[arg-type]
+    assert reader.reads  # the view read something
+    checked_more_than_read = {
+        table: (checks[model], reader.reads[table])
+        for table, model in READ_MODELS.items()
+        if checks[model] > reader.reads[table]
+    }
+    assert not checked_more_than_read  # table: (checks, reads)
+    assert checks[S.PainReports] == reader.reads["pain"]  # every pain read feeds analytics

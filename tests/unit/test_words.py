@@ -28,7 +28,7 @@ TABLES = [
     (V.TECHNIQUES, words.TECHNIQUES),
     (V.INJURY_TYPES, words.INJURY_TYPES),
     (V.INJURY_TYPES, words.INJURY_SHORT),
-    (V.MECHANISMS, words.MECHANISMS),
+    (V.ONSET_MODES, words.ONSET_MODES),
     (V.AVAILABILITY, words.AVAILABILITY),
     (AVAILABILITY_ORDER, words.AVAILABILITY),
     (("acute", "rehab", "pain"), words.INJURY_STATUS),
@@ -46,6 +46,18 @@ TABLES = [
     (tuple(sorted(set(FLAG_LEVEL.values()))), words.FLAG_LEVELS),
     (tuple(RECORD_KINDS), words.RECORD_KINDS),
     (KINDS, words.RECORD_KINDS),
+    (V.PROBLEM_TYPES, words.PROBLEM_TYPES),
+    (V.CONTACTS, words.CONTACTS),
+    (V.ACTIVITIES, words.ACTIVITIES),
+    (V.BODY_AREAS, words.BODY_AREAS),
+    (tuple(set(V.BODY_AREA_REGIONS.values())), words.BODY_AREA_REGIONS),
+    (V.TISSUES, words.TISSUES),
+    (V.PATHOLOGIES, words.PATHOLOGIES),
+    (V.ORGAN_SYSTEMS, words.ORGAN_SYSTEMS),
+    (V.ILLNESS_CAUSES, words.ILLNESS_CAUSES),
+    (V.RTS_STAGES, words.RTS_STAGES),
+    (V.RTS_STAGES, words.RTS_STAGE_MEANINGS),
+    (("automatic", "clinician"), words.SUBSEQUENT_BY),
 ]
 #: An audit call with a literal action (and table): ``audit(connection, actor_id, "create", "teams", ...)``.
 AUDIT_CALL = re.compile(
@@ -76,7 +88,7 @@ def test_every_audited_action_and_table_has_a_word() -> None:
             for call in AUDIT_CALL.finditer(Path(path).read_text()):
                 actions |= {a for a in call.groups()[:2] if a}
                 tables |= {call.group(3)} if call.group(3) else set()
-    assert {"create", "sign_in", "export", "erase"} <= actions  # the scan finds the calls
+    assert {"create", "sign_in", "export", "erase", "record_stage"} <= actions  # the scan finds the calls
     assert not actions - set(words.AUDIT_ACTIONS)
     assert not tables - set(words.RECORD_KINDS)
 
@@ -176,4 +188,11 @@ def test_the_codes_inside_a_flags_values_read_as_words() -> None:
         "lower back: pain 6; injury 4 (muscle strain, onset 2026-01-01)"
     )
     assert words.values_words("total 14 vs mean 19") == "total 14 vs mean 19"
+    assert words.values_words("hip/internal_rotation: left 40 deg, right 34 deg; LSI 85 %") == (
+        "hip internal rotation: left 40 deg, right 34 deg; LSI 85 %"
+    )
+    assert (
+        words.values_words("ankle/dorsiflexion_lunge: left 9 cm")
+        == "ankle dorsiflexion (knee-to-wall lunge): left 9 cm"
+    )
     assert words.values_words(None) == ""

@@ -2,6 +2,8 @@
 *My recovery*: pain timeline with sessions and injury spans, ROM left vs right against the norm,
 Kaplan-Meier days to resolution, treatment response per technique.
 
+`with_stages` marks the return-to-sport stages on either timeline.
+
 Every builder takes analytics frames and returns a `plotly.graph_objects.Figure` (an `empty_figure`
 that says what to do next when there is nothing to draw); colours come from `ui.charts.theme`.
 """
@@ -13,7 +15,9 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics.vocabulary import RTS_STAGE_AVAILABILITY
 from ui.charts.theme import (
+    AVAILABILITY_COLOURS,
     BAND,
     NEUTRAL,
     NORM_BAND,
@@ -54,6 +58,42 @@ def compact(fig: go.Figure) -> go.Figure:
     """For a phone-sized window: the legend below and narrower margins."""
     legend_below(fig)
     fig.update_layout(margin={"l": 45, "r": 10, "t": 50, "b": 40})
+    return fig
+
+
+# --------------------------------------------------------------------------- return-to-sport stages
+
+
+def with_stages(fig: go.Figure, stages: pd.DataFrame) -> go.Figure:
+    """`fig` (a pain or ROM timeline) with the return-to-sport stages along its date axis: each decision a
+    thin band from its date to the next decision (`views.return_to_sport.progress_stages`: ``date, until,
+    stage, stage_label``), tinted by the availability the stage means (red unavailable, amber modified,
+    green full), and a dotted line at the decision labelled with the stage (Ardern et al. 2016)."""
+    if stages.empty or not fig.data:
+        return fig
+    for stage in stages.itertuples(index=False):
+        colour = AVAILABILITY_COLOURS[RTS_STAGE_AVAILABILITY[stage.stage]]
+        fig.add_vrect(
+            x0=stage.date,
+            x1=stage.until,
+            y0=0.97,
+            y1=1.0,
+            fillcolor=colour,
+            opacity=0.6,
+            line_width=0,
+            layer="below",
+        )
+        fig.add_vline(x=stage.date, line_dash="dot", line_color=colour, line_width=1)
+        fig.add_annotation(
+            x=stage.date,
+            y=1.0,
+            yref="paper",
+            text=plotly_text(stage.stage_label),
+            showarrow=False,
+            xanchor="left",
+            yanchor="bottom",
+            font={"size": 10, "color": colour},
+        )
     return fig
 
 

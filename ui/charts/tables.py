@@ -139,12 +139,16 @@ def availability_table(counts: dict[str, int]) -> pd.DataFrame:
     )
 
 
+#: The soreness item's column, as the athletes answered it.
+SORENESS_COLUMN = f"Soreness ({words.SORENESS_SCALE})"
+
+
 def soreness_matrix_table(matrix: pd.DataFrame) -> pd.DataFrame:
     """The athlete x day soreness matrix, one row per athlete and day (missing = no check-in)."""
     if matrix.empty:
-        return pd.DataFrame(columns=["Athlete", "Date", "Soreness score (1-5, 5 = very sore)"])
-    long = matrix.rename_axis(index="Athlete", columns="Date").stack(future_stack=True).reset_index()
-    long.columns = ["Athlete", "Date", "Soreness score (1-5, 5 = very sore)"]
+        return pd.DataFrame(columns=["Athlete", "Date", SORENESS_COLUMN])
+    long = (6 - matrix).rename_axis(index="Athlete", columns="Date").stack(future_stack=True).reset_index()
+    long.columns = ["Athlete", "Date", SORENESS_COLUMN]
     long["Date"] = _dates(long["Date"])
     return long
 
@@ -163,18 +167,19 @@ def region_share_table(share: pd.DataFrame) -> pd.DataFrame:
 
 
 def soreness_table(soreness: pd.DataFrame, per: str = "day") -> pd.DataFrame:
-    """Team soreness per day or week: median and interquartile range of the soreness score (1-5)."""
+    """Team soreness per day or week as the athletes answered it (1 = very sore … 5 = not sore): median and
+    interquartile range."""
     x = "week_start" if per == "week" else "date"
     count = "n_athletes" if per == "week" else "n_checkins"
     if soreness.empty:
-        return pd.DataFrame(columns=["Week starting" if per == "week" else "Date", "Median soreness score (1-5)"])
+        return pd.DataFrame(columns=["Week starting" if per == "week" else "Date", f"Median {SORENESS_COLUMN.lower()}"])
     return pd.DataFrame(
         {
             "Week starting" if per == "week" else "Date": _dates(soreness[x]),
             "Athletes (n)" if per == "week" else "Check-ins (n)": soreness[count].to_numpy(),
-            "Median soreness score (1-5)": soreness["soreness_score_median"].to_numpy(),
-            "25th percentile": soreness["soreness_score_q1"].to_numpy(),
-            "75th percentile": soreness["soreness_score_q3"].to_numpy(),
+            f"Median {SORENESS_COLUMN.lower()}": (6 - soreness["soreness_score_median"]).to_numpy(),
+            "25th percentile": (6 - soreness["soreness_score_q3"]).to_numpy(),
+            "75th percentile": (6 - soreness["soreness_score_q1"]).to_numpy(),
         }
     )
 
@@ -215,6 +220,7 @@ def ostrc_prevalence_table(prevalence: pd.DataFrame) -> pd.DataFrame:
             "With a substantial problem (n)": prevalence["substantial"].to_numpy(),
             "Problem prevalence (%)": (prevalence["problem_prevalence"] * 100).round(1).to_numpy(),
             "Substantial prevalence (%)": (prevalence["substantial_prevalence"] * 100).round(1).to_numpy(),
+            "Week complete": prevalence["complete"].map({True: "yes", False: "no, in progress"}).to_numpy(),
         }
     )
 

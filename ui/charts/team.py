@@ -39,7 +39,15 @@ LOAD_BAR = "#90A4AE"
 ACWR_LINE = "#263238"
 HEURISTIC = "#78909C"
 
-SORENESS_AXIS = "Soreness score (1-5, 5 = very sore)"
+SORENESS_AXIS = f"Soreness ({words.SORENESS_SCALE}; more sore is up)"
+#: The pain scale turned round for the soreness item: 1 (very sore) darkest, 5 (not sore) lightest.
+SORENESS_SCALE = [[1 - float(at), colour] for at, colour in reversed(PAIN_SCALE)]
+
+
+def soreness_item(score: pd.Series | np.ndarray | float) -> pd.Series | np.ndarray | float:
+    """The check-in soreness item (1 = very sore … 5 = not sore) of `analytics.soreness`'s soreness score
+    (6 - the item, higher = more sore): what every screen shows."""
+    return 6 - score
 
 
 def availability_bar(counts: dict[str, int]) -> go.Figure:
@@ -71,15 +79,16 @@ def availability_bar(counts: dict[str, int]) -> go.Figure:
 
 
 def soreness_heatmap(matrix: pd.DataFrame) -> go.Figure:
-    """Athlete x day heatmap of the soreness score (index: athlete names, columns: dates).
+    """Athlete x day heatmap of soreness as the athletes answered it (index: athlete names, columns: dates;
+    values: the soreness score of `analytics.soreness.soreness_matrix`, shown as the item).
 
-    Colour: PAIN_SCALE on 1-5, darker = more sore; a day without a check-in (or with the item
-    blank) is a grey cell whose hover says so.
+    Colour: the pain scale turned round, darker = more sore; a day without a check-in (or with the item
+    blank) is a grey cell whose hover says so. The rows come in the matrix's order.
     """
     title = "Soreness per athlete, last 28 days"
     if matrix.empty:
         return empty_figure(title, "No active athletes in this team — an admin adds them on *Users and teams*.")
-    z = matrix.to_numpy(dtype=float)
+    z = soreness_item(matrix.to_numpy(dtype=float))
     names = [plotly_text(n) for n in matrix.index]  # athletes' names: tick labels and hover are HTML
     dates = pd.to_datetime(matrix.columns)
     missing = np.where(np.isnan(z), 1.0, np.nan)
@@ -99,21 +108,21 @@ def soreness_heatmap(matrix: pd.DataFrame) -> go.Figure:
         z=z,
         x=dates,
         y=names,
-        colorscale=PAIN_SCALE,
+        colorscale=SORENESS_SCALE,
         zmin=1,
         zmax=5,
         xgap=1,
         ygap=1,
         colorbar={
-            "title": {"text": "Soreness<br>score", "side": "top"},
+            "title": {"text": "Soreness", "side": "top"},
             "tickvals": [1, 2, 3, 4, 5],
-            "ticktext": ["1 none", "2", "3", "4", "5 very sore"],
+            "ticktext": ["1 very sore", "2", "3 normal", "4", "5 not sore"],
             "len": min(1.0, 300 / max(1, 22 * len(names))),
             "y": 1,
             "yanchor": "top",
         },
-        hovertemplate="%{y}<br>%{x|%a %d %b %Y}<br>soreness score %{z:.0f} of 5<extra></extra>",
-        name="Soreness score",
+        hovertemplate="%{y}<br>%{x|%a %d %b %Y}<br>soreness %{z:.0f} (1 = very sore … 5 = not sore)<extra></extra>",
+        name="Soreness",
     )
     layout(fig, title, "Date", "Athlete", height=max(320, 22 * len(names) + 130))
     fig.update_yaxes(autorange="reversed", showgrid=False, type="category")
@@ -146,7 +155,8 @@ def region_pain_bars(share: pd.DataFrame, period: str) -> go.Figure:
 
 
 def soreness_band(soreness: pd.DataFrame, per: str = "day") -> go.Figure:
-    """Team soreness: the median soreness score as a line inside the interquartile band.
+    """Team soreness as the athletes answered it (1 = very sore … 5 = not sore), the axis turned so that more
+    sore is up: the median as a line inside the interquartile band.
 
     `soreness` is `analytics.soreness.team_soreness` (``per="day"``: across the athletes who checked in
     that day) or `analytics.availability.weekly_soreness` (``per="week"``: across the athletes' weekly
@@ -160,12 +170,11 @@ def soreness_band(soreness: pd.DataFrame, per: str = "day") -> go.Figure:
     count = "n_athletes" if weekly else "n_checkins"
     s = soreness.sort_values(x)
     fig = go.Figure()
-    fig.add_scatter(
-        x=s[x], y=s["soreness_score_q3"], mode="lines", line={"width": 0}, hoverinfo="skip", showlegend=False
-    )
+    median, low, high = (soreness_item(s[f"soreness_score_{q}"]) for q in ("median", "q3", "q1"))
+    fig.add_scatter(x=s[x], y=high, mode="lines", line={"width": 0}, hoverinfo="skip", showlegend=False)
     fig.add_scatter(
         x=s[x],
-        y=s["soreness_score_q1"],
+        y=low,
         mode="lines",
         line={"width": 0},
         fill="tonexty",
@@ -176,18 +185,20 @@ def soreness_band(soreness: pd.DataFrame, per: str = "day") -> go.Figure:
     when = "week of %{x|%d %b %Y}" if weekly else "%{x|%a %d %b %Y}"
     fig.add_scatter(
         x=s[x],
-        y=s["soreness_score_median"],
+        y=median,
         mode="lines+markers" if weekly else "lines",
         line={"color": SORENESS_LINE, "width": 2},
         name="Median",
-        customdata=np.stack([s["soreness_score_q1"], s["soreness_score_q3"], s[count]], axis=1),
+        customdata=np.stack([low, high, s[count]], axis=1),
         hovertemplate=(
             f"{when}<br>median %{{y:.1f}} (middle half %{{customdata[0]:.1f}}-%{{customdata[1]:.1f}})"
             "<br>%{customdata[2]:.0f} athletes<extra></extra>"
         ),
     )
     layout(fig, title, "Week starting (Monday)" if weekly else "Date", SORENESS_AXIS)
-    fig.update_yaxes(range=[0.8, 5.2], tickvals=[1, 2, 3, 4, 5])
+    fig.update_yaxes(
+        range=[5.2, 0.8], tickvals=[1, 2, 3, 4, 5], ticktext=["1 very sore", "2", "3 normal", "4", "5 not sore"]
+    )
     return fig
 
 
@@ -246,30 +257,49 @@ def recurrence_by_region_bars(rates: pd.DataFrame) -> go.Figure:
 
 
 def ostrc_prevalence_lines(prevalence: pd.DataFrame) -> go.Figure:
-    """Weekly prevalence of OSTRC-O2 problems (amber) and substantial problems (red), % of responders."""
-    title = "OSTRC weekly prevalence of health problems"
+    """Weekly prevalence of OSTRC-O2 problems (amber) and substantial problems (red), % of responders,
+    with the number of responders (n) under every week. A week still in progress (``complete`` False,
+    `views.team_trends.weeks_marked`) is drawn hollow, apart from the line, and labelled as in progress."""
+    title = "Weekly health questions (OSTRC): share of athletes with a health problem"
     if prevalence.empty:
-        return empty_figure(title, "No OSTRC answers in these dates — athletes answer it on *Weekly OSTRC*.")
+        return empty_figure(title, "No answers in these dates — athletes answer them on *Weekly health questions*.")
     p = prevalence.sort_values("week_start")
+    done = p[p["complete"]]
+    going = p[~p["complete"]]
     fig = go.Figure()
     for column, name, colour in (
         ("problem_prevalence", "Any problem", FLAG_AMBER),
         ("substantial_prevalence", "Substantial problem", FLAG_RED),
     ):
         count = "problems" if column == "problem_prevalence" else "substantial"
-        fig.add_scatter(
-            x=p["week_start"],
-            y=p[column] * 100,
-            mode="lines+markers",
-            name=name,
-            line={"color": colour, "width": 2},
-            customdata=np.stack([p[count], p["responders"]], axis=1),
-            hovertemplate=(
-                f"week of %{{x|%d %b %Y}}<br>{name}: %{{y:.0f}} % "
-                "(%{customdata[0]} of %{customdata[1]} responders)<extra></extra>"
-            ),
+        hover = (
+            f"week of %{{x|%d %b %Y}}<br>{name}: %{{y:.0f}} % "
+            "(%{customdata[0]} of %{customdata[1]} responders)%{customdata[2]}<extra></extra>"
         )
-    layout(fig, title, "Week starting (Monday)", "Responding athletes (%)")
+        for part, complete in ((done, True), (going, False)):
+            if part.empty:
+                continue
+            fig.add_scatter(
+                x=part["week_start"],
+                y=part[column] * 100,
+                mode="lines+markers" if complete else "markers",
+                name=name if complete else f"{name}, week in progress",
+                legendgroup=column,
+                showlegend=complete or done.empty,
+                line={"color": colour, "width": 2},
+                marker={"color": colour if complete else "rgba(0, 0, 0, 0)", "line": {"color": colour, "width": 2}},
+                marker_size=8 if complete else 11,
+                customdata=np.stack(
+                    [part[count], part["responders"], ["" if complete else "<br>week in progress"] * len(part)], axis=1
+                ),
+                hovertemplate=hover,
+            )
+    ticks = [
+        f"{words.short_day(week)}<br>n = {n}{' so far' if not complete else ''}"
+        for week, n, complete in zip(p["week_start"], p["responders"], p["complete"], strict=True)
+    ]
+    layout(fig, title, "Week starting (Monday); n = athletes who answered", "Athletes who answered (%)")
+    fig.update_xaxes(tickvals=list(p["week_start"]), ticktext=ticks)
     fig.update_yaxes(rangemode="tozero", ticksuffix=" %")
     return fig
 

@@ -20,6 +20,8 @@ FLAG_AMBER = "#F9A825"
 OK_GREEN = "#2E7D32"
 NEUTRAL = "#607D8B"
 BAND = "rgba(96, 125, 139, 0.18)"
+#: Grid lines that read on a light and on a dark background (the page's theme decides which).
+GRID = "rgba(128, 128, 128, 0.22)"
 NORM_BAND = "rgba(46, 125, 50, 0.12)"
 
 AVAILABILITY_COLOURS: dict[str, str] = {"full": OK_GREEN, "modified": FLAG_AMBER, "unavailable": FLAG_RED}
@@ -49,7 +51,8 @@ def pain_colour(pain: float) -> str:
 
 
 def layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int = 380) -> go.Figure:
-    """Title, axis titles (with units), a legend above the plot and a plain background."""
+    """Title, axis titles (with units), a legend above the plot, and a transparent background so the chart
+    follows the page's light or dark theme."""
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"},
         xaxis_title=x_title,
@@ -57,11 +60,12 @@ def layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int =
         height=height,
         margin={"l": 60, "r": 20, "t": 70, "b": 50},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
-        plot_bgcolor="white",
         hovermode="closest",
+        plot_bgcolor="rgba(0, 0, 0, 0)",
+        paper_bgcolor="rgba(0, 0, 0, 0)",
     )
-    fig.update_xaxes(showgrid=True, gridcolor="#eceff1", zeroline=False)
-    fig.update_yaxes(showgrid=True, gridcolor="#eceff1", zeroline=False)
+    fig.update_xaxes(showgrid=True, gridcolor=GRID, zeroline=False)
+    fig.update_yaxes(showgrid=True, gridcolor=GRID, zeroline=False)
     return fig
 
 
@@ -71,5 +75,7 @@ def empty_figure(title: str, message: str) -> go.Figure:
     fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper", font={"size": 14})
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    fig.update_layout(title={"text": title, "x": 0}, height=240, plot_bgcolor="white")
+    fig.update_layout(
+        title={"text": title, "x": 0}, height=240, plot_bgcolor="rgba(0, 0, 0, 0)", paper_bgcolor="rgba(0, 0, 0, 0)"
+    )
     return fig
