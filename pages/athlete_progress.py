@@ -18,6 +18,7 @@ from ui.charts.progress import km_chart, pain_timeline, rom_chart, treatment_cha
 from ui.charts.render import show_chart
 from ui.filters import athlete_picker, date_range_picker
 from ui.flag_cards import flag_card, show_close_message
+from ui.glossary import abbreviations
 from ui.session import engine, page_viewer
 from ui.text import literal
 from views import words
@@ -350,3 +351,5 @@ else:
         "The ten newest sessions in the selected dates; pain NPRS 0–10, discomfort during the session 0–10. "
         "Notes are clinical: therapists and admins see them."
     )
+
+abbreviations("NPRS", "ROM", "MDC", "LSI", "KM")

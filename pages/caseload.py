@@ -9,6 +9,7 @@ from analytics.caseload import TREND_DAYS, TREND_POINTS
 from ui import loaders
 from ui.filters import ATHLETE_KEY
 from ui.flag_cards import flag_card, show_close_message
+from ui.glossary import abbreviations
 from ui.session import page_viewer
 from ui.text import literal
 
@@ -134,3 +135,5 @@ for athlete in board.itertuples(index=False):  # the caseload: tens of athletes 
             st.switch_page(PROGRESS_PAGE)
         for flag in mine.to_dict("records"):  # a few flags per athlete
             flag_card(flag, athlete.display_name, who, scope)
+
+abbreviations("LSI", "MDC", "NPRS", "OSTRC", "ROM")

@@ -22,6 +22,7 @@ from data.errors import ValidationError
 from data.record_writes import save_checkin
 from data.time_zones import today_in
 from ui import forms, loaders, pending
+from ui.glossary import abbreviations
 from ui.session import engine, page_viewer
 from ui.text import literal
 from views import checkin as checkin_view
@@ -304,3 +305,5 @@ with side_panel:
         "Wellness items on 1–5 with 5 best (McLean et al. 2010, as PMSys uses). Pain on the numeric rating "
         "scale 0–10 (NPRS). Your therapist sees these answers; your trends are on *My recovery*."
     )
+
+abbreviations("NPRS")

@@ -27,6 +27,7 @@ from data.imports import KINDS, LAYOUTS, MAX_IMPORT_ROWS, template
 from data.pmsys import DEFAULT_TEAM
 from data.record_checks import InvalidRecords
 from ui import background, loaders, transfer
+from ui.glossary import abbreviations
 from ui.session import engine, page_viewer
 from ui.text import literal
 from views import words
@@ -339,3 +340,5 @@ with pmsys_tab:
     import_pmsys_tab(who.user_id)
 with export_tab:
     transfer.export_panel(engine(), who, loaders.scope_athletes(who.user_id), loaders.scope_teams(who.user_id))
+
+abbreviations("OSTRC", "ROM")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import loaders, transfer
+from ui.glossary import abbreviations
 from ui.session import engine, page_viewer
 
 who = page_viewer(__file__)
@@ -29,3 +30,5 @@ else:
 athletes = loaders.scope_athletes(who.user_id)
 teams = loaders.scope_teams(who.user_id)
 transfer.export_panel(engine(), who, athletes, teams)
+
+abbreviations("OSTRC", "ROM")

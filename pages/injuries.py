@@ -33,6 +33,7 @@ from data.errors import ValidationError
 from data.record_writes import EditConflict, read_for_edit, save_records, update_record
 from ui import forms, loaders, pending
 from ui.filters import ATHLETE_KEY, record_target
+from ui.glossary import abbreviations
 from ui.session import engine, page_viewer
 from ui.text import literal
 from views import words
@@ -831,3 +832,5 @@ with register_area:
             "counted, for time-loss problems (to today while open; 0 without time loss). The return date follows "
             "from the return-to-sport stages."
         )
+
+abbreviations("IOC", "OSIICS", "OSTRC")

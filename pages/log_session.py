@@ -13,6 +13,7 @@ from data.errors import ValidationError
 from data.record_writes import EditConflict, save_session_with_rom
 from ui import forms, loaders, pending
 from ui.filters import record_target
+from ui.glossary import abbreviations
 from ui.session import engine, page_viewer
 from ui.text import literal
 from views import words
@@ -351,3 +352,5 @@ else:
         recent, hide_index=True, width="stretch", placeholder="–", column_order=shown, column_config=column_config
     )
     st.caption(f"The 10 most recent of {len(log)} sessions, newest first. Pain is the athlete's NPRS (0–10).")
+
+abbreviations("NPRS", "ROM")

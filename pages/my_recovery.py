@@ -15,6 +15,7 @@ from ui.charts import tables
 from ui.charts.progress import pain_timeline, rom_chart
 from ui.charts.render import show_chart
 from ui.filters import date_range_picker
+from ui.glossary import abbreviations
 from ui.session import page_viewer
 from ui.text import literal
 from views import words
@@ -164,3 +165,5 @@ else:
         "less than the measurement error (5° or 1.5 cm), so it counts as unchanged. Green band: the usual range for "
         "adults (published average ± measurement error). Source: your therapist's measurements."
     )
+
+abbreviations("NPRS", "ROM", "MDC", "LSI", "OSTRC")

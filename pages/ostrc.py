@@ -35,6 +35,7 @@ from ui import forms, loaders, pending
 from ui.charts.ostrc import ostrc_weeks_figure
 from ui.charts.render import show_chart
 from ui.charts.tables import ostrc_weeks_table
+from ui.glossary import abbreviations
 from ui.session import engine, page_viewer
 from ui.text import literal
 from views import words
@@ -258,3 +259,5 @@ with side_panel:
         "(0–100). A *problem* is any answer but the first; a *substantial problem* is not being able to take "
         "part (Q1) or a moderate or major reduction in training (Q2) or performance (Q3)."
     )
+
+abbreviations("OSTRC")

@@ -8,6 +8,7 @@ import datetime as dt
 import streamlit as st
 
 from ui import loaders
+from ui.glossary import abbreviations
 from ui.session import page_viewer
 from ui.text import literal
 from views import words
@@ -126,3 +127,5 @@ st.dataframe(
         "active": "Active",
     },
 )
+
+abbreviations("OSTRC", "ROM")

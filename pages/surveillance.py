@@ -14,7 +14,9 @@ from ui import loaders
 from ui import surveillance_report as report
 from ui.charts.render import show_chart
 from ui.filters import date_range_picker, team_picker
+from ui.glossary import abbreviations
 from ui.session import engine, page_viewer
+from ui.text import literal
 from views import words
 
 RATES = {
@@ -43,7 +45,7 @@ with right:
     start, end = date_range_picker(loaders.last_data_day())
 view = loaders.surveillance_report(who.user_id, team_id, start, end)
 st.caption(
-    f"{view.team}, {start:%d %b %Y} to {end:%d %b %Y}: {view.athletes} athletes, {view.athletes_with_exposure} "
+    f"{literal(view.team)}, {start:%d %b %Y} to {end:%d %b %Y}: {view.athletes} athletes, {view.athletes_with_exposure} "
     f"with training or matches logged. Health problems by the IOC consensus (Bahr et al. 2020)."
 )
 database = engine()  # held here: a deferred download runs when clicked, outside this run
@@ -157,3 +159,5 @@ with right:
         width="stretch",
     )
     st.caption(dict(words.SURVEILLANCE_DEFINITIONS)["Subsequent problems"])
+
+abbreviations("IOC")

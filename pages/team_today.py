@@ -18,6 +18,7 @@ from ui.charts import team as charts
 from ui.charts.render import show_chart
 from ui.filters import team_picker
 from ui.flag_cards import level_badge
+from ui.glossary import abbreviations
 from ui.session import page_viewer
 from ui.text import literal
 from views import words
@@ -236,3 +237,5 @@ st.caption(
     "Share = athletes who checked in and reported pain (NPRS ≥ 1, any side) in the region ÷ athletes who "
     "checked in (today, or this week from Monday). An athlete may report several regions."
 )
+
+abbreviations("LSI", "MDC", "NPRS", "OSTRC", "ROM")

@@ -12,6 +12,7 @@ from ui.charts import tables
 from ui.charts import team as charts
 from ui.charts.render import show_chart
 from ui.filters import athlete_picker, date_range_picker, team_picker
+from ui.glossary import abbreviations
 from ui.session import page_viewer
 from views import words
 from views.glossary import explained
@@ -193,3 +194,5 @@ if athlete_id is not None:
         f"2001); a check-in day without training is a rest day at 0, a day without any record is missing. "
         f"ACWR method: {words.ACWR_METHODS[method]} (Williams et al. 2017) — {ACWR_RULES[method]}."
     )
+
+abbreviations("IOC", "OSTRC", "RPE", "AU", "ACWR")

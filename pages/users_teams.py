@@ -32,6 +32,7 @@ from data.auth import FREE_ATTEMPTS, MIN_PASSWORD_LENGTH, clear_sign_in_lock, fa
 from data.errors import ValidationError
 from data.roster import create_team, erase_athlete
 from ui import forms, loaders
+from ui.glossary import abbreviations
 from ui.session import engine, page_viewer
 from ui.text import literal
 from views import words
@@ -534,3 +535,5 @@ with erase_tab, st.container(width=620):
         args=(who.user_id,),
     )
     form_result("erase", slots_of["erase"])
+
+abbreviations("OSTRC", "ROM")

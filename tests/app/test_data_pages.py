@@ -69,7 +69,9 @@ def test_the_admin_page_offers_imports_templates_and_the_export(app_at: StartApp
     assert dates.options == ["YYYY-MM-DD only", "Day first (31/12/2025)", "Month first (12/31/2025)"]
     assert at.checkbox(key="records_decimal_comma").value is False
     assert at.radio(key="export_what").options == ["Every table", "One team", "One athlete"]
-    assert "Clinical notes (therapy sessions, injuries) are included" in at.caption[-1].value
+    assert (
+        "Clinical notes (therapy sessions, injuries) are included" in at.caption[-2].value
+    )  # the last caption lists the abbreviations (ui.glossary)
 
     for kind in KINDS[1:]:
         at.selectbox(key="records_kind").set_value(kind)
@@ -125,7 +127,7 @@ def test_staff_export_their_teams(app_at: StartApp, demo_url: str, username: str
     assert [t.value for t in at.title] == [title]
     assert at.radio(key="export_what").options == ["All my teams", "One team", "One athlete"]
     assert download_buttons(at) == {"export_download": "Download the export"}
-    assert notes in at.caption[-1].value
+    assert notes in at.caption[-2].value  # the last caption lists the abbreviations (ui.glossary)
     engine = make_engine(demo_url)
     who = viewer(engine, user_ids(demo_url)[username])
     assert who is not None
@@ -142,7 +144,7 @@ def test_the_athlete_downloads_only_their_own_rows(app_at: StartApp, demo_url: s
     assert [t.value for t in at.title] == ["Download my data"]
     assert download_buttons(at) == {"export_download": "Download my data"}
     assert not at.get("radio") and not at.selectbox  # no choice of whom to export
-    assert "your own records only" in at.caption[-1].value
+    assert "your own records only" in at.caption[-2].value  # the last caption lists the abbreviations (ui.glossary)
 
     copy = tmp_path / "copy.db"  # building the export writes an audit entry: use a copy
     copy.write_bytes(Path(demo_url.removeprefix("sqlite:///")).read_bytes())

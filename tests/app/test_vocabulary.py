@@ -26,6 +26,7 @@ from data.db import make_engine
 from data.demo import DEMO_ACCOUNTS
 from tests.app.conftest import APP, TIMEOUT
 from ui.menu import MENUS, PageSpec
+from views.glossary import terms_in
 
 #: A code name: two or more lower-case words joined by underscores.
 CODE_NAME = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
@@ -135,6 +136,15 @@ def code_names(at: AppTest) -> list[tuple[str, str, str]]:
     return found
 
 
+def unexplained(at: AppTest) -> list[str]:
+    """The glossary terms (`views.glossary`) the run shows without their meaning anywhere on the page: the
+    term written out ("ACWR" with "acute:chronic workload ratio") in a text or in a hover help."""
+    shown = [text for _, text in texts(at)]
+    everything = "\n".join(shown).lower()
+    used = {term.short: term for text in shown for term in terms_in(VERBATIM.sub("", text))}
+    return sorted(short for short, term in used.items() if term.name.lower() not in everything)
+
+
 @pytest.fixture(scope="module")
 def user_ids(demo_url: str) -> dict[str, int]:
     engine = make_engine(demo_url)
@@ -159,6 +169,7 @@ def test_no_code_name_on_screen(
     assert not at.exception, at.exception
     found = code_names(at)
     assert not found, "\n".join(f"{kind}: {name!r} in …{around}…" for kind, name, around in found)
+    assert not unexplained(at), f"abbreviations shown without their meaning on the page: {unexplained(at)}"
 
 
 @pytest.mark.parametrize("database", ["demo", "empty"])

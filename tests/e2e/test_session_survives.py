@@ -206,8 +206,10 @@ def test_a_checkin_cut_off_by_a_restart_is_said_and_kept(page: object, tmp_path:
         page.get_by_label("Password", exact=True).fill(PASSWORD)  # type: ignore[attr-defined]
         page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
         wait_for_app(page)
-        page.locator("h1", has_text="Daily check-in").first.wait_for()  # type: ignore[attr-defined]
-        assert page.url.endswith("/check-in")  # type: ignore[attr-defined]
+        # the check-in greets the athlete by name until today's is in (pages/checkin.py)
+        page.locator("h1", has_text="how are you today?").first.wait_for()  # type: ignore[attr-defined]
+        # on the check-in, which is also this athlete's landing page (no check-in today), so at / or /check-in
+        assert page.url.endswith(("/check-in", "/"))  # type: ignore[attr-defined]
         rows = page.locator("[data-testid='stButtonGroup']")  # type: ignore[attr-defined]
         for row in range(5):  # the five wellness items: 4, 3, 4, 3, 4
             rows.nth(row).get_by_role("radio", name=str(3 + (row + 1) % 2), exact=True).click()
@@ -238,8 +240,7 @@ def test_a_checkin_cut_off_by_a_restart_is_said_and_kept(page: object, tmp_path:
         page.get_by_role("button", name="Save check-in").click()  # type: ignore[attr-defined]
         page.get_by_text("Saved your check-in").wait_for()  # type: ignore[attr-defined]
         wait_for_app(page)
-        page.get_by_role("button", name="I have checked it").click()  # type: ignore[attr-defined]
-        wait_for_app(page)
+        # the save reran the page: what was pending is saved, so the warning has gone without being dismissed
         assert page.get_by_text("may not have happened").count() == 0  # type: ignore[attr-defined]
         with engine.connect() as connection:
             assert connection.scalar(select(func.count()).select_from(WellnessCheckin)) == 1

@@ -50,10 +50,12 @@ INJURY_NOTE = f"{TAG} {LINK}"
 # What each page shows, by role: (menu title, strings that must be in its text). Every page shows the
 # signed-in username in the sidebar.
 ALL_NAMES = HOSTILE_TEXTS
+#: A coach's pages open on the first of their teams by name (`ui.filters.team_picker`); athlete i is in team i % 2.
+OPENED_TEAM_NAMES = HOSTILE_TEXTS[min(range(len(TEAMS)), key=lambda i: TEAMS[i]) :: len(TEAMS)]
 PAGES: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "coach": [
-        ("Team today", ALL_NAMES),  # the soreness heatmap names every athlete
-        ("Team trends", (sorted(HOSTILE_TEXTS)[0],)),  # the picked athlete, in the load chart's title
+        ("Team today", OPENED_TEAM_NAMES),  # the heatmap names every athlete of the team it opens on
+        ("Team trends", (sorted(OPENED_TEAM_NAMES)[0],)),  # the picked athlete, in the load chart's title
         ("Export data", ()),
     ],
     "therapist": [
