@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+from functools import cache
+
 import streamlit as st
 
 from data.accounts import has_users
 from data.db import ROOT
+from data.setup import setup_token
 from data.time_zones import today_in
 from ui import loaders
 from ui.faults import run_page
@@ -26,6 +30,7 @@ st.set_page_config(page_title="Fascia", page_icon=str(ROOT / "ui" / "static" / "
 def navigation() -> st.navigation:
     """The pages this visitor may open: first run, sign-in, or the role's menu."""
     if not has_users(engine()):
+        announce_setup_token()
         return st.navigation([st.Page("pages/first_run.py", title="Welcome", icon=":material/rocket_launch:")])
     who = signed_in()  # also resumes a signed-in browser from its session cookie
     if who is None:
@@ -67,6 +72,15 @@ def navigation() -> st.navigation:
         for section, specs in MENUS[who.role].items()
     }
     return st.navigation(menu)
+
+
+@cache
+def announce_setup_token() -> None:
+    """Write the setup token to the server's log, once per process: only whoever runs the server reads it."""
+    logging.getLogger("fascia").warning(
+        "Fascia has no users yet. Setup token for the first admin account: %s (or run: python -m data setup-token)",
+        setup_token(engine()),
+    )
 
 
 def landing_path(user_id: int, role: str) -> str:

@@ -49,6 +49,16 @@ def cmd_init(args: argparse.Namespace) -> None:
     print(f"schema is up to date on {engine.url.render_as_string(hide_password=True)}")
 
 
+def cmd_setup_token(args: argparse.Namespace) -> None:
+    from data.accounts import has_users
+    from data.setup import setup_token
+
+    engine = _engine(args)
+    if has_users(engine):
+        raise CliError("Fascia already has users: the setup token is only for the first admin account")
+    print(setup_token(engine))
+
+
 def cmd_demo(args: argparse.Namespace) -> None:
     from data.demo import DEMO_ACCOUNTS, load_demo
 
@@ -264,6 +274,10 @@ def parser() -> argparse.ArgumentParser:
     commands = root.add_subparsers(dest="command", required=True)
 
     commands.add_parser("init", help="create or upgrade the schema").set_defaults(run=cmd_init)
+
+    commands.add_parser(
+        "setup-token", help="print the one-time token the first-run page asks for to create the first admin"
+    ).set_defaults(run=cmd_setup_token)
 
     demo = commands.add_parser("demo", help="load the demo teams into an empty database")
     demo.add_argument("--athletes", type=int, default=40)

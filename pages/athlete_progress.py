@@ -207,7 +207,7 @@ else:
         st.caption(
             "Limb symmetry index (LSI) = involved ÷ uninvolved × 100; involved = the injured side when there is a "
             "left- or right-sided injury in that region, otherwise the smaller value. Asymmetry when |left − right| "
-            "exceeds both the MDC and 10 % of the larger side (DESIGN.md, *ROM*)."
+            "exceeds both the MDC and 10 % of the larger side."
         )
 
 # --------------------------------------------------------------------------- injuries and recovery

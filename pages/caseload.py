@@ -101,7 +101,7 @@ st.caption(
     f"more, ↓ better when it fell by {TREND_POINTS:g} or more, → otherwise; ↑ new when reported only this week; "
     "– without reports in both weeks (days without a report are missing, not 0). **Chronic:** pain in one region "
     "reported in more than 6 of the last 12 weeks (IASP; Treede et al. 2019). Source: daily check-ins, pain "
-    "reports, injuries and therapy sessions; flags as on the coach's board (DESIGN.md, *Flags*)."
+    "reports, injuries and therapy sessions; flags as on the coach's board."
 )
 
 names = dict(zip(board["athlete_id"].astype(int), board["display_name"], strict=True))

@@ -187,7 +187,7 @@ def import_records_tab(actor_id: int) -> None:
         "One kind of record per file, CSV or Excel (.xlsx), in the layout of its template: athletes are "
         "named by their external id. The whole file is checked first; a file with any bad row is refused "
         "with every problem listed and nothing written. Importing the same file again changes nothing; "
-        "a changed value of a record already on file is an update. See docs/IMPORT_EXPORT.md."
+        "a changed value of a record already on file is an update. Each kind's columns are in its template."
     )
     kind = st.selectbox("Kind of record", KINDS, format_func=kind_label, key="records_kind")
     left, right = st.columns([3, 1], vertical_alignment="bottom")
@@ -282,7 +282,7 @@ def show_pmsys_result(job: background.Job) -> None:
         icon=":material/task_alt:",
     )
     st.dataframe(transfer.pmsys_tables(report), hide_index=True, width="content")
-    st.caption("What was skipped or fixed (the rules are in docs/PMSYS.md):")
+    st.caption("What was skipped or fixed (each line says which rule applied):")
     st.dataframe(
         transfer.pmsys_fixes(report),
         hide_index=True,
@@ -300,7 +300,7 @@ def import_pmsys_tab(actor_id: int) -> None:
         "A .zip of a PMSys / PMData folder: one folder per participant (its name is the athlete's external id), "
         "each with pmsys/wellness.csv, srpe.csv and injury.csv; the folders may sit inside one top-level "
         "folder. The same import as `python -m data import --format pmsys DIR`: one transaction, and "
-        "importing the same data again changes nothing. Mapping and rules: docs/PMSYS.md."
+        "importing the same data again changes nothing."
     )
     upload = st.file_uploader("PMSys .zip", type=["zip"], key="pmsys_file", help=f"Up to {transfer.MAX_UPLOAD_MB} MB.")
     left, right = st.columns(2)

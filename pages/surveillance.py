@@ -94,6 +94,7 @@ for kind in PROBLEM_TYPES:
         rows[["exposure_label", *RATES]],
         column_config={"exposure_label": st.column_config.TextColumn("Exposure"), **RATES},
         hide_index=True,
+        placeholder="–",
         width="stretch",
     )
 st.caption(dict(words.SURVEILLANCE_DEFINITIONS)["Incidence and burden"])
@@ -117,6 +118,7 @@ else:
         chosen[["value_label", *RATES]],
         column_config={"value_label": st.column_config.TextColumn(words.SURVEILLANCE_GROUPINGS[picked[1]]), **RATES},
         hide_index=True,
+        placeholder="–",
         width="stretch",
     )
     st.caption("Rates against all exposure (training and match hours together).")
@@ -143,7 +145,7 @@ with left:
     st.subheader("Severity")
     wide = view.severity.pivot(index="severity_label", columns="problem_label", values="problems")
     wide = wide.reindex(list(words.SEVERITY_GROUPS.values())).rename_axis(index="Days lost", columns=None)
-    st.dataframe(wide.reset_index(), hide_index=True, width="stretch")
+    st.dataframe(wide.reset_index(), hide_index=True, width="stretch", placeholder="–")
     st.caption(dict(words.SURVEILLANCE_DEFINITIONS)["Days lost"])
 with right:
     st.subheader("Subsequent problems")
@@ -156,6 +158,7 @@ with right:
             "problems": st.column_config.NumberColumn("Problems", format="%d"),
         },
         hide_index=True,
+        placeholder="–",
         width="stretch",
     )
     st.caption(dict(words.SURVEILLANCE_DEFINITIONS)["Subsequent problems"])

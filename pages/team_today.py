@@ -165,7 +165,7 @@ cells[1].metric(
 )
 cells[2].metric("Last week", percent(compliance["last_week"]), help="Check-ins ÷ athlete-days, Monday to Sunday.")
 st.caption(
-    f"Compliance = athletes who checked in ÷ active athletes (DESIGN.md *Soreness*): "
+    f"Compliance = athletes who checked in ÷ active athletes: "
     f"{compliance['today_checked_in']} of {compliance['active']} today; {compliance['week_checkins']} check-ins "
     f"of {compliance['week_athlete_days']} athlete-days ({compliance['week_days']} days × {compliance['active']} "
     "athletes) this week."
@@ -210,7 +210,7 @@ else:
 st.caption(
     "**Red** = a current pain or health problem (pain spike, persistent pain, new pain in a previously "
     "injured region, OSTRC substantial problem); **amber** = a caution to follow up (ROM asymmetry, "
-    "wellness drop, no check-in for 3 days). Rules: DESIGN.md *Flags*; ROM and OSTRC flags stay while "
+    "wellness drop, no check-in for 3 days). Each flag states its rule above; ROM and OSTRC flags stay while "
     "the latest measurement (28 days) or answer (14 days) still trips them. Flags a therapist has closed "
     "are not shown."
 )

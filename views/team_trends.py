@@ -45,9 +45,12 @@ class AthleteLoad:
 
 def team_trends(reader: Reader, team_id: int | None, start: dt.date, end: dt.date) -> TeamTrends:
     """*Team trends* for one team (None = every team in scope) from `start` to `end`. Injuries are
-    classified on the full history, then filtered to the dates."""
+    classified on the full history (a clinician's choice of index problem overrides the automatic rule),
+    then filtered to the dates."""
     team = ids(team_athletes(reader, team_id)["athlete_id"])
-    classified = recurrence.classify_injuries(reader.injuries(team))
+    problems = reader.health_problems(team)
+    # injuries by the Fuller categories, the clinician's own choice of index problem first (Bahr et al. 2020)
+    classified = recurrence.classify_problems(problems[problems["problem_type"] == "injury"].reset_index(drop=True))
     in_range = availability.injuries_between(classified, start, end)
     answers = reader.ostrc(team, start, end)
     wellness = reader.checkins(team, start, end)

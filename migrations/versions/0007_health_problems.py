@@ -22,23 +22,24 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from analytics.vocabulary import (
-    ACTIVITIES,
-    BODY_AREA_OF_REGION,
-    BODY_AREAS,
-    BODY_REGIONS,
-    CONTACTS,
-    ILLNESS_CAUSES,
-    ONSET_MODES,
-    ORGAN_SYSTEMS,
-    OSTRC_SCORES,
-    PATHOLOGIES,
-    PATHOLOGY_OF_INJURY_TYPE,
-    PROBLEM_TYPES,
-    ROLES,
-    RTS_STAGES,
-    TISSUES,
-)
+# The vocabularies as they were when this revision was written (analytics/vocabulary.py may change later;
+# a migration must not).
+
+ACTIVITIES = ('training', 'match', 'other_sport', 'outside_sport')
+BODY_AREA_OF_REGION = {'head': 'head', 'neck': 'neck', 'shoulder': 'shoulder', 'upper_arm': 'upper_arm', 'elbow': 'elbow', 'forearm': 'forearm', 'wrist': 'wrist', 'hand': 'hand', 'chest': 'chest', 'abdomen': 'abdomen', 'hip_groin': 'hip_groin', 'thigh': 'thigh', 'knee': 'knee', 'ankle': 'ankle', 'foot': 'foot', 'upper_back': 'thoracic_spine', 'lower_back': 'lumbosacral', 'pelvis_sacrum': 'lumbosacral', 'lower_leg_achilles': 'lower_leg'}
+BODY_AREAS = ('head', 'neck', 'shoulder', 'upper_arm', 'elbow', 'forearm', 'wrist', 'hand', 'chest', 'thoracic_spine', 'lumbosacral', 'abdomen', 'hip_groin', 'thigh', 'knee', 'lower_leg', 'ankle', 'foot', 'unspecified', 'crossing')
+BODY_REGIONS = ('head', 'neck', 'shoulder', 'upper_arm', 'elbow', 'forearm', 'wrist', 'hand', 'chest', 'upper_back', 'lower_back', 'abdomen', 'pelvis_sacrum', 'hip_groin', 'thigh', 'knee', 'lower_leg_achilles', 'ankle', 'foot')
+CONTACTS = ('non_contact', 'indirect_athlete', 'indirect_object', 'direct_athlete', 'direct_object')
+ILLNESS_CAUSES = ('allergic', 'environmental_exercise', 'environmental_other', 'immunological', 'infection', 'neoplasm', 'metabolic_nutritional', 'thrombotic_haemorrhagic', 'degenerative_chronic', 'developmental', 'drug_poisoning', 'multiple', 'unknown')
+ONSET_MODES = ('sudden', 'gradual')
+ORGAN_SYSTEMS = ('cardiovascular', 'dermatological', 'dental', 'endocrinological', 'gastrointestinal', 'genitourinary', 'haematological', 'musculoskeletal', 'neurological', 'ophthalmological', 'otological', 'psychiatric', 'respiratory', 'thermoregulatory', 'multiple_systems', 'unknown')
+OSTRC_SCORES = (0, 8, 17, 25)
+PATHOLOGIES = ('muscle_injury', 'muscle_contusion', 'muscle_compartment_syndrome', 'tendinopathy', 'tendon_rupture', 'brain_spinal_cord_injury', 'peripheral_nerve_injury', 'fracture', 'bone_stress_injury', 'bone_contusion', 'avascular_necrosis', 'physis_injury', 'cartilage_injury', 'arthritis', 'synovitis_capsulitis', 'bursitis', 'joint_sprain', 'chronic_instability', 'superficial_contusion', 'laceration', 'abrasion', 'vascular_trauma', 'stump_injury', 'organ_trauma', 'non_specific')
+PATHOLOGY_OF_INJURY_TYPE = {'muscle_strain': ('muscle_tendon', 'muscle_injury'), 'tendinopathy': ('muscle_tendon', 'tendinopathy'), 'ligament_sprain': ('ligament_joint_capsule', 'joint_sprain'), 'contusion': ('muscle_tendon', 'muscle_contusion'), 'joint_cartilage': ('cartilage_synovium_bursa', 'cartilage_injury'), 'bone_stress': ('bone', 'bone_stress_injury'), 'other': ('non_specific', 'non_specific')}
+PROBLEM_TYPES = ('injury', 'illness')
+ROLES = ('admin', 'coach', 'therapist', 'athlete')
+RTS_STAGES = ('rehabilitation', 'return_to_participation', 'return_to_sport', 'return_to_performance')
+TISSUES = ('muscle_tendon', 'nervous', 'bone', 'cartilage_synovium_bursa', 'ligament_joint_capsule', 'superficial_tissues_skin', 'vessels', 'stump', 'internal_organs', 'non_specific')
 
 revision: str = "0007"
 down_revision: str | None = "0006"

@@ -91,3 +91,18 @@ def reload(at: AppTest) -> AppTest:
     fresh = AppTest.from_file(APP, default_timeout=TIMEOUT)
     fresh.session_state["user_id"] = at.session_state["user_id"]
     return fresh.run()
+
+
+def fill_first_admin(at: AppTest, url: str, username: str, password: str, repeat: str | None = None) -> AppTest:
+    """Fill the first-run page's admin form with the server's setup token (`data.setup`) and submit it."""
+    from data.setup import setup_token
+
+    engine = make_engine(url)
+    token = setup_token(engine)
+    engine.dispose()
+    fields = {t.label: t for t in at.text_input}
+    fields["Setup token"].input(token)
+    fields["Username"].input(username)
+    fields["Password"].input(password)
+    fields["Repeat password"].input(password if repeat is None else repeat)
+    return next(b for b in at.button if b.label == "Create admin account").click().run()

@@ -8,10 +8,13 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
+from data.accounts import has_users
 from data.db import ROOT, make_engine
 from data.demo import DEMO_ACCOUNTS
+from data.errors import ValidationError
 from data.models import User
-from tests.app.conftest import APP, reload, sign_in
+from data.setup import create_first_admin, setup_token
+from tests.app.conftest import APP, fill_first_admin, reload, sign_in
 from ui.menu import MENUS, page_paths
 
 StartApp = Callable[[str], AppTest]
@@ -24,35 +27,51 @@ def texts(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
-def test_first_run_offers_demo_and_first_admin(app_at: StartApp, empty_url: str) -> None:
+def test_first_run_offers_the_demo_only_when_the_server_allows_it(
+    app_at: StartApp, empty_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("FASCIA_DEMO", raising=False)
     at = app_at(empty_url)
     assert not at.exception
     assert "Welcome to Fascia" in texts(at)
+    assert [b.label for b in at.button] == ["Create admin account"], "no demo with published passwords"
+    assert "FASCIA\\_DEMO=1" in texts(at) or "FASCIA_DEMO=1" in texts(at)
+    monkeypatch.setenv("FASCIA_DEMO", "1")
+    at = app_at(empty_url)
     assert [b.label for b in at.button] == ["Load the demo team", "Create admin account"]
 
 
-def test_first_admin_account_signs_in(app_at: StartApp, empty_url: str) -> None:
+def test_the_first_admin_needs_the_setup_token(app_at: StartApp, empty_url: str) -> None:
     at = app_at(empty_url)
-    at.text_input[0].input("head-physio")
-    at.text_input[1].input("correct-horse")
-    at.text_input[2].input("correct-horse")
-    at = at.button[1].click().run()
+    fields = {t.label: t for t in at.text_input}
+    fields["Setup token"].input("a guess")
+    fields["Username"].input("intruder")
+    fields["Password"].input("correct-horse")
+    fields["Repeat password"].input("correct-horse")
+    at = next(b for b in at.button if b.label == "Create admin account").click().run()
+    assert "Setup token is not this server's setup token: see the server's log" in texts(at)
+    assert "user_id" not in at.session_state
+    engine = make_engine(empty_url)
+    assert not has_users(engine)
+    engine.dispose()
+
+
+def test_first_admin_account_signs_in(app_at: StartApp, empty_url: str) -> None:
+    at = fill_first_admin(app_at(empty_url), empty_url, "head-physio", "correct-horse")
     assert not at.exception
     at = reload(at)
     assert "Overview" in texts(at)
     assert "head\\-physio" in texts(at)  # Markdown-escaped (ui.text.literal): shown as head-physio
+    engine = make_engine(empty_url)
+    with pytest.raises(ValidationError):  # the token worked once and is gone
+        create_first_admin(engine, setup_token(engine), "second", "correct-horse")
+    engine.dispose()
 
 
 def test_first_admin_refuses_mismatch_and_short_password(app_at: StartApp, empty_url: str) -> None:
-    at = app_at(empty_url)
-    at.text_input[0].input("boss")
-    at.text_input[1].input("short")
-    at.text_input[2].input("short")
-    at = at.button[1].click().run()
+    at = fill_first_admin(app_at(empty_url), empty_url, "boss", "short")
     assert "at least 8" in texts(at)
-    at.text_input[1].input("long-enough-1")
-    at.text_input[2].input("long-enough-2")
-    at = at.button[1].click().run()
+    at = fill_first_admin(at, empty_url, "boss", "long-enough-1", repeat="long-enough-2")
     assert "Repeat password does not match the password." in texts(at)
     assert "Welcome to Fascia" in texts(at)
 
@@ -64,6 +83,7 @@ def test_loading_the_demo_shows_the_demo_sign_ins(
 
     real = data.demo.load_demo
     monkeypatch.setattr(data.demo, "load_demo", lambda engine: real(engine, athletes=6, days=60, seed=5))
+    monkeypatch.setenv("FASCIA_DEMO", "1")
     at = app_at(empty_url)
     at = at.button[0].click().run()
     assert not at.exception

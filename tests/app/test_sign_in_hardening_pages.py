@@ -17,7 +17,7 @@ from data.access import authenticate
 from data.auth import FREE_ATTEMPTS, MAX_USERNAME_LENGTH, failures_of, locked_for, record_failure
 from data.db import ROOT
 from data.models import AuditEntry, SignInFailure, User
-from tests.app.conftest import sign_in
+from tests.app.conftest import fill_first_admin, sign_in
 
 StartApp = Callable[[str], AppTest]
 PAGE = "pages/users_teams.py"
@@ -122,11 +122,7 @@ def test_admin_forms_refuse_common_passwords_and_the_username_with_the_reason(
 
 
 def test_the_first_admin_refuses_a_common_password(app_at: StartApp, empty_url: str) -> None:
-    at = app_at(empty_url)
-    at.text_input[0].input("head-physio")
-    at.text_input[1].input("iloveyou")
-    at.text_input[2].input("iloveyou")
-    at = at.button[1].click().run()
+    at = fill_first_admin(app_at(empty_url), empty_url, "head-physio", "iloveyou")
     assert not at.exception
     assert any("most common passwords" in e for e in errors(at)), errors(at)
     assert "user_id" not in at.session_state

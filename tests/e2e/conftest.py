@@ -50,10 +50,11 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def serve(database_url: str, log_path: Path) -> Iterator[str]:
-    """`streamlit run dashboard.py` on a free localhost port against `database_url`; yields its URL."""
+def serve(database_url: str, log_path: Path, demo: bool = False) -> Iterator[str]:
+    """`streamlit run dashboard.py` on a free localhost port against `database_url`; yields its URL. `demo`:
+    the server may load the demo on an empty database (`FASCIA_DEMO=1`, as the README's try-out command)."""
     port = free_port()
-    env = os.environ | {"DATABASE_URL": database_url}
+    env = os.environ | {"DATABASE_URL": database_url} | ({"FASCIA_DEMO": "1"} if demo else {})
     log = log_path.open("w")
     server = subprocess.Popen(
         [
@@ -98,8 +99,8 @@ def serve(database_url: str, log_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def app_server(tmp_path: Path) -> Iterator[str]:
-    """The dashboard on a fresh, empty SQLite file."""
-    yield from serve(f"sqlite:///{tmp_path / 'e2e.db'}", tmp_path / "streamlit.log")
+    """The dashboard on a fresh, empty SQLite file, allowed to load the demo (the README's try-out)."""
+    yield from serve(f"sqlite:///{tmp_path / 'e2e.db'}", tmp_path / "streamlit.log", demo=True)
 
 
 @pytest.fixture(scope="module")

@@ -91,3 +91,46 @@ def test_attention_when_nobody_checked_in_lately_lists_every_active_athlete(db_e
     seen = attention(ScopedReader(db_engine, viewer(db_engine, admin)), TODAY)
     assert list(seen.silent_athletes["name"]) == ["Ida Karlsen", "Ole Berg"]
     assert seen.silent_athletes["last_checkin"].isna().all()
+
+
+def test_team_trends_count_a_problem_as_the_clinician_classified_it(db_engine: Engine) -> None:
+    """Two injuries of different types at different sites: the automatic rule says both are new; the
+    clinician says the second follows the first (returned 10 days before), an early recurrence, and *Team
+    trends* counts it so (issue 13: the rate analyses use the clinician's choice)."""
+    from data import health_problems
+    from views.team_trends import team_trends
+
+    create_user(db_engine, "admin", "harbour-lantern-orbit", "admin")
+    alpha = create_team(db_engine, "Alpha FC")
+    therapist = create_user(db_engine, "anna", "maple-river-compass", "therapist", team_ids=[alpha])
+    coach = create_user(db_engine, "j.smith", "quiet-falcon-meadow", "coach", team_ids=[alpha])
+    ida = create_athlete(db_engine, alpha, "Ida Karlsen", "A-1")
+    first, second = save_records(
+        db_engine,
+        "injuries",
+        [
+            {
+                "athlete_id": ida,
+                "onset_date": dt.date(2026, 1, 5),
+                "body_region": "thigh",
+                "side": "left",
+                "injury_type": "muscle_strain",
+                "time_loss": True,
+                "return_date": dt.date(2026, 1, 20),
+            },
+            {
+                "athlete_id": ida,
+                "onset_date": dt.date(2026, 1, 30),
+                "body_region": "knee",
+                "side": "left",
+                "injury_type": "ligament_sprain",
+                "time_loss": True,
+            },
+        ],
+    ).ids
+    reader = ScopedReader(db_engine, viewer(db_engine, coach))
+    before = team_trends(reader, alpha, dt.date(2026, 1, 1), dt.date(2026, 2, 28)).per_month
+    assert before.groupby("category")["injuries"].sum().get("recurrent_early", 0) == 0
+    health_problems.set_index_problem(db_engine, viewer(db_engine, therapist), second, first)
+    after = team_trends(reader, alpha, dt.date(2026, 1, 1), dt.date(2026, 2, 28)).per_month
+    assert after.groupby("category")["injuries"].sum().get("recurrent_early", 0) == 1

@@ -169,3 +169,20 @@ def test_import_reads_decimal_commas_when_told_and_in_semicolon_files(
     pmsys = ["--database-url", url, "import", "--format", "pmsys", str(tmp_path)]
     assert main([*pmsys, "--day-first"]) == 2
     assert "apply to CSV/.xlsx files only" in capsys.readouterr().err
+
+
+def test_setup_token_is_the_one_the_first_run_page_takes_and_only_before_any_user(sqlite_url: str) -> None:
+    from data.accounts import has_users
+    from data.db import make_engine
+    from data.setup import create_first_admin
+
+    printed = run(sqlite_url, "setup-token")
+    assert printed.returncode == 0, printed.stderr
+    token = printed.stdout.strip()
+    assert len(token) >= 20 and run(sqlite_url, "setup-token").stdout.strip() == token, "the same for every replica"
+    engine = make_engine(sqlite_url)
+    create_first_admin(engine, token, "head-physio", "correct-horse")
+    assert has_users(engine)
+    engine.dispose()
+    refused = run(sqlite_url, "setup-token")
+    assert refused.returncode != 0 and "already has users" in refused.stderr

@@ -66,7 +66,7 @@ def availability_bar(counts: dict[str, int]) -> go.Figure:
             orientation="h",
             name=words.AVAILABILITY[state],
             marker_color=colours[state],
-            text=[str(n) if n else ""],
+            text=[f"{n} {words.AVAILABILITY[state].lower()}" if n else ""],  # the word, not the colour alone
             textposition="inside",
             insidetextanchor="middle",
             textangle=0,

@@ -17,7 +17,9 @@ SIDE_COLOURS: dict[str, str] = {"left": "#0072B2", "right": "#E69F00", "central"
 #: Flags: red for a flag that needs attention, amber for a caution.
 FLAG_RED = "#C62828"
 FLAG_AMBER = "#F9A825"
-OK_GREEN = "#2E7D32"
+#: Okabe-Ito's bluish green: unlike a pure green it stays apart from FLAG_RED for the colour-blind
+#: (a deuteranopia simulation put #2E7D32 and FLAG_RED nearly the same grey; tests/unit/test_colours.py).
+OK_GREEN = "#009E73"
 NEUTRAL = "#607D8B"
 BAND = "rgba(96, 125, 139, 0.18)"
 #: Grid lines that read on a light and on a dark background (the page's theme decides which).
