@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -44,13 +43,12 @@ from data.audit import audit, changes_detail
 from data.db import retry_on_conflict, write_transaction
 from data.errors import ValidationError
 from data.models import Injury, RtsCriterion, RtsStage, SecondaryDiagnosis, User
+from data.record_checks import is_osiics_code
+from data.records import OSIICS_MAX_LENGTH
 
 #: The roles that record stages, code diagnoses and edit the club's checklists.
 CLINICAL_ROLES: tuple[str, ...] = ("therapist", "admin")
 
-#: The longest OSIICS code taken (OSIICS codes are four to six characters; a little room for local use).
-OSIICS_MAX_LENGTH = 8
-OSIICS_FORMAT = re.compile(rf"[A-Za-z0-9]{{1,{OSIICS_MAX_LENGTH}}}")
 
 #: The longest texts taken.
 CRITERION_MAX_LENGTH = 200
@@ -97,7 +95,7 @@ SECONDARY_COLUMNS: tuple[str, ...] = (
 def osiics_code_refusal(code: str | None, field: str = "osiics_code") -> ValidationError | None:
     """The refusal of an OSIICS code that is not letters and digits, at most `OSIICS_MAX_LENGTH` of them
     (None for a good code or none at all). The code itself is the club's: OSIICS 15 is not shipped."""
-    if code is None or code == "" or OSIICS_FORMAT.fullmatch(code):
+    if not code or (len(code) <= OSIICS_MAX_LENGTH and is_osiics_code(code)):
         return None
     return ValidationError(field, code, f"is not an OSIICS code: letters and digits only, at most {OSIICS_MAX_LENGTH}")
 

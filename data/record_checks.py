@@ -310,7 +310,7 @@ def health_problem_problems(clean: pd.DataFrame, first_row: int) -> list[Validat
     sudden_injury = injury & (column("onset_mode") == "sudden")
     refuse(given("contact") & ~sudden_injury, "contact", "is for a sudden-onset injury only")
     code = column("osiics_code").astype(object)
-    malformed = given("osiics_code") & ~code.map(lambda c: isinstance(c, str) and _is_osiics(c))
+    malformed = given("osiics_code") & ~code.map(lambda c: isinstance(c, str) and is_osiics_code(c))
     refuse(malformed, "osiics_code", "is not an OSIICS code (letters and digits only)")
     if "return_date" in clean and "onset_date" in clean:
         early = clean["return_date"].notna() & (clean["return_date"] < clean["onset_date"])
@@ -320,7 +320,8 @@ def health_problem_problems(clean: pd.DataFrame, first_row: int) -> list[Validat
     return problems
 
 
-def _is_osiics(code: str) -> bool:
+def is_osiics_code(code: str) -> bool:
+    """Whether `code` is written as an OSIICS code: letters and digits (its length is the field's limit)."""
     return re.fullmatch(OSIICS_CODE, code) is not None
 
 

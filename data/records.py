@@ -85,6 +85,8 @@ def _score(name: str, low: int, high: int, required: bool = False) -> Field:
 
 
 ATHLETE = Field("athlete_id", "int")
+#: The longest OSIICS code taken (OSIICS codes are four to six characters; a little room for local use).
+OSIICS_MAX_LENGTH = 8
 
 RECORD_KINDS: dict[str, RecordKind] = {
     kind.name: kind
@@ -174,7 +176,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
                 Field("pathology", "str", required=False, choices=PATHOLOGIES),
                 Field("organ_system", "str", required=False, choices=ORGAN_SYSTEMS),
                 Field("illness_cause", "str", required=False, choices=ILLNESS_CAUSES),
-                Field("osiics_code", "str", required=False, max_length=8),
+                Field("osiics_code", "str", required=False, max_length=OSIICS_MAX_LENGTH),
                 Field("diagnosis", "str", required=False, max_length=200),
                 Field("time_loss", "bool"),
                 Field("return_date", "date", required=False),

@@ -26,8 +26,6 @@ RECURRENCE_RULE = (
     "return), late (≤ 365 days) or delayed recurrence; anything else is new."
 )
 
-#: An injury's status in the register, by whether it is open.
-STATUS: dict[bool, str] = {True: "Open", False: "Returned"}
 
 #: The columns of `register`, in order.
 REGISTER_COLUMNS = [
@@ -89,7 +87,7 @@ def register(injuries: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
             out["body_region"], out["side"], out["injury_type"], out["onset_date"], out["return_date"], strict=True
         )
     ]
-    out["status"] = out["open"].map(STATUS)
+    out["status"] = out["open"].map(words.INJURY_OPEN)
     out["region"] = [words.where_label(r, s) for r, s in zip(out["body_region"], out["side"], strict=True)]
     out["type_label"] = out["injury_type"].map(words.INJURY_TYPES)
     out["onset_mode_label"] = out["onset_mode"].map(words.ONSET_MODES, na_action="ignore")
@@ -207,7 +205,7 @@ def problem_register(problems: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     out["category_label"] = out["category"].map(words.RECURRENCE)
     records = out.to_dict("records")
     out["label"] = [problem_label(r, as_of) for r in records]
-    out["status"] = out["open"].map(STATUS)
+    out["status"] = out["open"].map(words.INJURY_OPEN)
     out["kind_label"] = out["problem_type"].map(words.PROBLEM_TYPES)
     out["site"] = [
         words.word(words.ORGAN_SYSTEMS, r["organ_system"])
