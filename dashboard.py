@@ -7,6 +7,9 @@ from functools import cache
 
 import streamlit as st
 
+from ui import starting  # first: on the first run after a start, its message shows while the rest imports
+
+# isort: split
 from data.accounts import has_users
 from data.db import ROOT
 from data.setup import setup_token
@@ -95,4 +98,7 @@ def landing_path(user_id: int, role: str) -> str:
     return landing(role).path
 
 
-run_page(navigation)
+try:
+    run_page(navigation)
+finally:
+    starting.done()

@@ -1,6 +1,7 @@
 """`python -m bench`: measure the performance budget (DESIGN.md) on a cached reference organisation.
 
     python -m bench [--quick] [--database-url URL] [--json PATH] [--athletes N --days D]
+    python -m bench load --athletes N [N ...] [--replicas 1 2]   (simultaneous check-ins: bench/load.py)
 
 Default: 1,000 athletes x 730 days on SQLite (the database is built once, about a minute, and cached
 under ~/.cache/fascia-bench). --quick: 100 athletes x 365 days, 2 runs and a 20,000-row import,
@@ -64,6 +65,11 @@ def quiet_streamlit() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["load"]:  # `python -m bench load ...`: simultaneous check-ins (bench/load.py)
+        from bench import load
+
+        return load.main(argv[1:])
     args = parse(argv)
     quiet_streamlit()
     default_athletes, default_days = QUICK if args.quick else FULL

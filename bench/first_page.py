@@ -3,7 +3,10 @@ first import to the coach's landing page (*Team today*) rendered by `streamlit.t
 benchmark organisation. It is what a newcomer waits for after `streamlit run` on an idle machine: the
 interpreter, every import of the dashboard and the page, the component scan of a first AppTest run, the
 page's queries and analytics with an empty cache, the charts. The wall time of the process is measured
-(after one untimed run that warms the operating system's file cache).
+after one untimed run that warms the operating system's file cache and writes Python's bytecode cache
+(`__pycache__`), as any server's first start does: the processes run with bytecode writing on even where
+the environment turns it off (`PYTHONDONTWRITEBYTECODE`, set on CI machines), or every run would
+compile the app's modules from source again.
 
 Run as a module, ``python -m bench.first_page <coach user id>`` renders the page once (DATABASE_URL
 from the environment) and exits 0 when the coach landed on *Team today*.
@@ -25,6 +28,7 @@ LANDING_TITLE = "Team today"
 def first_page_cold(url: str, coach_id: int, runs: int) -> Timing:
     """Milliseconds of `runs` fresh processes, each rendering the coach's landing page once on `url`."""
     env = {**os.environ, "DATABASE_URL": url, "STREAMLIT_LOGGER_LEVEL": "error"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     command = [sys.executable, "-m", "bench.first_page", str(coach_id)]
 
     def fresh_process() -> None:

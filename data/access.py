@@ -25,7 +25,11 @@ from data.auth import (
     username_too_long,
     verify_password,
 )
+from data.logs import event, logger
 from data.models import Athlete, User, user_teams
+
+#: Sign-ins and sign-outs in the server's log (`data.logs`): who, their role, how; why one was refused.
+_LOG = logger("auth")
 
 
 @dataclass(frozen=True)
@@ -92,17 +96,21 @@ def sign_in(engine: Engine, username: str, password: str, now: dt.datetime | Non
     """
     name = username.strip()
     if username_too_long(name):
+        event(_LOG, "sign-in refused", reason="username too long")
         return SignIn(None, checked=False, too_long=True)
     attempt = begin_attempt(engine, name, now)
     if not attempt.allowed:
         audit_entry(engine, None, "sign_in_refused", "users", None, f"{name}: locked for {attempt.wait} s")
+        event(_LOG, "sign-in refused", user=name, reason="locked", wait_s=attempt.wait)
         return SignIn(None, attempt.wait, checked=False)
     who = authenticate(engine, name, password)
     if who is None:
         audit_entry(engine, None, "sign_in_failed", "users", None, name)
+        event(_LOG, "sign-in refused", user=name, reason="wrong username or password", wait_s=attempt.wait or None)
         return SignIn(None, attempt.wait)
     succeeded(engine, name)
     audit_entry(engine, who.user_id, "sign_in", "users", who.user_id, f"{who.username}: password")
+    event(_LOG, "sign-in ok", user=who.username, role=who.role, method="password")
     return SignIn(who)
 
 
@@ -121,8 +129,10 @@ def sso_sign_in(engine: Engine, email: str | None) -> Viewer | None:
     who = viewer_for_email(engine, email)
     if who is None:
         audit_entry(engine, None, "sign_in_failed", "users", None, f"single sign-on: no active user has {email!r}")
+        event(_LOG, "sign-in refused", method="single-sign-on", reason="no active user has that e-mail")
         return None
     audit_entry(engine, who.user_id, "sign_in", "users", who.user_id, f"{who.username}: single sign-on")
+    event(_LOG, "sign-in ok", user=who.username, role=who.role, method="single-sign-on")
     return who
 
 

@@ -5,6 +5,10 @@ while the app keeps running, into a SQLite file. PostgreSQL: `pg_dump -Fc` of th
 uses (its search_path, normally `public`) and `pg_restore --clean` in one transaction, with the
 client tools of the server's major version from /usr/lib/postgresql/<version>/bin (or PATH).
 A restore refuses a database that holds data unless forced.
+
+Scheduled backups (`backup FOLDER --keep N`, the daily job of deploy/compose.yaml) write a file named
+by the UTC time into a folder and then delete the oldest of those files beyond the newest N; no other
+file in the folder is touched.
 """
 
 from __future__ import annotations
@@ -14,9 +18,13 @@ import re
 import shutil
 import sqlite3
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, func, inspect, select, table, text
+from sqlalchemy import Engine, Select, func, inspect, select, table, text
+
+from data import data_version
+from data.models import ClubSetting
 
 POSTGRES_BIN_GLOB = "/usr/lib/postgresql/*/bin"
 #: Tables a fresh database already holds rows in: the schema revision, the shipped ROM norms (seeded on start)
@@ -24,15 +32,27 @@ POSTGRES_BIN_GLOB = "/usr/lib/postgresql/*/bin"
 _NOT_DATA = {"alembic_version", "rom_norms", "rts_criteria"}
 
 
+#: The name of a scheduled backup: the UTC time it was taken, so names sort by age.
+_SCHEDULED_NAME = re.compile(r"fascia-\d{8}-\d{6}\.(sqlite|dump)")
+
+
 class BackupError(Exception):
     """A backup or restore that cannot be done, as one line."""
 
 
 def holds_data(engine: Engine) -> bool:
-    """Whether any table but those a fresh database fills itself (`_NOT_DATA`) has a row."""
+    """Whether any table but those a fresh database fills itself (`_NOT_DATA`) has a row; the data version
+    (`data.data_version`, moved on by seeding the norms) is not data either."""
     names = [n for n in inspect(engine).get_table_names() if n not in _NOT_DATA]
     with engine.connect() as connection:
-        return any(connection.scalar(select(func.count()).select_from(table(n))) for n in names)
+        return any(connection.scalar(_rows_of(n)) for n in names)
+
+
+def _rows_of(name: str) -> Select[tuple[int]]:
+    """Count the rows of table `name` (in `club_settings`, those other than the data version)."""
+    if name == ClubSetting.__tablename__:
+        return select(func.count()).select_from(ClubSetting).where(ClubSetting.name != data_version.NAME)
+    return select(func.count()).select_from(table(name))
 
 
 def backup(engine: Engine, path: Path, force: bool = False) -> str:
@@ -46,8 +66,26 @@ def backup(engine: Engine, path: Path, force: bool = False) -> str:
         _sqlite_backup(_sqlite_file(engine), partial)
     else:
         _pg_dump(engine, partial)
+    partial.chmod(0o600)  # health data: readable by the user who made it only
     partial.replace(path)
     return f"backed up {_describe(engine)} to {path} ({path.stat().st_size:,} bytes)"
+
+
+def backup_into(engine: Engine, folder: Path, keep: int, now: datetime | None = None) -> list[str]:
+    """A backup named by the UTC time in `folder`, then the oldest such backups beyond the newest `keep`
+    removed; returns one line for the backup and one per removed file."""
+    if keep < 1:
+        raise BackupError("--keep must be at least 1")
+    if not folder.is_dir():
+        raise BackupError(f"{folder} is not a folder")
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    suffix = "sqlite" if engine.dialect.name == "sqlite" else "dump"
+    lines = [backup(engine, folder / f"fascia-{moment:%Y%m%d-%H%M%S}.{suffix}")]
+    scheduled = sorted(path for path in folder.iterdir() if _SCHEDULED_NAME.fullmatch(path.name))
+    for old in scheduled[:-keep]:
+        old.unlink()
+        lines.append(f"removed {old} (keeping the newest {keep})")
+    return lines
 
 
 def restore(engine: Engine, path: Path, force: bool = False) -> str:
@@ -56,6 +94,7 @@ def restore(engine: Engine, path: Path, force: bool = False) -> str:
         raise BackupError(f"no such backup file: {path}")
     if holds_data(engine) and not force:
         raise BackupError(f"{_describe(engine)} holds data: restoring would replace it; add --force to do so")
+    replaced = data_version.current(engine) if inspect(engine).has_table(ClubSetting.__tablename__) else 0
     if engine.dialect.name == "sqlite":
         target = _sqlite_file(engine)
         engine.dispose()
@@ -64,6 +103,8 @@ def restore(engine: Engine, path: Path, force: bool = False) -> str:
         engine.dispose()
         _pg_restore(engine, path)
     engine.dispose()
+    if inspect(engine).has_table(ClubSetting.__tablename__):
+        data_version.move_past(engine, replaced)  # every replica's cached frames are now out of date
     return f"restored {path} into {_describe(engine)}"
 
 

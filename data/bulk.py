@@ -21,6 +21,8 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, Select, String, Table, func, insert, text, type_coerce
 from sqlalchemy.exc import DBAPIError
 
+from data.data_version import changed
+
 # --------------------------------------------------------------------------- reading
 
 
@@ -108,7 +110,9 @@ def insert_rows(
     It is BINARY, typed from the table's catalogue, when every integer fits its column's type, else
     TEXT (the server then refuses the value as an INSERT would). Driver errors are raised as
     SQLAlchemy's (IntegrityError, OperationalError...), like any other statement's.
-    SQLite: executemany of the compiled INSERT, one per chunk."""
+    SQLite: executemany of the compiled INSERT, one per chunk. Neither is a SQLAlchemy statement, so the
+    transaction is marked as changing data here (`data.data_version.changed`)."""
+    changed(connection)
     chunks = [rows[start : start + chunk_size] for start in range(0, len(rows), chunk_size)]
     if connection.dialect.name == "postgresql":
         _copy_rows(connection, model.__tablename__, columns, rows, chunks, inserted)
@@ -198,7 +202,9 @@ def frame_rows(frame: pd.DataFrame) -> list[tuple[Any, ...]]:
 def insert_frame(connection: Connection, table: Table, frame: pd.DataFrame, chunk_rows: int) -> None:
     """Insert every row of `frame` (its columns named as `table`'s) into `table`, `chunk_rows` at a time:
     SQLAlchemy Core executemany; on PostgreSQL with psycopg 3, text COPY on the same connection and
-    transaction (about 6x faster than executemany there)."""
+    transaction (about 6x faster than executemany there); COPY is marked as changing data
+    (`data.data_version.changed`)."""
+    changed(connection)
     chunks = (frame.iloc[first : first + chunk_rows] for first in range(0, len(frame), chunk_rows))
     if connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg":
         columns = ", ".join(frame.columns)

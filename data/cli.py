@@ -1,4 +1,4 @@
-"""The admin CLI, `python -m data`: init, demo, create-user, stats, import, export, backup, restore, notify.
+"""The admin CLI, `python -m data`: init, demo, create-user, stats, import, export, backup, restore, health, notify.
 
 Every subcommand honours `DATABASE_URL` (or `--database-url`) and exits non-zero
 with a one-line message on bad input.
@@ -17,6 +17,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from analytics.vocabulary import ROLES
+from data import logs
 from data.dates import DateOrder
 from data.db import DATABASE_ERROR, database_url, describe_fault, make_engine
 from data.errors import DatabaseNotEmpty, ValidationError
@@ -28,6 +29,10 @@ from data.schema import upgrade
 
 class CliError(Exception):
     """A refusal printed as one line, exit code 2."""
+
+
+class Unhealthy(Exception):
+    """`health`: the database does not answer or its schema is not current (one line, exit code 1)."""
 
 
 class ImportRefused(CliError):
@@ -233,13 +238,28 @@ def cmd_export(args: argparse.Namespace) -> None:
 
 
 def cmd_backup(args: argparse.Namespace) -> None:
-    from data.backup import BackupError, backup
+    from data.backup import BackupError, backup, backup_into
 
     engine = make_engine(args.database_url or database_url())
     try:
-        print(backup(engine, Path(args.path), force=args.force))
+        if args.keep is None:
+            print(backup(engine, Path(args.path), force=args.force))
+            return
+        if args.force:
+            raise CliError("--force applies to one named file, not to a folder with --keep")
+        for line in backup_into(engine, Path(args.path), keep=args.keep):
+            print(line)
     except BackupError as error:
         raise CliError(str(error)) from error
+
+
+def cmd_health(args: argparse.Namespace) -> None:
+    from data.health import check, health_engine
+
+    verdict = check(health_engine(args.database_url or database_url()))
+    if not verdict.ok:
+        raise Unhealthy(verdict.message)
+    print(verdict.message)
 
 
 def cmd_restore(args: argparse.Namespace) -> None:
@@ -337,12 +357,22 @@ def parser() -> argparse.ArgumentParser:
     back = commands.add_parser("backup", help="back up the database to a file (SQLite online backup, or pg_dump)")
     back.add_argument("path", metavar="PATH")
     back.add_argument("--force", action="store_true", help="replace an existing file at PATH")
+    back.add_argument(
+        "--keep",
+        type=int,
+        metavar="N",
+        help="PATH is a folder: write a backup named by the time into it, keep the newest N such backups",
+    )
     back.set_defaults(run=cmd_backup)
 
     rest = commands.add_parser("restore", help="replace the database's content by a backup made with `backup`")
     rest.add_argument("path", metavar="PATH")
     rest.add_argument("--force", action="store_true", help="replace a database that holds data")
     rest.set_defaults(run=cmd_restore)
+
+    commands.add_parser(
+        "health", help="exit 0 if the database answers and the schema is current, else 1 with the reason"
+    ).set_defaults(run=cmd_health)
 
     notify = commands.add_parser("notify", help="deliver alerts, reminders and digests (runs until stopped)")
     notify.add_argument("--once", action="store_true", help="one pass, then exit (for cron)")
@@ -353,6 +383,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.run is not cmd_notify:  # the worker runs on like the server and logs its deliveries at INFO
+        logs.quiet_by_default()
     try:
         args.run(args)
     except (CliError, ValidationError) as error:
@@ -360,6 +392,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in getattr(error, "problems", ()):
             print(line, file=sys.stderr)
         return 2
+    except Unhealthy as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     except (SQLAlchemyError, OSError) as error:
         message = describe_fault(error)
         if message is None:

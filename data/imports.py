@@ -32,6 +32,7 @@ from data.bulk import insert_rows, key_getter
 from data.dates import DateOrder, read_dates
 from data.db import write_transaction
 from data.errors import ValidationError
+from data.logs import logged_import
 from data.models import Athlete, Injury, Team, TherapySession, User
 from data.record_checks import InvalidRecords, cross_field_problems, validate_frame, with_derived_fields
 from data.records import RECORD_KINDS, Field, RecordKind
@@ -508,6 +509,7 @@ def _records(
 # ---------------------------------------------------------------- importing
 
 
+@logged_import(kind=lambda kind, report: str(kind), rows=lambda report: report.inserted + report.updated)
 def import_file(
     engine: Engine,
     kind: str,

@@ -657,3 +657,20 @@ class ClubSetting(Base):
 
     name: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(String(500))
+
+
+# ---- tunable flag rules (issue 16)
+
+
+class FlagRuleSetting(Base):
+    """One team's own value of one flag threshold (a field of `analytics.flags.FlagRules`, by its name),
+    overriding the DESIGN.md default for that team's athletes; a threshold without a row is the default.
+    Written by `data.flag_rules.save_team_rules` (therapists of the team and admins, audited)."""
+
+    __tablename__ = "flag_rules"
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    rule: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[float] = mapped_column(Float)
+    changed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -31,17 +31,18 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, Select, and_, delete, func, insert, select
 
-from analytics.flags import new_pain_flags, pain_spike_flags, persistent_pain_flags
+from analytics.flags import FlagRules, new_pain_flags, pain_spike_flags, persistent_pain_flags
 from data.bulk import typed_column
 from data.db import write_transaction
 from data.errors import ValidationError
+from data.flag_rules import athlete_rules
 from data.models import (
     Athlete,
     ClubSetting,
@@ -354,10 +355,14 @@ def staff_of(connection: Connection, team_id: int, role: str, zone: str) -> list
 
 
 def pain_alert_lines(
-    name: str, spots: Iterable[tuple[str, str, int, int | None]], flagged: Iterable[tuple[str, str, str]] = ()
+    name: str,
+    spots: Iterable[tuple[str, str, int, int | None]],
+    flagged: Iterable[tuple[str, str, str]] = (),
+    rules: FlagRules | None = None,
 ) -> list[str]:
     """One line per alerting spot: (region, side, pain today, previous report or None), then one per red
-    flag: (kind, region, side)."""
+    flag: (kind, region, side), its rule said with `rules` (the athlete's team's thresholds; the defaults)."""
+    thresholds = asdict(rules or FlagRules())
     lines = [f"{name} reported pain in their check-in:"]
     for region, side, pain, previous in spots:
         where = f"{spoken(region)} ({spoken(side)})"
@@ -368,15 +373,16 @@ def pain_alert_lines(
         else:
             lines.append(f"- {where}: {pain}/10")
     for kind, region, side in flagged:
-        lines.append(f"- red flag, {spoken(region)} ({spoken(side)}): {RED_PAIN_FLAGS[kind]}")
+        lines.append(f"- red flag, {spoken(region)} ({spoken(side)}): {RED_PAIN_FLAGS[kind].format(**thresholds)}")
     lines.append("Open the athlete's progress in Fascia to follow up.")
     return lines
 
 
-#: The red pain flags (`analytics.flags`, DESIGN.md "Flags") a check-in can raise, as a message says them.
+#: The red pain flags (`analytics.flags`, DESIGN.md "Flags") a check-in can raise, as a message says them
+#: (`pain_alert_lines` fills in the thresholds of `analytics.flags.FlagRules`).
 RED_PAIN_FLAGS: dict[str, str] = {
-    "pain_spike": "pain at least 2 points above their own 28-day mean",
-    "persistent_pain": "pain of 3/10 or more on 5 reports in a row",
+    "pain_spike": "pain at least {pain_spike_points:g} points above their own {pain_baseline_days}-day mean",
+    "persistent_pain": "pain of {persistent_min_pain}/10 or more on {persistent_reports} reports in a row",
     "new_pain_injured_region": "new pain where they were injured before",
 }
 #: How far back a check-in's red flags look (the 28-day baseline, and runs of reports).
@@ -415,11 +421,12 @@ def red_pain_flags(connection: Connection, athlete_id: int, day: dt.date) -> lis
         ).where(Injury.athlete_id == athlete_id, Injury.problem_type == "injury"),
     )
     at = pd.Timestamp(day)
+    rules = athlete_rules(connection, athlete_id)  # the athlete's team's thresholds (`data.flag_rules`)
     flags = pd.concat(
         [
-            pain_spike_flags(pain, as_of=at, start=at),
-            persistent_pain_flags(pain, as_of=at, start=at),
-            new_pain_flags(pain, injuries, as_of=at, start=at),
+            pain_spike_flags(pain, as_of=at, start=at, rules=rules),
+            persistent_pain_flags(pain, as_of=at, start=at, rules=rules),
+            new_pain_flags(pain, injuries, as_of=at, start=at, rules=rules),
         ]
     )
     return sorted(set(zip(flags["kind"], flags["body_region"], flags["side"], strict=True)))
@@ -462,7 +469,7 @@ def pain_alert_messages(
     team = team_settings(connection, [athlete.team_id])[0]
     said = content(
         f"Pain reported: {athlete.display_name}",
-        pain_alert_lines(athlete.display_name, alerting, flagged),
+        pain_alert_lines(athlete.display_name, alerting, flagged, athlete_rules(connection, athlete_id)),
         progress_link(athlete_id),
     )
     key = f"pain:{athlete_id}:{day.isoformat()}"

@@ -25,6 +25,7 @@ from sqlalchemy import ColumnElement, Connection, Engine, Select, case, func, in
 from sqlalchemy.dialects import postgresql, sqlite
 
 from data.db import write_transaction
+from data.logs import event, logger
 from data.models import DeliveryAttempt, OutboxMessage, User
 
 MAX_ATTEMPTS = 5
@@ -32,6 +33,8 @@ FIRST_BACKOFF = dt.timedelta(seconds=30)
 LEASE = dt.timedelta(minutes=10)
 CUT_OFF = "The worker stopped while delivering this message; it may or may not have arrived, so it is not sent again."
 ERROR_LENGTH = 500
+#: One line per delivery attempt in the server's log (`data.logs`): channel, message number, outcome.
+_LOG = logger("delivery")
 
 
 @dataclass(frozen=True)
@@ -214,7 +217,13 @@ def deliver_due(
             error = None
         except Exception as problem:  # any failure of a channel is recorded as this attempt's reason
             error = f"{type(problem).__name__}: {problem}"
+            reason = type(problem).__name__  # the log gets the kind of failure only: the text may quote the message
         status = finish(engine, claimed, error, now(), max_attempts)
+        if error is None:
+            event(_LOG, "delivery sent", channel=claimed.channel, message=claimed.id, attempt=claimed.attempts)
+        else:
+            what = "delivery failed" if status == "failed" else "delivery retrying"
+            event(_LOG, what, channel=claimed.channel, message=claimed.id, attempt=claimed.attempts, reason=reason)
         {"sent": done.sent, "pending": done.retried, "failed": done.failed}[status].append(claimed.id)
     return done
 

@@ -24,6 +24,7 @@ from data.audit import audit
 from data.dates import read_instants
 from data.db import write_transaction
 from data.errors import ValidationError
+from data.logs import logged_import
 from data.models import Athlete, Team, TrainingSession
 from data.record_checks import InvalidRecords, to_records, validate_frame
 from data.record_writes import SaveResult, upsert_records
@@ -511,6 +512,9 @@ def participant_folders(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_dir() and (p / "pmsys").is_dir())
 
 
+@logged_import(
+    kind=lambda folder, report: "pmsys", rows=lambda report: sum(t.inserted + t.updated for t in report.tables.values())
+)
 def import_pmsys(
     engine: Engine,
     folder: Path,

@@ -376,7 +376,7 @@ def _subject_names(table: str, ids: list[int]) -> Select[Any] | None:
         return select(Athlete.id, Athlete.display_name).where(Athlete.id.in_(ids))
     if table == "users":
         return select(User.id, User.username).where(User.id.in_(ids))
-    if table == "teams":
+    if table in ("teams", "flag_rules"):  # a team's flag rules are audited under the team's id
         return select(Team.id, Team.name).where(Team.id.in_(ids))
     model = next((s.model for s in TIME_SERIES.values() if s.model.__tablename__ == table), None)
     if model is None or not hasattr(model, "athlete_id"):

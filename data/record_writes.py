@@ -18,10 +18,14 @@ from sqlalchemy.exc import IntegrityError
 from data.audit import audit, changes_detail
 from data.db import retry_on_conflict, write_transaction
 from data.errors import ValidationError
+from data.logs import event, logger
 from data.models import Athlete, FlagReview
 from data.notifications import enqueue_pain_alerts
 from data.record_checks import DERIVED_FROM, InvalidRecords, problems_where, to_records, validate_frame
 from data.records import RECORD_KINDS, RecordKind
+
+#: One line per save in the server's log: the kind, how many and who; never a value (`data.logs`).
+_LOG = logger("records")
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,8 @@ def save_records(
                 result.ids[0] if len(result.ids) == 1 else None,
                 f"{result.inserted} inserted, {result.updated} updated, {result.unchanged} unchanged",
             )
+    if result.inserted or result.updated:
+        event(_LOG, "saved", kind=kind.name, inserted=result.inserted, updated=result.updated, user_id=actor_id)
     return result
 
 
@@ -239,6 +245,7 @@ def update_record(
         if not matched:  # changed between the read above and this write (cannot happen under the row lock)
             raise EditConflict(noun, record_id, read_version or 0, None)
         audit(connection, actor_id, "update", model.__tablename__, record_id, changes_detail(stored, values))
+    event(_LOG, "edited", kind=model.__tablename__, count=1, user_id=actor_id)
     return current["version"] + 1 if versioned else None
 
 
@@ -278,6 +285,8 @@ def close_flag(
             where = " ".join(key[c] for c in ("body_region", "side", "measure") if key[c])
             detail = f"{kind} of athlete {athlete_id} on {day}" + (f": {where}" if where else "")
             audit(connection, actor_id, "close_flag", "flag_reviews", new_id, detail)
+    if exists is None:
+        event(_LOG, "saved", kind="flag_reviews", count=1, user_id=actor_id)
 
 
 @dataclass(frozen=True)
@@ -406,6 +415,8 @@ def save_session_with_rom(
                 f"with {len(rom_ids)} ROM measurements{edited}",
             )
         version = connection.scalar(select(model.version).where(model.id == session_id))
+    if changed_any:
+        event(_LOG, "saved", kind="therapy_sessions", count=1, rom_measurements=len(rom_ids), user_id=actor_id)
     return SessionSaveResult(session_id, rom_ids, version, changed_any)
 
 
@@ -474,4 +485,5 @@ def save_checkin(
         )
         # new or risen pain reaches the team's therapists: its outbox rows commit with the check-in (issue 15)
         enqueue_pain_alerts(connection, athlete_id, day, to_records(pain_kind, pain_clean), dt.datetime.now(dt.UTC))
+    event(_LOG, "saved", kind="wellness_checkins", count=1, user_id=actor_id)  # no pain count: it is health data
     return saved, pains

@@ -2,42 +2,44 @@
 
 The app and the CLI call `upgrade()` on start. On PostgreSQL an advisory lock
 serialises replicas that start at the same time.
+
+Alembic (with Mako and Pygments behind it, a third of a second) is imported only when a migration runs:
+whether one is needed is read without it. Every migration file is named after its revision
+(`0008_outbox.py` holds revision "0008") and each revision follows the one before, so the newest revision
+is the highest file number; `tests/unit/test_schema_revisions.py` holds the files to that and checks the
+answer against Alembic's own.
 """
 
 from __future__ import annotations
 
 from functools import cache
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, func, insert, select, text
+from sqlalchemy import Engine, func, insert, inspect, select, text
 
+from data.data_version import untracked
 from data.db import ROOT
 from data.models import RomNorm
 
 _ADVISORY_LOCK_KEY = 7_251_977  # any constant shared by every Fascia process
 
 
-def _alembic_config() -> Config:
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(ROOT / "migrations"))
-    return config
+MIGRATIONS = ROOT / "migrations" / "versions"
+#: Where Alembic keeps a database's revision (its default table).
+VERSION_TABLE = "alembic_version"
 
 
 @cache
 def head_revision() -> str:
-    """The newest revision the code knows."""
-    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
-    assert head is not None
-    return head
+    """The newest revision the code knows: the highest-numbered migration file's number."""
+    return max(path.name.split("_", 1)[0] for path in MIGRATIONS.glob("[0-9]*_*.py"))
 
 
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at (None for an empty database)."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not inspect(connection).has_table(VERSION_TABLE):
+            return None
+        return connection.scalar(text(f"SELECT version_num FROM {VERSION_TABLE}"))
 
 
 def upgrade(engine: Engine) -> None:
@@ -55,9 +57,14 @@ def migrate(engine: Engine, revision: str, down: bool = False) -> None:
     migration (SQLite allows that only outside a transaction) and every foreign key is checked before the
     commit: a migration that would leave a dangling reference is rolled back.
     """
-    config = _alembic_config()
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "migrations"))
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:
+        untracked(connection)  # the data version's table may not exist at `revision` (data.data_version)
         if sqlite:
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             connection.commit()

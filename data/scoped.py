@@ -30,6 +30,7 @@ from sqlalchemy import Engine
 
 from data import access, queries
 from data.access import Viewer
+from data.flag_rules import team_overrides
 from data.health_problems import criteria, stage_rows
 from data.time_series import TIME_SERIES
 
@@ -194,6 +195,14 @@ def audit_log(
 def audit_actions(engine: Engine, viewer: Viewer) -> list[str]:
     """Every action the audit log holds (`data.queries.audit_actions`), for an admin; none for anyone else."""
     return queries.audit_actions(engine) if viewer.role == "admin" else []
+
+
+def flag_rules(engine: Engine, viewer: Viewer) -> pd.DataFrame:
+    """The stored flag thresholds (`data.flag_rules.team_overrides`) of the teams the viewer may see: every
+    screen that shows an athlete's flags computes them with the athlete's team's rules."""
+    visible = access.visible_team_ids(engine, viewer)
+    with engine.connect() as connection:
+        return team_overrides(connection, visible)
 
 
 def rom_norms(engine: Engine) -> pd.DataFrame:

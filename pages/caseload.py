@@ -10,10 +10,22 @@ from ui import loaders
 from ui.filters import ATHLETE_KEY
 from ui.flag_cards import flag_card, show_close_message
 from ui.glossary import abbreviations
+from ui.grid import row_height
 from ui.session import page_viewer
 from ui.text import literal
 
 PROGRESS_PAGE = "pages/athlete_progress.py"
+#: The text columns of "Who needs attention first" and their widths (px): they fit the page at 1400 px, the
+#: text wrapping within rows as tall as the longest cell needs (`ui.grid.row_height`).
+WIDTHS: dict[str, int] = {
+    "display_name": 105,
+    "flags_text": 110,
+    "open_injuries": 200,
+    "pain_text": 150,
+    "arrow": 75,
+    "chronic_where": 100,
+    "session_text": 165,
+}
 
 who = page_viewer(__file__)
 
@@ -71,25 +83,30 @@ st.dataframe(
     hide_index=True,
     width="stretch",
     height="content",
+    row_height=row_height(board, WIDTHS),
     column_config={
         "attention": st.column_config.NumberColumn("#", help="Attention order (1 = see first)", width=32),
-        "display_name": st.column_config.TextColumn("Athlete", width=120),
+        "display_name": st.column_config.TextColumn("Athlete", width=WIDTHS["display_name"]),
         "flags_text": st.column_config.TextColumn(
-            "Open flags", help="Red: pain and injury flags; amber: ROM, wellness, check-ins (details below)", width=95
+            "Open flags",
+            help="Red: pain and injury flags; amber: ROM, wellness, check-ins (details below)",
+            width=WIDTHS["flags_text"],
         ),
-        "open_injuries": st.column_config.TextColumn("Open injury (days)", width=160),
+        "open_injuries": st.column_config.TextColumn("Open injury (days)", width=WIDTHS["open_injuries"]),
         "pain_text": st.column_config.TextColumn(
-            "Current pain", help="Latest NPRS 0-10 report of the injured or flagged region", width=180
+            "Current pain", help="Latest NPRS 0-10 report of the injured or flagged region", width=WIDTHS["pain_text"]
         ),
         "arrow": st.column_config.TextColumn(
             "Trend",
             help=f"7-day trend: mean of this week's reports vs the week before; ±{TREND_POINTS:g} point",
-            width=70,
+            width=WIDTHS["arrow"],
         ),
         "chronic_where": st.column_config.TextColumn(
-            "Chronic", help="Chronic pain (IASP): reported in more than 6 of the last 12 weeks", width=85
+            "Chronic",
+            help="Chronic pain (IASP): reported in more than 6 of the last 12 weeks",
+            width=WIDTHS["chronic_where"],
         ),
-        "session_text": st.column_config.TextColumn("Last session (days ago)", width=200),
+        "session_text": st.column_config.TextColumn("Last session (days ago)", width=WIDTHS["session_text"]),
     },
 )
 st.caption(

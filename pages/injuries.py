@@ -34,6 +34,7 @@ from data.record_writes import EditConflict, read_for_edit, save_records, update
 from ui import forms, loaders, pending
 from ui.filters import ATHLETE_KEY, record_target
 from ui.glossary import abbreviations
+from ui.grid import row_height
 from ui.session import engine, page_viewer
 from ui.text import literal
 from views import words
@@ -72,6 +73,31 @@ FIELDS = (
 LINK_KEY = "ostrc_report_to_link"
 #: Where the message of a recorded stage decision waits for the run that shows the next, fresh form.
 STAGE_SAVED = "stage_saved_message"
+#: The register's text columns and their widths (px): those a therapist reads first fit the page at 1400 px,
+#: the rest one scroll to the right; text wraps within rows as tall as the longest cell needs
+#: (`ui.grid.row_height`), never cut.
+REGISTER_WIDTHS: dict[str, int] = {
+    "status": 60,
+    "kind_label": 70,
+    "site": 95,
+    "classification": 140,
+    "diagnosis": 115,
+    "stage_label": 110,
+    "category_label": 100,
+    "osiics_code": 65,
+    "onset_mode_label": 100,
+    "activity_label": 100,
+    "notes": 250,
+}
+#: The same for a problem's return-to-sport decisions.
+DECISION_WIDTHS: dict[str, int] = {
+    "stage_label": 110,
+    "decided_by_name": 90,
+    "criteria_words": 180,
+    "restrictions": 160,
+    "agreed": 80,
+    "rationale": 180,
+}
 
 who = page_viewer(__file__)
 
@@ -460,6 +486,7 @@ with stage_tab:
                 decisions,
                 hide_index=True,
                 width="stretch",
+                row_height=row_height(decisions, DECISION_WIDTHS),
                 placeholder="–",
                 column_order=[
                     "date",
@@ -473,13 +500,19 @@ with stage_tab:
                 ],
                 column_config={
                     "date": st.column_config.DateColumn("From", format="D MMM YYYY", width=90),
-                    "stage_label": st.column_config.TextColumn("Stage", width=150),
-                    "decided_by_name": st.column_config.TextColumn("Decided by", width=100),
-                    "criteria_words": st.column_config.TextColumn("Criteria met", width=250),
-                    "restrictions": st.column_config.TextColumn("Restrictions", width=200),
-                    "agreed": st.column_config.TextColumn("Athlete", width=90),
-                    "rationale": st.column_config.TextColumn("Rationale", width=250),
-                    "expected_next_date": st.column_config.DateColumn("Next stage expected", format="D MMM YYYY"),
+                    "stage_label": st.column_config.TextColumn("Stage", width=DECISION_WIDTHS["stage_label"]),
+                    "decided_by_name": st.column_config.TextColumn(
+                        "Decided by", width=DECISION_WIDTHS["decided_by_name"]
+                    ),
+                    "criteria_words": st.column_config.TextColumn(
+                        "Criteria met", width=DECISION_WIDTHS["criteria_words"]
+                    ),
+                    "restrictions": st.column_config.TextColumn("Restrictions", width=DECISION_WIDTHS["restrictions"]),
+                    "agreed": st.column_config.TextColumn("Athlete", width=DECISION_WIDTHS["agreed"]),
+                    "rationale": st.column_config.TextColumn("Rationale", width=DECISION_WIDTHS["rationale"]),
+                    "expected_next_date": st.column_config.DateColumn(
+                        "Next stage expected", format="D MMM YYYY", width=100
+                    ),
                 },
             )
             latest = decisions.iloc[-1]
@@ -787,6 +820,7 @@ with register_area:
             hide_index=True,
             width="stretch",
             placeholder="–",
+            row_height=row_height(register, REGISTER_WIDTHS),
             column_order=[
                 "status",
                 "kind_label",
@@ -794,36 +828,42 @@ with register_area:
                 "site",
                 "classification",
                 "diagnosis",
-                "osiics_code",
-                "onset_mode_label",
-                "activity_label",
-                "time_loss",
                 "stage_label",
                 "return_date",
                 "days_out",
                 "category_label",
+                "time_loss",
+                "osiics_code",
+                "onset_mode_label",
+                "activity_label",
                 "notes",
             ],
             column_config={
-                "status": st.column_config.TextColumn("Status", width=75),
-                "kind_label": st.column_config.TextColumn("Problem", width=70),
-                "onset_date": st.column_config.DateColumn("Onset", format="D MMM YYYY", width=95),
-                "site": st.column_config.TextColumn("Where", width=130, help="Region and side, or organ system"),
+                "status": st.column_config.TextColumn("Status", width=REGISTER_WIDTHS["status"]),
+                "kind_label": st.column_config.TextColumn("Problem", width=REGISTER_WIDTHS["kind_label"]),
+                "onset_date": st.column_config.DateColumn("Onset", format="D MMM YYYY", width=90),
+                "site": st.column_config.TextColumn(
+                    "Where", width=REGISTER_WIDTHS["site"], help="Region and side, or organ system"
+                ),
                 "classification": st.column_config.TextColumn(
-                    "Tissue · pathology / cause", width=170, help="IOC 2020 categories"
+                    "Tissue · pathology",
+                    width=REGISTER_WIDTHS["classification"],
+                    help="IOC 2020 categories: tissue and pathology of an injury, organ system and cause of an illness",
                 ),
-                "diagnosis": st.column_config.TextColumn("Diagnosis", width=150),
-                "osiics_code": st.column_config.TextColumn("OSIICS", width=65),
-                "onset_mode_label": st.column_config.TextColumn("Onset mode", width=100),
-                "activity_label": st.column_config.TextColumn("Activity", width=100),
-                "time_loss": st.column_config.CheckboxColumn("Time-loss", width=70),
-                "stage_label": st.column_config.TextColumn("Stage", width=150),
-                "return_date": st.column_config.DateColumn("Returned", format="D MMM YYYY", width=95),
+                "diagnosis": st.column_config.TextColumn("Diagnosis", width=REGISTER_WIDTHS["diagnosis"]),
+                "stage_label": st.column_config.TextColumn("Stage", width=REGISTER_WIDTHS["stage_label"]),
+                "return_date": st.column_config.DateColumn("Returned", format="D MMM YYYY", width=85),
                 "days_out": st.column_config.NumberColumn(
-                    "Days out", help="Days lost (IOC 2020): the days between onset and return", width=70
+                    "Days out", help="Days lost (IOC 2020): the days between onset and return", width=65
                 ),
-                "category_label": st.column_config.TextColumn("Subsequent", width=130),
-                "notes": st.column_config.TextColumn("Notes", width=250),
+                "category_label": st.column_config.TextColumn("Subsequent", width=REGISTER_WIDTHS["category_label"]),
+                "time_loss": st.column_config.CheckboxColumn("Time-loss", width=75),
+                "osiics_code": st.column_config.TextColumn("OSIICS", width=REGISTER_WIDTHS["osiics_code"]),
+                "onset_mode_label": st.column_config.TextColumn(
+                    "Onset mode", width=REGISTER_WIDTHS["onset_mode_label"]
+                ),
+                "activity_label": st.column_config.TextColumn("Activity", width=REGISTER_WIDTHS["activity_label"]),
+                "notes": st.column_config.TextColumn("Notes", width=REGISTER_WIDTHS["notes"]),
             },
         )
         st.caption(

@@ -14,6 +14,7 @@ from data.record_writes import EditConflict, save_session_with_rom
 from ui import forms, loaders, pending
 from ui.filters import record_target
 from ui.glossary import abbreviations
+from ui.grid import row_height
 from ui.session import engine, page_viewer
 from ui.text import literal
 from views import words
@@ -318,18 +319,21 @@ if submitted:
         st.rerun()
 
 log = loaders.session_log(who.user_id, athlete_id, today, limit=10_000)
+# Widths that fit the main column at 1400 px, the text wrapping within rows as tall as the longest cell needs
+# (`ui.grid.row_height`): nothing cut.
+WIDTHS: dict[str, int] = {"technique": 140, "region": 90, "pain": 50, "rom": 125, "notes": 175, "injury": 120}
 column_config = {
-    "date": st.column_config.DateColumn("Date", format="D MMM YYYY", width=95),
-    "technique": st.column_config.TextColumn("Technique", width=130),
-    "region": st.column_config.TextColumn("Region", width=140),
+    "date": st.column_config.DateColumn("Date", format="D MMM YYYY", width=90),
+    "technique": st.column_config.TextColumn("Technique", width=WIDTHS["technique"]),
+    "region": st.column_config.TextColumn("Region", width=WIDTHS["region"]),
     "pain": st.column_config.TextColumn(
-        "Pain", help="NPRS 0–10 before → after the session; – = not recorded", width=65
+        "Pain", help="NPRS 0–10 before → after the session; – = not recorded", width=WIDTHS["pain"]
     ),
-    "rom": st.column_config.TextColumn("ROM before → after", help="L = left, R = right", width=250),
-    "notes": st.column_config.TextColumn("Notes", width=260),
-    "injury": st.column_config.TextColumn("Injury treated", width=230),
-    "discomfort": st.column_config.NumberColumn("Discomfort", help="During the treatment, 0–10", width=85),
-    "minutes": st.column_config.NumberColumn("Minutes", width=70),
+    "rom": st.column_config.TextColumn("ROM before → after", help="L = left, R = right", width=WIDTHS["rom"]),
+    "notes": st.column_config.TextColumn("Notes", width=WIDTHS["notes"]),
+    "injury": st.column_config.TextColumn("Injury treated", width=WIDTHS["injury"]),
+    "discomfort": st.column_config.NumberColumn("Discomfort", help="During the treatment, 0–10", width=80),
+    "minutes": st.column_config.NumberColumn("Minutes", width=55),
 }
 shown = list(column_config)
 recent = log.head(10)
@@ -339,6 +343,7 @@ if saved_id is not None and saved_id not in recent["session_id"].tolist():
         log.loc[log["session_id"] == saved_id],
         hide_index=True,
         width="stretch",
+        row_height=row_height(log.loc[log["session_id"] == saved_id], WIDTHS),
         placeholder="–",
         column_order=shown,
         column_config=column_config,
@@ -349,7 +354,14 @@ if log.empty:
     st.info(f"No sessions logged for {literal(target.name)} yet — log the first one above.")
 else:
     st.dataframe(
-        recent, hide_index=True, width="stretch", placeholder="–", column_order=shown, column_config=column_config
+        recent,
+        hide_index=True,
+        width="stretch",
+        height="content",
+        row_height=row_height(recent, WIDTHS),
+        placeholder="–",
+        column_order=shown,
+        column_config=column_config,
     )
     st.caption(f"The 10 most recent of {len(log)} sessions, newest first. Pain is the athlete's NPRS (0–10).")
 

@@ -49,6 +49,7 @@ st.download_button(
         printed,
         generated=dt.datetime.now(dt.UTC),
         include_notes=False,
+        plain=True,
     ),
     file_name=report.report_file_name(mine["external_id"].iloc[0], dt.date.today()),
     mime="text/html",
@@ -120,7 +121,7 @@ else:
     for flag in flags.to_dict("records"):  # a few at most
         show = st.warning if flag["severity"] == "red" else st.info
         show(f"{flag['message']} ({flag['date']:%d %b})")
-        st.caption(f"Rule: {literal(flag['rule'])}. Your values: {literal(flag['values'])}.")
+        st.caption(literal(flag["explained"]))
 
 # --------------------------------------------------------------------------- charts
 st.subheader("My pain over time")
@@ -135,6 +136,7 @@ show_chart(
         empty_message="No pain reported in this period — add pain on your Daily check-in.",
         height=360,
         compact_layout=True,
+        plain=True,
     ),
     "my-pain",
     data=partial(tables.pain_table, view.trend, view.sessions),
@@ -155,7 +157,7 @@ else:
     for pair in (present[i : i + 2] for i in range(0, len(present), 2)):  # rows of two: a phone keeps the order
         for column, (joint, movement) in zip(st.columns(2), pair, strict=False):
             show_chart(
-                rom_chart(history, joint, movement, height=320, compact_layout=True, start=start, end=end),
+                rom_chart(history, joint, movement, height=320, compact_layout=True, start=start, end=end, plain=True),
                 f"my-rom-{joint}-{movement}",
                 data=partial(tables.rom_table, history, joint, movement),
                 container=column,
@@ -166,4 +168,4 @@ else:
         "adults (published average ± measurement error). Source: your therapist's measurements."
     )
 
-abbreviations("NPRS", "ROM", "MDC", "LSI", "OSTRC")
+abbreviations("ROM")

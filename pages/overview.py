@@ -1,10 +1,13 @@
 """*Overview*, the admin's landing page: what needs attention first (accounts never used, teams without a
-therapist, athletes who stopped checking in), then what the database holds."""
+therapist, athletes who stopped checking in, imports and deliveries that failed), then what the database
+holds."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from ui import loaders
@@ -12,7 +15,7 @@ from ui.glossary import abbreviations
 from ui.session import page_viewer
 from ui.text import literal
 from views import words
-from views.overview import SILENT_DAYS
+from views.overview import FAILURE_DAYS, SILENT_DAYS
 
 who = page_viewer(__file__)
 
@@ -28,54 +31,86 @@ if athletes.empty:
     st.stop()
 
 attention = loaders.attention(who.user_id, today)
+failed = loaders.failures(who.user_id, today)
 st.subheader("Needs your attention")
-if not attention.count:
+if not attention.count and not failed.count:
     st.success(
-        "Nothing needs your attention: every account has signed in, every team has a therapist, and every "
-        f"athlete checked in within the last {SILENT_DAYS} days."
+        "Nothing needs your attention: every account has signed in, every team has a therapist, every "
+        f"athlete checked in within the last {SILENT_DAYS} days, and no import or delivery failed in the last "
+        f"{FAILURE_DAYS} days."
     )
-if not attention.never_signed_in.empty:
-    with st.expander(f"Accounts never signed in ({len(attention.never_signed_in)})", icon=":material/person_off:"):
-        st.caption("Send the person their username and a new password (*Users and teams*), or deactivate the account.")
-        st.dataframe(
-            attention.never_signed_in,
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "username": "Username",
-                "role": "Role",
-                "created": st.column_config.DateColumn("Created", format="D MMM YYYY"),
-            },
-        )
-if not attention.teams_without_therapist.empty:
-    with st.expander(
-        f"Teams without a therapist ({len(attention.teams_without_therapist)})", icon=":material/group_off:"
-    ):
-        st.caption("Nobody sees these athletes' flags or records sessions for them. Assign a therapist to the team.")
-        st.dataframe(
-            attention.teams_without_therapist, hide_index=True, width="stretch", column_config={"team": "Team"}
-        )
-if not attention.silent_athletes.empty:
-    with st.expander(
-        f"Athletes without a check-in for {SILENT_DAYS} days ({len(attention.silent_athletes)})",
-        icon=":material/notifications_off:",
-    ):
-        st.caption(
-            f"Active athletes with no daily check-in in the {SILENT_DAYS} days up to today: their flags and "
-            "trends cannot be trusted until they check in again."
-        )
-        st.dataframe(
-            attention.silent_athletes,
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "name": "Athlete",
-                "team": "Team",
-                "last_checkin": st.column_config.DateColumn(
-                    "Last check-in", format="D MMM YYYY", help=f"Empty: none in the last {SILENT_DAYS * 4} days."
-                ),
-            },
-        )
+
+
+def attention_list(frame: pd.DataFrame, title: str, icon: str, what_to_do: str, columns: dict[str, Any]) -> None:
+    """One list under *Needs your attention*, left out when empty: an expander titled with its count,
+    what to do about it, then its rows."""
+    if frame.empty:
+        return
+    with st.expander(f"{title} ({len(frame)})", icon=icon):
+        st.caption(what_to_do)
+        st.dataframe(frame, hide_index=True, width="stretch", column_config=columns)
+
+
+attention_list(
+    failed.imports,
+    "Failed imports",
+    ":material/upload_file:",
+    f"Imports refused or stopped in the last {FAILURE_DAYS} days: nothing of those files was written. Fix "
+    "the file as the reason says and import it again on *Import and export*.",
+    {
+        "when": st.column_config.TextColumn("When", width=150),
+        "who": st.column_config.TextColumn("By", width=140),
+        "records": st.column_config.TextColumn("Records", width=140),
+        "why": st.column_config.TextColumn("File and reason", width="large"),
+    },
+)
+attention_list(
+    failed.deliveries,
+    "Failed deliveries",
+    ":material/cancel_schedule_send:",
+    f"E-mail and team-chat messages of the last {FAILURE_DAYS} days given up on after their last attempt. "
+    "Check the address or the webhook, then see *Delivery log*.",
+    {
+        "when": st.column_config.TextColumn("When", width=150),
+        "what": st.column_config.TextColumn("Message", width=150),
+        "channel": st.column_config.TextColumn("Channel", width=150),
+        "to": st.column_config.TextColumn("To", width=120),
+        "attempts": st.column_config.NumberColumn("Attempts", width=80),
+        "why": st.column_config.TextColumn("Reason", width="large"),
+    },
+)
+attention_list(
+    attention.never_signed_in,
+    "Accounts never signed in",
+    ":material/person_off:",
+    "Send the person their username and a new password (*Users and teams*), or deactivate the account.",
+    {
+        "username": "Username",
+        "role": "Role",
+        "created": st.column_config.DateColumn("Created", format="D MMM YYYY"),
+    },
+)
+attention_list(
+    attention.teams_without_therapist,
+    "Teams without a therapist",
+    ":material/group_off:",
+    "Nobody sees these athletes' flags or records sessions for them. Assign a therapist to the team.",
+    {"team": "Team"},
+)
+attention_list(
+    attention.silent_athletes,
+    f"Athletes without a check-in for {SILENT_DAYS} days",
+    ":material/notifications_off:",
+    f"Active athletes with no daily check-in in the {SILENT_DAYS} days up to today: their flags and "
+    "trends cannot be trusted until they check in again.",
+    {
+        "name": "Athlete",
+        "team": "Team",
+        "last_checkin": st.column_config.DateColumn(
+            "Last check-in", format="D MMM YYYY", help=f"Empty: none in the last {SILENT_DAYS * 4} days."
+        ),
+    },
+)
 
 headline = ["wellness_checkins", "pain_reports", "therapy_sessions", "injuries"]
 metrics = st.columns(len(headline) + 1)

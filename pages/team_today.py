@@ -12,18 +12,37 @@ import streamlit as st
 
 from analytics.availability import ACUTE_DAYS
 from analytics.flags import FLAG_LEVEL
+from analytics.readiness import BASELINE_DAYS
 from ui import loaders
 from ui.charts import tables
 from ui.charts import team as charts
 from ui.charts.render import show_chart
 from ui.filters import team_picker
-from ui.flag_cards import level_badge
 from ui.glossary import abbreviations
+from ui.grid import row_height
 from ui.session import page_viewer
 from ui.text import literal
 from views import words
 from views.return_to_sport import FORECAST_DAYS
-from views.team_today import attention_with_stages
+from views.team_today import READINESS_COLUMNS
+
+#: The icon beside each flag level's word on its group (a shape as well as a colour).
+LEVEL_ICONS: dict[str, str] = {"red": ":material/error:", "amber": ":material/warning:"}
+#: The board's text columns and their widths (px): together with the numbers they fit the page at 1400 px,
+#: the text wrapping within rows as tall as the longest cell needs (`ui.grid.row_height`).
+BOARD_WIDTHS: dict[str, int] = {
+    "athlete": 100,
+    "availability": 115,
+    "stage_label": 100,
+    "restrictions": 150,
+    "wellness": 80,
+    "soreness": 80,
+    "flags": 120,
+}
+#: The board's header and borders, and Streamlit's own row height: the board is as tall as its rows, every
+#: athlete in sight.
+BOARD_HEADER_HEIGHT = 40
+ONE_LINE_ROW = 35
 
 
 def percent(share: float) -> str:
@@ -54,11 +73,118 @@ if day is None:
 st.caption(
     f"Showing **{day:%A %d %B %Y}**, the newest day with data in Fascia. Check-ins of that day may still be coming in."
 )
-today = loaders.team_today(who.user_id, team_id, day)
+# A stage holds from the day it is decided, which may be after the newest data day.
+today = loaders.team_today_on(who.user_id, team_id, day, max(day, dt.date.today()))
 counts = today.counts
-board = today.board
 flags = today.flags
 compliance = today.compliance
+stages = today.stages
+
+# --------------------------------------------------------------------------- readiness board
+st.subheader("Squad readiness")
+rows = row_height(today.readiness, BOARD_WIDTHS)
+st.dataframe(
+    today.readiness,
+    hide_index=True,
+    width="stretch",
+    height=BOARD_HEADER_HEIGHT + (rows or ONE_LINE_ROW) * len(today.readiness),
+    row_height=rows,
+    placeholder="–",
+    column_order=[c for c in READINESS_COLUMNS if c != "athlete_id"],
+    column_config={
+        "athlete": st.column_config.TextColumn("Athlete", width=BOARD_WIDTHS["athlete"], pinned=True),
+        "availability": st.column_config.TextColumn(
+            "Today",
+            width=BOARD_WIDTHS["availability"],
+            help="The athlete's own answer on today's check-in (✓ full training, ◐ modified, ✕ unavailable, ? not "
+            "reported), and why: the open injury's region and status, or today's pain.",
+        ),
+        "stage_label": st.column_config.TextColumn(
+            "Stage",
+            width=BOARD_WIDTHS["stage_label"],
+            help="Return-to-sport stage: the therapist's latest decision on the open problem.",
+        ),
+        "restrictions": st.column_config.TextColumn(
+            "Restrictions",
+            width=BOARD_WIDTHS["restrictions"],
+            help="What the athlete may not do yet, as the therapist wrote it.",
+        ),
+        "wellness": st.column_config.TextColumn(
+            "Wellness",
+            width=BOARD_WIDTHS["wellness"],
+            help="Today's wellness total (five answers, 5-25, higher = better) against the athlete's usual, their "
+            f"mean of the {BASELINE_DAYS} days before: ↓ lower or ↑ better by at least one standard deviation, "
+            "else → as usual.",
+        ),
+        "soreness": st.column_config.TextColumn(
+            "Soreness", width=BOARD_WIDTHS["soreness"], help=f"Today's answer: {words.SORENESS_SCALE}."
+        ),
+        "load_7d": st.column_config.NumberColumn(
+            "Load",
+            width=60,
+            format="%d",
+            help="Training load of the last 7 days in AU: effort (RPE) × minutes of each session, added up.",
+        ),
+        "load_change": st.column_config.NumberColumn(
+            "Change", width=65, format="%+.0f %%", help="The 7-day load against the 7 days before them."
+        ),
+        "flags": st.column_config.TextColumn(
+            "Open flags", width=BOARD_WIDTHS["flags"], help="How many, and of which kinds (red kinds first)."
+        ),
+        "checked_in": st.column_config.CheckboxColumn("Check-in", width=70, help="Today's check-in is in."),
+    },
+)
+st.caption(
+    "One row per active athlete; those who need attention first (unavailable, modified, not reported). Click a "
+    "column's heading to sort by it. The stage is the therapist's latest return-to-sport decision (Ardern et al. "
+    "2016): *rehabilitation* = not training, *return to participation* = modified training, with the "
+    "restrictions to follow. Diagnosis and clinical notes stay with the therapist."
+)
+
+# --------------------------------------------------------------------------- flags
+st.subheader("Flags")
+if flags.empty:
+    st.success("No open flags today. Flags appear here when pain, wellness, ROM or OSTRC answers trip a rule.")
+else:
+    tally = today.flag_counts
+    st.markdown(f"**{tally['red']}** red and **{tally['amber']}** amber flags, on {tally['athletes']} athletes.")
+    for kind, level in FLAG_LEVEL.items():
+        rows = flags[flags["kind"] == kind]
+        if rows.empty:
+            continue
+        people = rows["athlete_id"].nunique()
+        with st.expander(
+            f"{words.FLAG_LEVELS[level]}: {words.FLAGS[kind]} · {len(rows)} flag{'s' if len(rows) != 1 else ''} "
+            f"on {people} athlete{'s' if people != 1 else ''}",
+            icon=LEVEL_ICONS[level],
+        ):
+            st.caption(f"Rule: {' / '.join(literal(rule) for rule in rows['rule'].unique())}")
+            columns = ["athlete", "values", "baseline_n", "where", "date"]
+            st.dataframe(
+                rows[columns],
+                hide_index=True,
+                width="stretch",
+                placeholder="–",
+                column_order=[c for c in columns if rows[c].notna().any()],
+                column_config={
+                    "athlete": st.column_config.TextColumn("Athlete", width=140),
+                    "values": st.column_config.TextColumn("Values that tripped it", width=560),
+                    "baseline_n": st.column_config.NumberColumn(
+                        "Baseline (n)", help="How many reports or check-ins the athlete's own baseline held", width=100
+                    ),
+                    "where": st.column_config.TextColumn("Where", width=130),
+                    "date": st.column_config.DateColumn(
+                        "Date", help="The day of the report, check-in, measurement or OSTRC week", format="D MMM YYYY"
+                    ),
+                },
+            )
+st.caption(
+    "**Red** = a current pain or health problem (pain spike, persistent pain, new pain in a previously "
+    "injured region, OSTRC substantial problem); **amber** = a caution to follow up (ROM asymmetry, "
+    "wellness drop, no check-in for 3 days). Open a kind for its rule and the values that tripped it; ROM and "
+    "OSTRC flags stay while the latest measurement (28 days) or answer (14 days) still trips them. Flags a "
+    "therapist has closed are not shown."
+)
 
 # --------------------------------------------------------------------------- availability
 st.subheader("Availability")
@@ -72,55 +198,11 @@ cells[3].metric(
     help="Active athletes without a check-in today (or who left the item blank).",
 )
 show_chart(charts.availability_bar(counts), "availability-today", data=partial(tables.availability_table, counts))
-st.caption("Availability is each athlete's own answer on today's check-in; active athletes only.")
-
-# A stage holds from the day it is decided, which may be after the newest data day.
-stages = loaders.team_stages(who.user_id, team_id, max(day, dt.date.today()))
-attention = attention_with_stages(today, stages)
-silent = today.not_reported
-if attention.empty:
-    st.success("Nobody reported modified or unavailable today.")
-else:
-    st.dataframe(
-        attention,
-        hide_index=True,
-        width="stretch",
-        placeholder="–",
-        column_order=[
-            "athlete",
-            "availability",
-            "why",
-            "stage_label",
-            "restrictions",
-            "expected_next_date",
-            "onset_date",
-            "days_since_onset",
-        ],
-        column_config={
-            "athlete": "Athlete",
-            "availability": "Availability today",
-            "why": st.column_config.TextColumn(
-                "Why", help="The open injury's body region and status, or today's pain."
-            ),
-            "stage_label": st.column_config.TextColumn(
-                "Return-to-sport stage", help="The therapist's latest decision on the athlete's open problem."
-            ),
-            "restrictions": st.column_config.TextColumn("Restrictions", width=260),
-            "expected_next_date": st.column_config.DateColumn(
-                "Next stage expected", format="D MMM YYYY", help="The therapist's expected date of the next stage."
-            ),
-            "onset_date": st.column_config.DateColumn("Injured since", format="D MMM YYYY"),
-            "days_since_onset": st.column_config.NumberColumn("Days since onset"),
-        },
-    )
-    st.caption(
-        f"Why = the body region and side of the athlete's open injury (not yet returned to full participation) "
-        f"and its status: *acute* in the first {ACUTE_DAYS} days, *rehab* after; without an open injury, the "
-        "region with the highest pain reported today (*pain today*); – = neither is recorded. The stage is the "
-        "therapist's latest return-to-sport decision (Ardern et al. 2016): *rehabilitation* = not training, "
-        "*return to participation* = modified training, with the restrictions to follow. Diagnosis and clinical "
-        "notes stay with the therapist."
-    )
+st.caption(
+    "Availability is each athlete's own answer on today's check-in; active athletes only. Why (on the board) = "
+    f"the body region and side of the athlete's open injury and its status: *acute* in the first {ACUTE_DAYS} "
+    "days, *rehab* after; without an open injury, the region with the highest pain reported today (*pain today*)."
+)
 
 st.markdown(f"**Expected back to full training in the next {FORECAST_DAYS} days**")
 forecast = stages.forecast
@@ -146,6 +228,7 @@ else:
         "Athletes in modified training whose therapist expects return to sport (full training and matches) "
         "within the next two weeks, soonest first. An expected date is a plan, not a promise."
     )
+silent = today.not_reported
 if silent:
     st.markdown(f"**Not reported today ({len(silent)}):** {', '.join(literal(name) for name in silent)}.")
 
@@ -171,50 +254,6 @@ st.caption(
     "athletes) this week."
 )
 
-# --------------------------------------------------------------------------- flags
-st.subheader("Flags")
-if flags.empty:
-    st.success("No open flags today. Flags appear here when pain, wellness, ROM or OSTRC answers trip a rule.")
-else:
-    tally = today.flag_counts
-    st.markdown(f"**{tally['red']}** red and **{tally['amber']}** amber flags, on {tally['athletes']} athletes.")
-    for kind, level in FLAG_LEVEL.items():
-        rows = flags[flags["kind"] == kind]
-        if rows.empty:
-            continue
-        st.markdown(
-            f"{level_badge(level)} **{words.FLAGS[kind]}** · "
-            f"{rows['athlete_id'].nunique()} athlete{'s' if rows['athlete_id'].nunique() != 1 else ''}"
-        )
-        st.caption(f"Rule: {' / '.join(literal(rule) for rule in rows['rule'].unique())}")
-        columns = ["athlete", "values", "baseline_n", "where", "date"]
-        st.dataframe(
-            rows[columns],
-            hide_index=True,
-            width="stretch",
-            height=35 * (len(rows) + 1) + 3,
-            placeholder="–",
-            column_order=[c for c in columns if rows[c].notna().any()],
-            column_config={
-                "athlete": st.column_config.TextColumn("Athlete", width=140),
-                "values": st.column_config.TextColumn("Values that tripped it", width=560),
-                "baseline_n": st.column_config.NumberColumn(
-                    "Baseline (n)", help="How many reports or check-ins the athlete's own baseline held", width=100
-                ),
-                "where": st.column_config.TextColumn("Where", width=130),
-                "date": st.column_config.DateColumn(
-                    "Date", help="The day of the report, check-in, measurement or OSTRC week", format="D MMM YYYY"
-                ),
-            },
-        )
-st.caption(
-    "**Red** = a current pain or health problem (pain spike, persistent pain, new pain in a previously "
-    "injured region, OSTRC substantial problem); **amber** = a caution to follow up (ROM asymmetry, "
-    "wellness drop, no check-in for 3 days). Each flag states its rule above; ROM and OSTRC flags stay while "
-    "the latest measurement (28 days) or answer (14 days) still trips them. Flags a therapist has closed "
-    "are not shown."
-)
-
 # --------------------------------------------------------------------------- soreness and pain
 st.subheader("Soreness and pain")
 show_chart(
@@ -238,4 +277,4 @@ st.caption(
     "checked in (today, or this week from Monday). An athlete may report several regions."
 )
 
-abbreviations("LSI", "MDC", "NPRS", "OSTRC", "ROM")
+abbreviations("AU", "LSI", "MDC", "NPRS", "OSTRC", "ROM", "RPE")

@@ -11,6 +11,9 @@ moved with all their records to a third team nobody but the admin sees, plus a c
 only, a therapist of the first team only and an athlete account of the other team than the demo athlete's;
 every athlete renamed to a unique marker name, and every clinical note (therapy, injury, flag review)
 holding `NOTE_MARKER`, so a leak can be searched for.
+
+`report_demo` makes the progress report the report tests print: the therapist's view of the small demo's
+athlete with the most therapy sessions (and so injuries, ROM and pain too).
 """
 
 from __future__ import annotations
@@ -18,15 +21,22 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, delete, select, update
 
+from data import access, queries
 from data.accounts import create_user
+from data.db import make_engine
 from data.demo import load_demo
-from data.models import Athlete, Injury, TherapySession, User
+from data.models import Athlete, Injury, PainReport, Team, TherapySession, User, WellnessCheckin
 from data.record_writes import close_flag
 from data.roster import create_team
+from data.schema import upgrade
+from data.time_zones import today_in
+from views.progress_report import ProgressReport, progress_report
+from views.reader import ScopedReader
 
 #: A column's default: a value for every row, or a function of the frame built so far.
 Default = object | Callable[[pd.DataFrame], object]
@@ -330,3 +340,55 @@ def build_org(engine: Engine, athletes: int = 8, days: int = 60) -> Org:
         },
         own_athlete={"athlete": int(demo_athlete), "athlete_b": other_athlete},
     )
+
+
+@dataclass(frozen=True)
+class ReportDemo:
+    """The athlete's row (`queries.athletes`), their report and its dates."""
+
+    athlete: dict[str, object]
+    report: ProgressReport
+    start: dt.date
+    end: dt.date
+
+
+def report_demo(folder: Path) -> ReportDemo:
+    """The 90-day progress report, read as the demo therapist, of the athlete with the most therapy
+    sessions in a small demo (6 athletes, 150 days to 31 Mar 2026, seed 5) written to `folder`/demo.db."""
+    engine = make_engine(f"sqlite:///{folder / 'demo.db'}")
+    upgrade(engine)
+    end = dt.date(2026, 3, 31)
+    load_demo(engine, athletes=6, days=150, seed=5, end=end)
+    start = end - dt.timedelta(days=89)
+    sessions = queries.therapy_sessions(engine, None, start, end)
+    athlete_id = int(sessions["athlete_id"].value_counts().idxmax())
+    athlete = queries.athletes(engine, athlete_ids=[athlete_id]).iloc[0].to_dict()
+    users = queries.users(engine)
+    therapist = access.viewer(engine, int(users.loc[users["username"] == "therapist", "user_id"].iloc[0]))
+    assert therapist is not None
+    printed = progress_report(ScopedReader(engine, therapist), athlete_id, start, end)
+    engine.dispose()
+    return ReportDemo(athlete, printed, start, end)
+
+
+def demo_athlete_today(engine: Engine) -> tuple[int, dt.date]:
+    """The demo athlete account's athlete id, and today in their team's time zone (the day the app's
+    check-in is for)."""
+    with engine.connect() as connection:
+        athlete_id, zone = connection.execute(
+            select(User.athlete_id, Team.timezone)
+            .join(Athlete, Athlete.id == User.athlete_id)
+            .join(Team, Team.id == Athlete.team_id)
+            .where(User.username == "athlete")
+        ).one()
+    return int(athlete_id), today_in(zone)
+
+
+def without_todays_checkin(engine: Engine) -> tuple[int, dt.date]:
+    """The demo athlete not yet checked in today, as in the morning: their check-in and pain reports of
+    today deleted; `demo_athlete_today`."""
+    athlete_id, today = demo_athlete_today(engine)
+    with engine.begin() as connection:
+        for model in (WellnessCheckin, PainReport):
+            connection.execute(delete(model).where(model.athlete_id == athlete_id, model.date == today))
+    return athlete_id, today

@@ -12,12 +12,22 @@ calls `data.queries` directly.
 The screens are the views' (`views/`): each screen's loader is a thin cached wrapper that calls its view
 with `CachedReader`, the `views.reader.Reader` whose every table read is one of the cached loaders here,
 so a table read by several screens is read once.
+
+Replicas agree (issue 18): every cached loader is also keyed by the database's data version
+(`data.data_version`), which every committed write of the club's data moves on, in the same transaction,
+whichever process made it. A loader called from a page reads the version afresh (one primary-key read;
+inside another cached loader, the version that loader is computing under), so a page run that starts after
+another replica's write misses the frames cached before it and reads the new data. The first time a
+process sees a newer version it also drops its whole cache (`_forget_frames_before`): the frames of the
+older versions would never be served again, only held until their TTL. A frame computed from older data
+while a write commits is stored under the version read before it, so it is never served after the write.
 """
 
 from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
@@ -25,7 +35,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 import pandas as pd
 import streamlit as st
 
-from data import access, scoped
+from data import access, data_version, scoped
 from ui.session import USER_KEY, engine
 from views.reader import Ids, ids
 
@@ -33,10 +43,11 @@ if TYPE_CHECKING:
     from analytics.workload import Method
     from views.athlete_progress import AthleteProgress
     from views.caseload import Caseload
+    from views.flag_performance import FlagPerformance
     from views.my_recovery import MyRecovery
-    from views.overview import Attention
+    from views.overview import Attention, Failures
     from views.progress_report import ProgressReport
-    from views.return_to_sport import MyStage, TeamStages
+    from views.return_to_sport import MyStage
     from views.surveillance_report import SurveillanceReport
     from views.team_today import TeamToday
     from views.team_trends import AthleteLoad, TeamTrends
@@ -49,11 +60,64 @@ R = TypeVar("R")
 #: The Viewer a scoped loader is computing for (set while its body runs), so the loaders and reads it
 #: calls use the scope it is cached under instead of reading the user again.
 _COMPUTING_FOR: contextvars.ContextVar[access.Viewer | None] = contextvars.ContextVar("computing_for", default=None)
+#: The data version a cached loader is computing under (set while its body runs), for the loaders it calls.
+_COMPUTING_AT: contextvars.ContextVar[int | None] = contextvars.ContextVar("computing_at", default=None)
 
 
 def clear() -> None:
-    """Drop every cached frame; call after any write so the next read shows it."""
+    """Drop every cached frame of this process at once; call after any write. (The write itself moved the
+    data version on, so the other processes' pages miss their older frames at their next run anyway.)"""
     st.cache_data.clear()
+
+
+class _Newest:
+    """The newest data version this process has seen (None before the first read)."""
+
+    lock = threading.Lock()
+    version: int | None = None
+
+
+def _forget_frames_before(version: int) -> None:
+    """Drop the whole cache the first time this process sees `version` newer than any before."""
+    with _Newest.lock:
+        newer = _Newest.version is not None and version > _Newest.version
+        if _Newest.version is None or newer:
+            _Newest.version = version
+    if newer:
+        st.cache_data.clear()
+
+
+def _version() -> int:
+    """The data version a loader's cache is keyed by: the one the calling loader computes under, else read
+    from the database now."""
+    computing = _COMPUTING_AT.get()
+    if computing is not None:
+        return computing
+    version = data_version.current(engine())
+    _forget_frames_before(version)
+    return version
+
+
+def versioned_cache(function: Callable[P, R]) -> Callable[P, R]:
+    """`st.cache_data` for a loader that does not depend on the user, keyed by the data version too."""
+
+    def computed(version: int, *args: Any, **kwargs: Any) -> R:
+        token = _COMPUTING_AT.set(version)
+        try:
+            return function(*args, **kwargs)
+        finally:
+            _COMPUTING_AT.reset(token)
+
+    computed.__qualname__, computed.__name__ = function.__qualname__, function.__name__  # one cache per loader
+    cached = st.cache_data(ttl=TTL_SECONDS, show_spinner=False)(computed)
+
+    def loader(*args: Any, **kwargs: Any) -> R:
+        return cached(_version(), *args, **kwargs)
+
+    loader.__qualname__, loader.__name__, loader.__doc__ = function.__qualname__, function.__name__, function.__doc__
+    loader.__module__ = function.__module__
+    loader.clear = cached.clear  # type: ignore[attr-defined]
+    return loader  # type: ignore[return-value]
 
 
 def viewer_of(user_id: int) -> access.Viewer | None:
@@ -82,14 +146,17 @@ def scoped_cache(function: Callable[P, R]) -> Callable[P, R]:
     """`st.cache_data` for a loader whose first argument is the user's id, keyed by the user's scope too.
 
     Each call reads the user's Viewer afresh (`viewer_of`; inside another scoped loader, the Viewer
-    that loader is computing for) and looks up the cache under (user id, `scope_key`, the arguments),
-    so a change of role, team or athlete takes effect on the next run in every process."""
+    that loader is computing for) and the data version (`_version`), and looks up the cache under
+    (user id, `scope_key`, data version, the arguments), so a change of role, team or athlete, and any
+    write, takes effect on the next run in every process."""
 
-    def computed(user_id: int, scope: tuple[Any, ...], *args: Any, **kwargs: Any) -> R:
+    def computed(user_id: int, scope: tuple[Any, ...], version: int, *args: Any, **kwargs: Any) -> R:
         token = _COMPUTING_FOR.set(access.Viewer(*scope[:4], team_ids=tuple(scope[4])))
+        at = _COMPUTING_AT.set(version)
         try:
             return function(user_id, *args, **kwargs)  # type: ignore[arg-type]
         finally:
+            _COMPUTING_AT.reset(at)
             _COMPUTING_FOR.reset(token)
 
     # Streamlit keys a function's cache by its qualified name (and source): one cache per loader.
@@ -98,7 +165,7 @@ def scoped_cache(function: Callable[P, R]) -> Callable[P, R]:
     cached = st.cache_data(ttl=TTL_SECONDS, show_spinner=False)(computed)
 
     def loader(user_id: int, *args: Any, **kwargs: Any) -> R:
-        return cached(user_id, scope_key(_viewer(user_id)), *args, **kwargs)
+        return cached(user_id, scope_key(_viewer(user_id)), _version(), *args, **kwargs)
 
     loader.__qualname__, loader.__name__, loader.__doc__ = function.__qualname__, function.__name__, function.__doc__
     loader.__module__ = function.__module__
@@ -188,12 +255,18 @@ def flag_reviews(user_id: int, athlete_ids: Ids = None) -> pd.DataFrame:
     return scoped.flag_reviews(engine(), _viewer(user_id), athlete_ids)
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@scoped_cache
+def flag_rules(user_id: int) -> pd.DataFrame:
+    """The stored flag thresholds of the teams the user may see (`data.scoped.flag_rules`)."""
+    return scoped.flag_rules(engine(), _viewer(user_id))
+
+
+@versioned_cache
 def norms() -> pd.DataFrame:
     return scoped.rom_norms(engine())
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@versioned_cache
 def last_data_day() -> dt.date | None:
     """The newest day with any check-in, pain report or training session."""
     return scoped.newest_data_day(engine())
@@ -301,6 +374,9 @@ class CachedReader:
     def flag_reviews(self, athlete_ids: Ids = None) -> pd.DataFrame:
         return flag_reviews(self.user_id, athlete_ids)
 
+    def flag_rules(self) -> pd.DataFrame:
+        return flag_rules(self.user_id)
+
     def norms(self) -> pd.DataFrame:
         return norms()
 
@@ -353,13 +429,6 @@ def rts_criteria(user_id: int) -> pd.DataFrame:
     return scoped.rts_criteria(engine())
 
 
-def team_stages(user_id: int, team_id: int | None, day: dt.date) -> TeamStages:
-    """*Team today*'s stages and 14-day forecast (`views.return_to_sport.team_stages`)."""
-    from views.return_to_sport import team_stages as view
-
-    return view(CachedReader(user_id), team_id, day)
-
-
 def my_stages(user_id: int, athlete_id: int, day: dt.date) -> list[MyStage]:
     """*My recovery*'s own stages (`views.return_to_sport.my_stages`)."""
     from views.return_to_sport import my_stages as view
@@ -380,6 +449,27 @@ def surveillance_report(user_id: int, team_id: int | None, start: dt.date, end: 
     from views.surveillance_report import surveillance_report as view
 
     return view(CachedReader(user_id), team_id, start, end)
+
+
+@scoped_cache
+def flag_performance(user_id: int, team_id: int | None, start: dt.date, end: dt.date) -> FlagPerformance:
+    """*Flag performance* (`views.flag_performance`) of one team (None: every team in scope) and period; athlete
+    names only for users who see clinical notes (therapists, admins)."""
+    from views.flag_performance import flag_performance_screen
+
+    return flag_performance_screen(
+        CachedReader(user_id), team_id, start, end, names=_viewer(user_id).sees_clinical_notes
+    )
+
+
+@scoped_cache
+def flag_rules_preview(
+    user_id: int, team_id: int, start: dt.date, end: dt.date, values: tuple[tuple[str, float], ...]
+) -> pd.DataFrame:
+    """The team's history replayed with its current flag thresholds and with `values` (`views.flag_performance`)."""
+    from views.flag_performance import rules_preview
+
+    return rules_preview(CachedReader(user_id), team_id, start, end, values)
 
 
 @scoped_cache
@@ -548,3 +638,23 @@ def progress_report(user_id: int, athlete_id: int, start: dt.date, end: dt.date)
 
     progress = athlete_progress(user_id, athlete_id, start, end)
     return view.progress_report(CachedReader(user_id), athlete_id, start, end, progress=progress)
+
+
+# --- first screens (issue 14): Team today with the readiness board and the stages of the day they are read
+
+
+@scoped_cache
+def team_today_on(user_id: int, team_id: int | None, day: dt.date, stages_on: dt.date) -> TeamToday:
+    """*Team today* (`views.team_today`) for one team on `day`, its return-to-sport stages those holding on
+    `stages_on` (a stage decided after the newest data day holds from its own day)."""
+    from views import team_today as view
+
+    return view.team_today(CachedReader(user_id), team_id, day, stages_on)
+
+
+def failures(user_id: int, today: dt.date) -> Failures:
+    """The imports and deliveries that failed lately (`views.overview.failures`); not cached: a failure
+    writes nothing that clears the cache, and it must show on the next run."""
+    from views.overview import failures as view
+
+    return view(engine(), _viewer(user_id), today)

@@ -36,17 +36,18 @@ DELIVERIES = PageSpec("pages/deliveries.py", "Delivery log", ":material/outgoing
 SURVEILLANCE = PageSpec(
     "pages/surveillance.py", "Injury and illness surveillance", ":material/query_stats:", "surveillance"
 )
+FLAG_PERFORMANCE = PageSpec("pages/flag_performance.py", "Flag performance", ":material/rule:", "flag-performance")
 
 #: The menu of each role, section by section. The first page is the role's landing page.
 MENUS: dict[str, dict[str, list[PageSpec]]] = {
     "admin": {
-        "Organisation": [OVERVIEW, SURVEILLANCE, USERS, DATA_IO, AUDIT, DELIVERIES],
+        "Organisation": [OVERVIEW, SURVEILLANCE, FLAG_PERFORMANCE, USERS, DATA_IO, AUDIT, DELIVERIES],
         "Messages": [INBOX],
         "Help": [GLOSSARY],
     },
-    "coach": {"Team": [TEAM_TODAY, TEAM_TRENDS, EXPORT], "Messages": [INBOX], "Help": [GLOSSARY]},
+    "coach": {"Team": [TEAM_TODAY, TEAM_TRENDS, FLAG_PERFORMANCE, EXPORT], "Messages": [INBOX], "Help": [GLOSSARY]},
     "therapist": {
-        "Clinic": [CASELOAD, PROGRESS, SURVEILLANCE],
+        "Clinic": [CASELOAD, PROGRESS, SURVEILLANCE, FLAG_PERFORMANCE],
         "Record": [LOG_SESSION, RECORD_ROM, INJURIES],
         "Data": [EXPORT],
         "Messages": [INBOX],

@@ -61,6 +61,43 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
     ),
 )
 
+#: The same rules in the athlete's own words, for their copy (`progress_report_html(plain=True)`): no MDC, LSI,
+#: confidence intervals or recurrence categories.
+PLAIN_DEFINITIONS: tuple[tuple[str, str], ...] = (
+    (
+        "Pain",
+        "Your own answers, 0 (no pain) to 10 (worst pain imaginable), per body area and side on the daily "
+        "check-in. A drop of at least 2 points and at least 30 % is a change people clearly feel (Farrar et al. "
+        "2001). A gap in a line is a day without an answer, not 0.",
+    ),
+    (
+        "Range of motion",
+        "How far a joint moves, in degrees (or centimetres from the wall for the knee-to-wall lunge), the mean of "
+        "the day's tries. Every measurement has some noise: a change counts as real only when it is bigger than "
+        "that noise (5° for angles, 1.5 cm for the lunge; Chisholm et al. 2012). % of normal = your value ÷ the "
+        "published average for adults × 100. Left and right are compared by how far the injured (or weaker) "
+        "side reaches compared with the other, in %; the sides are uneven when the difference is bigger than the "
+        "noise and than a tenth of the better side.",
+    ),
+    (
+        "Treatment response",
+        "Per session: your pain before minus after (positive = less pain), and the range of motion after minus "
+        "before when it was measured around the session. Held: at your next check-in within 7 days the area hurt "
+        "no more than right after the session.",
+    ),
+    (
+        "Injuries that come back",
+        "An injury of the same kind, in the same place and on the same side as an earlier one is one that came "
+        "back (within 2 months, 2–12 months, or more than a year after you returned), or got worse before it had "
+        "healed if you had not returned yet; anything else is a new injury (Fuller et al. 2006).",
+    ),
+    (
+        "Recovery",
+        "Days from the start of an injury to your return to full training and to pain of 0–1; an injury you have "
+        "not yet come back from is still open.",
+    ),
+)
+
 STYLE = """
 :root { --ink: #1f2a30; --muted: #5f6b72; --rule: #d8dde0; --left: #1f77b4; --right: #ff7f0e; }
 * { box-sizing: border-box; }
@@ -126,6 +163,53 @@ def _yes(value: object) -> str:
     return "—" if value is None or pd.isna(value) else ("yes" if bool(value) else "no")
 
 
+#: The symmetry table's columns: the clinicians' and, in the athlete's copy, the same in plain words.
+SYMMETRY: list[tuple[str, str, Callable[[object], str] | None]] = [
+    ("measure", "Measure", None),
+    ("date", "Measured", _day),
+    ("left", "Left", decimals(1)),
+    ("right", "Right", decimals(1)),
+    ("abs_diff", "|L − R|", decimals(1)),
+    ("mdc", "MDC", decimals(1)),
+    ("lsi", "LSI %", decimals(0)),
+    ("asymmetric", "Asymmetry", _yes),
+    ("involved_side", "Involved", None),
+    ("why", "Why that side", None),
+]
+PLAIN_SYMMETRY: list[tuple[str, str, Callable[[object], str] | None]] = [
+    ("measure", "Measure", None),
+    ("date", "Measured", _day),
+    ("left", "Left", decimals(1)),
+    ("right", "Right", decimals(1)),
+    ("abs_diff", "Difference", decimals(1)),
+    ("mdc", "Measurement noise", decimals(1)),
+    ("involved_side", "Side compared", None),
+    ("lsi", "It reaches (% of the other side)", decimals(0)),
+    ("asymmetric", "Uneven", _yes),
+]
+#: The treatment response table's columns: the clinicians' (with the 95 % interval) and the athlete's.
+RESPONSE: list[tuple[str, str, Callable[[object], str] | None]] = [
+    ("technique", "Technique", None),
+    ("outcome", "Outcome", None),
+    ("unit", "Unit", None),
+    ("n", "n", decimals(0)),
+    ("mean", "Mean change", decimals(1)),
+    ("ci_lower", "95 % low", decimals(1)),
+    ("ci_upper", "95 % high", decimals(1)),
+    ("n_held_known", "With next check-in", decimals(0)),
+    ("share_held", "Held %", lambda v: decimals(0)(None if pd.isna(v) else 100 * float(v))),
+]
+PLAIN_RESPONSE: list[tuple[str, str, Callable[[object], str] | None]] = [
+    ("technique", "Technique", None),
+    ("outcome", "Outcome", None),
+    ("unit", "Unit", None),
+    ("n", "Sessions", decimals(0)),
+    ("mean", "Average change", decimals(1)),
+    ("n_held_known", "With a check-in after", decimals(0)),
+    ("share_held", "Held %", lambda v: decimals(0)(None if pd.isna(v) else 100 * float(v))),
+]
+
+
 def report_file_name(external_id: object, day: dt.date) -> str:
     """``progress-<external id>-<YYYY-MM-DD>.html``; characters unsafe in a file name become "-"."""
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", str(external_id or "athlete")).strip("-.") or "athlete"
@@ -148,18 +232,19 @@ def _pain_course(trend: pd.DataFrame) -> pd.DataFrame:
     return g.sort_values(["last_pain", "highest"], ascending=False)
 
 
-def _pain_section(frames: AthleteProgress, chart: Charts, start: dt.date, end: dt.date) -> str:
+def _pain_section(frames: AthleteProgress, chart: Charts, start: dt.date, end: dt.date, plain: bool) -> str:
     trend, sessions = frames.trend, frames.sessions
     parts = ['<section id="pain"><h2>Pain course</h2>']
     if trend.empty and sessions.empty:
         return parts[0] + '<p class="empty">No pain reported and no sessions in this period.</p></section>'
-    fig = pain_timeline(trend, sessions, frames.injuries, start, end, height=430)
+    fig = pain_timeline(trend, sessions, frames.injuries, start, end, height=430, plain=plain)
     parts.append(chart(fig))
+    shading = "new or come back" if plain else "recurrence category"
     parts.append(
         '<p class="note">Lines: pain per region and side (blue left, orange right, grey central or both; one dash '
         "style per region) on the days it was reported. Diamonds: therapy sessions at the pain after, with a stroke "
         "from the pain before (hollow: pain not recorded). Shaded: injuries from onset to return to full "
-        "participation, coloured by recurrence category.</p>"
+        f"participation, coloured by {shading}.</p>"
     )
     if not trend.empty:
         course = _pain_course(trend)
@@ -188,7 +273,9 @@ def _pain_section(frames: AthleteProgress, chart: Charts, start: dt.date, end: d
     return "".join(parts) + "</section>"
 
 
-def _rom_section(frames: AthleteProgress, said: Summary, chart: Charts, start: dt.date, end: dt.date) -> str:
+def _rom_section(
+    frames: AthleteProgress, said: Summary, chart: Charts, start: dt.date, end: dt.date, plain: bool
+) -> str:
     history = frames.history
     parts = ['<section id="rom"><h2>Range of motion: left vs right against normal</h2>']
     if history.empty:
@@ -198,7 +285,7 @@ def _rom_section(frames: AthleteProgress, said: Summary, chart: Charts, start: d
     charts = [
         # month labels centred on their month: at half an A4 width the first would run into the y-axis's
         chart(
-            rom_chart(history, j, m, height=300, compact_layout=True, start=start, end=end).update_xaxes(
+            rom_chart(history, j, m, height=300, compact_layout=True, start=start, end=end, plain=plain).update_xaxes(
                 ticklabelmode="period"
             )
         )
@@ -207,8 +294,12 @@ def _rom_section(frames: AthleteProgress, said: Summary, chart: Charts, start: d
     parts.append('<div class="grid">' + "".join(charts) + "</div>")
     parts.append(
         '<p class="note">Blue left, orange right. Filled point: the first measurement or a real change since the '
-        "previous one (beyond the MDC); hollow: a change within measurement error. Green band: the published norm "
-        "± its MDC; dashed line: the norm.</p>"
+        "previous one (bigger than measurement noise); hollow: a change within measurement noise. Green band: the "
+        "published average for adults ± that noise; dashed line: the average.</p>"
+        if plain
+        else '<p class="note">Blue left, orange right. Filled point: the first measurement or a real change since '
+        "the previous one (beyond the MDC); hollow: a change within measurement error. Green band: the published "
+        "norm ± its MDC; dashed line: the norm.</p>"
     )
     status = said.rom_status
     if not status.empty:
@@ -240,48 +331,22 @@ def _rom_section(frames: AthleteProgress, said: Summary, chart: Charts, start: d
     symmetry = frames.symmetry
     if not symmetry.empty:
         parts.append("<h3>Symmetry (latest day both sides were measured)</h3>")
-        parts.append(
-            html_table(
-                symmetry,
-                [
-                    ("measure", "Measure", None),
-                    ("date", "Measured", _day),
-                    ("left", "Left", decimals(1)),
-                    ("right", "Right", decimals(1)),
-                    ("abs_diff", "|L − R|", decimals(1)),
-                    ("mdc", "MDC", decimals(1)),
-                    ("lsi", "LSI %", decimals(0)),
-                    ("asymmetric", "Asymmetry", _yes),
-                    ("involved_side", "Involved", None),
-                    ("why", "Why that side", None),
-                ],
-            )
-        )
+        parts.append(html_table(symmetry, PLAIN_SYMMETRY if plain else SYMMETRY))
     return "".join(parts) + "</section>"
 
 
-def _treatment_section(frames: AthleteProgress, chart: Charts, include_notes: bool) -> str:
+def _treatment_section(frames: AthleteProgress, chart: Charts, include_notes: bool, plain: bool) -> str:
     sessions, summary = frames.sessions, frames.treatment
     parts = ['<section id="sessions"><h2>Sessions and their response</h2>']
     if sessions.empty:
         return parts[0] + '<p class="empty">No therapy sessions in this period.</p></section>'
-    if not summary.empty and (summary["outcome"] == "pain_relief").any():
-        parts.append(chart(treatment_chart(summary)))
+    if not plain and not summary.empty and (summary["outcome"] == "pain_relief").any():
+        parts.append(chart(treatment_chart(summary)))  # its bars are 95 % intervals: the table says it plainly
     if not summary.empty:
         parts.append(
             html_table(
                 summary.assign(technique=summary["technique_label"], outcome=summary["outcome_label"]),
-                [
-                    ("technique", "Technique", None),
-                    ("outcome", "Outcome", None),
-                    ("unit", "Unit", None),
-                    ("n", "n", decimals(0)),
-                    ("mean", "Mean change", decimals(1)),
-                    ("ci_lower", "95 % low", decimals(1)),
-                    ("ci_upper", "95 % high", decimals(1)),
-                    ("n_held_known", "With next check-in", decimals(0)),
-                    ("share_held", "Held %", lambda v: decimals(0)(None if pd.isna(v) else 100 * float(v))),
-                ],
+                PLAIN_RESPONSE if plain else RESPONSE,
             )
         )
         parts.append(
@@ -307,19 +372,23 @@ def _treatment_section(frames: AthleteProgress, chart: Charts, include_notes: bo
     return "".join(parts) + "</section>"
 
 
-def _episodes_section(frames: AthleteProgress, include_notes: bool) -> str:
+def _episodes_section(frames: AthleteProgress, include_notes: bool, plain: bool) -> str:
     episodes = frames.episodes
-    parts = ['<section id="episodes"><h2>Injury episodes and recurrence</h2>']
+    heading = "Your injuries" if plain else "Injury episodes and recurrence"
+    parts = [f'<section id="episodes"><h2>{heading}</h2>']
     if episodes.empty:
         return parts[0] + '<p class="empty">No injuries on record.</p></section>'
-    repeats = episodes["index_injury_id"].map(lambda i: "" if pd.isna(i) else f" of #{int(i)}")
-    shown = episodes.assign(category_text=episodes["category_label"] + repeats)
+    repeats = episodes["index_injury_id"].map(
+        lambda i: "" if pd.isna(i) else (f" (injury #{int(i)})" if plain else f" of #{int(i)}")
+    )
+    labels = episodes["category"].map(lambda c: words.word(words.RECURRENCE_PLAIN, c)) if plain else None
+    shown = episodes.assign(category_text=(episodes["category_label"] if labels is None else labels) + repeats)
     columns: list[tuple[str, str, Callable[[object], str] | None]] = [
         ("injury_id", "Injury #", decimals(0)),
         ("onset_date", "Onset", _day),
         ("where", "Region", None),
         ("type", "Type", None),
-        ("category_text", "Recurrence category", None),
+        ("category_text", "New or come back" if plain else "Recurrence category", None),
         ("return_date", "Returned", _day),
         ("days_to_return", "Days to return", decimals(0)),
         ("days_to_resolution", "Days to pain 0–1", decimals(0)),
@@ -329,21 +398,25 @@ def _episodes_section(frames: AthleteProgress, include_notes: bool) -> str:
         columns.append(("notes", "Notes", None))
     parts.append(html_table(shown, columns))
     parts.append(
-        '<p class="note">The whole injury history (categories depend on earlier injuries), newest first; "of #n": the '
-        "earlier injury a recurrence or exacerbation repeats. Days to pain 0–1: onset to the first of three "
-        "consecutive reports at 0–1.</p>"
+        '<p class="note">All your injuries, newest first; "(injury #n)": the earlier injury one came back from. Days '
+        "to pain 0–1: from the start to the first of three reports in a row at 0–1.</p>"
+        if plain
+        else '<p class="note">The whole injury history (categories depend on earlier injuries), newest first; "of '
+        '#n": the earlier injury a recurrence or exacerbation repeats. Days to pain 0–1: onset to the first of '
+        "three consecutive reports at 0–1.</p>"
     )
     return "".join(parts) + "</section>"
 
 
-def _summary_section(frames: AthleteProgress, said: Summary) -> str:
+def _summary_section(frames: AthleteProgress, said: Summary, plain: bool) -> str:
     pain_words, rom_words = said.pain_sentences, said.rom_sentences
     parts = ['<section id="summary"><h2>Summary</h2>']
     for injury in frames.open_episodes.itertuples(index=False):  # open injuries: one or two
+        category = words.word(words.RECURRENCE_PLAIN, injury.category) if plain else injury.category_label
         parts.append(
             f'<p class="warn">Open injury: {escaped(injury.where)} {escaped(words.lower_first(injury.type))} since '
             f"{_day(injury.onset_date)} ({escaped(injury.days_since_onset)} days) — "
-            f"{escaped(words.lower_first(injury.category_label))}.</p>"
+            f"{escaped(words.lower_first(category))}.</p>"
         )
     parts.append("<h3>Pain</h3>")
     parts.append(
@@ -371,6 +444,7 @@ def progress_report_html(
     *,
     generated: dt.datetime,
     include_notes: bool,
+    plain: bool = False,
 ) -> str:
     """One athlete's progress report as a complete, self-contained HTML document.
 
@@ -380,6 +454,8 @@ def progress_report_html(
     - `include_notes`: clinical notes (sessions, injuries) only when True — never in an athlete's own copy,
       whatever the frames hold.
     - `generated`: the time printed in the footer (the function reads no clock).
+    - `plain`: the athlete's own copy in plain words (`PLAIN_DEFINITIONS`, `PLAIN_SYMMETRY`, `PLAIN_RESPONSE`,
+      `views.words.RECURRENCE_PLAIN`): no MDC, LSI, confidence intervals or recurrence categories.
     """
     chart = Charts()
     frames, said, start, end = report.progress, report.summary, report.start, report.end
@@ -407,17 +483,20 @@ def progress_report_html(
         + "".join(f'<div class="fact"><b>{n}</b><span>{escaped(w)}</span></div>' for n, w in facts)
         + "</div>",
         "</header>",
-        _summary_section(frames, said),
-        _pain_section(frames, chart, start, end),
-        _rom_section(frames, said, chart, start, end),
-        _treatment_section(frames, chart, include_notes),
-        _episodes_section(frames, include_notes),
+        _summary_section(frames, said, plain),
+        _pain_section(frames, chart, start, end, plain),
+        _rom_section(frames, said, chart, start, end, plain),
+        _treatment_section(frames, chart, include_notes, plain),
+        _episodes_section(frames, include_notes, plain),
         "<footer>",
         f"<p>Generated {generated:%Y-%m-%d %H:%M} by Fascia for {name}, from the records of {start:%Y-%m-%d} to "
         f"{end:%Y-%m-%d} (injury history: all of it). Sources: daily check-in pain reports, therapy sessions, "
         "ROM measurements, injuries. Confidential health information.</p>",
         "<dl>"
-        + "".join(f"<div><dt>{escaped(term)}</dt><dd>{escaped(text)}</dd></div>" for term, text in DEFINITIONS)
+        + "".join(
+            f"<div><dt>{escaped(term)}</dt><dd>{escaped(text)}</dd></div>"
+            for term, text in (PLAIN_DEFINITIONS if plain else DEFINITIONS)
+        )
         + "</dl>",
         "</footer>",
     ]

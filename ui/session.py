@@ -29,6 +29,7 @@ from sqlalchemy import Engine
 from data.access import Viewer, viewer
 from data.audit import audit_entry
 from data.db import ROOT, database_url, get_engine
+from data.logs import event, logger
 from data.schema import upgrade
 from data.sessions import MAX_AGE, create_session, end_session, resume_session
 from ui.menu import page_paths
@@ -45,6 +46,7 @@ IDLE_VARIABLE = "FASCIA_IDLE_MINUTES"
 DEFAULT_IDLE_MINUTES = 30.0
 
 _LOG = logging.getLogger(__name__)
+_AUTH_LOG = logger("auth")
 
 
 @st.cache_resource(show_spinner="Preparing the database…")
@@ -235,7 +237,10 @@ def sign_in_as(user_id: int) -> None:
 def sign_out() -> None:
     """End the server-side session and forget the user and everything the session held for them;
     the browser's cookie is cleared by the next run's `sync_cookie`."""
+    user_id = st.session_state.get(USER_KEY)
+    who = viewer(engine(), int(user_id)) if user_id is not None else None
     end_session(engine(), st.session_state.get(TOKEN_KEY))
+    event(_AUTH_LOG, "sign-out", user=who.username if who is not None else None, role=who.role if who else None)
     sent = cookie_token()
     for key in list(st.session_state.keys()):
         del st.session_state[key]

@@ -36,6 +36,7 @@ from data.dates import DateOrder
 from data.db import ROOT
 from data.errors import ValidationError
 from data.exports import export_zip
+from data.import_failures import failure_recorded
 from data.imports import KINDS, ImportReport, import_file
 from data.pmsys import PmsysReport, import_pmsys, participant_folders
 from data.record_checks import InvalidRecords
@@ -199,8 +200,9 @@ def import_pmsys_zip(
     import the CLI runs on a folder (`data.pmsys.import_pmsys`), in one transaction."""
     scratch = Path(tempfile.mkdtemp(prefix="fascia-pmsys-"))
     try:
-        folder = unpack_pmsys_zip(data, scratch, upload_name)
-        report = import_pmsys(engine, folder, team=team, timezone=timezone, progress=progress, actor_id=actor_id)
+        with failure_recorded(engine, actor_id, "teams", upload_name):
+            folder = unpack_pmsys_zip(data, scratch, upload_name)
+            report = import_pmsys(engine, folder, team=team, timezone=timezone, progress=progress, actor_id=actor_id)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     report.folder = upload_name
@@ -271,22 +273,23 @@ def import_records(
 ) -> ImportReport:
     """Import an uploaded CSV / .xlsx file of `kind` (`data.imports.import_file`, one transaction), its
     dates not written YYYY-MM-DD read in `date_order`, its numbers with decimal commas if `decimal_comma`."""
-    if not upload_name.lower().endswith(RECORD_SUFFIXES):
-        raise ValidationError("file", upload_name, "is not a .csv or .xlsx file")
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise ValidationError("file", upload_name, too_large(len(data)))
-    return import_file(
-        engine,
-        kind,
-        data,
-        create_athletes=create_athletes,
-        team=team,
-        actor_id=actor_id,
-        progress=progress,
-        filename=upload_name,
-        date_order=date_order,
-        decimal_comma=decimal_comma,
-    )
+    with failure_recorded(engine, actor_id, kind, upload_name):  # a failed import is listed on *Overview*
+        if not upload_name.lower().endswith(RECORD_SUFFIXES):
+            raise ValidationError("file", upload_name, "is not a .csv or .xlsx file")
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise ValidationError("file", upload_name, too_large(len(data)))
+        return import_file(
+            engine,
+            kind,
+            data,
+            create_athletes=create_athletes,
+            team=team,
+            actor_id=actor_id,
+            progress=progress,
+            filename=upload_name,
+            date_order=date_order,
+            decimal_comma=decimal_comma,
+        )
 
 
 def problem_table(error: InvalidRecords) -> pd.DataFrame:

@@ -21,7 +21,14 @@ from analytics.availability import open_injuries
 from analytics.rom import rom_symmetry
 from analytics.validation import CheckedFrame, checked_frame, plain_frame, rows_of
 from views import words
-from views.flags import FLAG_LOOKBACK_DAYS, FlagInputs, describe_flags, no_open_flags, open_flags_of
+from views.flags import (
+    FLAG_LOOKBACK_DAYS,
+    FlagInputs,
+    athlete_rules,
+    describe_flags,
+    no_open_flags,
+    open_flags_of,
+)
 from views.reader import Reader, ids
 from views.sentences import chronic_words
 
@@ -146,6 +153,7 @@ def _flag_inputs(reader: Reader, athlete: CheckedFrame, day: dt.date, frames: di
         athletes=athlete,
         norms=frames["norms"],
         reviews=reader.flag_reviews(me),
+        rules=athlete_rules(reader, athlete),
     )
 
 

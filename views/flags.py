@@ -2,13 +2,15 @@
 recovery*): the flags raised on a day less those a therapist has closed, and each flag in words.
 
 Rules: `analytics.flags` (what raises a flag, its level), `analytics.caseload.flag_severity` (red for the
-pain and injury flags, amber for the others). Words: `views.words` (one label per flag kind).
+pain and injury flags, amber for the others); each athlete's flags with their team's thresholds
+(`data.flag_rules`: the defaults unless the team changed them). Words: `views.words` (one label per flag kind).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -16,7 +18,9 @@ import pandas as pd
 from analytics import flags
 from analytics import schemas as S
 from analytics.caseload import RED_KINDS
-from analytics.validation import CheckedFrame, checked_frame
+from analytics.flags import FlagRules
+from analytics.validation import CheckedFrame, checked_frame, rows_of
+from data.flag_rules import rules_by_team
 from views import words
 from views.reader import Ids, Reader, ids
 
@@ -29,7 +33,8 @@ FLAG_LOOKBACK_DAYS = 120
 class FlagInputs:
     """What the flags of one day are computed from, each frame checked once (`checked_frame`): the
     `FLAG_LOOKBACK_DAYS` before the day of pain, check-ins, ROM and OSTRC, the whole injury history, the
-    athletes (their ``active`` mark) and the ROM norms, and the closed flags."""
+    athletes (their ``active`` mark) and the ROM norms, the closed flags, and the thresholds of each athlete
+    whose team changed them (`athlete_rules`; an athlete not in `rules` has the defaults)."""
 
     pain: CheckedFrame
     checkins: CheckedFrame
@@ -39,22 +44,65 @@ class FlagInputs:
     athletes: CheckedFrame
     norms: CheckedFrame
     reviews: pd.DataFrame
+    rules: Mapping[int, FlagRules] = field(default_factory=dict)
+
+
+def athlete_rules(reader: Reader, athletes: pd.DataFrame) -> dict[int, FlagRules]:
+    """athlete id -> their team's flag thresholds, for the `athletes` (``athlete_id, team_id``) whose team
+    changed them (`data.flag_rules.rules_by_team` of `Reader.flag_rules`)."""
+    by_team = rules_by_team(reader.flag_rules())
+    if not by_team:
+        return {}
+    teams = athletes["team_id"].to_numpy()
+    return {
+        int(a): by_team[int(t)]
+        for a, t in zip(athletes["athlete_id"].to_numpy(), teams, strict=True)
+        if pd.notna(t) and int(t) in by_team
+    }
+
+
+def _rule_groups(inputs: FlagInputs) -> list[tuple[FlagRules, np.ndarray | None]]:
+    """(rules, athlete ids) of each set of thresholds in use; ids None = every athlete (one set for all)."""
+    everyone = inputs.athletes["athlete_id"].to_numpy(np.int64)
+    chosen = [inputs.rules.get(int(a), FlagRules()) for a in everyone]
+    distinct = list(dict.fromkeys(chosen))
+    if len(distinct) <= 1:
+        return [(distinct[0] if distinct else FlagRules(), None)]
+    return [(r, everyone[np.array([c == r for c in chosen])]) for r in distinct]
+
+
+def _of(frame: CheckedFrame, athlete_ids: np.ndarray | None) -> CheckedFrame:
+    """The rows of `frame` of `athlete_ids` (all rows when None), still checked."""
+    if athlete_ids is None:
+        return frame
+    return rows_of(frame, np.flatnonzero(np.isin(frame["athlete_id"].to_numpy(), athlete_ids)))
 
 
 def open_flags_of(day: dt.date, inputs: FlagInputs) -> pd.DataFrame:
-    """The flags raised on `day` (`analytics.flags.compute_flags`) from `inputs`, less those a therapist
-    has closed (`analytics.flags.open_flags`)."""
-    raised = flags.compute_flags(
-        as_of=day,
-        pain_reports=inputs.pain,
-        wellness_checkins=inputs.checkins,
-        injuries=inputs.injuries,
-        rom_measurements=inputs.rom,
-        ostrc_responses=inputs.ostrc,
-        athletes=inputs.athletes,
-        rom_norms=inputs.norms,
+    """The flags raised on `day` (`analytics.flags.compute_flags`) from `inputs`, each athlete's with their
+    team's thresholds (`FlagInputs.rules`), less those a therapist has closed (`analytics.flags.open_flags`)."""
+    raised = [
+        flags.compute_flags(
+            as_of=day,
+            pain_reports=_of(inputs.pain, who),
+            wellness_checkins=_of(inputs.checkins, who),
+            injuries=_of(inputs.injuries, who),
+            rom_measurements=_of(inputs.rom, who),
+            ostrc_responses=_of(inputs.ostrc, who),
+            athletes=_of(inputs.athletes, who),
+            rom_norms=inputs.norms,
+            rules=rules,
+        )
+        for rules, who in _rule_groups(inputs)
+    ]
+    together = (
+        raised[0]
+        if len(raised) == 1
+        else pd.concat(raised, ignore_index=True).sort_values(
+            list(flags.FLAG_IDENTITY), kind="stable", ignore_index=True
+        )
     )
-    return flags.open_flags(raised, inputs.reviews)
+    return flags.open_flags(together, inputs.reviews)
 
 
 def open_flags_on(reader: Reader, athlete_ids: Ids, day: dt.date) -> pd.DataFrame:
@@ -74,6 +122,7 @@ def open_flags_on(reader: Reader, athlete_ids: Ids, day: dt.date) -> pd.DataFram
         athletes=checked_frame(people, S.Athletes, flags.ATHLETE_COLUMNS),
         norms=checked_frame(reader.norms(), S.RomNorms),
         reviews=reader.flag_reviews(who),
+        rules=athlete_rules(reader, people),
     )
     return open_flags_of(day, inputs)
 
@@ -119,8 +168,9 @@ def athlete_flag_messages(raised: pd.DataFrame) -> pd.DataFrame:
     """Each flag in words for the athlete it is about: `describe_flags` plus ``message``
     (`views.words.FLAG_MESSAGES`).
 
-    E.g. a ``persistent_pain`` flag of the left thigh -> "Your left thigh has hurt (3 or more out of
-    10) on several reports in a row." The rule and values stay beside it (no black boxes)."""
+    E.g. a ``persistent_pain`` flag of the left thigh -> "Your left thigh has hurt on several reports in
+    a row." No threshold in the sentence: the team may change it (`data.flag_rules`); the rule and the
+    values stay beside it (no black boxes)."""
     f = describe_flags(raised)
     if f.empty:
         return f.assign(message=pd.Series(dtype=object))

@@ -105,6 +105,16 @@ GLOSSARY: tuple[Term, ...] = (
         "Clarsen et al. 2013, 2020 (BJSM 47:495-502; BJSM 54:390-396).",
     ),
     Term(
+        "PPV",
+        "Positive predictive value",
+        "Of the times a flag was raised, the share that an injury of the same athlete followed within the days "
+        "counted (7, 14 or 28). A low PPV means most flags were not followed by an injury; on one club's "
+        "history it describes an association, not a chance for the next athlete. Its partner, sensitivity, is "
+        "the share of injuries that had the flag on the days before.",
+        "Standard diagnostic-accuracy terms (Altman and Bland 1994, BMJ 309:102); Fascia's definitions: "
+        "docs/FLAG_PERFORMANCE.md.",
+    ),
+    Term(
         "ROM",
         "Range of motion",
         "How far a joint moves, in degrees (or, for the ankle lunge, centimetres from the wall).",

@@ -2,7 +2,8 @@
 last week, the open flags about them in friendly words, and the chart frames. The reader's scope is the
 athlete alone, so every read is "everyone in scope".
 
-Rules and words: `views.sentences`, `views.flags`; charts: `analytics.recovery.pain_trend`,
+Rules and words: `views.sentences`, `views.flags`, and plain words where the therapist reads clinical terms
+(no LSI, MDC, recurrence categories or intervals: `views.words.flag_check_words`); charts: `analytics.recovery.pain_trend`,
 `analytics.caseload.rom_history`.
 """
 
@@ -17,7 +18,7 @@ from analytics import caseload, recovery, recurrence
 from analytics import schemas as S
 from analytics.rom import rom_status, rom_symmetry
 from analytics.validation import checked_frame, plain_frame
-from views import sentences
+from views import sentences, words
 from views.flags import athlete_flag_messages, open_flags_described
 from views.reader import Reader
 
@@ -30,7 +31,7 @@ class MyRecovery:
     rom_sentences: list[str]  # since the first measurement since the latest injury, real changes first
     week: list[str]  # what changed since last week
     week_window: tuple[dt.date, dt.date]  # the first and last day of "this week"
-    flags: pd.DataFrame  # the open flags about the athlete, with ``message``
+    flags: pd.DataFrame  # the open flags about the athlete, with ``message`` and ``explained`` (plain words)
     trend: pd.DataFrame  # `analytics.recovery.pain_trend`
     sessions: pd.DataFrame  # the athlete's therapy sessions in the dates
     injuries: pd.DataFrame  # the whole injury history, classified
@@ -69,6 +70,15 @@ def summary(
     )
 
 
+def explained(flags: pd.DataFrame) -> pd.DataFrame:
+    """The athlete's flags with ``explained``: how each is checked and, for a ROM flag, its numbers in plain
+    words (`views.words.flag_check_words`), where the therapist's screens show the rule and values (LSI, MDC)."""
+    said = [
+        words.flag_check_words(k, v, s) for k, v, s in zip(flags["kind"], flags["values"], flags["side"], strict=True)
+    ]
+    return flags.assign(explained=pd.Series(said, index=flags.index, dtype=object))
+
+
 def my_recovery(reader: Reader, start: dt.date, end: dt.date) -> MyRecovery:
     """*My recovery* of the reader's athlete from `start` to `end`; the week is the one ending on the
     newest data day."""
@@ -87,7 +97,7 @@ def my_recovery(reader: Reader, start: dt.date, end: dt.date) -> MyRecovery:
             reader.pain(None, first, day), reader.checkins(None, first, day), reader.therapy(None, first, day), day
         ),
         week_window=sentences.week_window(day),
-        flags=athlete_flag_messages(open_flags_described(reader)),
+        flags=explained(athlete_flag_messages(open_flags_described(reader))),
         trend=recovery.pain_trend(reports) if not reports.empty else plain_frame(reports),
         sessions=reader.therapy(None, start, end),
         injuries=recurrence.classify_injuries(injured) if not injured.empty else plain_frame(injured),

@@ -1,5 +1,5 @@
-"""*Overview* (admin): what needs attention (`attention`) and the check-ins of the last days across the
-viewer's scope.
+"""*Overview* (admin): what needs attention (`attention`, and the imports and deliveries that failed:
+`failures`) and the check-ins of the last days across the viewer's scope.
 
 Rules: `analytics.soreness` (compliance = athletes who checked in ÷ active athletes; the soreness
 distribution, McLean et al. 2010).
@@ -11,10 +11,15 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
+from sqlalchemy import Engine
 
 from analytics import soreness
 from analytics.lookup import looked_up
+from data.access import Viewer
+from data.import_failures import failed_imports
+from data.outbox import delivery_log
 from views import words
+from views.audit import who_did_it
 from views.reader import Reader
 
 
@@ -88,3 +93,52 @@ def attention(reader: Reader, today: dt.date) -> Attention:
         teams_without_therapist.reset_index(drop=True),
         silent_athletes.reset_index(drop=True),
     )
+
+
+#: Failed imports and deliveries of this many days up to today need a look (older ones are in the audit and
+#: delivery logs).
+FAILURE_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Failures:
+    """What failed in the `FAILURE_DAYS` days up to today, in words (empty when nothing did):
+    `imports` (when, who, records, why: the file's name and the reason) and `deliveries` (when, what, channel,
+    to, attempts, why)."""
+
+    imports: pd.DataFrame
+    deliveries: pd.DataFrame
+
+    @property
+    def count(self) -> int:
+        return len(self.imports) + len(self.deliveries)
+
+
+def failures(engine: Engine, viewer: Viewer, today: dt.date) -> Failures:
+    """The imports refused or stopped (`data.import_failures`) and the e-mail and webhook messages given up on
+    after their last attempt (`data.outbox`, status ``failed``) from `FAILURE_DAYS` days before `today`, newest
+    first; nothing for anyone but an admin."""
+    since = today - dt.timedelta(days=FAILURE_DAYS - 1)
+    entries = failed_imports(engine, viewer, since)
+    imports = pd.DataFrame(
+        {
+            "when": entries["at"].map(words.timestamp),
+            "who": [who_did_it(u or "", r or "") for u, r in zip(entries["username"], entries["role"], strict=True)],
+            "records": entries["table_name"].map(lambda t: words.word(words.RECORD_KINDS, t)),
+            "why": entries["detail"].fillna(""),
+        },
+        dtype=object,
+    )
+    log = delivery_log(engine, statuses=["failed"]) if viewer.role == "admin" else delivery_log(engine, limit=0)
+    log = log[log["due_at"] >= pd.Timestamp(since, tz="UTC")]
+    deliveries = pd.DataFrame(
+        {
+            "when": log["due_at"].map(words.timestamp),
+            "what": log["event"].map(lambda e: words.word(words.NOTIFICATION_EVENTS, e)),
+            "channel": log["channel"].map(lambda c: words.word(words.CHANNELS, c)),
+            "to": log["recipient"],
+            "attempts": log["attempts"].astype("int64"),
+            "why": log["last_error"].fillna(""),
+        }
+    )
+    return Failures(imports.reset_index(drop=True), deliveries.reset_index(drop=True))

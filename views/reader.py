@@ -31,7 +31,7 @@ def ids(values: Iterable[int] | None) -> Ids:
 class Reader(Protocol):
     """What a view may read: the viewer's athletes, teams and user directory, each time series by athletes and dates, the
     injuries (the whole history: recurrence needs it), the return-to-sport stages and the club's checklists,
-    the closed flags, the ROM norms and the newest data day. Clinical notes are in the frames only for those who may read them (`data.scoped`)."""
+    the closed flags, the teams' own flag thresholds, the ROM norms and the newest data day. Clinical notes are in the frames only for those who may read them (`data.scoped`)."""
 
     def athletes(self) -> pd.DataFrame: ...
 
@@ -74,6 +74,8 @@ class Reader(Protocol):
     def rts_criteria(self) -> pd.DataFrame: ...
 
     def flag_reviews(self, athlete_ids: Ids = None) -> pd.DataFrame: ...
+
+    def flag_rules(self) -> pd.DataFrame: ...
 
     def norms(self) -> pd.DataFrame: ...
 
@@ -136,6 +138,9 @@ class ScopedReader:
 
     def flag_reviews(self, athlete_ids: Ids = None) -> pd.DataFrame:
         return scoped.flag_reviews(self.engine, self.viewer, athlete_ids)
+
+    def flag_rules(self) -> pd.DataFrame:
+        return scoped.flag_rules(self.engine, self.viewer)
 
     def norms(self) -> pd.DataFrame:
         return scoped.rom_norms(self.engine)

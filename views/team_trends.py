@@ -14,10 +14,14 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analytics import availability, recurrence, soreness, surveillance
+from analytics import schemas as S
+from analytics.validation import checked_frame
 from analytics.workload import Method
 from views.reader import Reader, ids
 from views.team_today import team_athletes
 
+#: The check-in columns both soreness summaries read.
+SORENESS_COLUMNS = ("athlete_id", "date", "soreness")
 #: Days of training read before the first day of the load chart, so its first ACWR windows are full.
 LOAD_LEAD_DAYS = 27
 
@@ -53,7 +57,8 @@ def team_trends(reader: Reader, team_id: int | None, start: dt.date, end: dt.dat
     classified = recurrence.classify_problems(problems[problems["problem_type"] == "injury"].reset_index(drop=True))
     in_range = availability.injuries_between(classified, start, end)
     answers = reader.ostrc(team, start, end)
-    wellness = reader.checkins(team, start, end)
+    # checked once for both soreness summaries (`analytics.validation.checked_frame`)
+    wellness = checked_frame(reader.checkins(team, start, end), S.WellnessCheckins, SORENESS_COLUMNS)
     return TeamTrends(
         soreness=soreness.team_soreness(wellness),
         soreness_weekly=availability.weekly_soreness(wellness),

@@ -621,7 +621,7 @@ def days_words(n: int) -> str:
 #: What a flag means, said to the athlete it is about ({where} is the region, e.g. "left thigh").
 FLAG_MESSAGES: dict[str, str] = {
     "pain_spike": "Your {where} pain was clearly higher than your usual level.",
-    "persistent_pain": "Your {where} has hurt (3 or more out of 10) on several reports in a row.",
+    "persistent_pain": "Your {where} has hurt on several reports in a row.",
     "new_pain_injured_region": "You reported new pain in your {where}, where you were injured before.",
     "rom_asymmetry": "Your {where} moves noticeably less on one side than on the other.",
     "wellness_drop": "Your wellness answers were clearly lower than your usual.",
@@ -1072,3 +1072,247 @@ WEEKDAYS: dict[int, str] = {
     5: "Saturday",
     6: "Sunday",
 }
+
+# ---- the coach's squad readiness board and the athlete's plain words (issue 14, first screens)
+
+#: Each availability with a shape beside its word, so the board never says it by colour alone.
+AVAILABILITY_MARKS: dict[str, str] = {
+    "full": "✓ Full training",
+    "modified": "◐ Modified",
+    "unavailable": "✕ Unavailable",
+    "unknown": "? Not reported",
+}
+#: `analytics.readiness.wellness_against_usual`'s ``wellness_trend``: an arrow and words.
+WELLNESS_TRENDS: dict[str, str] = {
+    "lower": "↓ lower than usual",
+    "usual": "→ as usual",
+    "higher": "↑ better than usual",
+}
+#: A wellness total today without enough earlier check-ins to compare it with.
+NO_USUAL_YET = "no usual yet"
+
+
+def wellness_words(today: object, usual: object, trend: object) -> str | None:
+    """Today's wellness total (5-25) against the athlete's usual: "↓ 14 (usual 19)", "→ 19 (usual 19)",
+    "20 (no usual yet)"; None without a total today."""
+    if today is None or pd.isna(today):
+        return None
+    if trend is None or pd.isna(trend):
+        return f"{today:.0f} ({NO_USUAL_YET})"
+    return f"{WELLNESS_TRENDS[str(trend)].split(' ')[0]} {today:.0f} (usual {usual:.0f})"
+
+
+def soreness_words(item: object) -> str | None:
+    """Today's soreness answer with its words: "2 · sorer / tighter than normal"; None without an answer."""
+    if item is None or pd.isna(item):
+        return None
+    return f"{int(item)} · {WELLNESS_ANSWERS['soreness'][int(item)]}"
+
+
+#: Flag kinds in the few words of the readiness board (`FLAGS` names them in full).
+FLAG_SHORT: dict[str, str] = FLAGS | {
+    "new_pain_injured_region": "Pain where injured before",
+    "ostrc_substantial": "Weekly health problem",
+}
+
+
+def flag_kinds_words(count: int, kinds: list[str]) -> str | None:
+    """An athlete's open flags as their count and kinds (`FLAG_SHORT`, in the order given): "3 · Pain spike,
+    ROM asymmetry"; None without a flag."""
+    if not count:
+        return None
+    return f"{count} · {', '.join(FLAG_SHORT[kind] for kind in kinds)}"
+
+
+# --------------------------------------------------------------------------- flag performance and flag rules (issue 16)
+
+#: Each flag threshold (`analytics.flags.FlagRules`, by name) as a physio reads it: (the flag kind it belongs
+#: to, what it sets, its unit). The order is the order the *Flag performance* page lists them.
+FLAG_RULE_WORDS: dict[str, tuple[str, str, str]] = {
+    "pain_spike_points": ("pain_spike", "Pain above the athlete's own average by at least", "points (0-10)"),
+    "pain_baseline_days": ("pain_spike", "Average taken over the previous", "days"),
+    "pain_min_baseline": ("pain_spike", "Only once that average holds at least", "reports"),
+    "persistent_min_pain": ("persistent_pain", "Pain of at least", "out of 10"),
+    "persistent_reports": ("persistent_pain", "On this many reports in a row", "reports"),
+    "new_pain_min": ("new_pain_injured_region", "New pain of at least", "out of 10"),
+    "new_pain_gap_days": ("new_pain_injured_region", "After no pain there for", "days"),
+    "rom_fraction": (
+        "rom_asymmetry",
+        "Left-right difference beyond measurement error and above",
+        "% of the better side",
+    ),
+    "rom_current_days": ("rom_asymmetry", "Stays on the board after the measurement for", "days"),
+    "wellness_drop_sd": ("wellness_drop", "Wellness total below the athlete's usual by at least", "SD"),
+    "wellness_baseline_days": ("wellness_drop", "Usual taken over the previous", "days"),
+    "wellness_min_baseline": ("wellness_drop", "Only once that usual holds at least", "check-ins"),
+    "missing_checkin_days": ("missing_checkin", "No check-in for", "days"),
+    "ostrc_current_days": ("ostrc_substantial", "Stays on the board after the answer for", "days"),
+}
+#: Thresholds stored as a fraction but read as a percentage.
+PERCENT_RULES: frozenset[str] = frozenset({"rom_fraction"})
+
+
+def rule_value_words(name: str, value: float) -> str:
+    """A threshold's value as a physio reads it: "2 points (0-10)", "10 % of the better side", "1.5 SD"."""
+    unit = FLAG_RULE_WORDS[name][2]
+    if name in PERCENT_RULES:
+        return f"{value * 100:g} {unit}"
+    return f"{value:g} {unit}"
+
+
+#: The columns of the *Flag performance* table, as a therapist reads them.
+FLAG_PERFORMANCE_COLUMNS: dict[str, str] = {
+    "kind_label": "Flag",
+    "flags": "Flag-days",
+    "flags_per_athlete_week": "Flags per athlete-week",
+    "injuries_flagged": "Injuries flagged",
+    "sensitivity": "Sensitivity",
+    "sensitivity_interval": "95 % interval",
+    "flags_followed": "Flags followed",
+    "ppv": "PPV",
+    "ppv_interval": "95 % interval",
+}
+#: The definitions shown under the table, in plain words (`analytics.flag_performance`).
+FLAG_PERFORMANCE_DEFINITIONS: tuple[tuple[str, str], ...] = (
+    (
+        "Flag-day",
+        "One athlete, one day, one kind of flag: two painful regions flagged on the same day count once.",
+    ),
+    (
+        "Flags per athlete-week",
+        "How many flags the kind raises: flag-days ÷ (days the athletes were monitored ÷ 7). This is the work "
+        "it asks of the staff.",
+    ),
+    (
+        "Sensitivity",
+        "Of the time-loss injuries, the share that had this kind of flag on one of the days before onset "
+        "(within the window; the day of onset does not count).",
+    ),
+    (
+        "PPV",
+        "Of the flag-days, the share followed by a time-loss injury of the same athlete within the window "
+        "(the flag's own day does not count). The rest are flags no injury followed.",
+    ),
+    (
+        "95 % interval",
+        "Wilson score interval: where the true share probably lies given how few cases there are. With a handful "
+        "of injuries it is wide, and two flags whose intervals overlap cannot be told apart.",
+    ),
+)
+#: What the numbers can and cannot say, shown above them.
+FLAG_PERFORMANCE_CAVEATS = (
+    "These numbers describe this club's own history: how often each flag came before a time-loss injury, and "
+    "how many flags it cost. They are an association, not a prediction for the next athlete, and not a cause: "
+    "a flag that often comes before an injury may simply mark an athlete who was already hurting. Single "
+    "screening tests do not predict injury (Bahr 2016), and the training-load ratio's link to injury is partly "
+    "a statistical artefact (Impellizzeri et al. 2020; Lolli et al. 2019). A flag is a prompt to talk to the "
+    "athlete, whatever its numbers. Few injuries give wide intervals: read the interval before the number."
+)
+#: How the monitored days and the injuries counted are chosen (`views.flag_performance`).
+FLAG_PERFORMANCE_SCOPE = (
+    "Monitored days: from each athlete's first check-in (or the start of the dates) to the end of the dates "
+    "(to their last check-in for athletes no longer active). Injuries: time-loss injuries whose onset is on a "
+    "monitored day. Flags: every flag raised in those days, closed or not, with the thresholds in use now."
+)
+#: The ACWR band check's words.
+ACWR_BAND_WORDS = (
+    "The training-load ratio's 'danger zone' above 1.5 (Gabbett 2016), disputed (Impellizzeri et al. 2020): "
+    "the share of time-loss injuries whose ratio was above 1.5 on the day before onset, against the share of all "
+    "monitored athlete-days above 1.5. If the first is not clearly above the second (overlapping intervals), the "
+    "band did not single out the days before injuries here. Only injuries and days with a ratio count (it needs 28 "
+    "days of training data)."
+)
+ACWR_BAND_COLUMNS: dict[str, str] = {
+    "method_label": "ACWR method",
+    "injuries": "Injuries",
+    "injuries_above": "Above 1.5 the day before",
+    "injury_share": "Share of injuries",
+    "injury_interval": "95 % interval",
+    "athlete_days": "Athlete-days",
+    "day_share": "Share of days above 1.5",
+    "day_interval": "95 % interval",
+}
+#: The preview's columns: the current thresholds against the ones being tried.
+FLAG_PREVIEW_COLUMNS: dict[str, str] = {
+    "kind_label": "Flag",
+    "per_week_now": "Flags per athlete-week: now",
+    "per_week_new": "new",
+    "caught_now": "Injuries flagged: now",
+    "caught_new": "new",
+    "ppv_now": "PPV: now",
+    "ppv_new": "new",
+}
+
+#: How each flag is checked, said to the athlete it is about (no thresholds: a team may set its own; the
+#: therapist's screens show the rule itself).
+FLAG_CHECKS: dict[str, str] = {
+    "pain_spike": "Checked: your pain in an area against your own usual pain there over the last four weeks.",
+    "persistent_pain": "Checked: the same area hurting on several reports in a row.",
+    "new_pain_injured_region": "Checked: new pain in an area where you had an injury before.",
+    "rom_asymmetry": (
+        "Checked: your two sides measured on the same day. It counts when the difference is bigger than "
+        "measurement noise and than a tenth of the better side."
+    ),
+    "wellness_drop": "Checked: your five wellness answers added up, against your own usual of the last four weeks.",
+    "missing_checkin": "Checked: the days since your last check-in.",
+    "ostrc_substantial": (
+        "Checked: your weekly health answers. It counts when a problem stopped you taking part, or clearly cut "
+        "your training or your performance."
+    ),
+}
+_SIDES_MEASURED = re.compile(r"left ([\d.]+) (deg|cm), right ([\d.]+) (deg|cm)")
+
+
+def flag_check_words(kind: object, values: object, side: object = None) -> str:
+    """A flag explained to the athlete (`FLAG_CHECKS`); for a ROM flag also its numbers in plain words:
+    "Left 41°, right 34°: your right side reaches 83 % of your left." (`side` is the involved side; without
+    one, the smaller value)."""
+    check = FLAG_CHECKS.get(str(kind), "")
+    measured = _SIDES_MEASURED.search(values) if kind == "rom_asymmetry" and isinstance(values, str) else None
+    if measured is None:
+        return check
+    left, right, unit = float(measured.group(1)), float(measured.group(3)), measured.group(2)
+    involved = side if side in ("left", "right") else ("left" if left < right else "right")
+    other = "right" if involved == "left" else "left"
+    mine, theirs = (left, right) if involved == "left" else (right, left)
+    share = f"{mine / theirs:.0%}".replace("%", " %") if theirs else "–"
+    digits = 0 if unit == "deg" else 1
+    return (
+        f"{check} Left {amount(left, unit, digits)}, right {amount(right, unit, digits)}: your {involved} side "
+        f"reaches {share} of your {other}."
+    )
+
+
+#: Recurrence categories (`RECURRENCE`) said to the athlete.
+RECURRENCE_PLAIN: dict[str, str] = {
+    "new": "A new injury",
+    "exacerbation": "Got worse before it had healed",
+    "recurrent_early": "Came back within 2 months of your return",
+    "recurrent_late": "Came back 2–12 months after your return",
+    "recurrent_delayed": "Came back more than a year after your return",
+}
+#: The same in a chart's few words.
+RECURRENCE_PLAIN_SHORT: dict[str, str] = {
+    "new": "new",
+    "exacerbation": "worse again",
+    "recurrent_early": "back within 2 months",
+    "recurrent_late": "back after 2–12 months",
+    "recurrent_delayed": "back after a year",
+}
+#: A ROM change too small to count, said to the athlete (the clinicians' "within the MDC").
+MEASUREMENT_NOISE = "measurement noise"
+
+
+def interval_words(low: object, high: object, decimals: int = 0) -> str:
+    """A share's 95 % interval (proportions 0-1) as text: "28-79 %"; "–" when there is none (no cases)."""
+    if low is None or high is None or pd.isna(low) or pd.isna(high):
+        return "–"
+    return f"{float(low) * 100:.{decimals}f}-{float(high) * 100:.{decimals}f} %"
+
+
+RECORD_KINDS |= {"flag_rules": "Flag rules"}
+RECORD_NOUNS |= {"flag_rules": "the flag rules of"}
+
+
+AUDIT_ACTIONS |= {"import_failed": "Import failed"}
+AUDIT_SENTENCES |= {"import_failed": "{who}'s import of {record} failed"}

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from data.db import ROOT, make_engine
 from data.demo import load_demo
 from data.schema import upgrade
+from ui.session import engine_for
 
 APP = str(ROOT / "dashboard.py")
 TIMEOUT = 60
@@ -64,6 +65,18 @@ def own_engine(own_url: str) -> Iterator[Engine]:
     engine = make_engine(own_url)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def app_database(db_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The app pointed at `db_engine`'s database (SQLite and PostgreSQL), with Streamlit's caches and the
+    app's engines fresh before and after; its URL."""
+    url = db_engine.url.render_as_string(hide_password=False)
+    monkeypatch.setenv("DATABASE_URL", url)
+    st.cache_data.clear()
+    yield url
+    st.cache_data.clear()
+    engine_for.clear()
 
 
 @pytest.fixture

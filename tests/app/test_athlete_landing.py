@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from data.models import Athlete, Team, User
 from data.record_writes import save_checkin
-from data.time_zones import today_in
 from tests.app.conftest import sign_in
+from tests.factories import demo_athlete_today
 
 StartApp = Callable[[str], AppTest]
 
@@ -27,15 +26,9 @@ def test_an_athlete_without_todays_check_in_lands_on_it_greeted_by_name(app_at: 
 def test_once_today_is_in_the_athlete_lands_on_my_recovery_and_the_check_in_says_what_changed(
     app_at: StartApp, own_url: str, own_engine: Engine
 ) -> None:
-    with own_engine.connect() as connection:
-        athlete_id, zone = connection.execute(
-            select(User.athlete_id, Team.timezone)
-            .join(Athlete, Athlete.id == User.athlete_id)
-            .join(Team, Team.id == Athlete.team_id)
-            .where(User.username == "athlete")
-        ).one()
+    athlete_id, today = demo_athlete_today(own_engine)
     items = {"fatigue": 1, "sleep_quality": 1, "soreness": 1, "stress": 1, "mood": 1, "availability": "modified"}
-    save_checkin(own_engine, athlete_id, today_in(zone), items, [{"body_region": "knee", "side": "left", "pain": 6}])
+    save_checkin(own_engine, athlete_id, today, items, [{"body_region": "knee", "side": "left", "pain": 6}])
 
     at = sign_in(app_at(own_url), "athlete", "fascia-athlete")
     assert not at.exception

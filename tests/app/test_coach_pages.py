@@ -119,7 +119,19 @@ def test_team_today_is_the_coach_landing_page(app_at: StartApp, demo_url: str, c
         assert label in labels
     assert any(label.startswith("This week") for label in labels)
     assert len(at.get("plotly_chart")) == 3  # availability bar, soreness heatmap, pain by region
-    assert [s.value for s in at.subheader] == ["Availability", "Check-in compliance", "Flags", "Soreness and pain"]
+    assert [s.value for s in at.subheader] == [
+        "Squad readiness",
+        "Flags",
+        "Availability",
+        "Check-in compliance",
+        "Soreness and pain",
+    ]
+    board = at.dataframe[0].value  # the squad readiness board comes first: one row per active athlete
+    assert {"availability", "stage_label", "wellness", "soreness", "load_7d", "flags", "checked_in"} <= set(board)
+    assert board["athlete"].is_unique
+    assert board["availability"].str[0].isin(["✓", "◐", "✕", "?"]).all(), "a shape beside every availability"
+    groups = [e.label for e in at.expander]  # flags: one group per kind, its details on demand
+    assert groups and all(g.startswith(("Red: ", "Amber: ")) and " on " in g for g in groups)
     text = captions(at)
     engine = make_engine(demo_url)
     last = queries.data_date_range(engine)[1]

@@ -7,10 +7,6 @@ both backends, though every loader's frame of the first run is still cached.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-import streamlit as st
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
@@ -20,17 +16,6 @@ from data.record_writes import save_records
 from data.roster import create_athlete, create_team
 from tests.app.conftest import APP, TIMEOUT
 from ui import loaders
-from ui.session import engine_for
-
-
-@pytest.fixture
-def app_database(db_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    url = db_engine.url.render_as_string(hide_password=False)
-    monkeypatch.setenv("DATABASE_URL", url)
-    st.cache_data.clear()
-    yield url
-    st.cache_data.clear()
-    engine_for.clear()
 
 
 def two_teams(engine: Engine) -> tuple[int, int, int]:

@@ -142,6 +142,7 @@ def test_menus_hold_exactly_each_roles_pages() -> None:
         "admin": [
             "pages/overview.py",
             "pages/surveillance.py",
+            "pages/flag_performance.py",
             "pages/users_teams.py",
             "pages/data_io.py",
             "pages/audit_log.py",
@@ -152,6 +153,7 @@ def test_menus_hold_exactly_each_roles_pages() -> None:
         "coach": [
             "pages/team_today.py",
             "pages/team_trends.py",
+            "pages/flag_performance.py",
             "pages/export.py",
             "pages/inbox.py",
             "pages/glossary.py",
@@ -160,6 +162,7 @@ def test_menus_hold_exactly_each_roles_pages() -> None:
             "pages/caseload.py",
             "pages/athlete_progress.py",
             "pages/surveillance.py",
+            "pages/flag_performance.py",
             "pages/log_session.py",
             "pages/record_rom.py",
             "pages/injuries.py",

@@ -780,11 +780,12 @@ def test_log_session_refuses_to_replace_a_session_someone_else_saved_since(
     athlete_id = an_athlete(own_engine)
     at = open_page(LOG_SESSION, athlete_id)
     fill_session(at)
+    day = widget(at.date_input, "Date").value  # the club's today, which is not the machine's near midnight
     save_session_with_rom(  # another therapist saves the same session first
         own_engine,
         {
             "athlete_id": athlete_id,
-            "date": dt.date.today(),
+            "date": day,
             "technique": "active_release",
             "body_region": "thigh",
             "side": "left",
@@ -798,13 +799,13 @@ def test_log_session_refuses_to_replace_a_session_someone_else_saved_since(
     assert len(errors(at)) == 1 and errors(at)[0].startswith("Someone else saved a session of this athlete")
     assert widget(at.text_area, NOTES).value == "Released adhesions, tone down", "what was typed is kept"
     sessions = queries.therapy_sessions(own_engine, [athlete_id], include_notes=True)
-    today = sessions[sessions["date"] == pd.Timestamp(dt.date.today())]
+    today = sessions[sessions["date"] == pd.Timestamp(day)]
     assert today["notes"].tolist() == ["the other therapist's notes"]
 
     at = button(at, "Save session").click().run()  # shown it, saving again replaces it
     assert errors(at) == [] and successes(at)
     sessions = queries.therapy_sessions(own_engine, [athlete_id], include_notes=True)
-    today = sessions[sessions["date"] == pd.Timestamp(dt.date.today())]
+    today = sessions[sessions["date"] == pd.Timestamp(day)]
     assert today["notes"].tolist() == ["Released adhesions, tone down"]
 
 

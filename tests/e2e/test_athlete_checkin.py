@@ -17,13 +17,11 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import delete, select
 
 from data.db import ROOT, make_engine
-from data.models import Athlete, PainReport, Team, User, WellnessCheckin
 from data.record_writes import save_checkin
-from data.time_zones import today_in
 from tests.e2e.conftest import ARTIFACTS, PHONE, assert_no_exception, screenshot, serve, wait_for_app
+from tests.factories import without_todays_checkin
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -47,16 +45,7 @@ def athlete_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     assert loaded.returncode == 0, loaded.stderr
     engine = make_engine(url)
-    with engine.begin() as connection:
-        athlete_id, zone = connection.execute(
-            select(User.athlete_id, Team.timezone)
-            .join(Athlete, Athlete.id == User.athlete_id)
-            .join(Team, Team.id == Athlete.team_id)
-            .where(User.username == "athlete")
-        ).one()
-        today = today_in(zone)
-        for model in (WellnessCheckin, PainReport):
-            connection.execute(delete(model).where(model.athlete_id == athlete_id, model.date == today))
+    athlete_id, today = without_todays_checkin(engine)
     items = {"fatigue": 4, "sleep_quality": 4, "soreness": 4, "stress": 4, "mood": 4, "availability": "full"}
     yesterday = today - dt.timedelta(days=1)
     save_checkin(engine, athlete_id, yesterday, items, [{"body_region": "thigh", "side": "left", "pain": 2}])

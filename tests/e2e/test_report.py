@@ -10,15 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from data import access, queries
-from data.db import make_engine
-from data.demo import load_demo
-from data.schema import upgrade
 from tests.e2e.conftest import ARTIFACTS
+from tests.factories import report_demo
 from tests.hostile import TAG as HOSTILE
 from ui import report
-from views.progress_report import progress_report
-from views.reader import ScopedReader
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -31,19 +26,8 @@ def report_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path
     """The therapist's report of the demo athlete with the most sessions, written to a file, with the number
     of charts in it; the athlete's name is hostile HTML (it must show as text)."""
     folder = tmp_path_factory.mktemp("report-e2e")
-    engine = make_engine(f"sqlite:///{folder / 'demo.db'}")
-    upgrade(engine)
-    end = dt.date(2026, 3, 31)
-    load_demo(engine, athletes=6, days=150, seed=5, end=end)
-    start = end - dt.timedelta(days=89)
-    sessions = queries.therapy_sessions(engine, None, start, end)
-    athlete_id = int(sessions["athlete_id"].value_counts().idxmax())
-    athlete = queries.athletes(engine, athlete_ids=[athlete_id]).iloc[0].to_dict()
-    users = queries.users(engine)
-    therapist = access.viewer(engine, int(users.loc[users["username"] == "therapist", "user_id"].iloc[0]))
-    assert therapist is not None
-    printed = progress_report(ScopedReader(engine, therapist), athlete_id, start, end)
-    engine.dispose()
+    demo = report_demo(folder)
+    athlete, printed, end = demo.athlete, demo.report, demo.end
     page = report.progress_report_html(
         {**athlete, "display_name": f"Ada {HOSTILE}"},
         printed,

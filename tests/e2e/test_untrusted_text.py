@@ -56,12 +56,14 @@ PAGES: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "coach": [
         ("Team today", OPENED_TEAM_NAMES),  # the heatmap names every athlete of the team it opens on
         ("Team trends", (sorted(OPENED_TEAM_NAMES)[0],)),  # the picked athlete, in the load chart's title
+        ("Flag performance", ()),
         ("Export data", ()),
     ],
     "therapist": [
         ("Caseload", (*ALL_NAMES, *TEAMS)),  # everyone has an open injury: a card each, with the team
         ("Athlete progress", (POSITION, TEAMS[0])),  # + the picked athlete and its session notes (below)
         ("Injury and illness surveillance", ()),
+        ("Flag performance", ()),
         ("Log a session", ()),
         ("Record ROM", ()),
         ("Health problems", ()),
@@ -70,6 +72,7 @@ PAGES: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "admin": [
         ("Overview", ()),
         ("Injury and illness surveillance", ()),
+        ("Flag performance", ()),
         ("Users and teams", ()),
         ("Import and export", ()),
         ("Audit log", ()),

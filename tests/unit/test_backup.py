@@ -6,11 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
 
 from data.cli import main
+from data.data_version import NAME, current
 from data.db import make_engine
 from data.demo import load_demo
+from data.models import ClubSetting
 from data.roster import create_team
 from data.schema import upgrade
 from tests.reliability import fingerprint, record_figures
@@ -46,15 +48,31 @@ def demo_engine(db_engine: Engine) -> Engine:
     return db_engine
 
 
+def _settings(engine: Engine) -> dict[str, str]:
+    """The club settings but the data version (a restore moves that past the replaced database's)."""
+    with engine.connect() as connection:
+        rows = connection.execute(select(ClubSetting.name, ClubSetting.value).where(ClubSetting.name != NAME))
+        return {name: value for name, value in rows}
+
+
+def _data(engine: Engine) -> tuple[dict[str, tuple[int, str]], dict[str, str]]:
+    """Every table's fingerprint, the settings compared without the data version."""
+    tables = fingerprint(engine)
+    tables.pop(ClubSetting.__tablename__, None)
+    return tables, _settings(engine)
+
+
 def test_backup_wipe_restore_gives_back_every_row(demo_engine: Engine, tmp_path: Path) -> None:
-    before = fingerprint(demo_engine)
+    version = current(demo_engine)
+    before, settings_before = _data(demo_engine)
     backup_file = tmp_path / "fascia.backup"
     assert _cli(demo_engine, "backup", str(backup_file)) == 0
     assert backup_file.stat().st_size > 0
     _wipe(demo_engine)
     assert fingerprint(demo_engine).get("athletes", (0, ""))[0] == 0
     assert _cli(demo_engine, "restore", str(backup_file)) == 0
-    after = fingerprint(make_engine(_url(demo_engine)))
+    restored = make_engine(_url(demo_engine))
+    after, settings_after = _data(restored)
     record_figures(
         f"backup_restore[{demo_engine.dialect.name}]",
         tables=len(before),
@@ -63,7 +81,9 @@ def test_backup_wipe_restore_gives_back_every_row(demo_engine: Engine, tmp_path:
         identical=after == before,
     )
     assert after == before
+    assert settings_after == settings_before
     assert before["wellness_checkins"][0] > 0
+    assert current(restored) > version  # no replica serves a frame cached before the restore
 
 
 def test_restore_refuses_a_database_holding_data_unless_forced(

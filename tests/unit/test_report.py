@@ -15,10 +15,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from data import access, queries
-from data.db import make_engine
-from data.demo import load_demo
-from data.schema import upgrade
+from tests.factories import report_demo
 from tests.hostile import BARE, EMPHASIS, HOSTILE_TEXTS, IMAGE, LINK
 from ui import report
 from ui.charts import tables
@@ -27,8 +24,7 @@ from ui.text import visible
 from views import words
 from views.athlete_progress import AthleteProgress
 from views.my_recovery import Summary
-from views.progress_report import ProgressReport, progress_report
-from views.reader import ScopedReader
+from views.progress_report import ProgressReport
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 NOTE = "NOTE-7f3a: <b>left calf</b> tight after match"
@@ -44,21 +40,9 @@ def with_frames(printed: ProgressReport, **frames: object) -> ProgressReport:
 def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     """A small demo; the progress report (`views.progress_report`, read as the therapist) of the athlete with
     the most therapy sessions (and so injuries, ROM and pain) in it."""
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('report') / 'demo.db'}")
-    upgrade(engine)
-    end = dt.date(2026, 3, 31)
-    load_demo(engine, athletes=6, days=150, seed=5, end=end)
-    start = end - dt.timedelta(days=89)
-    sessions = queries.therapy_sessions(engine, None, start, end)
-    athlete_id = int(sessions["athlete_id"].value_counts().idxmax())
-    athlete = queries.athletes(engine, athlete_ids=[athlete_id]).iloc[0].to_dict()
-    users = queries.users(engine)
-    therapist = access.viewer(engine, int(users.loc[users["username"] == "therapist", "user_id"].iloc[0]))
-    assert therapist is not None
-    printed = progress_report(ScopedReader(engine, therapist), athlete_id, start, end)
-    printed = with_frames(printed, sessions=printed.progress.sessions.assign(notes=NOTE))
-    engine.dispose()
-    return {"athlete": athlete, "report": printed, "start": start, "end": end}
+    made = report_demo(tmp_path_factory.mktemp("report"))
+    printed = with_frames(made.report, sessions=made.report.progress.sessions.assign(notes=NOTE))
+    return {"athlete": made.athlete, "report": printed, "start": made.start, "end": made.end}
 
 
 def make(demo: dict[str, object], include_notes: bool = True, **athlete: object) -> str:

@@ -94,7 +94,7 @@ def test_athlete_flag_messages_are_friendly_and_keep_the_rule():
         flags([(1, "2025-10-18", "persistent_pain", "thigh", "left"), (1, "2025-10-20", "missing_checkin", None, None)])
     )
     assert list(out["message"]) == [
-        "Your left thigh has hurt (3 or more out of 10) on several reports in a row.",
+        "Your left thigh has hurt on several reports in a row.",
         "We have not had a check-in from you for a few days.",
     ]
     assert (out["rule"] == "the rule").all()

@@ -40,9 +40,10 @@ NO_PAIN_MESSAGE = "No pain reported in these dates — pain is reported on the d
 NO_ROM_MESSAGE = "No ROM measured yet — record a baseline on Record ROM."
 
 
-def _category(code: object) -> str:
-    """A recurrence category inside a label: "early recurrence"."""
-    return words.lower_first(words.word(words.RECURRENCE, code))
+def _category(code: object, plain: bool = False) -> str:
+    """A recurrence category inside a label: "early recurrence"; `plain`: as the athlete reads it ("back
+    within 2 months", `views.words.RECURRENCE_PLAIN_SHORT`)."""
+    return words.lower_first(words.word(words.RECURRENCE_PLAIN_SHORT if plain else words.RECURRENCE, code))
 
 
 def legend_below(fig: go.Figure) -> go.Figure:
@@ -110,8 +111,10 @@ def pain_timeline(
     empty_message: str = NO_PAIN_MESSAGE,
     height: int = 420,
     compact_layout: bool = False,
+    plain: bool = False,
 ) -> go.Figure:
     """Pain (NPRS 0-10) per region and side over time, therapy sessions on it, injury spans shaded.
+    `plain`: the athlete's own words (injury categories as "back within 2 months", no NPRS).
 
     - `trend`: ``analytics.recovery.pain_trend`` rows of one athlete; one line per region and side,
       coloured by side (``SIDE_COLOURS``, the same everywhere) with one dash style per region; the line
@@ -149,8 +152,8 @@ def pain_timeline(
     if sessions is not None and not sessions.empty:
         _add_sessions(fig, sessions)
     if injuries is not None and not injuries.empty:
-        _add_injury_spans(fig, injuries, start, end, short_labels=compact_layout)
-    layout(fig, title, "Date", "Pain (NPRS, 0–10)", height=height)
+        _add_injury_spans(fig, injuries, start, end, short_labels=compact_layout, plain=plain)
+    layout(fig, title, "Date", "Pain (0–10)" if plain else "Pain (NPRS, 0–10)", height=height)
     fig.update_yaxes(range=[-0.3, 10.6], dtick=2)
     legend_below(fig)
     if compact_layout:
@@ -228,7 +231,12 @@ def _add_sessions(fig: go.Figure, sessions: pd.DataFrame) -> None:
 
 
 def _add_injury_spans(
-    fig: go.Figure, injuries: pd.DataFrame, start: dt.date | None, end: dt.date | None, short_labels: bool = False
+    fig: go.Figure,
+    injuries: pd.DataFrame,
+    start: dt.date | None,
+    end: dt.date | None,
+    short_labels: bool = False,
+    plain: bool = False,
 ) -> None:
     lo = pd.Timestamp(start) if start is not None else None
     hi = pd.Timestamp(end) if end is not None else pd.Timestamp(injuries["onset_date"].max())
@@ -258,9 +266,9 @@ def _add_injury_spans(
             xanchor="right" if right_side else "left",
             showarrow=False,
             text=(
-                _category(category)
+                _category(category, plain)
                 if short_labels
-                else f"{words.where_words(row.body_region, row.side)} · {_category(category)}{status}"
+                else f"{words.where_words(row.body_region, row.side)} · {_category(category, plain)}{status}"
             ),
             font={"size": 10 if short_labels else 11, "color": colour},
         )
@@ -271,7 +279,7 @@ def _add_injury_spans(
                     x=[None],
                     y=[None],
                     mode="markers",
-                    name=f"Injury: {_category(category)}",
+                    name=f"Injury: {_category(category, plain)}",
                     marker={"symbol": "square", "size": 12, "color": colour, "opacity": 0.35},
                     hoverinfo="skip",
                 )
@@ -290,8 +298,10 @@ def rom_chart(
     compact_layout: bool = False,
     start: dt.date | None = None,
     end: dt.date | None = None,
+    plain: bool = False,
 ) -> go.Figure:
-    """One ROM measure, left vs right over time, against the norm.
+    """One ROM measure, left vs right over time, against the norm. `plain`: the athlete's own words (the MDC
+    said as measurement noise).
 
     `history`: ``analytics.caseload.rom_history`` rows of one athlete (other measures are ignored).
     One line per side (``SIDE_COLOURS``); a filled marker is the first measurement or a real change
@@ -347,8 +357,12 @@ def rom_chart(
                 hovertemplate=(
                     f"<b>{words.SIDES[side]}</b> %{{x|%Y-%m-%d}}: %{{y:.{digits}f}}"
                     f"{words.unit_suffix(unit)} (%{{customdata[1]}})<br>%{{customdata[0]}}<br>"
-                    f"MDC {words.amount(mdc, unit)}"
-                    "<extra></extra>"
+                    + (
+                        f"Changes under {words.amount(mdc, unit)} are {words.MEASUREMENT_NOISE}"
+                        if plain
+                        else f"MDC {words.amount(mdc, unit)}"
+                    )
+                    + "<extra></extra>"
                 ),
             )
         )
