@@ -86,8 +86,9 @@ with admin:
                 sign_in_as(user_id)
                 st.rerun()
 
-st.divider()
-st.caption(
-    f"The demo has one account for each role ({', '.join(words.ROLES[r].lower() for _, r, _ in DEMO_ACCOUNTS)}); "
-    "their passwords are shown on the sign-in screen right after loading."
-)
+if demo_allowed():  # on a club's server the demo is not offered, so nothing more is said of it
+    st.divider()
+    st.caption(
+        f"The demo has one account for each role ({', '.join(words.ROLES[r].lower() for _, r, _ in DEMO_ACCOUNTS)}); "
+        "their passwords are shown on the sign-in screen right after loading."
+    )

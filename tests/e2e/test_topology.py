@@ -136,18 +136,25 @@ def test_a_fresh_database_refuses_the_first_run_without_the_token(site: Topology
         context.close()  # type: ignore[attr-defined]
 
 
+#: The name people open the site by, as a browser sends it in Host and Origin. Not a name Streamlit trusts by
+#: itself (it trusts localhost and this machine's own addresses): its websocket accepts a page from here only
+#: when the proxy passes the browser's Host on to the replica.
+PUBLIC_NAME = "fascia.example.org"
+
+
 def _handshake(site: Topology) -> str:
-    """The head of the proxy's answer to a websocket handshake on /_stcore/stream, as a browser sends it."""
+    """The head of the proxy's answer to a websocket handshake on /_stcore/stream, as a browser on
+    https://PUBLIC_NAME sends it."""
     host, port = urlsplit(site.proxy_url).hostname, urlsplit(site.proxy_url).port
     key = base64.b64encode(os.urandom(16)).decode()
     request = (
-        f"GET /_stcore/stream HTTP/1.1\r\nHost: {host}:{port}\r\nOrigin: {site.proxy_url}\r\n"
+        f"GET /_stcore/stream HTTP/1.1\r\nHost: {PUBLIC_NAME}:{port}\r\nOrigin: https://{PUBLIC_NAME}:{port}\r\n"
         f"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
         "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: streamlit\r\n\r\n"
     )
     with (
         socket.create_connection((host, port), timeout=10) as raw,
-        _tls().wrap_socket(raw, server_hostname=host) as tls,
+        _tls().wrap_socket(raw, server_hostname=PUBLIC_NAME) as tls,
     ):
         tls.sendall(request.encode())
         return tls.recv(4096).decode(errors="replace")

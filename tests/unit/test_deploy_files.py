@@ -108,6 +108,8 @@ def test_nginx_is_sticky_by_its_own_cookie_and_upgrades_the_websocket() -> None:
     stream = NGINX_CONF.split("location /_stcore/stream {", 1)[1].split("}", 1)[0]
     assert "proxy_set_header Upgrade $http_upgrade;" in stream
     assert "proxy_set_header Connection $connection_upgrade;" in stream
+    # a location with headers of its own inherits none of the server's: Streamlit needs the browser's Host
+    assert "proxy_set_header Host $http_host;" in stream
     assert "limit_req  zone=fascia_stream" in stream and "limit_conn fascia_conn 10;" in stream
 
 
