@@ -34,10 +34,11 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
@@ -253,6 +254,16 @@ async def drive(url: str, athletes: list[Athlete], pids: list[int]) -> float:
     return peak[0]
 
 
+R = TypeVar("R")
+
+
+def in_own_loop(work: Coroutine[Any, Any, R]) -> R:
+    """Run `work` to its end on a new event loop in a thread of its own: the calling thread may already
+    run a loop (playwright's sync API keeps one in it), where `asyncio.run` is refused."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, work).result()
+
+
 def one_run(admin_url: str, athletes: int, replicas: int, log: Callable[[str], None]) -> Run:
     """Start the topology, seed, drive the athletes, count; see the module docstring."""
     started = time.monotonic()
@@ -261,7 +272,7 @@ def one_run(admin_url: str, athletes: int, replicas: int, log: Callable[[str], N
         pids = replica_pids(ports_of(running))
         visitors = [Athlete(username(number)) for number in range(1, athletes + 1)]
         log(f"{athletes} athletes through {replicas} replica(s) behind {running.proxy_url}")
-        peak = asyncio.run(drive(running.proxy_url, visitors, pids))
+        peak = in_own_loop(drive(running.proxy_url, visitors, pids))
         end = rss_mb(pids)
         saved = saved_today(running.database_url, today)
         stored = _saved_usernames(running.database_url, today)
