@@ -74,7 +74,7 @@ st.caption(
     f"Showing **{day:%A %d %B %Y}**, the newest day with data in Fascia. Check-ins of that day may still be coming in."
 )
 # A stage holds from the day it is decided, which may be after the newest data day.
-today = loaders.team_today_on(who.user_id, team_id, day, max(day, dt.date.today()))
+today = loaders.team_today(who.user_id, team_id, day, max(day, dt.date.today()))
 counts = today.counts
 flags = today.flags
 compliance = today.compliance

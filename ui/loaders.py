@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import functools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -98,6 +99,13 @@ def _version() -> int:
     return version
 
 
+def _cache_of(function: Callable[..., Any], computed: Callable[..., R]) -> Callable[..., R]:
+    """`computed` under `st.cache_data`, named as the loader `function`: Streamlit keys a function's cache by
+    its qualified name (and source), so each loader has a cache of its own."""
+    computed.__qualname__, computed.__name__ = function.__qualname__, function.__name__
+    return st.cache_data(ttl=TTL_SECONDS, show_spinner=False)(computed)
+
+
 def versioned_cache(function: Callable[P, R]) -> Callable[P, R]:
     """`st.cache_data` for a loader that does not depend on the user, keyed by the data version too."""
 
@@ -108,14 +116,12 @@ def versioned_cache(function: Callable[P, R]) -> Callable[P, R]:
         finally:
             _COMPUTING_AT.reset(token)
 
-    computed.__qualname__, computed.__name__ = function.__qualname__, function.__name__  # one cache per loader
-    cached = st.cache_data(ttl=TTL_SECONDS, show_spinner=False)(computed)
+    cached = _cache_of(function, computed)
 
+    @functools.wraps(function)
     def loader(*args: Any, **kwargs: Any) -> R:
         return cached(_version(), *args, **kwargs)
 
-    loader.__qualname__, loader.__name__, loader.__doc__ = function.__qualname__, function.__name__, function.__doc__
-    loader.__module__ = function.__module__
     loader.clear = cached.clear  # type: ignore[attr-defined]
     return loader  # type: ignore[return-value]
 
@@ -159,16 +165,12 @@ def scoped_cache(function: Callable[P, R]) -> Callable[P, R]:
             _COMPUTING_AT.reset(at)
             _COMPUTING_FOR.reset(token)
 
-    # Streamlit keys a function's cache by its qualified name (and source): one cache per loader.
-    computed.__qualname__ = function.__qualname__
-    computed.__name__ = function.__name__
-    cached = st.cache_data(ttl=TTL_SECONDS, show_spinner=False)(computed)
+    cached = _cache_of(function, computed)
 
+    @functools.wraps(function)
     def loader(user_id: int, *args: Any, **kwargs: Any) -> R:
         return cached(user_id, scope_key(_viewer(user_id)), _version(), *args, **kwargs)
 
-    loader.__qualname__, loader.__name__, loader.__doc__ = function.__qualname__, function.__name__, function.__doc__
-    loader.__module__ = function.__module__
     loader.clear = cached.clear  # type: ignore[attr-defined]
     return loader  # type: ignore[return-value]
 
@@ -304,11 +306,6 @@ def scope_users(user_id: int) -> pd.DataFrame:
     return scoped.users(engine(), _viewer(user_id))
 
 
-def all_users(user_id: int | None = None) -> pd.DataFrame:
-    """Every user the (signed-in) user may read: the whole directory for an admin."""
-    return scope_users(_signed_in_id(user_id))
-
-
 def all_teams(user_id: int | None = None) -> pd.DataFrame:
     """Every team the (signed-in) user may see: all teams for an admin."""
     return scope_teams(_signed_in_id(user_id))
@@ -393,11 +390,12 @@ def coach_team_athletes(user_id: int, team_id: int | None) -> pd.DataFrame:
 
 
 @scoped_cache
-def team_today(user_id: int, team_id: int | None, day: dt.date) -> TeamToday:
-    """*Team today* (`views.team_today`) for one team on `day`."""
+def team_today(user_id: int, team_id: int | None, day: dt.date, stages_on: dt.date | None = None) -> TeamToday:
+    """*Team today* (`views.team_today`) for one team on `day`, its return-to-sport stages those holding on
+    `stages_on` (default `day`; a stage decided after the newest data day holds from its own day)."""
     from views import team_today as view
 
-    return view.team_today(CachedReader(user_id), team_id, day)
+    return view.team_today(CachedReader(user_id), team_id, day, stages_on)
 
 
 @scoped_cache
@@ -638,18 +636,6 @@ def progress_report(user_id: int, athlete_id: int, start: dt.date, end: dt.date)
 
     progress = athlete_progress(user_id, athlete_id, start, end)
     return view.progress_report(CachedReader(user_id), athlete_id, start, end, progress=progress)
-
-
-# --- first screens (issue 14): Team today with the readiness board and the stages of the day they are read
-
-
-@scoped_cache
-def team_today_on(user_id: int, team_id: int | None, day: dt.date, stages_on: dt.date) -> TeamToday:
-    """*Team today* (`views.team_today`) for one team on `day`, its return-to-sport stages those holding on
-    `stages_on` (a stage decided after the newest data day holds from its own day)."""
-    from views import team_today as view
-
-    return view.team_today(CachedReader(user_id), team_id, day, stages_on)
 
 
 def failures(user_id: int, today: dt.date) -> Failures:

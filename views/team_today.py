@@ -122,8 +122,8 @@ def readiness_board(
 
     Columns (`READINESS_COLUMNS`): ``availability`` with a shape beside the word and why ("✕ Unavailable ·
     Left thigh · rehab"); the return-to-sport ``stage_label`` and ``restrictions`` of a staged open problem;
-    ``wellness`` today against the athlete's usual in arrows and numbers and ``wellness_change`` (points,
-    `analytics.readiness.wellness_against_usual`); today's ``soreness`` answer in words (1 = very sore … 5 =
+    ``wellness`` today against the athlete's usual in arrows and numbers
+    (`analytics.readiness.wellness_against_usual`); today's ``soreness`` answer in words (1 = very sore … 5 =
     not sore); ``load_7d`` (AU) and ``load_change`` (% against the 7 days before,
     `analytics.readiness.load_change`); the open ``flags`` (count and kinds, level in words); ``checked_in``
     today."""
