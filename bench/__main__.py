@@ -1,6 +1,6 @@
 """`python -m bench`: measure the performance budget (DESIGN.md) on a cached reference organisation.
 
-    python -m bench [--quick] [--database-url URL] [--json PATH] [--athletes N --days D]
+    python -m bench [--quick] [--database-url URL] [--json PATH] [--athletes N --days D] [--runtime-env]
     python -m bench load --athletes N [N ...] [--replicas 1 2]   (simultaneous check-ins: bench/load.py)
 
 Default: 1,000 athletes x 730 days on SQLite (the database is built once, about a minute, and cached
@@ -38,6 +38,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, help="timed runs per figure after one warm-up (default 5; --quick 2)")
     parser.add_argument(
         "--import-rows", type=int, help=f"rows of the check-in CSV (default {import_speed.ROWS:,}; --quick 20,000)"
+    )
+    parser.add_argument(
+        "--runtime-env",
+        action="store_true",
+        help="time the first page in an environment of requirements.lock only, built once and cached (bench/first_page.py)",
     )
     args = parser.parse_args(argv)
     if args.database_url and backend(args.database_url) not in ("sqlite", "postgresql"):
@@ -95,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     cold, warm = pages.team_overview(who, runs)
     app_cold, app_warm = pages.team_overview_apptest(who, runs)
     log("first page after a server start (fresh processes)")
-    first = first_page.first_page_cold(big_url, who.coach_id, runs)
+    python = first_page.runtime_python(log) if args.runtime_env else sys.executable
+    first = first_page.first_page_cold(big_url, who.coach_id, runs, python)
 
     log("whole-organisation floor and analytics")
     engine = make_engine(big_url)
@@ -139,6 +145,10 @@ def main(argv: list[str] | None = None) -> int:
         quick=args.quick,
         extra={
             "runs": runs,
+            "first_page_environment": {
+                "kind": "runtime lock" if args.runtime_env else "benchmark's own",
+                "distributions": first_page.distributions(python),
+            },
             "import_ms": imported.median_ms,
             "acwr_agreement": {m: vars(a) for m, a in peer.agreement.items()},
         },

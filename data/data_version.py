@@ -35,10 +35,10 @@ forgetting one would show stale data, tracking one too many only recomputes a ca
 
 from __future__ import annotations
 
+import importlib
 from typing import Any, TypeVar
 
 from sqlalchemy import BigInteger, Connection, Engine, String, cast, event, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import UpdateBase
 
 from data.models import ClubSetting
@@ -56,7 +56,6 @@ UNTRACKED = frozenset(
         "sign_in_sessions",
     }
 )
-_INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 _CHANGED = "fascia_data_changed"  # the connection's `info` flag: this transaction changed tracked data
 _UNTRACKED_OPTION = "fascia_untracked"  # an execution option: this connection's writes are not tracked
 Bind = TypeVar("Bind", Connection, Engine)
@@ -92,12 +91,17 @@ def move_past(engine: Engine, previous: int) -> int:
     return int(target)
 
 
+def dialect_insert(connection: Connection) -> Any:
+    """The INSERT construct of `connection`'s dialect (SQLite's or PostgreSQL's, with ON CONFLICT), its
+    module imported when first used: importing PostgreSQL's dialect costs a SQLite server 40 ms at start."""
+    return importlib.import_module(f"sqlalchemy.dialects.{connection.dialect.name}").insert
+
+
 def _upsert(connection: Connection, first: str, then: Any) -> Any:
     """One statement: the version row inserted with `first`, or its value set to `then` when it exists
     (INSERT ... ON CONFLICT DO UPDATE on SQLite and PostgreSQL, so two first writers cannot collide)."""
-    insert = _INSERTS[connection.dialect.name]
     return (
-        insert(ClubSetting)
+        dialect_insert(connection)(ClubSetting)
         .values(name=NAME, value=first)
         .on_conflict_do_update(index_elements=[ClubSetting.name], set_={"value": then})
     )

@@ -22,8 +22,8 @@ from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 from sqlalchemy import ColumnElement, Connection, Engine, Select, case, func, insert, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from data.data_version import dialect_insert
 from data.db import write_transaction
 from data.logs import event, logger
 from data.models import DeliveryAttempt, OutboxMessage, User
@@ -106,9 +106,10 @@ def enqueue(connection: Connection, messages: Iterable[Message], now: dt.datetim
         )
     if not rows:
         return 0
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     statement = (
-        dialect.insert(OutboxMessage).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(OutboxMessage.id)
+        dialect_insert(connection)(OutboxMessage)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(OutboxMessage.id)
     )
     return sum(len(connection.execute(statement.values(row)).all()) for row in rows)  # a skipped row returns none
 

@@ -9,6 +9,9 @@ apart, so every weekday and month position comes up) plus today.
   `ScopedReader`), the figures and tables the pages draw, the HTML progress report, and the identity and
   widget key of every open flag (unique, so no two Close buttons collide).
 - For a few anchors, every page of every role through `AppTest` (the pages' own widgets and keys).
+
+The everyday loop (`-m "not slow"`) builds the screens on today's anchor only; the fixed anchors and the
+AppTest sweep are `slow`, run by CI.
 """
 
 from __future__ import annotations
@@ -28,7 +31,6 @@ from analytics.flags import FLAG_IDENTITY
 from data import access, queries
 from data.db import make_engine
 from data.demo import load_demo
-from data.schema import upgrade
 from tests.app.conftest import APP, TIMEOUT, reload
 from ui import loaders, report
 from ui.charts import progress as progress_charts
@@ -44,8 +46,11 @@ from views.team_today import team_athletes, team_today
 from views.team_trends import athlete_load, team_trends
 
 FIRST_ANCHOR = dt.date(2025, 11, 20)
-ANCHORS = [FIRST_ANCHOR + dt.timedelta(days=29 * k) for k in range(12)] + [dt.date.today()]
-APP_ANCHORS = [ANCHORS[0], ANCHORS[6], ANCHORS[-1]]
+FIXED_ANCHORS = [FIRST_ANCHOR + dt.timedelta(days=29 * k) for k in range(12)]
+ANCHORS = [pytest.param(day, marks=pytest.mark.slow) for day in FIXED_ANCHORS] + [dt.date.today()]
+APP_ANCHORS = [
+    pytest.param(day, marks=pytest.mark.slow) for day in (FIXED_ANCHORS[0], FIXED_ANCHORS[6], dt.date.today())
+]
 ROLES = ("admin", "coach", "therapist", "athlete")
 
 
@@ -53,20 +58,10 @@ def anchor_id(day: dt.date) -> str:
     return f"{day:%Y-%m-%d}"
 
 
-@pytest.fixture(scope="module")
-def empty_schema(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A SQLite file at the newest schema, migrated once and copied for each anchor."""
-    path = tmp_path_factory.mktemp("schema") / "empty.db"
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
-    engine.dispose()
-    return path
-
-
-def demo_at(empty_schema: Path, folder: Path, end: dt.date) -> str:
+def demo_at(sqlite_at_head: Path, folder: Path, end: dt.date) -> str:
     """The small demo (12 athletes, 120 days) ending `end`, in a fresh SQLite file; its URL."""
     path = folder / f"demo-{end:%Y%m%d}.db"
-    shutil.copyfile(empty_schema, path)
+    shutil.copyfile(sqlite_at_head, path)
     engine = make_engine(f"sqlite:///{path}")
     load_demo(engine, athletes=12, days=120, seed=11, end=end)
     engine.dispose()
@@ -75,11 +70,11 @@ def demo_at(empty_schema: Path, folder: Path, end: dt.date) -> str:
 
 @pytest.fixture(params=ANCHORS, ids=anchor_id)
 def anchored(
-    request: pytest.FixtureRequest, empty_schema: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    request: pytest.FixtureRequest, sqlite_at_head: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[tuple[dt.date, dict[str, access.Viewer], dict[str, Reader]]]:
     """The demo ending at one anchor, also set as the app's database for the loaders without a view;
     (anchor, role -> the demo user's Viewer, role -> their `ScopedReader`)."""
-    url = demo_at(empty_schema, tmp_path, request.param)
+    url = demo_at(sqlite_at_head, tmp_path, request.param)
     monkeypatch.setenv("DATABASE_URL", url)
     st.cache_data.clear()
     engine = make_engine(url)
@@ -194,8 +189,8 @@ def test_every_screen_builds_on_the_demo_at_this_anchor(
 
 
 @pytest.fixture(scope="module", params=APP_ANCHORS, ids=anchor_id)
-def app_demo(request: pytest.FixtureRequest, empty_schema: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
-    return demo_at(empty_schema, tmp_path_factory.mktemp("app"), request.param)
+def app_demo(request: pytest.FixtureRequest, sqlite_at_head: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    return demo_at(sqlite_at_head, tmp_path_factory.mktemp("app"), request.param)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -1,5 +1,5 @@
-"""Every page, for every role, speaks words: no snake_case code name reaches what a person reads, and no
-region reads as a code with its underscores taken out ("Hip groin").
+"""Every page, for every role, renders (no exception, a title) and speaks words: no snake_case code name
+reaches what a person reads, and no region reads as a code with its underscores taken out ("Hip groin").
 
 The demo (anchored at `DEMO_END`) is opened as each demo account on each page of its menu (`ui.menu.MENUS`),
 and every text of the run is collected from the element protos (main and sidebar): Markdown, captions,
@@ -167,6 +167,7 @@ def test_no_code_name_on_screen(
     at.run()
     assert at._finished_page_script_hash == calc_hash(spec.url_path), f"{spec.path} did not run for {role}"
     assert not at.exception, at.exception
+    assert at.title, f"{spec.path} has a title"
     found = code_names(at)
     assert not found, "\n".join(f"{kind}: {name!r} in …{around}…" for kind, name, around in found)
     assert not unexplained(at), f"abbreviations shown without their meaning on the page: {unexplained(at)}"

@@ -89,6 +89,7 @@ def test_an_unfinished_organisation_is_rebuilt(tmp_path: Path, monkeypatch: pyte
     engine.dispose()
 
 
+@pytest.mark.slow  # every figure of the benchmark, fresh processes included (CI also runs --quick)
 def test_a_tiny_run_writes_every_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FASCIA_BENCH_CACHE", str(tmp_path / "cache"))
     out = tmp_path / "bench.json"

@@ -36,6 +36,7 @@ def test_init_then_stats_json_has_exactly_the_documented_keys(sqlite_url: str) -
     assert set(counts.values()) == {0}
 
 
+@pytest.mark.slow  # a demo of 8 athletes through a fresh process, twice
 def test_demo_fills_every_table_and_refuses_a_second_time(sqlite_url: str) -> None:
     loaded = run(sqlite_url, "demo", "--athletes", "8", "--days", "120", "--seed", "3")
     assert loaded.returncode == 0, loaded.stderr

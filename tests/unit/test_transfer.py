@@ -206,6 +206,7 @@ def cli_import(url: str, folder: Path) -> str:
     return done.stdout
 
 
+@pytest.mark.slow  # all of PMData, four times: a big import
 def test_the_ui_zip_import_and_the_cli_give_the_same_database_twice(pmdata: Path, tmp_path: Path) -> None:
     """The issue's "done when": all of PMData through the UI's .zip upload and through
     `python -m data import --format pmsys DIR`, each twice in a row, leave the same rows."""
