@@ -38,7 +38,8 @@ import streamlit as st
 
 from data import access, data_version, scoped
 from ui.session import USER_KEY, engine
-from views.reader import Ids, ids
+from views.reader import Ids
+from views.reader import ids as ids  # the pages build their id tuples with it
 
 if TYPE_CHECKING:
     from analytics.workload import Method
@@ -520,49 +521,23 @@ def squad_load(user_id: int, team_id: int | None, end: dt.date, method: Method) 
 
 @scoped_cache
 def own_athlete(user_id: int) -> dict[str, object] | None:
-    """The signed-in athlete's own record with the team's time zone (athlete_id, display_name, team_id,
-    team, timezone), or None for a user who is not linked to an athlete. Read from the user's scope,
-    never from a widget."""
+    """The signed-in athlete's own record with the team's time zone (`views.ostrc_history.own_athlete`), or
+    None for a user who is not linked to an athlete. Read from the user's scope, never from a widget."""
+    from views.ostrc_history import own_athlete as view
+
     who = _viewer(user_id)
     if who.role != "athlete" or who.athlete_id is None:
         return None
-    mine = scoped.athletes(engine(), who, (who.athlete_id,))
-    if mine.empty:
-        return None
-    row = mine.iloc[0]
-    zones = scoped.teams(engine(), who, [int(row["team_id"])])
-    timezone = str(zones["timezone"].iloc[0]) if not zones.empty else "UTC"
-    return {
-        "athlete_id": int(row["athlete_id"]),
-        "display_name": str(row["display_name"]),
-        "team_id": int(row["team_id"]),
-        "team": str(row["team"]),
-        "timezone": timezone,
-    }
+    return view(CachedReader(user_id), who.athlete_id)
 
 
 @scoped_cache
 def ostrc_weeks(user_id: int, athlete_id: int, last_week: dt.date, weeks: int = 8) -> pd.DataFrame:
-    """One row per week (Monday) of the `weeks` weeks up to `last_week`: week_start, answered, q1-q4,
-    severity (0-100), problem, substantial (Clarsen et al. 2013, 2020, via analytics.surveillance).
-    Weeks without an answer have answered=False and missing scores."""
-    from analytics import surveillance
+    """One athlete's weekly health answers and scores of the `weeks` weeks up to `last_week`
+    (`views.ostrc_history.ostrc_weeks`)."""
+    from views.ostrc_history import ostrc_weeks as view
 
-    first = last_week - dt.timedelta(weeks=weeks - 1)
-    answers = ostrc(user_id, ids([athlete_id]), first, last_week)
-    scored = answers.assign(
-        severity=surveillance.ostrc_severity(answers["q1"], answers["q2"], answers["q3"], answers["q4"]),
-        problem=surveillance.ostrc_problem(answers["q1"], answers["q2"], answers["q3"], answers["q4"]),
-        substantial=surveillance.ostrc_substantial(answers["q1"], answers["q2"], answers["q3"], answers["q4"]),
-    ).drop(columns="athlete_id")
-    calendar = pd.DataFrame({"week_start": pd.date_range(first, periods=weeks, freq="7D").astype("datetime64[ns]")})
-    frame = calendar.merge(scored, on="week_start", how="left")
-    frame["answered"] = frame["severity"].notna()
-    for column in ("q1", "q2", "q3", "q4", "severity"):
-        frame[column] = frame[column].astype("Int64")
-    frame["problem"] = frame["problem"].astype("boolean")
-    frame["substantial"] = frame["substantial"].astype("boolean")
-    return frame
+    return view(CachedReader(user_id), athlete_id, last_week, weeks)
 
 
 def user_directory(user_id: int | None = None) -> pd.DataFrame:
