@@ -98,6 +98,9 @@ def landing_path(user_id: int, role: str) -> str:
     return landing(role).path
 
 
+# The menu of `navigation` is the only one: Streamlit's own list of the pages/ folder, which it shows during a
+# server's first run until st.navigation is first called, is off in .streamlit/config.toml.
+st.set_option("client.showSidebarNavigation", True)
 try:
     run_page(navigation)
 finally:

@@ -122,6 +122,9 @@ def test_the_first_page_after_a_start_says_it_is_starting(fresh_demo_server: str
         message = time.monotonic() - started
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "first-page-starting.png"))
+        # Streamlit's own list of the pages/ folder ("users teams", "first run") is not shown meanwhile.
+        assert not page.locator("[data-testid='stSidebarNav']").count()
+        assert not page.get_by_text("users teams").count()
         page.locator("h1").first.wait_for()
         heading = time.monotonic() - started
         wait_for_app(page)
