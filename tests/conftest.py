@@ -32,6 +32,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.slow)
 
 
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Drop the PostgreSQL schemas this process's tests made, so the test database does not fill up with
+    one schema per past run."""
+    for url, schema in sorted(_SCHEMAS):
+        admin = make_engine(url)
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        admin.dispose()
+    _SCHEMAS.clear()
+
+
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -47,11 +58,16 @@ def postgres_url() -> str:
     return url
 
 
+#: The PostgreSQL schemas this test process made (`empty_postgres`): (URL, schema), dropped when it ends.
+_SCHEMAS: set[tuple[str, str]] = set()
+
+
 def empty_postgres(url: str) -> Engine:
     """An engine on an empty schema of its own in the test database.
 
     The schema is named after this process, and every connection's search_path points at it, so
     two test runs sharing one PostgreSQL database (a developer's and CI's) never see each other's tables.
+    It is dropped when the process's tests end (`pytest_sessionfinish`).
     """
     schema = f"fascia_test_{os.getpid()}"
     admin = make_engine(url)
@@ -59,6 +75,7 @@ def empty_postgres(url: str) -> Engine:
         connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
         connection.execute(text(f"CREATE SCHEMA {schema}"))
     admin.dispose()
+    _SCHEMAS.add((url, schema))
     separator = "&" if "?" in url else "?"
     return make_engine(f"{url}{separator}options=-csearch_path%3D{schema}")
 
