@@ -14,8 +14,7 @@ import pandas as pd
 
 from analytics import surveillance
 from views.reader import Reader, ids
-
-QUESTIONS = ["q1", "q2", "q3", "q4"]
+from views.weekly_health import QUESTIONS
 
 
 def own_athlete(reader: Reader, athlete_id: int) -> dict[str, object] | None:

@@ -12,8 +12,9 @@ from analytics import surveillance
 from data import access, queries
 from data.demo import load_demo
 from data.models import OstrcResponse
-from views.ostrc_history import QUESTIONS, ostrc_weeks, own_athlete
+from views.ostrc_history import ostrc_weeks, own_athlete
 from views.reader import ScopedReader
+from views.weekly_health import QUESTIONS
 
 END = dt.date(2026, 3, 29)  # a Sunday: the demo's last week is whole
 
