@@ -166,6 +166,31 @@ def _dummy_hash() -> str:
     return hash_password(secrets.token_hex(16))
 
 
+@dataclass(frozen=True)
+class RowScope:
+    """The athletes whose rows a read may return, as conditions its own query applies (`row_scope`):
+    the athletes `athlete_ids` (None: no list), and of them only those of the teams `team_ids` (None: any
+    team)."""
+
+    athlete_ids: list[int] | None
+    team_ids: list[int] | None
+
+
+def row_scope(who: Viewer, requested: Iterable[int] | None = None) -> RowScope:
+    """The requested athletes (all when None) that `who` may see, as `RowScope` conditions for the read's
+    own query: the same athletes as `allowed_athlete_ids`, without a query of their own. A coach's or
+    therapist's read keeps the athletes of their teams; an athlete's, their own; an admin's, everyone."""
+    wanted = None if requested is None else sorted({int(a) for a in requested})
+    if who.role == "athlete":
+        own = [] if who.athlete_id is None else [who.athlete_id]
+        return RowScope([a for a in own if wanted is None or a in wanted], None)
+    if who.role == "admin":
+        return RowScope(wanted, None)
+    if who.role in ("coach", "therapist"):
+        return RowScope(wanted, list(who.team_ids) or [-1])
+    return RowScope([], None)
+
+
 def allowed_athlete_ids(engine: Engine, who: Viewer, requested: Iterable[int] | None = None) -> list[int]:
     """The requested athletes that `who` may see (all they may see when `requested` is None).
 

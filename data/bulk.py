@@ -31,7 +31,26 @@ def day_as_text(column: Any, dialect: str) -> Any:
     formats it with ``to_char`` (independent of the server's DateStyle)."""
     if dialect == "sqlite":
         return type_coerce(column, String)
-    return func.to_char(column, "YYYY-MM-DD")
+    return func.to_char(column, "YYYY-MM-DD", type_=String)
+
+
+def days_as_text(statement: Select[Any], dtypes: Mapping[str, str | None], dialect: str) -> Select[Any]:
+    """`statement` with each selected Date column of dtype ``datetime`` read as ISO text (`day_as_text`),
+    which `typed_column` parses; the statement itself when there is none (or they already are)."""
+    days = [
+        column.name
+        for column in statement.selected_columns
+        if dtypes.get(column.name) == "datetime" and not isinstance(column.type, String)
+    ]
+    if not days:
+        return statement
+    return statement.with_only_columns(
+        *(
+            day_as_text(column, dialect).label(column.name) if column.name in days else column
+            for column in statement.selected_columns
+        ),
+        maintain_column_froms=True,
+    )
 
 
 def typed_column(values: Sequence[Any], dtype: str | None) -> Any:
@@ -52,31 +71,31 @@ def typed_column(values: Sequence[Any], dtype: str | None) -> Any:
     return pd.Series(column).infer_objects().array
 
 
-def typed_frame(engine: Engine, statement: Select[Any], dtypes: Mapping[str, str | None]) -> pd.DataFrame:
-    """Run `statement` and give each column its dtype (``datetime`` = day as datetime64[ns]).
+def typed_frame(
+    engine: Engine,
+    statement: Select[Any],
+    dtypes: Mapping[str, str | None],
+    parameters: Mapping[str, Any] | None = None,
+) -> pd.DataFrame:
+    """Run `statement` (with its bound `parameters`) and give each column its dtype (``datetime`` = day as
+    datetime64[ns]), the frame's column labels as Python strings (an object ``Index``: pandas 3 would hold
+    them in Arrow, which makes every ``frame[name]`` slower).
 
     When every column has a dtype the rows come straight from the DBAPI cursor, skipping
     SQLAlchemy's per-row processing (each column is converted here); columns without a dtype
     (timestamps) keep SQLAlchemy's conversion and get the type pandas infers."""
-    days = [column.name for column in statement.selected_columns if dtypes.get(column.name) == "datetime"]
-    if days:
-        dialect = engine.dialect.name
-        statement = statement.with_only_columns(
-            *(
-                day_as_text(column, dialect).label(column.name) if column.name in days else column
-                for column in statement.selected_columns
-            ),
-            maintain_column_froms=True,
-        )
+    statement = days_as_text(statement, dtypes, engine.dialect.name)
     names = [column.name for column in statement.selected_columns]
     every_column_typed = all(dtypes.get(name) is not None for name in names)
     with engine.connect() as connection:
-        result = connection.execute(statement)
+        result = connection.execute(statement, parameters)
         rows = result.cursor.fetchall() if every_column_typed else result.fetchall()
     values = list(zip(*rows, strict=True)) if rows else [()] * len(names)
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {name: typed_column(column, dtypes.get(name)) for name, column in zip(names, values, strict=True)}, copy=False
     )
+    frame.columns = pd.Index(names, dtype=object)  # set afterwards: cheaper than ``columns=`` (a reindex)
+    return frame
 
 
 # --------------------------------------------------------------------------- writing

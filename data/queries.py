@@ -10,13 +10,14 @@ organisation. Dates come back as ``datetime64[ns]`` days, nullable integers as
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from typing import Any, Protocol
 
 import pandas as pd
-from sqlalchemy import Engine, Select, func, select
+from sqlalchemy import Date, Engine, Select, bindparam, func, select
 
-from data.bulk import typed_frame
+from data.bulk import days_as_text, typed_frame
 from data.models import (
     Athlete,
     AuditEntry,
@@ -47,23 +48,6 @@ COUNTED_TABLES: dict[str, Any] = {
     "training_sessions": TrainingSession,
     "ostrc_responses": OstrcResponse,
 }
-
-
-def _filtered(
-    statement: Select[Any],
-    athlete_column: Any,
-    date_column: Any,
-    athlete_ids: Iterable[int] | None,
-    start: dt.date | None,
-    end: dt.date | None,
-) -> Select[Any]:
-    if athlete_ids is not None:
-        statement = statement.where(athlete_column.in_(sorted({int(a) for a in athlete_ids})))
-    if start is not None:
-        statement = statement.where(date_column >= start)
-    if end is not None:
-        statement = statement.where(date_column <= end)
-    return statement
 
 
 def teams(engine: Engine, team_ids: Iterable[int] | None = None) -> pd.DataFrame:
@@ -139,11 +123,34 @@ def records(
     start: dt.date | None = None,
     end: dt.date | None = None,
     include_notes: bool = False,
+    of_teams: Iterable[int] | None = None,
 ) -> pd.DataFrame:
     """The rows of `table` (a key of `data.time_series.TIME_SERIES`) of `athlete_ids` (None = every
-    athlete) whose date column is within `start`..`end` (inclusive; None = open), ordered by athlete and
-    date, with the columns and dtypes the registry names; the clinical free text only when
-    `include_notes` (never for coaches or athletes: `data.scoped` decides)."""
+    athlete; with `of_teams`, only those of these teams) whose date column is within `start`..`end`
+    (inclusive; None = open), ordered by athlete and date, with the columns and dtypes the registry names;
+    the clinical free text only when `include_notes` (never for coaches or athletes: `data.scoped`
+    decides)."""
+    parameters = {
+        name: value
+        for name, value in (
+            ("athlete_ids", None if athlete_ids is None else sorted({int(a) for a in athlete_ids})),
+            ("start", start),
+            ("end", end),
+            ("team_ids", None if of_teams is None else sorted({int(t) for t in of_teams})),
+        )
+        if value is not None
+    }
+    statement = _records_statement(table, include_notes, tuple(parameters), engine.dialect.name)
+    return typed_frame(engine, statement, TIME_SERIES[table].dtypes(include_notes), parameters)
+
+
+@functools.cache
+def _records_statement(table: str, include_notes: bool, bound: tuple[str, ...], dialect: str) -> Select[Any]:
+    """The SELECT of a `records` read of `table` with the conditions of its `bound` parameters (of
+    ``athlete_ids``, ``start``, ``end``, ``team_ids``), its days read as text (`data.bulk.days_as_text`).
+
+    Built once per table, conditions and dialect, and reused: building and keying a new statement took
+    0.8 ms of a small read's 1.5 ms."""
     series = TIME_SERIES[table]
     model = series.model
     dtypes = series.dtypes(include_notes)
@@ -152,7 +159,18 @@ def records(
     statement = select(*selected).order_by(model.athlete_id, date)
     for column, value in (series.only or {}).items():
         statement = statement.where(getattr(model, column) == value)
-    return typed_frame(engine, _filtered(statement, model.athlete_id, date, athlete_ids, start, end), dtypes)
+    if "athlete_ids" in bound:
+        statement = statement.where(model.athlete_id.in_(bindparam("athlete_ids", expanding=True)))
+    if "start" in bound:
+        statement = statement.where(date >= bindparam("start", type_=Date))
+    if "end" in bound:
+        statement = statement.where(date <= bindparam("end", type_=Date))
+    if "team_ids" in bound:  # the team members among the requested athletes, looked up once per read
+        members = select(Athlete.id).where(Athlete.team_id.in_(bindparam("team_ids", expanding=True)))
+        if "athlete_ids" in bound:
+            members = members.where(Athlete.id.in_(bindparam("athlete_ids", expanding=True)))
+        statement = statement.where(model.athlete_id.in_(members))
+    return days_as_text(statement, dtypes, dialect)
 
 
 def _reader(table: str) -> SeriesReader:

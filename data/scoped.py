@@ -3,7 +3,8 @@
 Each function takes the engine, the signed-in `Viewer` and what the page asks for (athlete ids,
 dates), and returns
 - only rows of athletes the viewer may see: the requested ids are intersected with
-  `data.access.allowed_athlete_ids` (None = everyone in the viewer's scope);
+  `data.access.allowed_athlete_ids` (None = everyone in the viewer's scope); a time series' read
+  (`records`) applies the same scope in its own query (`data.access.row_scope`);
 - only fields the viewer may see: the clinical free text (therapy and injury `notes`, the `note` a
   therapist left when closing a flag: `TimeSeries.clinical` in `data.time_series`) is not read,
   column and all, unless `viewer.sees_clinical_notes` (therapists and admins).
@@ -99,8 +100,10 @@ def records(
     """The rows of `table` (`data.queries.records`) of the requested athletes in the viewer's scope,
     within `start`..`end` (the table's date column); its clinical free text
     (`TimeSeries.clinical`) only for therapists and admins."""
-    scope = athlete_scope(engine, viewer, athlete_ids)
-    return queries.records(engine, table, scope, start, end, include_notes=viewer.sees_clinical_notes)
+    scope = access.row_scope(viewer, athlete_ids)
+    return queries.records(
+        engine, table, scope.athlete_ids, start, end, viewer.sees_clinical_notes, of_teams=scope.team_ids
+    )
 
 
 def _reader(table: str) -> ScopedSeriesReader:
