@@ -150,6 +150,8 @@ def _text_passes(rule: _Rule, column: Any) -> bool:
     another string dtype only where it does not coerce (it would convert them to ``str``)."""
     if column.dtype != TEXT_DTYPE and (rule.coerce or not _uncoerced_text(column.dtype)):
         return False
+    if column.dtype == TEXT_DTYPE and not rule.checks:  # holds only text (or missing) by its dtype
+        return (rule.nullable or not column.isna().any()) and not (rule.unique and _has_duplicates(column))
     try:  # distinct values first: an Arrow-stored column finds them without a Python object per row
         distinct = set(np.asarray(column.unique() if isinstance(column, pd.api.extensions.ExtensionArray) else column))
     except TypeError:  # unhashable values: not text
@@ -305,6 +307,20 @@ class CheckedFrame(pd.DataFrame):
     checked_model: type[pa.DataFrameModel] | None = None
     checked_columns: tuple[str, ...] | None = None
 
+    @property
+    def _constructor(self) -> Callable[..., pd.DataFrame]:
+        """What pandas builds a derived frame with (pandas' documented hook for subclasses): a plain
+        ``DataFrame``, taken as pandas made it (``DataFrame(frame)`` would cost a second frame per step)."""
+        return _derived
+
+
+def _derived(data: Any = None, *args: Any, **kwargs: Any) -> pd.DataFrame:
+    """`CheckedFrame._constructor`: `data` itself when pandas hands over a finished ``DataFrame``, else
+    ``DataFrame(data, ...)``."""
+    if type(data) is pd.DataFrame and not args and not kwargs:
+        return data
+    return pd.DataFrame(data, *args, **kwargs)
+
 
 def _marked(df: pd.DataFrame, model: type[pa.DataFrameModel], names: tuple[str, ...] | None) -> CheckedFrame:
     """`df` (checked against `model` for `names`) as a `CheckedFrame`: a new frame sharing its data."""
@@ -352,10 +368,12 @@ def rows_of(frame: pd.DataFrame, positions: np.ndarray, renumber: bool = True) -
 
 
 def rows_of(frame: pd.DataFrame, positions: np.ndarray, renumber: bool = True) -> pd.DataFrame:
-    """The rows of `frame` at `positions` (renumbered from 0, or keeping their labels), still a
+    """The rows of `frame` at `positions` (ascending; renumbered from 0, or keeping their labels), still a
     `CheckedFrame` when `frame` is one: every rule of the input models holds value by value, so it holds
-    on any subset of the rows."""
-    rows = frame.take(positions)
+    on any subset of the rows. Consecutive positions (a date range of one athlete's read) are sliced,
+    which costs a fifth of a ``take``."""
+    contiguous = len(positions) > 0 and positions[-1] - positions[0] == len(positions) - 1
+    rows = frame.iloc[positions[0] : positions[-1] + 1] if contiguous else frame.take(positions)
     if renumber:
         rows = rows.reset_index(drop=True)
     if not isinstance(frame, CheckedFrame) or frame.checked_model is None:

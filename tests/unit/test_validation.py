@@ -259,7 +259,17 @@ def test_a_bad_frame_is_refused_where_it_is_first_checked() -> None:
 def test_only_the_checked_frame_and_its_row_subsets_carry_the_mark(monkeypatch: pytest.MonkeyPatch) -> None:
     once = checked_frame(pain_reports(), S.PainReports)
     refuse_checks(monkeypatch)
-    for derived in (once.copy(), once.assign(pain=[3, 99]), once.take([0]), once[["athlete_id", "pain"]]):
+    derived_frames = (
+        once.copy(),
+        once.copy(deep=False),
+        once.assign(pain=[3, 99]),
+        once.take([0]),
+        once.iloc[0:1],
+        once[once["pain"] > 3],
+        once.reset_index(drop=True),
+        once[["athlete_id", "pain"]],
+    )
+    for derived in derived_frames:
         assert type(derived) is pd.DataFrame
         with pytest.raises(PanderaRan):
             checked(derived, S.PainReports)  # checked again where it crosses
@@ -270,6 +280,22 @@ def test_only_the_checked_frame_and_its_row_subsets_carry_the_mark(monkeypatch: 
     with pytest.raises(PanderaRan):
         checked(pickle.loads(pickle.dumps(once)), S.PainReports)  # a cached copy is checked again
     assert type(plain_frame(once)) is pd.DataFrame
+
+
+@pytest.mark.parametrize("positions", [[0, 1, 2], [1, 2], [3], [0, 2, 3], []])
+def test_rows_of_gives_the_rows_take_gives_and_keeps_the_mark(
+    monkeypatch: pytest.MonkeyPatch, positions: list[int]
+) -> None:
+    four = pd.concat([pain_reports(), pain_reports(athlete_id=[3, 4], pain=[0, 10])], ignore_index=True)
+    once = checked_frame(four, S.PainReports)
+    refuse_checks(monkeypatch)
+    at = np.array(positions, dtype=np.int64)
+    for renumber in (True, False):
+        rows = rows_of(once, at, renumber=renumber)
+        expected = four.take(at).reset_index(drop=True) if renumber else four.take(at)
+        pd.testing.assert_frame_equal(pd.DataFrame(rows), expected)
+        assert isinstance(rows, CheckedFrame)
+        checked(rows, S.PainReports)  # no check
 
 
 def test_a_frame_checked_on_some_columns_checks_the_others_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
