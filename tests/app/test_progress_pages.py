@@ -472,3 +472,45 @@ def test_each_download_of_an_athletes_clinical_data_leaves_one_audit_entry(
     assert all(f"of athlete {athlete['external_id']}, " in d for d in details)
     assert not [n for n in notes if any(n in d for d in details)]
     engine.dispose()
+
+
+def test_the_progress_loader_gives_the_view_and_caches_only_the_shared_reads(
+    demo_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`ui.loaders.athlete_progress` is `views.athlete_progress` read through `ScreenReader`: the same
+    screen as the view read directly, with none of the per-table cached loaders called (only the athletes
+    in scope and the newest data day are shared through the cache)."""
+    import dataclasses
+    import datetime as dt
+
+    from data import access
+    from ui import loaders
+    from views import athlete_progress as view
+    from views.reader import ScopedReader
+
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    engine = make_engine(demo_url)
+    users = queries.users(engine)
+    therapist = int(users.loc[users["username"] == "therapist", "user_id"].iloc[0])
+    injured = queries.injuries(engine)["athlete_id"].value_counts().index[0]
+    end = queries.newest_data_day(engine)
+    assert end is not None
+    start = end - dt.timedelta(days=89)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a screen's own read went through a per-table cached loader")
+
+    for name in ("checkins", "pain", "therapy", "rom", "ostrc", "injuries", "flag_reviews", "flag_rules", "norms"):
+        monkeypatch.setattr(loaders, name, refuse)
+    got = loaders.athlete_progress(therapist, int(injured), start, end)
+    viewer = access.viewer(engine, therapist)
+    assert viewer is not None
+    expected = view.athlete_progress(ScopedReader(engine, viewer), int(injured), start, end)
+    assert not got.episodes.empty and not got.km_curves.empty
+    for field in dataclasses.fields(expected):
+        mine, theirs = getattr(got, field.name), getattr(expected, field.name)
+        if isinstance(theirs, pd.DataFrame):
+            pd.testing.assert_frame_equal(pd.DataFrame(mine), pd.DataFrame(theirs), obj=field.name)
+        else:
+            assert mine == theirs, field.name
+    engine.dispose()
