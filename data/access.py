@@ -48,15 +48,20 @@ class Viewer:
 
 
 def viewer(engine: Engine, user_id: int) -> Viewer | None:
-    """The active user `user_id` as a Viewer, or None."""
+    """The active user `user_id` as a Viewer, or None: one query, the user's row once per team (every page
+    run reads it afresh)."""
+    statement = (
+        select(User.id, User.username, User.role, User.athlete_id, user_teams.c.team_id)
+        .outerjoin(user_teams, user_teams.c.user_id == User.id)
+        .where(User.id == user_id, User.active.is_(True))
+    )
     with engine.connect() as connection:
-        user = connection.execute(
-            select(User.id, User.username, User.role, User.athlete_id).where(User.id == user_id, User.active.is_(True))
-        ).one_or_none()
-        if user is None:
-            return None
-        team_ids = connection.scalars(select(user_teams.c.team_id).where(user_teams.c.user_id == user_id)).all()
-    return Viewer(user.id, user.username, user.role, user.athlete_id, tuple(sorted(team_ids)))
+        rows = connection.execute(statement).all()
+    if not rows:
+        return None
+    user = rows[0]
+    team_ids = sorted(row.team_id for row in rows if row.team_id is not None)
+    return Viewer(user.id, user.username, user.role, user.athlete_id, tuple(team_ids))
 
 
 def authenticate(engine: Engine, username: str, password: str) -> Viewer | None:
