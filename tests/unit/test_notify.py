@@ -349,11 +349,22 @@ def test_a_checkin_with_new_pain_reaches_the_therapist_through_the_running_worke
         assert worker.stdout is not None and "delivering" in worker.stdout.readline()
         saved = time.monotonic()
         pain(db_engine, club.ida, dt.date.today(), 6)
-        assert wait_for(lambda: any("thea@example.org" in to for to, _, _ in mailbox.received), 60)
-        delay = next(at for to, _, at in mailbox.received if "thea@example.org" in to) - saved
+
+        def pain_alerts() -> list[tuple[EmailMessage, float]]:
+            """The therapist's pain alerts received. The worker also sends whatever its schedule makes due at
+            the hour the test runs (an athlete's reminder, a coach's morning digest, Monday's compliance
+            summary): those are not this test's."""
+            return [
+                (message, at)
+                for to, message, at in mailbox.received
+                if "thea@example.org" in to and message["Subject"].startswith("Pain reported")
+            ]
+
+        assert wait_for(pain_alerts, 60)
+        [(message, at)] = pain_alerts()
+        delay = at - saved
         print(f"\ncheck-in to therapist e-mail through the running worker ({db_engine.dialect.name}): {delay:.2f} s")
         assert delay < 60
-        [(_, message, _)] = mailbox.received
         assert message["Subject"] == "Pain reported: Ida Karlsen"
         assert f"/progress?athlete={club.ida}" in message.get_body(("plain",)).get_content()
         assert not inbox(db_engine, club.therapist, dt.datetime.now(dt.UTC)).empty
