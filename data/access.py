@@ -143,15 +143,7 @@ def sso_sign_in(engine: Engine, email: str | None) -> Viewer | None:
 
 def visible_athlete_ids(engine: Engine, who: Viewer) -> list[int]:
     """The ids of the athletes `who` may see."""
-    statement = select(Athlete.id).order_by(Athlete.id)
-    if who.role == "athlete":
-        return [who.athlete_id] if who.athlete_id is not None else []
-    if who.role in ("coach", "therapist"):
-        statement = statement.where(Athlete.team_id.in_(who.team_ids or (-1,)))
-    elif who.role != "admin":
-        return []
-    with engine.connect() as connection:
-        return list(connection.scalars(statement).all())
+    return allowed_athlete_ids(engine, who)
 
 
 def visible_team_ids(engine: Engine, who: Viewer) -> list[int] | None:
@@ -197,22 +189,19 @@ def row_scope(who: Viewer, requested: Iterable[int] | None = None) -> RowScope:
 
 
 def allowed_athlete_ids(engine: Engine, who: Viewer, requested: Iterable[int] | None = None) -> list[int]:
-    """The requested athletes that `who` may see (all they may see when `requested` is None).
+    """The requested athletes that `who` may see (all they may see when `requested` is None), by id.
 
-    Every page reads through this: an id outside the user's scope is dropped, whatever the
-    page's widgets, session state or query parameters asked for.
-    """
-    if requested is None:
-        return visible_athlete_ids(engine, who)
-    wanted = sorted({int(a) for a in requested})
-    if who.role == "athlete":
-        return [a for a in wanted if a == who.athlete_id]
-    if who.role not in ("admin", "coach", "therapist") or not wanted:
-        return []
-    # Only the requested athletes are looked up (a page usually asks for one): the same answer as
-    # intersecting with every visible id, without reading them all on every scoped read.
-    statement = select(Athlete.id).where(Athlete.id.in_(wanted)).order_by(Athlete.id)
-    if who.role != "admin":
-        statement = statement.where(Athlete.team_id.in_(who.team_ids or (-1,)))
+    Every page reads through this or through `row_scope`, whose rule it is: an id outside the user's
+    scope is dropped, whatever the page's widgets, session state or query parameters asked for. An
+    athlete's answer needs no query; otherwise only the requested athletes are looked up (a page usually
+    asks for one), within the viewer's teams."""
+    scope = row_scope(who, requested)
+    if who.role not in ("admin", "coach", "therapist") or scope.athlete_ids == []:
+        return scope.athlete_ids or []
+    statement = select(Athlete.id).order_by(Athlete.id)
+    if scope.athlete_ids is not None:
+        statement = statement.where(Athlete.id.in_(scope.athlete_ids))
+    if scope.team_ids is not None:
+        statement = statement.where(Athlete.team_id.in_(scope.team_ids))
     with engine.connect() as connection:
         return list(connection.scalars(statement).all())
