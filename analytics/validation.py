@@ -150,8 +150,6 @@ def _text_passes(rule: _Rule, column: Any) -> bool:
     another string dtype only where it does not coerce (it would convert them to ``str``)."""
     if column.dtype != TEXT_DTYPE and (rule.coerce or not _uncoerced_text(column.dtype)):
         return False
-    if column.dtype == TEXT_DTYPE and not rule.checks:  # holds only text (or missing) by its dtype
-        return (rule.nullable or not column.isna().any()) and not (rule.unique and _has_duplicates(column))
     try:  # distinct values first: an Arrow-stored column finds them without a Python object per row
         distinct = set(np.asarray(column.unique() if isinstance(column, pd.api.extensions.ExtensionArray) else column))
     except TypeError:  # unhashable values: not text
