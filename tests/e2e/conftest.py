@@ -153,6 +153,24 @@ def wait_for_app(page: object) -> None:
         page.wait_for_timeout(400)  # type: ignore[attr-defined]
 
 
+def submit_sign_in(page: object, username: str, password: str) -> None:
+    """Type `username` and `password` into the sign-in form and press Sign in."""
+    page.get_by_label("Username").fill(username)  # type: ignore[attr-defined]
+    page.get_by_label("Password", exact=True).fill(password)  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
+
+
+def sign_in(page: object, username: str, password: str) -> None:
+    """Sign in and wait until the signed-in page has replaced the form.
+
+    Waiting for the script state alone raced a slow submit on a loaded machine (CI, stop 25): the form
+    was still on screen when the test looked. The form's heading going away is the signal.
+    """
+    submit_sign_in(page, username, password)
+    page.get_by_role("heading", name="Sign in to Fascia").wait_for(state="detached")  # type: ignore[attr-defined]
+    wait_for_app(page)
+
+
 def assert_no_exception(page: object) -> None:
     """Fail on any Streamlit exception box on the page."""
     boxes = page.locator("[data-testid='stException']")  # type: ignore[attr-defined]

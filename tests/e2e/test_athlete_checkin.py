@@ -20,7 +20,7 @@ import pytest
 
 from data.db import ROOT, make_engine
 from data.record_writes import save_checkin
-from tests.e2e.conftest import ARTIFACTS, PHONE, assert_no_exception, screenshot, serve, wait_for_app
+from tests.e2e.conftest import ARTIFACTS, PHONE, assert_no_exception, screenshot, serve, sign_in, wait_for_app
 from tests.factories import without_todays_checkin
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -58,10 +58,7 @@ def check_in(page: object, url: str) -> dict[str, float]:
     the seconds from landing to saved."""
     page.goto(url)  # type: ignore[attr-defined]
     wait_for_app(page)
-    page.get_by_label("Username").fill("athlete")  # type: ignore[attr-defined]
-    page.get_by_label("Password", exact=True).fill("fascia-athlete")  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
-    wait_for_app(page)
+    sign_in(page, "athlete", "fascia-athlete")
     heading = page.locator("h1").first  # type: ignore[attr-defined]
     heading.wait_for()
     assert "how are you today?" in heading.inner_text(), "an athlete who has not checked in lands on the check-in"

@@ -21,7 +21,7 @@ from data.models import Athlete, PainReport, TrainingSession, WellnessCheckin
 from data.pmsys import import_pmsys
 from data.schema import upgrade
 from tests.conftest import REFERENCE, in_ci
-from tests.e2e.conftest import assert_no_exception, screenshot, serve, wait_for_app
+from tests.e2e.conftest import assert_no_exception, screenshot, serve, sign_in, wait_for_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -50,10 +50,7 @@ def count(engine: Engine, model: type, *where: object) -> int:
 def open_data_page(page: object, address: str) -> None:
     page.goto(address)  # type: ignore[attr-defined]
     wait_for_app(page)
-    page.get_by_label("Username").fill("admin")  # type: ignore[attr-defined]
-    page.get_by_label("Password", exact=True).fill("fascia-admin")  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
-    wait_for_app(page)
+    sign_in(page, "admin", "fascia-admin")
     page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="Import and export").click()  # type: ignore[attr-defined]
     wait_for_app(page)
     page.get_by_role("heading", name="Import and export").wait_for()  # type: ignore[attr-defined]

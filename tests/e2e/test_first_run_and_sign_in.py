@@ -5,17 +5,10 @@ from __future__ import annotations
 import pytest
 
 from data.demo import DEMO_ACCOUNTS
-from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
+from tests.e2e.conftest import assert_no_exception, screenshot, sign_in, submit_sign_in, wait_for_app
 from ui.menu import MENUS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-
-
-def sign_in(page: object, username: str, password: str) -> None:
-    page.get_by_label("Username").fill(username)  # type: ignore[attr-defined]
-    page.get_by_label("Password", exact=True).fill(password)  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
-    wait_for_app(page)
 
 
 def test_first_run_loads_the_demo_and_refuses_a_wrong_password(app_server: str, page: object) -> None:
@@ -29,7 +22,7 @@ def test_first_run_loads_the_demo_and_refuses_a_wrong_password(app_server: str, 
     wait_for_app(page)
     screenshot(page, "00-demo-loaded")
 
-    sign_in(page, DEMO_ACCOUNTS[0][0], "wrong-password")
+    submit_sign_in(page, DEMO_ACCOUNTS[0][0], "wrong-password")
     page.get_by_text("Wrong username or password.").wait_for()  # type: ignore[attr-defined]
     assert_no_exception(page)
 

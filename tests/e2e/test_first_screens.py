@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, PHONE, assert_no_exception, screenshot, serve, wait_for_app
+from tests.e2e.conftest import ARTIFACTS, PHONE, assert_no_exception, screenshot, serve, sign_in, wait_for_app
 from ui.starting import MESSAGE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -43,10 +43,7 @@ WIDTHS = (1400, 390)
 def signed_in(page: object, url: str, username: str, password: str) -> None:
     page.goto(url)  # type: ignore[attr-defined]
     wait_for_app(page)
-    page.get_by_label("Username").fill(username)  # type: ignore[attr-defined]
-    page.get_by_label("Password", exact=True).fill(password)  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
-    wait_for_app(page)
+    sign_in(page, username, password)
 
 
 def open_from_menu(page: object, title: str, width: int) -> None:

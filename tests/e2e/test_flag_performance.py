@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
+from tests.e2e.conftest import assert_no_exception, screenshot, sign_in, wait_for_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -18,10 +18,7 @@ def test_a_therapist_opens_flag_performance_and_previews_rules(demo_server: str,
     try:
         page.goto(demo_server)
         wait_for_app(page)
-        page.get_by_label("Username").fill("therapist")
-        page.get_by_label("Password", exact=True).fill("fascia-therapist")
-        page.get_by_role("button", name="Sign in").click()
-        wait_for_app(page)
+        sign_in(page, "therapist", "fascia-therapist")
         page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="Flag performance").click()
         wait_for_app(page)
         page.locator("h1").filter(has_text="Flag performance").first.wait_for()

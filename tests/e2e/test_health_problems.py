@@ -18,7 +18,7 @@ from data.demo import load_demo
 from data.models import Injury, RtsStage, User
 from data.record_writes import save_records
 from data.schema import upgrade
-from tests.e2e.conftest import assert_no_exception, screenshot, serve, wait_for_app
+from tests.e2e.conftest import assert_no_exception, screenshot, serve, sign_in, wait_for_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -43,13 +43,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Engine
     engine.dispose()
 
 
-def sign_in(page: object, address: str, username: str) -> None:
+def signed_in(page: object, address: str, username: str) -> None:
     page.goto(address)  # type: ignore[attr-defined]
     wait_for_app(page)
-    page.get_by_label("Username").fill(username)  # type: ignore[attr-defined]
-    page.get_by_label("Password", exact=True).fill(f"fascia-{username}")  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
-    wait_for_app(page)
+    sign_in(page, username, f"fascia-{username}")
 
 
 def choose(page: object, label: str, option: str) -> None:
@@ -74,7 +71,7 @@ def test_therapist_opens_and_stages_a_problem_and_the_coach_sees_the_stage(
         illnesses = int(connection.scalar(select(func.count()).where(Injury.problem_type == "illness")))
         stages = int(connection.scalar(select(func.count()).select_from(RtsStage)))
 
-    sign_in(page, address, "therapist")
+    signed_in(page, address, "therapist")
     page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=MENU_LINK).click()  # type: ignore[attr-defined]
     wait_for_app(page)
     page.get_by_role("heading", name="Health problems", exact=True).wait_for()  # type: ignore[attr-defined]
@@ -133,7 +130,7 @@ def test_therapist_opens_and_stages_a_problem_and_the_coach_sees_the_stage(
     day = queries.newest_data_day(engine)
     save_records(engine, "wellness_checkins", [{"athlete_id": athlete_id, "date": day, "availability": "modified"}])
     page.context.clear_cookies()  # type: ignore[attr-defined]
-    sign_in(page, address, "coach")
+    signed_in(page, address, "coach")
     page.get_by_role("heading", name="Team today", exact=True).wait_for()  # type: ignore[attr-defined]
     page.get_by_text("Expected back to full training in the next 14 days").wait_for()  # type: ignore[attr-defined]
     assert_no_exception(page)

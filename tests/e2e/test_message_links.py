@@ -14,7 +14,7 @@ from data.db import make_engine
 from data.record_writes import save_checkin
 from data.roster import create_athlete, create_team
 from data.schema import upgrade
-from tests.e2e.conftest import assert_no_exception, screenshot, serve, wait_for_app
+from tests.e2e.conftest import assert_no_exception, screenshot, serve, sign_in, wait_for_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -34,10 +34,7 @@ def test_a_messages_link_lands_on_the_athlete_and_sign_out_reaches_the_other_tab
     for base in serve(url, tmp_path / "streamlit.log"):
         page.goto(base)  # type: ignore[attr-defined]
         wait_for_app(page)
-        page.get_by_label("Username").fill(USERNAME)  # type: ignore[attr-defined]
-        page.get_by_label("Password", exact=True).fill(PASSWORD)  # type: ignore[attr-defined]
-        page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
-        wait_for_app(page)
+        sign_in(page, USERNAME, PASSWORD)
         page.get_by_role("link", name="Inbox (1)").click()  # type: ignore[attr-defined]
         wait_for_app(page)
         page.get_by_text("Pain reported: Bea Second").wait_for()  # type: ignore[attr-defined]

@@ -25,7 +25,7 @@ from data.models import AuditEntry, PendingSave, SignInSession, WellnessCheckin
 from data.roster import create_athlete, create_team
 from data.schema import upgrade
 from tests.conftest import empty_postgres, postgres_url
-from tests.e2e.conftest import assert_no_exception, free_port, screenshot, wait_for_app
+from tests.e2e.conftest import assert_no_exception, free_port, screenshot, sign_in, wait_for_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -91,10 +91,7 @@ def test_sign_in_survives_reload_link_and_server_restart(tmp_path: Path, page: o
     try:
         page.goto(base)  # type: ignore[attr-defined]
         wait_for_app(page)
-        page.get_by_label("Username").fill(USERNAME)  # type: ignore[attr-defined]
-        page.get_by_label("Password", exact=True).fill(PASSWORD)  # type: ignore[attr-defined]
-        page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
-        wait_for_app(page)
+        sign_in(page, USERNAME, PASSWORD)
         signed_in_on(page, "Caseload")
         cookies = {c["name"]: c for c in page.context.cookies()}  # type: ignore[attr-defined]
         assert "fascia_session" in cookies, cookies
@@ -162,10 +159,7 @@ def test_sign_in_survives_reload_link_and_server_restart(tmp_path: Path, page: o
         assert "fascia_session" not in {c["name"] for c in page.context.cookies()}  # type: ignore[attr-defined]
 
         # an idle session (its row aged past the idle limit) shows the sign-in page, saying it expired
-        page.get_by_label("Username").fill(USERNAME)  # type: ignore[attr-defined]
-        page.get_by_label("Password", exact=True).fill(PASSWORD)  # type: ignore[attr-defined]
-        page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
-        wait_for_app(page)
+        sign_in(page, USERNAME, PASSWORD)
         signed_in_on(page, "Caseload")
         long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)
         with engine.begin() as connection:
@@ -202,10 +196,7 @@ def test_a_checkin_cut_off_by_a_restart_is_said_and_kept(page: object, tmp_path:
         page.goto(f"http://127.0.0.1:{port}/check-in")  # type: ignore[attr-defined]
         wait_for_app(page)
         assert page.get_by_text("Page not found").count() == 0  # type: ignore[attr-defined]
-        page.get_by_label("Username").fill("selma")  # type: ignore[attr-defined]
-        page.get_by_label("Password", exact=True).fill(PASSWORD)  # type: ignore[attr-defined]
-        page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
-        wait_for_app(page)
+        sign_in(page, "selma", PASSWORD)
         # the check-in greets the athlete by name until today's is in (pages/checkin.py)
         page.locator("h1", has_text="how are you today?").first.wait_for()  # type: ignore[attr-defined]
         # on the check-in, which is also this athlete's landing page (no check-in today), so at / or /check-in

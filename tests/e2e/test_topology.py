@@ -37,7 +37,7 @@ from data.db import ROOT, make_engine
 from data.demo import DEMO_ACCOUNTS, load_demo
 from data.models import User
 from tests.conftest import in_ci, postgres_url
-from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
+from tests.e2e.conftest import assert_no_exception, screenshot, sign_in, wait_for_app
 from tests.factories import without_todays_checkin
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.postgres]
@@ -102,10 +102,7 @@ def _watch_csp(page: object, found: list[str]) -> None:
 
 
 def _sign_in(page: object, username: str) -> None:
-    page.get_by_label("Username").fill(username)  # type: ignore[attr-defined]
-    page.get_by_label("Password", exact=True).fill(PASSWORDS[username])  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
-    wait_for_app(page)
+    sign_in(page, username, PASSWORDS[username])
 
 
 def test_a_fresh_database_refuses_the_first_run_without_the_token(site: Topology, browser: object) -> None:

@@ -24,7 +24,7 @@ from data.db import make_engine
 from data.record_writes import save_checkin, save_records, save_session_with_rom
 from data.roster import create_athlete, create_team
 from data.schema import upgrade
-from tests.e2e.conftest import ARTIFACTS, assert_no_exception, screenshot, serve, wait_for_app
+from tests.e2e.conftest import ARTIFACTS, assert_no_exception, screenshot, serve, sign_in, wait_for_app
 from tests.hostile import BARE, EMPHASIS, HOSTILE_TEXTS, IMAGE, LINK, LONG, RTL, TAG, ZWJ
 from ui import report
 from ui.text import WORD_JOINER, visible
@@ -207,13 +207,6 @@ def assert_literal(page: object, shown: tuple[str, ...], where: str) -> None:
     assert made == {"links": [], "images": [], "strong": [], "struck": [], "katex": 0, "red": 0}, f"{where}: {made}"
 
 
-def sign_in(page: object, username: str) -> None:
-    page.get_by_label("Username").fill(username)  # type: ignore[attr-defined]
-    page.get_by_label("Password", exact=True).fill(PASSWORD)  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
-    wait_for_app(page)
-
-
 @pytest.mark.parametrize("role", list(PAGES))
 def test_every_page_of_every_role_shows_hostile_text_literally(
     hostile: dict[str, object], page: object, role: str
@@ -228,7 +221,7 @@ def test_every_page_of_every_role_shows_hostile_text_literally(
     )
     page.goto(base)  # type: ignore[attr-defined]
     wait_for_app(page)
-    sign_in(page, USERS[role])
+    sign_in(page, USERS[role], PASSWORD)
     nav = page.locator("[data-testid='stSidebarNav']")  # type: ignore[attr-defined]
     nav.wait_for()
     extra = {"Athlete progress": (str(hostile["first"]), *HOSTILE_TEXTS)}  # the picked athlete; its notes
