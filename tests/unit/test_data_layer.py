@@ -406,6 +406,47 @@ def test_dates_before_1900_or_in_the_future_are_refused_and_offsets_keep_the_wri
     assert [d.date() for d in clean["date"].iloc[2:4]] == [dt.date(2019, 11, 1), dt.date(2019, 11, 2)]
 
 
+def test_a_text_field_keeps_what_was_given_and_a_date_is_no_number() -> None:
+    """Text is kept as given (a whole number stays whole: the checks once let pandas turn a free-text 7
+    into 7.0); a date where a number belongs is refused as not a number (it was once read as its
+    nanoseconds and refused as too large)."""
+    from data.record_checks import validate_frame
+    from data.records import RECORD_KINDS
+
+    injury = {"athlete_id": 1, "onset_date": "2026-03-01", "time_loss": False, "body_region": "knee"}
+    injury |= {"side": "left", "injury_type": "other"}
+    frame = pd.DataFrame([injury | {"diagnosis": 7}, injury | {"side": "right", "diagnosis": " Tendinopathy "}])
+    clean, problems = validate_frame(RECORD_KINDS["injuries"], frame)
+    assert problems == []
+    assert clean["diagnosis"].tolist() == [7, "Tendinopathy"]
+    assert clean["diagnosis"].dtype == object
+
+    pain = pd.DataFrame({"athlete_id": [pd.Timestamp("2026-01-05")], "date": ["2026-01-05"], "pain": [3]})
+    _, problems = validate_frame(RECORD_KINDS["pain_reports"], pain.assign(body_region="knee", side="left"))
+    assert [str(p) for p in problems] == ["row 1, athlete_id: Timestamp('2026-01-05 00:00:00') is not a valid int"]
+
+
+def test_one_checkin_is_checked_as_a_file_of_one_row_is() -> None:
+    """A form's check-in (Python values) and the same check-in as an import's text give the same clean
+    values and the same refusals."""
+    from data.record_checks import to_records, validate_frame
+    from data.records import RECORD_KINDS
+
+    kind = RECORD_KINDS["wellness_checkins"]
+    answers = {"athlete_id": 3, "date": dt.date(2026, 1, 2), "fatigue": 4, "sleep_quality": 11, "soreness": 2.5}
+    answers |= {"stress": None, "mood": 3, "sleep_hours": 7.5, "readiness": 6, "availability": " full "}
+    as_given, given_problems = validate_frame(kind, pd.DataFrame([answers]))
+    as_text = pd.DataFrame([{k: "" if v is None else str(v) for k, v in answers.items()}], dtype=object)
+    from_file, file_problems = validate_frame(kind, as_text)
+    assert [(p.field, p.reason) for p in given_problems] == [(p.field, p.reason) for p in file_problems]
+    assert [(p.field, p.reason) for p in given_problems] == [
+        ("sleep_quality", "is above 5"),
+        ("soreness", "is not a valid int"),
+    ]
+    assert to_records(kind, as_given) == to_records(kind, from_file)
+    assert to_records(kind, as_given)[0]["availability"] == "full"
+
+
 class TestHealthProblems:
     """The IOC 2020 rules of a health problem (Bahr et al. 2020), checked before the database sees a row."""
 
