@@ -164,10 +164,14 @@ def sign_in(page: object, username: str, password: str) -> None:
     """Sign in and wait until the signed-in page has replaced the form.
 
     Waiting for the script state alone raced a slow submit on a loaded machine (CI, stop 25): the form
-    was still on screen when the test looked. The form's heading going away is the signal.
+    was still on screen when the test looked. The form's heading going away is the signal: every copy of
+    it, since Streamlit keeps the stale one on screen beside the new while a run redraws the page.
     """
+    from playwright.sync_api import expect
+
     submit_sign_in(page, username, password)
-    page.get_by_role("heading", name="Sign in to Fascia").wait_for(state="detached")  # type: ignore[attr-defined]
+    form_heading = page.locator("h1", has_text="Sign in to Fascia")  # type: ignore[attr-defined]
+    expect(form_heading).to_have_count(0, timeout=60_000)
     wait_for_app(page)
 
 
