@@ -220,7 +220,7 @@ def validate_frame(
                 too_long, raw, field.name, f"is longer than {field.max_length} characters", first_row
             )
         columns[field.name] = _column(parsed)
-    clean = pd.DataFrame(columns, index=frame.index) if columns else pd.DataFrame(index=frame.index)
+    clean = pd.DataFrame(columns, index=frame.index)
     clean = with_derived_fields(kind, clean)
     problems += cross_field_problems(kind, clean, first_row)
     if kind.natural_key:
