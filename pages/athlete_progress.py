@@ -41,7 +41,7 @@ assert athlete_id is not None
 athlete = people[people["athlete_id"] == athlete_id].iloc[0]
 
 view = loaders.athlete_progress(who.user_id, athlete_id, start, end)
-stages = loaders.progress_stages(who.user_id, athlete_id, start, end)
+stages = view.stages
 flags = view.flags
 sessions = view.sessions
 episodes = view.episodes
@@ -54,7 +54,6 @@ st.caption(
     f"{end:%Y-%m-%d}; newest data {as_of:%Y-%m-%d}."
 )
 
-printed = loaders.progress_report(who.user_id, athlete_id, start, end)
 database = engine()  # held here: a deferred download runs when clicked, outside this run
 
 
@@ -72,10 +71,11 @@ def audit_read(what: str) -> None:
 
 
 def report_html() -> str:
-    """The progress report, made when the button is clicked, and its audit entry."""
+    """The progress report, read and made when the button is clicked (not on every run of the page), and its
+    audit entry."""
     page = report.progress_report_html(
         athlete.to_dict(),
-        printed,
+        loaders.progress_report(who.user_id, athlete_id, start, end),
         generated=dt.datetime.now(dt.UTC),
         include_notes=who.sees_clinical_notes,
     )

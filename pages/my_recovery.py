@@ -41,16 +41,22 @@ st.caption(
 )
 
 view = loaders.my_recovery(who.user_id, start, end)
-printed = loaders.progress_report(who.user_id, who.athlete_id, start, end)
-st.download_button(
-    "Download progress report (HTML)",
-    lambda: report.progress_report_html(
+
+
+def report_html() -> str:
+    """The athlete's own progress report, read and made when the button is clicked (not on every run)."""
+    return report.progress_report_html(
         mine.iloc[0].to_dict(),
-        printed,
+        loaders.progress_report(who.user_id, who.athlete_id, start, end),
         generated=dt.datetime.now(dt.UTC),
         include_notes=False,
         plain=True,
-    ),
+    )
+
+
+st.download_button(
+    "Download progress report (HTML)",
+    report_html,
     file_name=report.report_file_name(mine["external_id"].iloc[0], dt.date.today()),
     mime="text/html",
     key="my-progress-report",

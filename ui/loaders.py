@@ -499,13 +499,6 @@ def my_stages(user_id: int, athlete_id: int, day: dt.date) -> list[MyStage]:
     return view(CachedReader(user_id), athlete_id, day)
 
 
-def progress_stages(user_id: int, athlete_id: int, start: dt.date, end: dt.date) -> pd.DataFrame:
-    """The stage bands of *Athlete progress* (`views.return_to_sport.progress_stages`)."""
-    from views.return_to_sport import progress_stages as view
-
-    return view(CachedReader(user_id), athlete_id, start, end)
-
-
 @scoped_cache
 def surveillance_report(user_id: int, team_id: int | None, start: dt.date, end: dt.date) -> SurveillanceReport:
     """The surveillance report (`views.surveillance_report`) of one team (None: every team in scope) and period."""

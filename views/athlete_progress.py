@@ -1,6 +1,7 @@
 """*Athlete progress* (therapist, coach, admin): one athlete's pain trend with the treatments on it, ROM left
 vs right against the norm and its symmetry, injury episodes with their recurrence category and recovery,
-Kaplan-Meier recovery against the team, treatment response per technique, chronic pain and open flags.
+Kaplan-Meier recovery against the team, treatment response per technique, chronic pain, open flags and the
+return-to-sport stages along the charts.
 
 Rules: `analytics.recovery` (pain trend, episodes, treatment response, chronic pain), `analytics.caseload`
 (ROM history, episode table, Kaplan-Meier of athlete vs team), `analytics.recurrence`, `analytics.rom`
@@ -30,6 +31,7 @@ from views.flags import (
     open_flags_of,
 )
 from views.reader import Reader, ids
+from views.return_to_sport import progress_stages
 from views.sentences import chronic_words
 
 #: The next check-in after a therapy session counts for "held" within this many days.
@@ -60,6 +62,7 @@ class AthleteProgress:
     # and ``outcome_label``
     chronic_where: str  # the chronic regions in words ("" when none)
     flags: pd.DataFrame  # the athlete's open flags in words (`views.flags.describe_flags`)
+    stages: pd.DataFrame  # the return-to-sport stage bands of the dates (`views.return_to_sport.progress_stages`)
 
     @property
     def open_episodes(self) -> pd.DataFrame:
@@ -228,4 +231,5 @@ def athlete_progress(
             if newest is not None
             else no_open_flags()
         ),
+        stages=progress_stages(reader, athlete_id, start, end),
     )

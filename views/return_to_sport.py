@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from analytics.vocabulary import RTS_FULL_PARTICIPATION, RTS_STAGE_AVAILABILITY, RTS_STAGES
@@ -180,12 +181,24 @@ def progress_stages(reader: Reader, athlete_id: int, start: dt.date, end: dt.dat
     """*Athlete progress*: the stage decisions of one athlete's problems that hold within `start`..`end` (a
     decision before `start` still holding at `start` included), each with the day it ends (the next decision
     on the problem, or `end`): injury_id, date, until, stage, stage_label."""
-    history = stage_history(reader.rts_stages(ids([athlete_id])))
-    history = history.sort_values(["injury_id", "date"])
-    following = history.groupby("injury_id")["date"].shift(-1)
-    history = history.assign(until=following.fillna(pd.Timestamp(end)).clip(upper=pd.Timestamp(end)))
-    held = history[(history["date"] <= pd.Timestamp(end)) & (history["until"] >= pd.Timestamp(start))]
-    return held[["injury_id", "date", "until", "stage", "stage_label"]].reset_index(drop=True)
+    decisions = reader.rts_stages(ids([athlete_id]))  # oldest first per problem (`data.health_problems`)
+    problem = decisions["injury_id"].to_numpy()
+    date = decisions["date"].to_numpy()
+    last = np.ones(len(date), dtype=bool)  # the problem's latest decision
+    last[:-1] = problem[1:] != problem[:-1]
+    last_day = np.datetime64(end, "ns")
+    until = np.minimum(np.where(last, last_day, np.roll(date, -1)), last_day)
+    held = (date <= last_day) & (until >= np.datetime64(start, "ns"))
+    stage = decisions["stage"].to_numpy(dtype=object)[held]
+    return pd.DataFrame(
+        {
+            "injury_id": problem[held],
+            "date": date[held],
+            "until": until[held],
+            "stage": stage,
+            "stage_label": np.array([words.RTS_STAGES[s] for s in stage], dtype=object),
+        }
+    )
 
 
 def with_current_stage(register: pd.DataFrame, history: pd.DataFrame, day: dt.date) -> pd.DataFrame:

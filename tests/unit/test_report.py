@@ -200,6 +200,7 @@ def test_empty_athlete_report_says_so() -> None:
         treatment=empty,
         chronic_where="",
         flags=empty,
+        stages=empty,
     )
     nothing = ProgressReport(
         start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31), progress=progress, summary=Summary([], [], empty)
