@@ -40,6 +40,7 @@ from analytics.vocabulary import (
 from data import access
 from data.access import Viewer
 from data.audit import audit, changes_detail
+from data.bulk import typed_frame
 from data.db import retry_on_conflict, write_transaction
 from data.errors import ValidationError
 from data.models import Injury, RtsCriterion, RtsStage, SecondaryDiagnosis, User
@@ -242,18 +243,23 @@ def remove_stage(engine: Engine, who: Viewer, stage_id: int) -> None:
         _set_return_date(connection, who, problem)
 
 
-def _stage_frame(rows: list[dict[str, Any]], include_clinical: bool) -> pd.DataFrame:
-    columns = list(STAGE_COLUMNS) + (list(STAGE_CLINICAL) if include_clinical else [])
-    frame = pd.DataFrame(rows, columns=columns)
-    for column in ("date", "expected_next_date"):
-        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
-    for column in ("stage_id", "injury_id", "athlete_id"):
-        frame[column] = frame[column].astype("int64")
-    if include_clinical:
-        frame["decided_by"] = frame["decided_by"].astype("Int64")
-        frame["criteria_met"] = frame["criteria_met"].map(lambda text: json.loads(text or "[]")).astype(object)
-        frame["athlete_agreed"] = frame["athlete_agreed"].astype("boolean")
-    return frame
+#: How `stage_rows` types each column (`data.bulk.typed_frame`); ``athlete_agreed`` is read as 0/1 and then
+#: made pandas' nullable boolean, ``criteria_met`` as its JSON text and then a list.
+STAGE_DTYPES: dict[str, str] = {
+    "stage_id": "int64",
+    "injury_id": "int64",
+    "athlete_id": "int64",
+    "date": "datetime",
+    "stage": "str",
+    "restrictions": "str",
+    "expected_next_date": "datetime",
+    "decided_by": "Int64",
+    "decided_by_name": "str",
+    "decided_role": "str",
+    "criteria_met": "str",
+    "athlete_agreed": "Int64",
+    "rationale": "str",
+}
 
 
 def stage_rows(
@@ -265,11 +271,11 @@ def stage_rows(
     """The stage decisions of the athletes' problems (None = every athlete), oldest first per problem:
     `STAGE_COLUMNS`, and with `include_clinical` `STAGE_CLINICAL` (who decided, the criteria met as a list,
     whether the athlete agreed, the rationale)."""
-    picked = [getattr(RtsStage, c) for c in ("id", "injury_id")] + [Injury.athlete_id]
-    picked += [RtsStage.date, RtsStage.stage, RtsStage.restrictions, RtsStage.expected_next_date]
+    picked = [RtsStage.id.label("stage_id"), RtsStage.injury_id, Injury.athlete_id, RtsStage.date, RtsStage.stage]
+    picked += [RtsStage.restrictions, RtsStage.expected_next_date]
     if include_clinical:
-        picked += [RtsStage.decided_by, User.username, RtsStage.decided_role, RtsStage.criteria_met]
-        picked += [RtsStage.athlete_agreed, RtsStage.rationale]
+        picked += [RtsStage.decided_by, User.username.label("decided_by_name"), RtsStage.decided_role]
+        picked += [RtsStage.criteria_met, RtsStage.athlete_agreed, RtsStage.rationale]
     statement = select(*picked).join(Injury, Injury.id == RtsStage.injury_id)
     if include_clinical:
         statement = statement.outerjoin(User, User.id == RtsStage.decided_by)
@@ -278,12 +284,15 @@ def stage_rows(
     if injury_ids is not None:
         statement = statement.where(RtsStage.injury_id.in_(sorted({int(i) for i in injury_ids})))
     statement = statement.order_by(Injury.athlete_id, RtsStage.injury_id, RtsStage.date)
-    with engine.connect() as connection:
-        rows = [
-            dict(zip(STAGE_COLUMNS + (STAGE_CLINICAL if include_clinical else ()), row, strict=True))
-            for row in connection.execute(statement)
-        ]
-    return _stage_frame(rows, include_clinical)
+    frame = typed_frame(engine, statement, STAGE_DTYPES)
+    if include_clinical:
+        frame["criteria_met"] = pd.Series(
+            [json.loads(text) if isinstance(text, str) and text else [] for text in frame["criteria_met"]],
+            index=frame.index,
+            dtype=object,
+        )
+        frame["athlete_agreed"] = frame["athlete_agreed"].astype("boolean")
+    return frame
 
 
 def criteria(engine: Engine, stage: str | None = None, include_inactive: bool = False) -> pd.DataFrame:
