@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, overload
 
 import numpy as np
@@ -190,18 +191,35 @@ def _uncoerced_text(dtype: Any) -> bool:
     return dtype == np.dtype(object) or (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow")
 
 
-def _column_passes(rule: _Rule, column: Any) -> bool:
-    """Whether one column's array (`_column_array`) passes `rule` as it is."""
+def _column_passes(rule: _Rule, dtype: Any, column: Callable[[], Any]) -> bool:
+    """Whether one column of `dtype` passes `rule` as it is; `column()` gives its array (`_column_array`),
+    fetched only when the values matter: a rule without value checks is decided by the dtype alone
+    where the dtype cannot hold a value it refuses (see `_decided_by_dtype`), and a text rule without them on
+    pandas' ``str`` dtype (which holds nothing but text and missing values) by whether a value is missing."""
     if is_text(rule.dtype):
-        return _text_passes(rule, column)
-    if rule.dtype is not None and _dtype_name(column.dtype) != rule.dtype and not _both_days(rule, column.dtype):
+        if dtype == TEXT_DTYPE and not rule.checks and not rule.unique:  # nothing but text and missing values
+            return rule.nullable or not column().isna().any()
+        return _text_passes(rule, column())
+    if rule.dtype is not None and _dtype_name(dtype) != rule.dtype and not _both_days(rule, dtype):
         return False
-    values, missing = _values(column)
+    if _decided_by_dtype(rule, dtype):
+        return True
+    array = column()
+    values, missing = _values(array)
     if missing and not rule.nullable:
         return False
-    if rule.unique and _has_duplicates(column):
+    if rule.unique and _has_duplicates(array):
         return False
     return all(check(values, stats) for check, stats in rule.checks)
+
+
+def _decided_by_dtype(rule: _Rule, dtype: Any) -> bool:
+    """Whether a column of `dtype` (already the rule's, not text) passes `rule` whatever its values: the rule
+    has no value check and no uniqueness, and missing values are allowed or `dtype` cannot hold one (numpy
+    integers and booleans)."""
+    if rule.checks or rule.unique:
+        return False
+    return rule.nullable or (isinstance(dtype, np.dtype) and dtype.kind in "iub")
 
 
 def _passes(rules: tuple[_Rule, ...] | None, df: pd.DataFrame) -> bool:
@@ -216,14 +234,12 @@ def _passes(rules: tuple[_Rule, ...] | None, df: pd.DataFrame) -> bool:
     if rules is None:
         return False
     columns = df.columns
-    for rule in rules:
-        if rule.name not in columns:
-            return False
-        if not isinstance(columns.get_loc(rule.name), int):  # duplicated column name
-            return False
-        if not _column_passes(rule, _column_array(df, rule.name)):
-            return False
-    return True
+    if any(rule.name not in columns for rule in rules):
+        return False
+    if not columns.is_unique and any(not isinstance(columns.get_loc(rule.name), int) for rule in rules):
+        return False  # a duplicated column name
+    dtypes = dict(zip(columns, df.dtypes, strict=True))  # one call for every dtype: a column costs more
+    return all(_column_passes(rule, dtypes[rule.name], partial(_column_array, df, rule.name)) for rule in rules)
 
 
 def _empty_text_as_str(schema: pa.DataFrameSchema, df: pd.DataFrame) -> pd.DataFrame:

@@ -180,6 +180,43 @@ def test_checked_on_columns_and_on_the_whole_model_gives_pandera_result(changes:
         pd.testing.assert_frame_equal(checked(frame, S.PainReports), expected)
 
 
+def athletes(**changes: object) -> pd.DataFrame:
+    """Two athletes as `data/` reads them: text in pandas' ``str`` dtype (missing as NaN)."""
+    text = validation.TEXT_DTYPE
+    frame = pd.DataFrame(
+        {
+            "athlete_id": [1, 2],
+            "team_id": [7, 7],
+            "team": pd.array(["U19", "U19"], dtype=text),
+            "display_name": pd.array(["Ada", "Bo"], dtype=text),
+            "external_id": pd.array(["A1", "B2"], dtype=text),
+            "position": pd.array(["wing", None], dtype=text),
+            "dominant_side": pd.array([None, None], dtype=text),
+            "active": [True, False],
+        }
+    )
+    return frame.assign(**changes)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},  # text without checks decided by its dtype; missing values where nullable
+        {"display_name": pd.array(["Ada", None], dtype=validation.TEXT_DTYPE)},  # missing where not nullable
+        {"team": pd.array([None, None], dtype=validation.TEXT_DTYPE)},
+        {"display_name": ["Ada", "Bo"]},  # object text: looked at value by value
+        {"display_name": ["Ada", None]},
+        {"display_name": ["Ada", 3]},  # not text
+        {"position": pd.array([None, None], dtype=validation.TEXT_DTYPE)},
+        {"team_id": [7.0, float("nan")]},  # a float where an int belongs
+        {"active": pd.array([True, None], dtype="boolean")},  # nullable booleans where plain ones belong
+    ],
+)
+def test_text_decided_by_its_dtype_agrees_with_pandera(changes: dict[str, object]) -> None:
+    frame = athletes(**changes)
+    assert passes_without_pandera(frame, S.Athletes) == pandera_passes(S.Athletes.to_schema(), frame)
+
+
 def test_a_missing_column_is_named_by_pandera() -> None:
     with pytest.raises(pa.errors.SchemaError, match="pain"):
         checked(pain_reports().drop(columns="pain"), S.PainReports, ("athlete_id", "pain"))
