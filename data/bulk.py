@@ -18,9 +18,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from sqlalchemy import Connection, Engine, Select, String, Table, func, insert, text, type_coerce
 from sqlalchemy.exc import DBAPIError
 
+from analytics.validation import TEXT_DTYPE
 from data.data_version import changed
 
 # --------------------------------------------------------------------------- reading
@@ -64,11 +66,26 @@ def typed_column(values: Sequence[Any], dtype: str | None) -> Any:
         return pd.arrays.IntegerArray(numbers, missing)
     if dtype not in ("str", None):
         return np.array(values, dtype=dtype)
+    if dtype == "str":
+        return text_column(values)
     column = np.empty(len(values), dtype=object)
     column[:] = values
-    if dtype == "str":  # pandas' text dtype, missing as NaN, whether the frame has rows or not
-        return pd.array(column, dtype="str")
     return pd.Series(column).infer_objects().array
+
+
+def text_column(values: Sequence[Any]) -> Any:
+    """Driver text values (str or None) as an array of pandas' ``str`` dtype (`TEXT_DTYPE`: Arrow-stored,
+    missing as NaN), whether there are rows or not.
+
+    Made by Arrow from the values in one call (``pd.arrays.ArrowStringArray``), a fifth of what
+    ``pd.array(values, dtype="str")`` costs (20 against 110 us for 40 values), which looks at each value in
+    Python first; a value that is not text (a BLOB in SQLite) goes that way, as ``pd.array`` reads it."""
+    try:
+        return pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string()), dtype=TEXT_DTYPE)
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        column = np.empty(len(values), dtype=object)
+        column[:] = values
+        return pd.array(column, dtype="str")
 
 
 def typed_frame(
