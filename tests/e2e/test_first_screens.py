@@ -102,6 +102,34 @@ def test_dark_mode_follows_the_browser(demo_server: str, browser: object) -> Non
         context.close()
 
 
+#: The pages offering the progress report, the account that opens each, and whether its copy is the athlete's.
+REPORT_PAGES = {"Athlete progress": ("therapist", False), "My recovery": ("athlete", True)}
+
+
+@pytest.mark.parametrize("title", list(REPORT_PAGES))
+def test_the_progress_report_is_made_when_its_button_is_clicked(demo_server: str, browser: object, title: str) -> None:
+    """The pages read the report only when the download is asked for, in the server's own thread for it
+    (outside any run of the page): the file arrives, whole, for the page's athlete and dates."""
+    role, athletes_copy = REPORT_PAGES[title]
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    try:
+        signed_in(page, demo_server, role, ROLES[role][0])
+        open_from_menu(page, title, 1400)
+        assert_no_exception(page)
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Download progress report (HTML)").click()
+        made = Path(download.value.path()).read_text(encoding="utf-8")
+    finally:
+        context.close()
+    assert download.value.suggested_filename.startswith("progress-")
+    assert "Progress report — " in made
+    assert ("athlete copy, without clinical notes" in made) == athletes_copy
+    for section in ("summary", "pain", "rom", "episodes"):
+        assert f'<section id="{section}">' in made
+
+
 @pytest.fixture
 def fresh_demo_server(tmp_path: Path) -> Iterator[str]:
     """A server just started, on an empty database it may fill with the demo: nobody has opened a page yet."""
