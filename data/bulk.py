@@ -55,6 +55,14 @@ def days_as_text(statement: Select[Any], dtypes: Mapping[str, str | None], diale
     )
 
 
+def object_array(values: Sequence[Any]) -> np.ndarray:
+    """`values` as a one-dimensional object array: a value that is itself a tuple or a list stays one value
+    (``np.array`` would make it a second dimension)."""
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
+
+
 def typed_column(values: Sequence[Any], dtype: str | None) -> Any:
     """One column of driver values as an array of `dtype` (``datetime``: ISO day text; None: the
     type pandas infers, as it does for a frame built from rows)."""
@@ -68,9 +76,7 @@ def typed_column(values: Sequence[Any], dtype: str | None) -> Any:
         return np.array(values, dtype=dtype)
     if dtype == "str":
         return text_column(values)
-    column = np.empty(len(values), dtype=object)
-    column[:] = values
-    return pd.Series(column).infer_objects().array
+    return pd.Series(object_array(values)).infer_objects().array
 
 
 def text_column(values: Sequence[Any]) -> Any:
@@ -83,9 +89,7 @@ def text_column(values: Sequence[Any]) -> Any:
     try:
         return pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string()), dtype=TEXT_DTYPE)
     except (pa.ArrowTypeError, pa.ArrowInvalid):
-        column = np.empty(len(values), dtype=object)
-        column[:] = values
-        return pd.array(column, dtype="str")
+        return pd.array(object_array(values), dtype="str")
 
 
 def typed_frame(

@@ -21,6 +21,7 @@ from analytics.vocabulary import (
     ROM_VALUE_RANGE,
     TISSUE_PATHOLOGIES,
 )
+from data.bulk import object_array
 from data.dates import DateOrder, read_dates
 from data.errors import ValidationError
 from data.records import Field, RecordKind
@@ -59,13 +60,6 @@ def _blank(values: np.ndarray) -> np.ndarray:
     if values.dtype == object:
         blank |= np.fromiter((str(v).strip() in BLANK_TEXTS for v in values), dtype=bool, count=len(values))
     return blank
-
-
-def _objects(values: list[Any]) -> np.ndarray:
-    """`values` as a one-dimensional object array (never split into a second dimension)."""
-    array = np.empty(len(values), dtype=object)
-    array[:] = values
-    return array
 
 
 def _parse(
@@ -111,7 +105,7 @@ def _parse(
         parsed = parsed.where(~raw.map(lambda v: isinstance(v, bool)), raw)
         return parsed.to_numpy(), np.where(parsed.isna().to_numpy() & ~blank, "is not a valid bool", nothing)
     boxed = values if values.dtype == object else raw.astype(object).to_numpy()  # Python ints, Timestamps
-    text = _objects(
+    text = object_array(
         [np.nan if b else (v.strip() if isinstance(v, str) else v) for v, b in zip(boxed, blank, strict=True)]
     )
     return text, nothing
