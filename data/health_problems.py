@@ -56,25 +56,27 @@ CRITERION_MAX_LENGTH = 200
 DIAGNOSIS_MAX_LENGTH = 200
 TEXT_MAX_LENGTH = 4000
 
-#: The columns of `stage_rows`, in order: those every viewer who may see the athlete reads, then the
-#: clinical ones (`STAGE_CLINICAL`) only therapists and admins read (`data.scoped.rts_stages`).
-STAGE_COLUMNS: tuple[str, ...] = (
-    "stage_id",
-    "injury_id",
-    "athlete_id",
-    "date",
-    "stage",
-    "restrictions",
-    "expected_next_date",
-)
-STAGE_CLINICAL: tuple[str, ...] = (
-    "decided_by",
-    "decided_by_name",
-    "decided_role",
-    "criteria_met",
-    "athlete_agreed",
-    "rationale",
-)
+#: The columns of `stage_rows`, in order, each with how it is read (`data.bulk.typed_frame`): those every viewer
+#: who may see the athlete reads, then the clinical ones (`STAGE_CLINICAL`) only therapists and admins read
+#: (`data.scoped.rts_stages`). ``criteria_met`` is read as its JSON text and made a list, ``athlete_agreed``
+#: as 0/1 and made pandas' nullable boolean.
+STAGE_COLUMNS: dict[str, str] = {
+    "stage_id": "int64",
+    "injury_id": "int64",
+    "athlete_id": "int64",
+    "date": "datetime",
+    "stage": "str",
+    "restrictions": "str",
+    "expected_next_date": "datetime",
+}
+STAGE_CLINICAL: dict[str, str] = {
+    "decided_by": "Int64",
+    "decided_by_name": "str",
+    "decided_role": "str",
+    "criteria_met": "str",
+    "athlete_agreed": "Int64",
+    "rationale": "str",
+}
 
 #: The columns of `criteria`, in order.
 CRITERION_COLUMNS: tuple[str, ...] = ("criterion_id", "stage", "text", "position", "active")
@@ -243,25 +245,6 @@ def remove_stage(engine: Engine, who: Viewer, stage_id: int) -> None:
         _set_return_date(connection, who, problem)
 
 
-#: How `stage_rows` types each column (`data.bulk.typed_frame`); ``athlete_agreed`` is read as 0/1 and then
-#: made pandas' nullable boolean, ``criteria_met`` as its JSON text and then a list.
-STAGE_DTYPES: dict[str, str] = {
-    "stage_id": "int64",
-    "injury_id": "int64",
-    "athlete_id": "int64",
-    "date": "datetime",
-    "stage": "str",
-    "restrictions": "str",
-    "expected_next_date": "datetime",
-    "decided_by": "Int64",
-    "decided_by_name": "str",
-    "decided_role": "str",
-    "criteria_met": "str",
-    "athlete_agreed": "Int64",
-    "rationale": "str",
-}
-
-
 def stage_rows(
     engine: Engine,
     athlete_ids: Iterable[int] | None = None,
@@ -284,7 +267,7 @@ def stage_rows(
     if injury_ids is not None:
         statement = statement.where(RtsStage.injury_id.in_(sorted({int(i) for i in injury_ids})))
     statement = statement.order_by(Injury.athlete_id, RtsStage.injury_id, RtsStage.date)
-    frame = typed_frame(engine, statement, STAGE_DTYPES)
+    frame = typed_frame(engine, statement, {**STAGE_COLUMNS, **STAGE_CLINICAL})
     if include_clinical:
         frame["criteria_met"] = pd.Series(
             [json.loads(text) if isinstance(text, str) and text else [] for text in frame["criteria_met"]],
