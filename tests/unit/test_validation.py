@@ -14,6 +14,7 @@ from pandera.typing import Series
 from analytics import schemas as S
 from analytics import validation
 from analytics.validation import CheckedFrame, checked, checked_frame, plain_frame, rows_of
+from tests import factories
 
 
 def pain_reports(**changes: object) -> pd.DataFrame:
@@ -181,21 +182,9 @@ def test_checked_on_columns_and_on_the_whole_model_gives_pandera_result(changes:
 
 
 def athletes(**changes: object) -> pd.DataFrame:
-    """Two athletes as `data/` reads them: text in pandas' ``str`` dtype (missing as NaN)."""
-    text = validation.TEXT_DTYPE
-    frame = pd.DataFrame(
-        {
-            "athlete_id": [1, 2],
-            "team_id": [7, 7],
-            "team": pd.array(["U19", "U19"], dtype=text),
-            "display_name": pd.array(["Ada", "Bo"], dtype=text),
-            "external_id": pd.array(["A1", "B2"], dtype=text),
-            "position": pd.array(["wing", None], dtype=text),
-            "dominant_side": pd.array([None, None], dtype=text),
-            "active": [True, False],
-        }
-    )
-    return frame.assign(**changes)
+    """Two athletes as `data/` reads them (`tests.factories.athletes`: text in pandas' ``str`` dtype, missing
+    as NaN), one without a position."""
+    return factories.athletes([(1, "wing"), (2, None)], ("athlete_id", "position")).assign(**changes)
 
 
 @pytest.mark.parametrize(
